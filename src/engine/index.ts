@@ -12,3 +12,4 @@ export * from './neighbours.js';
 export * from './random.js';
 export * from './sampling.js';
 export * from './epsilon.js';
+export * from './simulation.js';

@@ -38,7 +38,9 @@ export interface StepResult {
 /**
  * Explicit Euler for a gradient flow with an adaptive step: dt keeps every displacement below a fraction of the
  * flow's length, and a step that would raise the energy is halved until it does not (so the energy is
- * non-increasing along every run, up to round-off). Robots are clipped to the domain.
+ * non-increasing along every run, up to round-off). A robot pushed across a wall is reflected back inside: unlike
+ * clipping, reflection never maps two robots onto the same point (two robots clipped into one corner would move as
+ * one forever, since the flow is deterministic).
  */
 export class FlowIntegrator {
   private readonly flow: Flow;
@@ -91,8 +93,8 @@ export class FlowIntegrator {
       for (let i = 0; i < n; i++) {
         const px = positions[2 * i] + dt * v[2 * i];
         const py = positions[2 * i + 1] + dt * v[2 * i + 1];
-        x[2 * i] = px < xmin ? xmin : px > xmax ? xmax : px;
-        x[2 * i + 1] = py < ymin ? ymin : py > ymax ? ymax : py;
+        x[2 * i] = reflectInto(px, xmin, xmax);
+        x[2 * i + 1] = reflectInto(py, ymin, ymax);
       }
       e1 = this.flow.energy(x);
       if (e1 <= e0 + 1e-13 * Math.abs(e0)) break;
@@ -105,4 +107,11 @@ export class FlowIntegrator {
     positions.set(x);
     return { dt, energy: e1, maxSpeed: vmax, meanSpeed: n ? vsum / n : 0 };
   }
+}
+
+/** Reflects a coordinate back into [lo, hi] across the wall it crossed (clipped if it overshoots the far wall). */
+export function reflectInto(v: number, lo: number, hi: number): number {
+  if (v < lo) v = 2 * lo - v;
+  else if (v > hi) v = 2 * hi - v;
+  return v < lo ? lo : v > hi ? hi : v;
 }

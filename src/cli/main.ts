@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BlobField } from '../engine/field.js';
+import { toPositions } from '../engine/geometry.js';
+import { loadScenario } from '../scenario/load.js';
+import { scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
+import { ConfigError } from '../scenario/validate.js';
+import { MapFileError } from '../io/map.js';
+import { executeRun, prepareRun, resultDocument } from './coverage.js';
+import { UsageError } from './errors.js';
+import { ProgressBar, writeFileAtomic } from './output.js';
+import { terminalPlot } from './terminal-plot.js';
+
+const USAGE = `usage: blob-coverage <command> [options]
+
+commands:
+  velocity SCENARIO --positions FILE   print {"velocities": [[vx, vy], ...], "energy": E} for the robots in FILE
+                                       (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
+  run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
+      [--method adaptive|fixed] [--quiet]
+  demo [--out RESULT.json]             run the bundled demo scenario and draw the swarm in the terminal
+  help                                 show this text`;
+
+/** The root of the installed package (holds scenarios/). */
+function packageRoot(): string {
+  // dist/cli/main.js or src/cli/main.ts: two levels up.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+function readPositions(path: string): Float64Array {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`${path}: ${err.code === 'ENOENT' ? 'file not found' : `not valid JSON (${err.message})`}`);
+  }
+  if (!Array.isArray(doc)) throw new UsageError(`${path}: must be a JSON array of [x, y] pairs`);
+  doc.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new UsageError(`${path}: entry ${i} must be a pair of finite numbers [x, y]`);
+    }
+  });
+  if (doc.length === 0) throw new UsageError(`${path}: no positions`);
+  return toPositions(doc as [number, number][]);
+}
+
+function velocityCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { positions: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('velocity takes exactly one SCENARIO file');
+  if (!values.positions) throw new UsageError('velocity needs --positions FILE (a JSON array of [x, y] pairs)');
+  const scenario = loadScenario(positionals[0]);
+  const positions = readPositions(values.positions);
+  const target = inFile(positionals[0], () => scenarioTarget(scenario));
+  const n = positions.length / 2;
+  const field = new BlobField(target, { epsilon: scenarioEpsilon(scenario, n), diffusivity: scenario.blob.diffusivity });
+  const v = new Float64Array(positions.length);
+  const energy = field.evaluate(positions, v);
+  const velocities: [number, number][] = [];
+  for (let i = 0; i < n; i++) velocities.push([v[2 * i], v[2 * i + 1]]);
+  process.stdout.write(JSON.stringify({ velocities, energy }) + '\n');
+  return 0;
+}
+
+function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean): number {
+  const scenario = loadScenario(path);
+  if (method !== undefined && method !== 'adaptive' && method !== 'fixed') throw new UsageError(`--method must be 'adaptive' or 'fixed', got '${method}'`);
+  const run = inFile(path, () => prepareRun(scenario, method as 'adaptive' | 'fixed' | undefined));
+  const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
+  const started = performance.now();
+  const result = executeRun(run, quiet ? undefined : (t, duration, s) => {
+    if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
+  });
+  if (!quiet) bar.done();
+  const seconds = (performance.now() - started) / 1000;
+  if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
+  if (draw) process.stdout.write(terminalPlot(run.target, result.finalPositions) + '\n');
+  if (!quiet) {
+    const f = result.final;
+    const first = result.history[0];
+    process.stderr.write(
+      `${run.initial.length / 2} robots, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
+        `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)}, energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, ` +
+        `nearest neighbour min ${f.nnMin.toFixed(4)} m mean ${f.nnMean.toFixed(4)} m${out ? `; wrote ${out}` : ''}\n`,
+    );
+  }
+  return 0;
+}
+
+function runCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
+  if (!values.out) throw new UsageError('run needs --out RESULT.json');
+  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false);
+}
+
+function demoCommand(args: string[]): number {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, method: { type: 'string' } }, strict: true });
+  const scenario = join(packageRoot(), 'scenarios', 'demo.yaml');
+  process.stderr.write(`blob-coverage demo: ${scenario}\n`);
+  return runScenario(scenario, values.out, false, values.method, true);
+}
+
+/** Runs the command line; returns the exit status (0 ok, 1 internal error, 2 usage or invalid input). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'velocity':
+        return velocityCommand(rest);
+      case 'run':
+        return runCommand(rest);
+      case 'demo':
+        return demoCommand(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE + '\n');
+        return 0;
+      case undefined:
+        throw new UsageError('missing command (velocity, run, demo or help)');
+      default:
+        throw new UsageError(`unknown command '${command}' (velocity, run, demo or help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof MapFileError || isArgError(e)) {
+      process.stderr.write(`blob-coverage: ${(e as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`blob-coverage: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+/** Runs `fn`, naming `file` in any ConfigError it throws. */
+function inFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConfigError && !e.file) throw new ConfigError(e.key, e.problem, file);
+    throw e;
+  }
+}
+
+function isArgError(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

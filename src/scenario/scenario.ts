@@ -1,0 +1,180 @@
+import type { Box } from '../engine/geometry.js';
+import { boxArea } from '../engine/geometry.js';
+import type { ComponentSpec, DensitySpec, Raster } from '../engine/density.js';
+import { rasterExtent } from '../engine/density.js';
+import { ConfigError, Reader, checkNumber, checkTuple } from './validate.js';
+
+/** How robots are placed at the start. */
+export type InitialLayout =
+  | { readonly type: 'uniform'; readonly box: Box; readonly seed: number }
+  | { readonly type: 'target'; readonly seed: number }
+  | { readonly type: 'positions'; readonly positions: readonly (readonly [number, number])[] };
+
+/** One coverage problem, validated, with defaults filled in. */
+export interface Scenario {
+  /** Optional label. */
+  readonly name?: string;
+  readonly domain: Box;
+  readonly target: DensitySpec;
+  /** Floor of rho_bar as a fraction of the mean density. */
+  readonly targetFloor: number;
+  readonly blob: {
+    /** Mollifier width in metres, or 'auto' (from N and the domain's area). */
+    readonly epsilon: number | 'auto';
+    readonly diffusivity: number;
+    /** 'adaptive' (default): bandwidth follows the local spacing; 'fixed': one eps for all robots. */
+    readonly method: 'adaptive' | 'fixed';
+  };
+  /** The swarm; absent in a scenario that only describes a target (e.g. for `blob-coverage velocity`). */
+  readonly robots?: { readonly count: number; readonly initial: InitialLayout };
+  readonly sim: {
+    readonly duration: number;
+    /** Speed limit in m/s (none when absent). */
+    readonly maxSpeed?: number;
+    /** History samples kept over the run. */
+    readonly historySamples: number;
+  };
+  readonly metrics: { readonly mmdBandwidth: number };
+}
+
+/** Loads a map file for a `type: map` target (injected so that this module does no I/O). */
+export type MapLoader = (path: string) => { raster: Raster };
+
+const TOP_KEYS = ['name', 'description', 'domain', 'target', 'blob', 'robots', 'sim', 'metrics'] as const;
+
+/** Validates a parsed scenario document; every error names the bad key. */
+export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
+  const root = Reader.root(doc).only(TOP_KEYS);
+  const t = root.map('target');
+  const type = t.string('type', { oneOf: ['mixture', 'expression', 'map'] });
+  let target: DensitySpec;
+  let mapExtent: Box | undefined;
+  if (type === 'mixture') {
+    t.only(['type', 'components', 'floor']);
+    const comps = t.list('components');
+    if (comps.length === 0) throw new ConfigError(t.key('components'), 'must not be empty');
+    target = { type: 'mixture', components: comps.map((c, i) => parseComponent(c, `${t.key('components')}[${i}]`)) };
+  } else if (type === 'expression') {
+    t.only(['type', 'expr', 'floor']);
+    target = { type: 'expression', expr: t.string('expr') };
+  } else {
+    t.only(['type', 'map', 'floor']);
+    const path = t.string('map');
+    let raster: Raster;
+    try {
+      raster = loadMap(path).raster;
+    } catch (e) {
+      throw new ConfigError(t.key('map'), (e as Error).message);
+    }
+    target = { type: 'raster', raster };
+    mapExtent = rasterExtent(raster);
+  }
+  const targetFloor = t.number('floor', { def: 0.04, min: 0, exclusiveMin: true, max: 1 });
+
+  let domain: Box;
+  if (root.has('domain')) {
+    const d = root.map('domain').only(['xmin', 'xmax', 'ymin', 'ymax']);
+    domain = { xmin: d.number('xmin'), xmax: d.number('xmax'), ymin: d.number('ymin'), ymax: d.number('ymax') };
+    if (!(domain.xmax > domain.xmin)) throw new ConfigError('domain.xmax', `must be greater than domain.xmin (${domain.xmin}), got ${domain.xmax}`);
+    if (!(domain.ymax > domain.ymin)) throw new ConfigError('domain.ymax', `must be greater than domain.ymin (${domain.ymin}), got ${domain.ymax}`);
+  } else if (mapExtent) {
+    domain = mapExtent;
+  } else {
+    throw new ConfigError('domain', 'is required (it may be omitted only for a map target, which then covers its image)');
+  }
+
+  const b = root.map('blob', false).only(['epsilon', 'diffusivity', 'method']);
+  const epsRaw = b.raw('epsilon');
+  const epsilon: number | 'auto' =
+    epsRaw === undefined || epsRaw === null || epsRaw === 'auto' ? 'auto' : checkNumber(epsRaw, b.key('epsilon'), { min: 0, exclusiveMin: true });
+  if (epsilon !== 'auto' && epsilon > Math.sqrt(boxArea(domain))) {
+    throw new ConfigError(b.key('epsilon'), `(${epsilon} m) is larger than the domain (${Math.sqrt(boxArea(domain)).toFixed(3)} m across)`);
+  }
+  const blob = {
+    epsilon,
+    diffusivity: b.number('diffusivity', { def: 1, min: 0, exclusiveMin: true }),
+    method: b.string('method', { def: 'adaptive', oneOf: ['adaptive', 'fixed'] }) as 'adaptive' | 'fixed',
+  };
+
+  const robots = root.has('robots') ? parseRobots(root, domain) : undefined;
+
+  const s = root.map('sim', false).only(['duration', 'max_speed', 'history_samples']);
+  const sim = {
+    duration: s.number('duration', { def: 20, min: 0, exclusiveMin: true }),
+    maxSpeed: s.has('max_speed') ? s.number('max_speed', { min: 0, exclusiveMin: true }) : undefined,
+    historySamples: s.number('history_samples', { def: 200, integer: true, min: 2, max: 100_000 }),
+  };
+  const m = root.map('metrics', false).only(['mmd_bandwidth']);
+  const metrics = { mmdBandwidth: m.number('mmd_bandwidth', { def: 0.05 * Math.sqrt(boxArea(domain)), min: 0, exclusiveMin: true }) };
+  const name = root.has('name') ? root.string('name') : undefined;
+  return { name, domain, target, targetFloor, blob, robots, sim, metrics };
+}
+
+function parseRobots(root: Reader, domain: Box): { count: number; initial: InitialLayout } {
+  const r = root.map('robots').only(['count', 'initial']);
+  const ini = r.map('initial', false);
+  const itype = ini.has('type') ? ini.string('type', { oneOf: ['uniform', 'target', 'positions'] }) : 'uniform';
+  let initial: InitialLayout;
+  let count: number;
+  if (itype === 'positions') {
+    ini.only(['type', 'positions']);
+    const list = ini.list('positions');
+    if (list.length === 0) throw new ConfigError(ini.key('positions'), 'must not be empty');
+    const positions = list.map((p, i) => checkTuple(p, `${ini.key('positions')}[${i}]`, 2) as [number, number]);
+    positions.forEach((p, i) => {
+      if (p[0] < domain.xmin || p[0] > domain.xmax || p[1] < domain.ymin || p[1] > domain.ymax) {
+        throw new ConfigError(`${ini.key('positions')}[${i}]`, `(${p[0]}, ${p[1]}) lies outside the domain`);
+      }
+    });
+    count = r.has('count') ? r.number('count', { integer: true, min: 1 }) : positions.length;
+    if (count !== positions.length) throw new ConfigError(r.key('count'), `is ${count} but robots.initial.positions lists ${positions.length} robots`);
+    initial = { type: 'positions', positions };
+  } else {
+    count = r.number('count', { integer: true, min: 1, max: 10_000_000 });
+    const seed = ini.number('seed', { def: 1, integer: true });
+    if (itype === 'target') {
+      ini.only(['type', 'seed']);
+      initial = { type: 'target', seed };
+    } else {
+      ini.only(['type', 'box', 'seed']);
+      let box = domain;
+      if (ini.has('box')) {
+        const [xmin, xmax, ymin, ymax] = checkTuple(ini.raw('box'), ini.key('box'), 4);
+        if (!(xmax > xmin && ymax > ymin)) throw new ConfigError(ini.key('box'), `must be [xmin, xmax, ymin, ymax] with xmax > xmin and ymax > ymin`);
+        if (xmin < domain.xmin || xmax > domain.xmax || ymin < domain.ymin || ymax > domain.ymax) {
+          throw new ConfigError(ini.key('box'), 'must lie inside the domain');
+        }
+        box = { xmin, xmax, ymin, ymax };
+      }
+      initial = { type: 'uniform', box, seed };
+    }
+  }
+  return { count, initial };
+}
+
+function parseComponent(c: unknown, key: string): ComponentSpec {
+  const r = new Reader(asMapping(c, key), key);
+  const type = r.string('type', { oneOf: ['uniform', 'gaussian'] }) as 'uniform' | 'gaussian';
+  const weight = r.number('weight', { def: 1, min: 0 });
+  if (type === 'uniform') {
+    r.only(['type', 'weight']);
+    return { type: 'uniform', weight };
+  }
+  r.only(['type', 'weight', 'mean', 'sigma', 'cov']);
+  const mean = checkTuple(r.raw('mean'), r.key('mean'), 2) as [number, number];
+  if (r.has('sigma') && r.has('cov')) throw new ConfigError(key, 'give either sigma or cov, not both');
+  if (r.has('sigma')) return { type: 'gaussian', weight, mean, sigma: r.number('sigma', { min: 0, exclusiveMin: true }) };
+  if (!r.has('cov')) throw new ConfigError(key, 'a gaussian needs sigma (isotropic, metres) or cov (2x2, m^2)');
+  const cov = r.raw('cov');
+  if (!Array.isArray(cov) || cov.length !== 2) throw new ConfigError(r.key('cov'), 'must be a 2x2 matrix [[sxx, sxy], [syx, syy]]');
+  const row0 = checkTuple(cov[0], `${r.key('cov')}[0]`, 2);
+  const row1 = checkTuple(cov[1], `${r.key('cov')}[1]`, 2);
+  if (Math.abs(row0[1] - row1[0]) > 1e-12 * Math.max(1e-300, Math.abs(row0[1]))) throw new ConfigError(r.key('cov'), 'must be symmetric');
+  if (!(row0[0] > 0) || !(row0[0] * row1[1] - row0[1] * row1[0] > 0)) throw new ConfigError(r.key('cov'), 'must be positive definite');
+  return { type: 'gaussian', weight, mean, cov: [row0 as [number, number], row1 as [number, number]] };
+}
+
+function asMapping(v: unknown, key: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(key, 'must be a mapping');
+  return v as Record<string, unknown>;
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture, readJsonFixture, relativeMaxError } from '../helpers.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'bin', 'blob-coverage.js');
+
+/** Runs the installed command as a user would (the bin over the build made by `npm install`/`npm test`). */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('blob-coverage velocity reproduces the golden velocities', () => {
+  const r = cli('velocity', fixture('golden', 'public-s1.yaml'), '--positions', fixture('golden', 'public-s1-positions.json'));
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { velocities: number[][]; energy: number };
+  const golden = readJsonFixture<{ velocities: number[][] }>('golden', 'public-s1-velocities.json').velocities;
+  assert.equal(out.velocities.length, golden.length);
+  assert.ok(relativeMaxError(out.velocities.flat(), golden.flat()) < 1e-3);
+  assert.ok(out.energy > 0 && Number.isFinite(out.energy));
+});
+
+test('blob-coverage run writes positions, metrics and a history in which the energy never rises', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
+  const out = join(dir, 'result.json');
+  writeFileSync(join(dir, 's.yaml'), readFileSync(join(root, 'scenarios', 'public-s1.yaml'), 'utf8').replace('duration: 20.0', 'duration: 2.0').replace('count: 100', 'count: 40'));
+  const r = cli('run', join(dir, 's.yaml'), '--out', out, '--method', 'fixed');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.final_positions.length, 40);
+  for (const [x, y] of doc.final_positions) assert.ok(Math.abs(x) <= 1 && Math.abs(y) <= 1);
+  for (const k of ['energy', 'mmd2', 'lloyd_cost', 'nn_min', 'nn_mean']) assert.equal(typeof doc.metrics[k], 'number', k);
+  assert.ok(doc.history.length > 10);
+  for (let i = 1; i < doc.history.length; i++) assert.ok(doc.history[i].flow_energy <= doc.history[i - 1].flow_energy * (1 + 1e-12));
+  assert.ok(doc.history.at(-1).mmd2 < doc.history[0].mmd2 / 5, 'the swarm spread towards the target');
+  assert.ok(Math.abs(doc.simulated_time - 2) < 1e-9);
+});
+
+test('usage errors and invalid input exit 2 with one line, and write nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
+  writeFileSync(join(dir, 'bad.yaml'), 'domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}\ntarget: {type: expression, expr: "x - 0.5"}\nrobots: {count: 5}\n');
+  writeFileSync(join(dir, 'typo.yaml'), 'domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}\ntarget: {type: expression, expr: "1"}\nrobots: {count: 5}\nsim: {durration: 3}\n');
+  writeFileSync(join(dir, 'pos.json'), '[[0.1, 0.2], [0.3]]');
+  const cases: [string[], RegExp][] = [
+    [[], /missing command/],
+    [['fly'], /unknown command 'fly'/],
+    [['run', join(dir, 'bad.yaml')], /needs --out/],
+    [['run', join(dir, 'bad.yaml'), '--out', join(dir, 'o.json')], /bad\.yaml: 'target' target density is negative at/],
+    [['run', join(dir, 'typo.yaml'), '--out', join(dir, 'o.json')], /typo\.yaml: 'sim\.durration' is not a known key/],
+    [['run', join(dir, 'missing.yaml'), '--out', join(dir, 'o.json')], /missing\.yaml: scenario file not found/],
+    [['run', join(dir, 'typo.yaml'), '--out', join(dir, 'o.json'), '--bogus'], /Unknown option '--bogus'/],
+    [['velocity', join(dir, 'typo.yaml'), '--positions', join(dir, 'pos.json')], /typo\.yaml/],
+    [['velocity', fixture('golden', 'public-s1.yaml'), '--positions', join(dir, 'pos.json')], /pos\.json: entry 1 must be a pair/],
+    [['velocity', fixture('golden', 'public-s1.yaml'), '--positions', join(dir, 'none.json')], /none\.json: file not found/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+  }
+  assert.ok(!existsSync(join(dir, 'o.json')));
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+});

@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseScenario } from '../../src/scenario/scenario.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { initialPositions, scenarioEpsilon, scenarioTarget } from '../../src/scenario/setup.js';
+import { ConfigError } from '../../src/scenario/validate.js';
+import { encodePgm } from '../../src/io/image.js';
+
+const ISSUE_EXAMPLE = `
+domain: {xmin: -1.0, xmax: 1.0, ymin: -1.0, ymax: 1.0}   # metres
+target:
+  type: mixture            # or: expression (with expr: "..."), or: map (with map: file.yaml)
+  components:
+    - {type: uniform, weight: 0.3}
+    - {type: gaussian, weight: 0.42, mean: [0.4, 0.3], sigma: 0.2}
+    - {type: gaussian, weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0.0], [0.0, 0.0625]]}
+blob: {epsilon: 0.1, diffusivity: 1.0}                      # metres, m^2/s
+robots:
+  count: 100
+  initial: {type: uniform, box: [-0.3, 0.3, -0.3, 0.3], seed: 1}   # or {type: positions, positions: [[x, y], ...]}
+sim: {duration: 20.0}                                       # seconds of simulated time
+`;
+
+const noMaps = () => {
+  throw new Error('no maps here');
+};
+
+function refusal(doc: unknown): ConfigError {
+  try {
+    parseScenario(doc, noMaps);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('the scenario was accepted');
+}
+
+test('the scenario written in the issue is accepted exactly as written', () => {
+  const s = parseScenario(parse(ISSUE_EXAMPLE), noMaps);
+  assert.deepEqual(s.domain, { xmin: -1, xmax: 1, ymin: -1, ymax: 1 });
+  assert.equal(s.blob.epsilon, 0.1);
+  assert.equal(s.blob.diffusivity, 1);
+  assert.equal(s.robots?.count, 100);
+  assert.deepEqual(s.robots?.initial, { type: 'uniform', box: { xmin: -0.3, xmax: 0.3, ymin: -0.3, ymax: 0.3 }, seed: 1 });
+  assert.equal(s.sim.duration, 20);
+  const p = initialPositions(s, scenarioTarget(s));
+  assert.equal(p.length, 200);
+  for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i]) <= 0.3);
+});
+
+test('the same seed gives the same layout; another seed another one', () => {
+  const s = parseScenario(parse(ISSUE_EXAMPLE), noMaps);
+  const t = scenarioTarget(s);
+  assert.deepEqual(initialPositions(s, t), initialPositions(s, t));
+  const doc = parse(ISSUE_EXAMPLE);
+  doc.robots.initial.seed = 2;
+  assert.notDeepEqual(initialPositions(parseScenario(doc, noMaps), t), initialPositions(s, t));
+});
+
+test('epsilon auto follows N and the area', () => {
+  const doc = parse(ISSUE_EXAMPLE);
+  doc.blob.epsilon = 'auto';
+  const s = parseScenario(doc, noMaps);
+  assert.equal(s.blob.epsilon, 'auto');
+  const e100 = scenarioEpsilon(s, 100);
+  const e400 = scenarioEpsilon(s, 400);
+  assert.ok(Math.abs(e100 / e400 - 2) < 1e-12);
+  delete doc.blob;
+  assert.equal(parseScenario(doc, noMaps).blob.epsilon, 'auto');
+});
+
+test('explicit positions, and positions that disagree with the count', () => {
+  const doc = parse(ISSUE_EXAMPLE);
+  doc.robots = { initial: { type: 'positions', positions: [[0, 0], [0.5, 0.5]] } };
+  const s = parseScenario(doc, noMaps);
+  assert.equal(s.robots?.count, 2);
+  doc.robots.count = 3;
+  assert.match(refusal(doc).message, /robots\.count.*lists 2 robots/);
+  doc.robots = { initial: { type: 'positions', positions: [[0, 0], [5, 0.5]] } };
+  assert.match(refusal(doc).message, /robots\.initial\.positions\[1\].*outside the domain/);
+});
+
+test('every bad key is named in the refusal', () => {
+  const cases: [(d: any) => void, RegExp][] = [
+    [(d) => (d.domian = d.domain), /'domian' is not a known key/],
+    [(d) => (d.domain.xmax = -2), /'domain\.xmax' must be greater than domain\.xmin/],
+    [(d) => (d.domain.ymin = 'a'), /'domain\.ymin' must be a finite number/],
+    [(d) => delete d.target, /'target' is required/],
+    [(d) => (d.target.type = 'blob'), /'target\.type' must be one of/],
+    [(d) => (d.target.components = []), /'target\.components' must not be empty/],
+    [(d) => (d.target.components[1].sigma = -1), /'target\.components\[1\]\.sigma' must be > 0/],
+    [(d) => (d.target.components[1].sigma_x = 1), /'target\.components\[1\]\.sigma_x' is not a known key/],
+    [(d) => (d.target.components[2].cov = [[1, 0.5], [0.4, 1]]), /'target\.components\[2\]\.cov' must be symmetric/],
+    [(d) => (d.target.components[2].cov = [[1, 2], [2, 1]]), /'target\.components\[2\]\.cov' must be positive definite/],
+    [(d) => (d.target.components[0].weight = -0.3), /'target\.components\[0\]\.weight' must be >= 0/],
+    [(d) => (d.blob.epsilon = 0), /'blob\.epsilon' must be > 0/],
+    [(d) => (d.blob.epsilon = 50), /'blob\.epsilon' .* larger than the domain/],
+    [(d) => (d.blob.diffusivity = -1), /'blob\.diffusivity' must be > 0/],
+    [(d) => (d.robots.count = 2.5), /'robots\.count' must be an integer/],
+    [(d) => (d.robots.initial.box = [0, 0, 0]), /'robots\.initial\.box' must be a list of 4 numbers/],
+    [(d) => (d.robots.initial.box = [-3, 0, 0, 0.5]), /'robots\.initial\.box' must lie inside the domain/],
+    [(d) => (d.sim.duration = 0), /'sim\.duration' must be > 0/],
+    [(d) => (d.sim.durations = 1), /'sim\.durations' is not a known key/],
+  ];
+  for (const [mutate, pattern] of cases) {
+    const doc = parse(ISSUE_EXAMPLE);
+    mutate(doc);
+    assert.match(refusal(doc).message, pattern);
+  }
+});
+
+test('targets that are negative, zero, not finite or unparsable are refused with the reason', () => {
+  const expr = (e: string) => {
+    const doc = parse(ISSUE_EXAMPLE);
+    doc.target = { type: 'expression', expr: e };
+    return parseScenario(doc, noMaps);
+  };
+  const refused = (e: string): string => {
+    try {
+      scenarioTarget(expr(e));
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.message;
+    }
+    assert.fail(`target '${e}' was accepted`);
+  };
+  assert.match(refused('x'), /negative at/);
+  assert.match(refused('0 * x'), /zero everywhere/);
+  assert.match(refused('1 / (x - x)'), /not a number|infinite/);
+  assert.match(refused('exp(1000 * (x + 2))'), /infinite/);
+  assert.match(refused('x +* y'), /does not parse/);
+  assert.match(refused('[x, y]'), /must give a real number/);
+  assert.match(refused('foo(x)'), /cannot be evaluated/);
+  assert.ok(scenarioTarget(expr('1 + x^2')).valueAt(1, 0) === 2);
+});
+
+test('a map target loads through the scenario file, with the domain from the image', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-scn-'));
+  const values = new Float64Array(20 * 10).fill(0.2);
+  values[0] = 1; // top-left pixel
+  writeFileSync(join(dir, 'd.pgm'), encodePgm({ width: 20, height: 10, values }));
+  writeFileSync(join(dir, 'd.yaml'), 'image: d.pgm\nresolution: 0.1\norigin: [-1.0, -0.5, 0.0]\n');
+  writeFileSync(join(dir, 's.yaml'), 'target: {type: map, map: d.yaml}\nrobots: {count: 10}\n');
+  const s = loadScenario(join(dir, 's.yaml'));
+  assert.deepEqual(s.domain, { xmin: -1, xmax: 1, ymin: -0.5, ymax: 0.5 });
+  const t = scenarioTarget(s);
+  assert.ok(Math.abs(t.valueAt(-0.95, 0.45) - 1) < 1e-9, 'top-left pixel is at the top left of the world');
+  assert.ok(Math.abs(t.valueAt(0.95, -0.45) - 0.2) < 0.01);
+  writeFileSync(join(dir, 'bad.yaml'), 'target: {type: map, map: missing.yaml}\nrobots: {count: 10}\n');
+  assert.throws(() => loadScenario(join(dir, 'bad.yaml')), /bad\.yaml: 'target\.map' .*missing\.yaml: file not found/);
+  writeFileSync(join(dir, 'broken.yaml'), 'target: {type: mixture\n');
+  assert.throws(() => loadScenario(join(dir, 'broken.yaml')), /broken\.yaml: is not valid YAML/);
+});
