@@ -112,13 +112,28 @@ export class BlobField {
     const inv = -0.5 / (e * e);
     const wx = this.wx;
     const dx = this.dx;
-    let c = 0;
-    for (let i = i0; i <= i1; i++, c++) {
-      const d = px - (g.x0 + i * g.hx);
+    const count = i1 - i0 + 1;
+    if (count <= 0) return 0;
+    // Gaussian recurrence along the row of equally spaced nodes: with d_(c+1) = d_c - h,
+    // w_(c+1) = w_c r_c, r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per
+    // 32 nodes (plus q) instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the
+    // square of the run length, to ~1e-14 relative.
+    const h = g.hx;
+    const q = Math.exp(2 * inv * h * h);
+    let wc = 0;
+    let ratio = 0;
+    for (let c = 0; c < count; c++) {
+      const d = px - (g.x0 + (i0 + c) * h);
+      if ((c & 31) === 0) {
+        wc = Math.exp(inv * d * d);
+        ratio = Math.exp(inv * (h * h - 2 * h * d));
+      }
       dx[c] = d;
-      wx[c] = Math.exp(inv * d * d);
+      wx[c] = wc;
+      wc *= ratio;
+      ratio *= q;
     }
-    return c > 0 ? i0 * 1048576 + c : 0;
+    return i0 * 1048576 + count;
   }
 
   private stencilY(py: number, e: number): number {
@@ -131,13 +146,28 @@ export class BlobField {
     const inv = -0.5 / (e * e);
     const wy = this.wy;
     const dy = this.dy;
-    let c = 0;
-    for (let j = j0; j <= j1; j++, c++) {
-      const d = py - (g.y0 + j * g.hy);
+    const count = j1 - j0 + 1;
+    if (count <= 0) return 0;
+    // Gaussian recurrence along the row of equally spaced nodes: with d_(c+1) = d_c - h,
+    // w_(c+1) = w_c r_c, r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per
+    // 32 nodes (plus q) instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the
+    // square of the run length, to ~1e-14 relative.
+    const h = g.hy;
+    const q = Math.exp(2 * inv * h * h);
+    let wc = 0;
+    let ratio = 0;
+    for (let c = 0; c < count; c++) {
+      const d = py - (g.y0 + (j0 + c) * h);
+      if ((c & 31) === 0) {
+        wc = Math.exp(inv * d * d);
+        ratio = Math.exp(inv * (h * h - 2 * h * d));
+      }
       dy[c] = d;
-      wy[c] = Math.exp(inv * d * d);
+      wy[c] = wc;
+      wc *= ratio;
+      ratio *= q;
     }
-    return c > 0 ? j0 * 1048576 + c : 0;
+    return j0 * 1048576 + count;
   }
 
   /** Particles to grid (f), then u = w f / rho_bar; returns E_eps. */
@@ -164,7 +194,13 @@ export class BlobField {
       for (let b = 0; b < cy; b++) {
         const s = c * wy[b];
         const row = (j0 + b) * nx + i0;
-        for (let a = 0; a < cx; a++) f[row + a] += s * wx[a];
+        let a = 0;
+        for (; a + 1 < cx; a += 2) {
+          const k = row + a;
+          f[k] += s * wx[a];
+          f[k + 1] += s * wx[a + 1];
+        }
+        if (a < cx) f[row + a] += s * wx[a];
       }
     }
     const u = this.u;
@@ -210,13 +246,27 @@ export class BlobField {
       let vy = 0;
       for (let b = 0; b < cy; b++) {
         const row = (j0 + b) * nx + i0;
+        // Two independent accumulator pairs: the additions are latency-bound otherwise.
         let s0 = 0;
         let s1 = 0;
-        for (let a = 0; a < cx; a++) {
-          const t = u[row + a] * wx[a];
-          s0 += t;
-          s1 += t * dx[a];
+        let t0 = 0;
+        let t1 = 0;
+        let a = 0;
+        for (; a + 1 < cx; a += 2) {
+          const ta = u[row + a] * wx[a];
+          const tb = u[row + a + 1] * wx[a + 1];
+          s0 += ta;
+          s1 += ta * dx[a];
+          t0 += tb;
+          t1 += tb * dx[a + 1];
         }
+        if (a < cx) {
+          const ta = u[row + a] * wx[a];
+          s0 += ta;
+          s1 += ta * dx[a];
+        }
+        s0 += t0;
+        s1 += t1;
         vx += wy[b] * s1;
         vy += wy[b] * dy[b] * s0;
       }
