@@ -5,7 +5,8 @@ import { LloydCost, MmdMetric } from '../engine/metrics.js';
 import type { CoverageRunResult, HistorySample, Stepper } from '../engine/simulation.js';
 import { runCoverage } from '../engine/simulation.js';
 import { fromPositions } from '../engine/geometry.js';
-import type { Scenario } from '../scenario/scenario.js';
+import type { FlowMethod, Scenario } from '../scenario/scenario.js';
+import { MultiScaleStepper } from '../engine/bandwidth.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import type { Target } from '../engine/target.js';
 
@@ -13,8 +14,10 @@ import type { Target } from '../engine/target.js';
 export interface PreparedRun {
   readonly scenario: Scenario;
   readonly target: Target;
+  readonly method: FlowMethod;
   readonly epsilon: number;
-  readonly field: BlobField;
+  /** The fine-scale energy reported in the history (E_eps of the method's finest term). */
+  readonly energy: (p: Float64Array) => number;
   readonly stepper: Stepper;
   readonly mmd: MmdMetric;
   readonly lloyd: LloydCost;
@@ -22,18 +25,28 @@ export interface PreparedRun {
 }
 
 /** Builds everything a run needs from a validated scenario. */
-export function prepareRun(scenario: Scenario, method = scenario.blob.method): PreparedRun {
+export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blob.method): PreparedRun {
   const target = scenarioTarget(scenario);
-  const epsilon = scenarioEpsilon(scenario);
-  const field = new BlobField(target, { epsilon, diffusivity: scenario.blob.diffusivity });
+  const epsilon = scenarioEpsilon(scenario, undefined, method);
+  const diffusivity = scenario.blob.diffusivity;
   const options = { domain: scenario.domain, maxSpeed: scenario.sim.maxSpeed };
-  void method; // the adaptive-bandwidth stepper is wired in below when available
-  const stepper: Stepper = new FlowIntegrator(blobFlow(field), options);
+  let stepper: Stepper;
+  let energy: (p: Float64Array) => number;
+  if (method === 'multiscale') {
+    const ms = new MultiScaleStepper(target, { epsilon, diffusivity }, options);
+    stepper = ms;
+    energy = (p) => ms.fineEnergy(p);
+  } else {
+    const field = new BlobField(target, { epsilon, diffusivity });
+    stepper = new FlowIntegrator(blobFlow(field), options);
+    energy = (p) => field.energy(p);
+  }
   return {
     scenario,
+    method,
     target,
     epsilon,
-    field,
+    energy,
     stepper,
     mmd: new MmdMetric(target, scenario.metrics.mmdBandwidth),
     lloyd: new LloydCost(target),
@@ -47,7 +60,7 @@ export function executeRun(run: PreparedRun, onProgress?: (t: number, duration: 
     stepper: run.stepper,
     initial: run.initial,
     duration: run.scenario.sim.duration,
-    energy: (p) => run.field.energy(p),
+    energy: run.energy,
     mmd: run.mmd,
     lloyd: run.lloyd,
     historySamples: run.scenario.sim.historySamples,
@@ -61,7 +74,7 @@ export function resultDocument(run: PreparedRun, r: CoverageRunResult): Record<s
     scenario: { name: run.scenario.name ?? null, robots: run.initial.length / 2, domain: run.scenario.domain },
     epsilon: run.epsilon,
     diffusivity: run.scenario.blob.diffusivity,
-    method: run.scenario.blob.method,
+    method: run.method,
     mmd_bandwidth: run.mmd.bandwidth,
     steps: r.steps,
     simulated_time: r.simulatedTime,

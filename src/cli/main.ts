@@ -7,6 +7,8 @@ import { toPositions } from '../engine/geometry.js';
 import { loadScenario } from '../scenario/load.js';
 import { scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import { ConfigError } from '../scenario/validate.js';
+import { FLOW_METHODS } from '../scenario/scenario.js';
+import type { FlowMethod } from '../scenario/scenario.js';
 import { MapFileError } from '../io/map.js';
 import { executeRun, prepareRun, resultDocument } from './coverage.js';
 import { UsageError } from './errors.js';
@@ -19,7 +21,7 @@ commands:
   velocity SCENARIO --positions FILE   print {"velocities": [[vx, vy], ...], "energy": E} for the robots in FILE
                                        (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
-      [--method adaptive|fixed] [--quiet]
+      [--method multiscale|fixed] [--quiet]
   demo [--out RESULT.json]             run the bundled demo scenario and draw the swarm in the terminal
   help                                 show this text`;
 
@@ -55,7 +57,7 @@ function velocityCommand(args: string[]): number {
   const positions = readPositions(values.positions);
   const target = inFile(positionals[0], () => scenarioTarget(scenario));
   const n = positions.length / 2;
-  const field = new BlobField(target, { epsilon: scenarioEpsilon(scenario, n), diffusivity: scenario.blob.diffusivity });
+  const field = new BlobField(target, { epsilon: scenarioEpsilon(scenario, n, 'fixed'), diffusivity: scenario.blob.diffusivity });
   const v = new Float64Array(positions.length);
   const energy = field.evaluate(positions, v);
   const velocities: [number, number][] = [];
@@ -66,8 +68,10 @@ function velocityCommand(args: string[]): number {
 
 function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean): number {
   const scenario = loadScenario(path);
-  if (method !== undefined && method !== 'adaptive' && method !== 'fixed') throw new UsageError(`--method must be 'adaptive' or 'fixed', got '${method}'`);
-  const run = inFile(path, () => prepareRun(scenario, method as 'adaptive' | 'fixed' | undefined));
+  if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`--method must be one of ${FLOW_METHODS.join(', ')}, got '${method}'`);
+  }
+  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined));
   const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
   const started = performance.now();
   const result = executeRun(run, quiet ? undefined : (t, duration, s) => {

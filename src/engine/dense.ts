@@ -10,6 +10,8 @@ export interface DenseOptions {
   readonly spacing?: number;
   /** How far the grid extends beyond the domain, in multiples of eps. Default 8 (no truncation in practice). */
   readonly margin?: number;
+  /** Wall decay width, m (see Target.onGrid). Default eps/2, as BlobField. */
+  readonly wallWidth?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface DenseOptions {
 export function denseBlobField(target: Target, positions: Positions, options: DenseOptions): { velocities: Float64Array; energy: number } {
   const { epsilon: e, diffusivity: D } = options;
   const grid = makeGrid(target.domain, options.spacing ?? e / 8, (options.margin ?? 8) * e);
-  const { rhoBar } = target.onGrid(grid);
+  const { rhoBar } = target.onGrid(grid, options.wallWidth ?? 0.5 * e);
   const n = positions.length >> 1;
   const m = 1 / n;
   const c = 1 / (2 * Math.PI * e * e);

@@ -13,3 +13,4 @@ export * from './random.js';
 export * from './sampling.js';
 export * from './epsilon.js';
 export * from './simulation.js';
+export * from './bandwidth.js';

@@ -73,7 +73,13 @@ export class FlowIntegrator {
     const n = positions.length >> 1;
     let vmax = 0;
     let vsum = 0;
+    const { xmin, xmax, ymin, ymax } = this.domain;
     for (let i = 0; i < n; i++) {
+      // Projected gradient flow: a robot on a wall keeps only the part of its velocity that does not leave the box.
+      const px = positions[2 * i];
+      const py = positions[2 * i + 1];
+      if ((px <= xmin && v[2 * i] < 0) || (px >= xmax && v[2 * i] > 0)) v[2 * i] = 0;
+      if ((py <= ymin && v[2 * i + 1] < 0) || (py >= ymax && v[2 * i + 1] > 0)) v[2 * i + 1] = 0;
       let s = Math.hypot(v[2 * i], v[2 * i + 1]);
       if (s > this.maxSpeed) {
         const k = this.maxSpeed / s;
@@ -87,7 +93,6 @@ export class FlowIntegrator {
     let dt = Math.min(maxDt, this.maxStep);
     if (vmax > 0) dt = Math.min(dt, (this.fraction * this.flow.length) / vmax);
     const x = this.trial;
-    const { xmin, xmax, ymin, ymax } = this.domain;
     let e1 = e0;
     for (let attempt = 0; attempt < 30; attempt++) {
       for (let i = 0; i < n; i++) {

@@ -10,6 +10,11 @@ export type InitialLayout =
   | { readonly type: 'target'; readonly seed: number }
   | { readonly type: 'positions'; readonly positions: readonly (readonly [number, number])[] };
 
+/** The flows a run can use. */
+export const FLOW_METHODS = ['multiscale', 'fixed'] as const;
+/** One of FLOW_METHODS. */
+export type FlowMethod = (typeof FLOW_METHODS)[number];
+
 /** One coverage problem, validated, with defaults filled in. */
 export interface Scenario {
   /** Optional label. */
@@ -22,8 +27,11 @@ export interface Scenario {
     /** Mollifier width in metres, or 'auto' (from N and the domain's area). */
     readonly epsilon: number | 'auto';
     readonly diffusivity: number;
-    /** 'adaptive' (default): bandwidth follows the local spacing; 'fixed': one eps for all robots. */
-    readonly method: 'adaptive' | 'fixed';
+    /**
+     * 'multiscale' (default): the blob flow plus coarse scales whose weights decay in time (MultiScaleStepper), so
+     * robots cross empty regions; 'fixed': the plain blob flow at one eps (BlobField).
+     */
+    readonly method: FlowMethod;
   };
   /** The swarm; absent in a scenario that only describes a target (e.g. for `blob-coverage velocity`). */
   readonly robots?: { readonly count: number; readonly initial: InitialLayout };
@@ -93,7 +101,7 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
   const blob = {
     epsilon,
     diffusivity: b.number('diffusivity', { def: 1, min: 0, exclusiveMin: true }),
-    method: b.string('method', { def: 'adaptive', oneOf: ['adaptive', 'fixed'] }) as 'adaptive' | 'fixed',
+    method: b.string('method', { def: 'multiscale', oneOf: FLOW_METHODS }) as FlowMethod,
   };
 
   const robots = root.has('robots') ? parseRobots(root, domain) : undefined;

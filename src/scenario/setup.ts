@@ -4,7 +4,8 @@ import { autoEpsilon } from '../engine/epsilon.js';
 import { createRng } from '../engine/random.js';
 import { targetSampler, uniformInBox } from '../engine/sampling.js';
 import { Target } from '../engine/target.js';
-import type { Scenario } from './scenario.js';
+import type { FlowMethod, Scenario } from './scenario.js';
+import { multiScaleEpsilon } from '../engine/bandwidth.js';
 import { ConfigError } from './validate.js';
 
 /** Builds the scenario's target; an invalid density (negative, zero, not finite) becomes a ConfigError on `target`. */
@@ -22,9 +23,10 @@ export function scenarioRobots(s: Scenario): NonNullable<Scenario['robots']> {
   return s.robots;
 }
 
-/** The mollifier width for N robots: the scenario's number, or the auto rule. */
-export function scenarioEpsilon(s: Scenario, n = scenarioRobots(s).count): number {
-  return s.blob.epsilon === 'auto' ? autoEpsilon(s.domain, n) : s.blob.epsilon;
+/** The mollifier width for N robots: the scenario's number, or the auto rule of the flow method. */
+export function scenarioEpsilon(s: Scenario, n = scenarioRobots(s).count, method: FlowMethod = s.blob.method): number {
+  if (s.blob.epsilon !== 'auto') return s.blob.epsilon;
+  return method === 'multiscale' ? multiScaleEpsilon(s.domain, n) : autoEpsilon(s.domain, n);
 }
 
 /** The initial layout of the scenario's robots. */

@@ -1,0 +1,392 @@
+import type { Box, Positions } from './geometry.js';
+import { boxArea } from './geometry.js';
+import { meanSpacing } from './epsilon.js';
+import { makeGrid } from './grid.js';
+import type { Flow, IntegratorOptions, StepResult } from './integrator.js';
+import { FlowIntegrator } from './integrator.js';
+import type { Target } from './target.js';
+
+/** Options of a Neumann blob field. */
+export interface NeumannFieldOptions {
+  /** Kernel width (m): the mollifier eps, or a coarse scale L. */
+  readonly epsilon: number;
+  /** Diffusivity D, m^2/s. */
+  readonly diffusivity: number;
+  /**
+   * Compare with the target smoothed by the same kernel (the chi-squared divergence at scale eps, minimized by the
+   * target itself) instead of the target (the blob energy). Default false.
+   */
+  readonly smoothTarget?: boolean;
+  /** Quadrature spacing as a fraction of eps. Default 0.5. */
+  readonly gridSpacing?: number;
+  /** Kernel cut-off, multiples of eps. Default 5. */
+  readonly cutoff?: number;
+}
+
+/**
+ * A blob field with no-flux (Neumann) walls: the Gaussian kernel is folded across the domain's walls (each robot
+ * and each bit of target mass brings its mirror images across the four walls and the four corners) and the energy
+ * is integrated over the domain only:
+ *
+ *   K(y, x)  = sum over the 9 reflections x' of x of phi_eps(y - x')            (y in Omega)
+ *   E        = 1/2 Int_Omega (K rho)(y)^2 / r(y) dy,   r = rho_bar (floored)  or  r = K rho_bar (smoothTarget)
+ *   v_i      = -D grad_{x_i} E / m_i
+ *
+ * Folding keeps the Gaussian separable (the sum over 3 x 3 reflections is a product of two 1-D sums), so the cost is
+ * the plain blob field's. Walls are neutral: a robot at a wall is a robot beside its own image, so there is neither a
+ * pull onto the wall (the leak of an unfloored domain) nor a push off it (an expensive floor). With smoothTarget,
+ * by Cauchy-Schwarz E >= 1/2 (Int K rho)^2 / Int K rho_bar = 1/2 with equality iff K rho = K rho_bar, i.e.
+ * rho = rho_bar: at any width the minimizer is the target itself, while the plain blob energy at a large width is
+ * minimized by a deconvolution of rho_bar, sharper than the target (the over-concentration of a naive continuation).
+ */
+export class NeumannBlobField {
+  readonly epsilon: number;
+  readonly diffusivity: number;
+  readonly cutoff: number;
+  readonly domain: Box;
+  readonly nx: number;
+  readonly ny: number;
+  readonly hx: number;
+  readonly hy: number;
+  /** 1 / r on the nodes, times the cell area. */
+  private readonly wInv: Float64Array;
+  private readonly f: Float64Array;
+  private readonly u: Float64Array;
+  private readonly wx: Float64Array;
+  private readonly wy: Float64Array;
+  private readonly gx: Float64Array;
+  private readonly gy: Float64Array;
+
+  constructor(target: Target, options: NeumannFieldOptions) {
+    const e = options.epsilon;
+    if (!(e > 0) || !Number.isFinite(e)) throw new Error(`epsilon must be a positive number of metres, got ${e}`);
+    if (!(options.diffusivity >= 0)) throw new Error(`diffusivity must be non-negative, got ${options.diffusivity}`);
+    this.epsilon = e;
+    this.diffusivity = options.diffusivity;
+    this.cutoff = options.cutoff ?? 5;
+    this.domain = target.domain;
+    const d = this.domain;
+    const grid = makeGrid(d, (options.gridSpacing ?? 0.5) * e, 0);
+    this.nx = grid.nx - 2 * grid.margin;
+    this.ny = grid.ny - 2 * grid.margin;
+    this.hx = grid.hx;
+    this.hy = grid.hy;
+    const n = this.nx * this.ny;
+    const r = new Float64Array(n);
+    const floor = target.onGrid(grid).floor;
+    if (options.smoothTarget) {
+      // r = K rho_bar: the target on a fine grid, convolved with the folded kernel, separably.
+      const side = Math.sqrt(boxArea(d));
+      const src = makeGrid(d, Math.min(e / 6, side / 160), 0);
+      const { density } = target.onGrid(src);
+      const sm = src.margin;
+      const snx = src.nx - 2 * sm;
+      const sny = src.ny - 2 * sm;
+      const kx = foldedKernelMatrix(this.nx, d.xmin, this.hx, snx, d.xmin, src.hx, d.xmin, d.xmax, e);
+      const ky = foldedKernelMatrix(this.ny, d.ymin, this.hy, sny, d.ymin, src.hy, d.ymin, d.ymax, e);
+      const tmp = new Float64Array(sny * this.nx); // rows of the source, columns of the field
+      for (let j = 0; j < sny; j++) {
+        const row = (j + sm) * src.nx + sm;
+        for (let i = 0; i < this.nx; i++) {
+          let acc = 0;
+          const k = i * snx;
+          for (let q = 0; q < snx; q++) acc += kx[k + q] * density[row + q];
+          tmp[j * this.nx + i] = acc * src.hx;
+        }
+      }
+      for (let j = 0; j < this.ny; j++) {
+        const k = j * sny;
+        for (let i = 0; i < this.nx; i++) {
+          let acc = 0;
+          for (let q = 0; q < sny; q++) acc += ky[k + q] * tmp[q * this.nx + i];
+          r[j * this.nx + i] = Math.max(floor, acc * src.hy);
+        }
+      }
+    } else {
+      const { rhoBar } = target.onGrid(grid);
+      for (let j = 0; j < this.ny; j++) {
+        for (let i = 0; i < this.nx; i++) r[j * this.nx + i] = rhoBar[(j + grid.margin) * grid.nx + i + grid.margin];
+      }
+    }
+    this.wInv = new Float64Array(n);
+    for (let k = 0; k < n; k++) this.wInv[k] = grid.cellArea / r[k];
+    this.f = new Float64Array(n);
+    this.u = new Float64Array(n);
+    this.wx = new Float64Array(this.nx);
+    this.wy = new Float64Array(this.ny);
+    this.gx = new Float64Array(this.nx);
+    this.gy = new Float64Array(this.ny);
+  }
+
+  /** Folded 1-D weights (and their derivatives in x when `g` is given) over nodes [a0, a1]; returns a0 * 2^20 + count. */
+  private stencil(x: number, lo: number, hi: number, h: number, nodes: number, w: Float64Array, g: Float64Array | null): number {
+    const e = this.epsilon;
+    const reach = this.cutoff * e;
+    let a0 = Math.ceil((x - reach - lo) / h - 0.5);
+    let a1 = Math.floor((x + reach - lo) / h - 0.5);
+    if (a0 < 0) a0 = 0;
+    if (a1 > nodes - 1) a1 = nodes - 1;
+    const inv = -0.5 / (e * e);
+    const ie2 = 1 / (e * e);
+    const xl = 2 * lo - x;
+    const xh = 2 * hi - x;
+    const nearLo = x - lo < reach;
+    const nearHi = hi - x < reach;
+    let c = 0;
+    for (let a = a0; a <= a1; a++, c++) {
+      const y = lo + (a + 0.5) * h;
+      const d0 = y - x;
+      let v = Math.exp(inv * d0 * d0);
+      let dv = d0 * ie2 * v;
+      if (nearLo) {
+        const d1 = y - xl;
+        const t = Math.exp(inv * d1 * d1);
+        v += t;
+        dv -= d1 * ie2 * t;
+      }
+      if (nearHi) {
+        const d2 = y - xh;
+        const t = Math.exp(inv * d2 * d2);
+        v += t;
+        dv -= d2 * ie2 * t;
+      }
+      w[c] = v;
+      if (g) g[c] = dv;
+    }
+    return c > 0 ? a0 * 1048576 + c : 0;
+  }
+
+  private deposit(p: Positions, masses?: Float64Array): number {
+    const n = p.length >> 1;
+    const { nx, wx, wy, f, u, wInv } = this;
+    const d = this.domain;
+    const e = this.epsilon;
+    f.fill(0);
+    for (let q = 0; q < n; q++) {
+      const m = masses ? masses[q] : 1 / n;
+      if (m === 0) continue;
+      const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, null);
+      const sy = this.stencil(p[2 * q + 1], d.ymin, d.ymax, this.hy, this.ny, wy, null);
+      if (sx === 0 || sy === 0) continue;
+      const i0 = Math.floor(sx / 1048576);
+      const cx = sx - i0 * 1048576;
+      const j0 = Math.floor(sy / 1048576);
+      const cy = sy - j0 * 1048576;
+      const c = m / (2 * Math.PI * e * e);
+      for (let b = 0; b < cy; b++) {
+        const s = c * wy[b];
+        const row = (j0 + b) * nx + i0;
+        for (let a = 0; a < cx; a++) f[row + a] += s * wx[a];
+      }
+    }
+    let energy = 0;
+    for (let k = 0; k < f.length; k++) {
+      const t = f[k] * wInv[k];
+      u[k] = t;
+      energy += f[k] * t;
+    }
+    return 0.5 * energy;
+  }
+
+  /** Velocities -D grad_{x_i} E / m_i into `v` (interleaved); returns E. */
+  evaluate(p: Positions, v: Float64Array, masses?: Float64Array): number {
+    const energy = this.deposit(p, masses);
+    const n = p.length >> 1;
+    const { nx, wx, wy, gx, gy, u } = this;
+    const d = this.domain;
+    const e = this.epsilon;
+    const c = -this.diffusivity / (2 * Math.PI * e * e);
+    for (let q = 0; q < n; q++) {
+      const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, gx);
+      const sy = this.stencil(p[2 * q + 1], d.ymin, d.ymax, this.hy, this.ny, wy, gy);
+      if (sx === 0 || sy === 0) {
+        v[2 * q] = 0;
+        v[2 * q + 1] = 0;
+        continue;
+      }
+      const i0 = Math.floor(sx / 1048576);
+      const cx = sx - i0 * 1048576;
+      const j0 = Math.floor(sy / 1048576);
+      const cy = sy - j0 * 1048576;
+      let vx = 0;
+      let vy = 0;
+      for (let b = 0; b < cy; b++) {
+        const row = (j0 + b) * nx + i0;
+        let s0 = 0;
+        let s1 = 0;
+        for (let a = 0; a < cx; a++) {
+          const t = u[row + a];
+          s0 += t * wx[a];
+          s1 += t * gx[a];
+        }
+        vx += wy[b] * s1;
+        vy += gy[b] * s0;
+      }
+      v[2 * q] = c * vx;
+      v[2 * q + 1] = c * vy;
+    }
+    return energy;
+  }
+
+  /** E of a configuration. */
+  energy(p: Positions, masses?: Float64Array): number {
+    return this.deposit(p, masses);
+  }
+}
+
+/** Row-major [field node][source node] folded 1-D Gaussian (normalized, 1/sqrt(2 pi) e) between two node rows. */
+function foldedKernelMatrix(n: number, x0: number, h: number, m: number, s0: number, sh: number, lo: number, hi: number, e: number): Float64Array {
+  const out = new Float64Array(n * m);
+  const c = 1 / (Math.sqrt(2 * Math.PI) * e);
+  const inv = -0.5 / (e * e);
+  for (let i = 0; i < n; i++) {
+    const y = x0 + (i + 0.5) * h;
+    for (let q = 0; q < m; q++) {
+      const z = s0 + (q + 0.5) * sh;
+      const a = y - z;
+      const b = y - (2 * lo - z);
+      const d = y - (2 * hi - z);
+      out[i * m + q] = c * (Math.exp(inv * a * a) + Math.exp(inv * b * b) + Math.exp(inv * d * d));
+    }
+  }
+  return out;
+}
+
+/**
+ * Ratio of the multi-scale flow's fine width to the mean spacing sqrt(|Omega| / N). Measured (scripts/sparse-targets.ts):
+ * the fine term of the multi-scale flow compares smoothed measures, so it does not deconvolve the target and tolerates
+ * a wider kernel than the plain blob energy; 0.5 matched the target best on public-s1 and the sparse target.
+ */
+export const MULTISCALE_EPSILON_RATIO = 0.5;
+
+/** The fine width for MultiScaleStepper: MULTISCALE_EPSILON_RATIO * sqrt(|Omega| / N). */
+export function multiScaleEpsilon(domain: Box, n: number): number {
+  return MULTISCALE_EPSILON_RATIO * meanSpacing(domain, n);
+}
+
+/** Options of the multi-scale blob flow. */
+export interface MultiScaleOptions {
+  /** Finest kernel width eps (m), the one the run ends on; use multiScaleEpsilon(domain, N) (coarse scales default to multiples of it). */
+  readonly epsilon: number;
+  /** Diffusivity D, m^2/s. */
+  readonly diffusivity: number;
+  /** Coarse scales L_s (m), each larger than epsilon. Default [4 eps, 2 eps]. */
+  readonly scales?: readonly number[];
+  /** Initial weight c_s(0) of each coarse scale. Default [20, 5] (20 for 4 eps, 5 for 2 eps; 1 for any further). */
+  readonly weights?: readonly number[];
+  /** Time constant (s) of the exponential decay of the coarse weights. Default 0.75 |Omega| / D (3 s on 2 m x 2 m). */
+  readonly decay?: number;
+  /** Coarse weights decay to this fraction of their initial value, not below. Default 0. */
+  readonly residual?: number;
+  /**
+   * The finest scale compares with the target smoothed at eps too (the chi-squared divergence at scale eps, minimized
+   * by the target) rather than with the target itself (the blob energy, minimized by a deconvolution). Default true.
+   */
+  readonly smoothFine?: boolean;
+}
+
+type Energy = { evaluate(p: Positions, v: Float64Array): number; energy(p: Positions): number };
+
+/** sum_s w_s E_s as a Flow, at the weights held in `weights`. */
+class WeightedFlow implements Flow {
+  readonly length: number;
+  readonly weights: Float64Array;
+  private readonly terms: Energy[];
+  private buf: Float64Array = new Float64Array(0);
+
+  constructor(terms: Energy[], length: number) {
+    this.terms = terms;
+    this.weights = new Float64Array(terms.length);
+    this.length = length;
+  }
+
+  evaluate(p: Positions, v: Float64Array): number {
+    if (this.buf.length !== p.length) this.buf = new Float64Array(p.length);
+    v.fill(0);
+    let e = 0;
+    for (let s = 0; s < this.terms.length; s++) {
+      const c = this.weights[s];
+      if (c === 0) continue;
+      e += c * this.terms[s].evaluate(p, this.buf);
+      for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
+    }
+    return e;
+  }
+
+  energy(p: Positions): number {
+    let e = 0;
+    for (let s = 0; s < this.terms.length; s++) if (this.weights[s] !== 0) e += this.weights[s] * this.terms[s].energy(p);
+    return e;
+  }
+}
+
+/**
+ * The multi-scale blob flow: the swarm descends
+ *
+ *   E(t) = E_eps + sum_s c_s(t) E_{L_s},    c_s(t) = c_s(0) (r + (1 - r) exp(-t / tau)),
+ *
+ * where every term is a NeumannBlobField energy with smoothTarget (the chi-squared divergence between the swarm and
+ * the target, both seen through the same Gaussian, walls folded): each term is minimized by the target itself, so
+ * the coarse terms carry the swarm across empty, low-density regions (a lone blob at the fine scale is its own
+ * equilibrium; at L_s ~ the distance between the target's features it is not) without the over-concentration of a
+ * plain large-eps blob energy. The weights never increase, so dE/dt = sum_s c_s' E_s + grad E . xdot <= 0: E is a
+ * Lyapunov function of the whole run (reported as the step energy), and the run ends on the fine E_eps (r = 0).
+ * A drop-in Stepper: explicit Euler with the FlowIntegrator's adaptive, energy-backtracked step.
+ */
+export class MultiScaleStepper {
+  readonly fine: NeumannBlobField;
+  readonly coarse: readonly NeumannBlobField[];
+  private readonly flow: WeightedFlow;
+  private readonly integrator: FlowIntegrator;
+  private readonly c0: Float64Array;
+  private readonly decay: number;
+  private readonly residual: number;
+  /** Simulated time since the start, s (drives the weights). */
+  time = 0;
+
+  constructor(target: Target, options: MultiScaleOptions, integrator: IntegratorOptions) {
+    const eps = options.epsilon;
+    const D = options.diffusivity;
+    const scales = options.scales ?? [4 * eps, 2 * eps];
+    for (const L of scales) if (!(L > eps) || !Number.isFinite(L)) throw new Error(`coarse scales must be finite and larger than epsilon (${eps}), got ${L}`);
+    const defaults = [20, 5];
+    this.c0 = Float64Array.from(scales.map((_, s) => options.weights?.[s] ?? defaults[s] ?? 1));
+    for (const c of this.c0) if (!(c >= 0) || !Number.isFinite(c)) throw new Error(`coarse weights must be non-negative, got ${c}`);
+    this.decay = options.decay ?? (0.75 * boxArea(target.domain)) / Math.max(D, 1e-12);
+    if (!(this.decay > 0)) throw new Error(`decay must be positive, got ${this.decay}`);
+    this.residual = options.residual ?? 0;
+    if (!(this.residual >= 0 && this.residual <= 1)) throw new Error(`residual must be in [0, 1], got ${this.residual}`);
+    this.fine = new NeumannBlobField(target, { epsilon: eps, diffusivity: D, smoothTarget: options.smoothFine ?? true });
+    this.coarse = scales.map((L) => new NeumannBlobField(target, { epsilon: L, diffusivity: D, smoothTarget: true }));
+    this.flow = new WeightedFlow([this.fine, ...this.coarse], eps);
+    this.setWeights();
+    this.integrator = new FlowIntegrator(this.flow, integrator);
+  }
+
+  private setWeights(): void {
+    const w = this.flow.weights;
+    w[0] = 1;
+    const f = this.residual + (1 - this.residual) * Math.exp(-this.time / this.decay);
+    for (let s = 0; s < this.c0.length; s++) w[s + 1] = this.c0[s] * f;
+  }
+
+  /** The current weights [1, c_1(t), ...] of [fine, ...coarse]. */
+  get weights(): Float64Array {
+    return this.flow.weights;
+  }
+
+  /** The fine-scale energy E_eps alone (what the run ends on). */
+  fineEnergy(positions: Positions): number {
+    return this.fine.energy(positions);
+  }
+
+  /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
+  step(positions: Positions, maxDt: number): StepResult {
+    const r = this.integrator.step(positions, maxDt);
+    if (maxDt > 0 && r.dt > 0) {
+      this.time += r.dt;
+      this.setWeights();
+    }
+    return r;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The ROS 2 messages the nodes use, as plain objects (the shape rclnodejs gives and takes).
+ * Only the fields the nodes read or write are required; rclnodejs fills the rest with defaults.
+ */
+
+/** builtin_interfaces/msg/Time. */
+export interface TimeMsg {
+  sec: number;
+  nanosec: number;
+}
+
+/** std_msgs/msg/Header. */
+export interface Header {
+  stamp: TimeMsg;
+  frame_id: string;
+}
+
+export interface Vector3 {
+  x: number;
+  y: number;
+  z: number;
+}
+
+export interface Quaternion {
+  x: number;
+  y: number;
+  z: number;
+  w: number;
+}
+
+export interface Pose {
+  position: Vector3;
+  orientation: Quaternion;
+}
+
+/** geometry_msgs/msg/Twist. */
+export interface Twist {
+  linear: Vector3;
+  angular: Vector3;
+}
+
+/** geometry_msgs/msg/TwistStamped. */
+export interface TwistStamped {
+  header: Header;
+  twist: Twist;
+}
+
+/** geometry_msgs/msg/PoseStamped. */
+export interface PoseStamped {
+  header: Header;
+  pose: Pose;
+}
+
+/** nav_msgs/msg/Odometry (covariances omitted). */
+export interface Odometry {
+  header: Header;
+  child_frame_id: string;
+  pose: { pose: Pose };
+  twist: { twist: Twist };
+}
+
+/** std_msgs/msg/Bool. */
+export interface BoolMsg {
+  data: boolean;
+}
+
+/** std_msgs/msg/ColorRGBA. */
+export interface ColorRGBA {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+/** visualization_msgs/msg/Marker (the fields used here). */
+export interface Marker {
+  header: Header;
+  ns: string;
+  id: number;
+  type: number;
+  action: number;
+  pose: Pose;
+  scale: Vector3;
+  color: ColorRGBA;
+  points: Vector3[];
+  frame_locked?: boolean;
+}
+
+/** visualization_msgs/msg/MarkerArray. */
+export interface MarkerArray {
+  markers: Marker[];
+}
+
+/** nav_msgs/msg/OccupancyGrid. */
+export interface OccupancyGrid {
+  header: Header;
+  info: {
+    map_load_time: TimeMsg;
+    resolution: number;
+    width: number;
+    height: number;
+    origin: Pose;
+  };
+  /** int8 0..100, row-major from the origin. */
+  data: Int8Array | number[];
+}
+
+/** diagnostic_msgs/msg/KeyValue. */
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+/** diagnostic_msgs/msg/DiagnosticStatus. */
+export interface DiagnosticStatus {
+  level: number;
+  name: string;
+  message: string;
+  hardware_id: string;
+  values: KeyValue[];
+}
+
+/** diagnostic_msgs/msg/DiagnosticArray. */
+export interface DiagnosticArray {
+  header: Header;
+  status: DiagnosticStatus[];
+}
+
+/** ROS type names of the messages above. */
+export const MSG = {
+  Twist: 'geometry_msgs/msg/Twist',
+  TwistStamped: 'geometry_msgs/msg/TwistStamped',
+  PoseStamped: 'geometry_msgs/msg/PoseStamped',
+  Odometry: 'nav_msgs/msg/Odometry',
+  Bool: 'std_msgs/msg/Bool',
+  MarkerArray: 'visualization_msgs/msg/MarkerArray',
+  OccupancyGrid: 'nav_msgs/msg/OccupancyGrid',
+  DiagnosticArray: 'diagnostic_msgs/msg/DiagnosticArray',
+} as const;
+
+/** Maps each type name to its message shape. */
+export interface MessageByType {
+  'geometry_msgs/msg/Twist': Twist;
+  'geometry_msgs/msg/TwistStamped': TwistStamped;
+  'geometry_msgs/msg/PoseStamped': PoseStamped;
+  'nav_msgs/msg/Odometry': Odometry;
+  'std_msgs/msg/Bool': BoolMsg;
+  'visualization_msgs/msg/MarkerArray': MarkerArray;
+  'nav_msgs/msg/OccupancyGrid': OccupancyGrid;
+  'diagnostic_msgs/msg/DiagnosticArray': DiagnosticArray;
+}
+
+/** A message type name the nodes know. */
+export type MessageType = keyof MessageByType;
+
+/** Yaw (rad, counter-clockwise about z) of a quaternion: atan2(2(wz + xy), 1 - 2(y^2 + z^2)). */
+export function yawOf(q: Quaternion): number {
+  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
+}
+
+/** The quaternion of a rotation by `yaw` about z. */
+export function quaternionOfYaw(yaw: number): Quaternion {
+  return { x: 0, y: 0, z: Math.sin(yaw / 2), w: Math.cos(yaw / 2) };
+}
+
+/** Seconds as a builtin_interfaces/Time. */
+export function timeMsg(seconds: number): TimeMsg {
+  const sec = Math.floor(seconds);
+  return { sec, nanosec: Math.min(999_999_999, Math.round((seconds - sec) * 1e9)) };
+}
+
+/** A builtin_interfaces/Time as seconds. */
+export function secondsOf(t: TimeMsg): number {
+  return t.sec + t.nanosec * 1e-9;
+}
+
+/** A zero twist. */
+export function zeroTwist(): Twist {
+  return { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } };
+}

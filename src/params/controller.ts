@@ -1,0 +1,50 @@
+import type { ParamSchema, ParamValues } from './schema.js';
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const TOPIC = /^[~/]?[A-Za-z_][A-Za-z0-9_/]*$/;
+
+const topic = (v: string) => (TOPIC.test(v) && !v.endsWith('/') && !v.includes('//') ? undefined : `is not a valid ROS topic name: '${v}'`);
+
+/**
+ * Every parameter of the coverage controller, declared once. Live parameters take effect at the next control tick;
+ * read-only ones shape the ROS graph (topics, robots) and are set at start-up.
+ */
+export const CONTROLLER_SCHEMA: ParamSchema = [
+  // The swarm and its topics (read-only: they decide what the node subscribes to).
+  { name: 'robot_names', type: 'string_array', default: [], readOnly: true, description: 'Robot namespaces, e.g. [tb3_0, tb3_1]. Empty: robot_prefix followed by 0 .. robot_count-1.', check: (v: string[]) => v.find((n) => !NAME.test(n)) ? `contains an invalid name '${v.find((n) => !NAME.test(n))}'` : new Set(v).size !== v.length ? 'contains a name twice' : undefined },
+  { name: 'robot_prefix', type: 'string', default: 'robot_', readOnly: true, description: 'Namespace prefix of the robots when robot_names is empty.', check: (v: string) => (NAME.test(v) ? undefined : `is not a valid namespace prefix: '${v}'`) },
+  { name: 'robot_count', type: 'integer', default: 10, min: 1, max: 10000, readOnly: true, description: 'Number of robots when robot_names is empty.' },
+  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: topic },
+  { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped'], readOnly: true, description: 'Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped (motion capture, Crazyswarm2).' },
+  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: topic },
+  { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped (Jazzy diff_drive_controller, TurtleBot3 Jazzy Gazebo).' },
+  { name: 'estop_topic', type: 'string', default: '/emergency_stop', readOnly: true, description: 'std_msgs/msg/Bool topic: true stops every robot until false is received.', check: topic },
+  { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Common world frame of the poses, the markers and the density grid.' },
+  // Control loop.
+  { name: 'rate', type: 'double', default: 10.0, min: 1, max: 100, unit: 'Hz', readOnly: false, description: 'Control and publishing rate. Keep it above 2 Hz: robot-side watchdogs time out at 0.5 s.' },
+  { name: 'pose_timeout', type: 'double', default: 0.5, min: 0.05, max: 10, unit: 's', readOnly: false, description: "A robot whose last pose is older than this gets zero commands and leaves the swarm's mass until it reports again." },
+  { name: 'enabled', type: 'bool', default: true, readOnly: false, description: 'false publishes zero to every robot (a soft stop).' },
+  // Kinematics and limits.
+  { name: 'drive', type: 'string', default: 'holonomic', choices: ['holonomic', 'diff_drive'], readOnly: false, description: 'holonomic: command the planar velocity; diff_drive: (v, w) through a look-ahead point.' },
+  { name: 'lookahead', type: 'double', default: 0.1, min: 0.01, max: 2, unit: 'm', readOnly: false, description: 'Distance of the look-ahead point ahead of a differential-drive robot.' },
+  { name: 'max_linear_speed', type: 'double', default: 0.22, min: 0.001, max: 20, unit: 'm/s', readOnly: false, description: 'Linear speed limit (TurtleBot3 Burger: 0.22).' },
+  { name: 'max_angular_speed', type: 'double', default: 2.84, min: 0.001, max: 50, unit: 'rad/s', readOnly: false, description: 'Angular speed limit; saturating keeps the curvature v/w (TurtleBot3 Burger: 2.84).' },
+  { name: 'max_linear_accel', type: 'double', default: 1.0, min: 0.001, max: 100, unit: 'm/s^2', readOnly: false, description: 'Linear acceleration limit (rate limiting of the commands).' },
+  { name: 'max_angular_accel', type: 'double', default: 6.0, min: 0.001, max: 500, unit: 'rad/s^2', readOnly: false, description: 'Angular acceleration limit.' },
+  // The coverage law.
+  { name: 'diffusivity', type: 'double', default: 1.0, min: 1e-6, max: 1e6, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the blob flow: the gain from density mismatch to speed.' },
+  { name: 'epsilon', type: 'double', default: 0.0, min: 0, max: 100, unit: 'm', readOnly: false, description: 'Mollifier width eps; 0 picks it from the number of live robots and the domain area (auto rule).' },
+  { name: 'method', type: 'string', default: 'multiscale', choices: ['multiscale', 'fixed'], readOnly: false, description: 'multiscale: the blob flow with decaying coarse scales (reaches sparse regions); fixed: the plain blob flow at one eps.' },
+  { name: 'target_file', type: 'string', default: '', readOnly: false, description: 'Scenario YAML whose domain and target are used. Empty: the target parameter, or the built-in default.' },
+  { name: 'target', type: 'string', default: '', readOnly: false, description: 'Inline scenario-style YAML with domain and target, e.g. "{domain: {...}, target: {type: expression, expr: ...}}"; wins over target_file.' },
+  // What users look at.
+  { name: 'publish_markers', type: 'bool', default: true, readOnly: false, description: 'Publish a visualization_msgs/MarkerArray of robots and commands on ~/markers.' },
+  { name: 'density_resolution', type: 'double', default: 0.05, min: 0.001, max: 10, unit: 'm', readOnly: false, description: 'Cell size of the latched target density OccupancyGrid on ~/target_density.' },
+];
+
+/** Checks that concern several controller parameters together; returns the reason for a refusal. */
+export function controllerCrossCheck(v: ParamValues): string | undefined {
+  const names = v.robot_names as string[];
+  if (names.length === 0 && !(Number(v.robot_count) >= 1)) return 'robot_count must be at least 1 when robot_names is empty';
+  return undefined;
+}
