@@ -1,6 +1,9 @@
 /** A timer registered on a virtual clock. */
 interface VirtualTimer {
   period: number;
+  start: number;
+  /** Firings so far; the next is due at start + (fired + 1) period (no drift from repeated addition). */
+  fired: number;
   due: number;
   callback: () => void;
   active: boolean;
@@ -26,7 +29,7 @@ export class VirtualClock {
   /** Calls `callback` every `period` seconds, first at now + period. */
   every(period: number, callback: () => void): { cancel(): void } {
     if (!(period > 0) || !Number.isFinite(period)) throw new Error(`timer period must be positive, got ${period}`);
-    const timer: VirtualTimer = { period, due: this.t + period, callback, active: true, order: this.counter++ };
+    const timer: VirtualTimer = { period, start: this.t, fired: 0, due: this.t + period, callback, active: true, order: this.counter++ };
     this.timers.push(timer);
     return {
       cancel: () => {
@@ -40,10 +43,12 @@ export class VirtualClock {
     for (;;) {
       this.timers = this.timers.filter((x) => x.active);
       let next: VirtualTimer | undefined;
-      for (const x of this.timers) if (!next || x.due < next.due || (x.due === next.due && x.order < next.order)) next = x;
+      // Ties within a nanosecond fire in creation order.
+      for (const x of this.timers) if (!next || x.due < next.due - 1e-9 || (Math.abs(x.due - next.due) <= 1e-9 && x.order < next.order)) next = x;
       if (!next || next.due > t + 1e-12) break;
       this.t = next.due;
-      next.due += next.period;
+      next.fired++;
+      next.due = next.start + (next.fired + 1) * next.period;
       next.callback();
       this.afterEach();
     }

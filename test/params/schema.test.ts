@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../../src/params/controller.js';
+import { applyUpdates, checkParam, defaults, fullDescription, parseParamText, specOf } from '../../src/params/schema.js';
+
+test('every controller default passes its own checks, and names are unique', () => {
+  const names = new Set<string>();
+  for (const p of CONTROLLER_SCHEMA) {
+    assert.equal(checkParam(p, p.default), undefined, p.name);
+    assert.ok(!names.has(p.name), `duplicate ${p.name}`);
+    names.add(p.name);
+    assert.ok(p.description.length > 10, `${p.name} needs a description`);
+  }
+  assert.equal(controllerCrossCheck(defaults(CONTROLLER_SCHEMA)), undefined);
+});
+
+test('descriptions carry the range, unit and whether the parameter is live', () => {
+  const rate = specOf(CONTROLLER_SCHEMA, 'rate')!;
+  assert.match(fullDescription(rate), /Range \[1, 100\] Hz\. Live/);
+  assert.match(fullDescription(specOf(CONTROLLER_SCHEMA, 'robot_count')!), /Read-only/);
+  assert.match(fullDescription(specOf(CONTROLLER_SCHEMA, 'drive')!), /One of: holonomic, diff_drive/);
+});
+
+test('live updates: accepted, or refused with the reason and nothing changed', () => {
+  const current = defaults(CONTROLLER_SCHEMA);
+  const ok = applyUpdates(CONTROLLER_SCHEMA, current, { rate: 20, diffusivity: 0.5 }, { live: true });
+  assert.ok(ok.ok && ok.values.rate === 20 && ok.values.diffusivity === 0.5);
+  const refusals: [Record<string, unknown>, RegExp][] = [
+    [{ rate: 0.5 }, /'rate' must be >= 1 Hz, got 0.5/],
+    [{ rate: Number.NaN }, /'rate' must be a finite double/],
+    [{ rate: '10' }, /'rate' must be a finite double, got '10'/],
+    [{ robot_count: 5 }, /'robot_count' is read-only/],
+    [{ drive: 'tank' }, /'drive' must be one of holonomic, diff_drive/],
+    [{ gain: 1 }, /unknown parameter 'gain'/],
+    [{ enabled: 1 }, /'enabled' must be true or false/],
+  ];
+  for (const [u, pattern] of refusals) {
+    const r = applyUpdates(CONTROLLER_SCHEMA, current, u as never, { live: true });
+    assert.ok(!r.ok);
+    assert.match((r as { reason: string }).reason, pattern);
+  }
+  assert.deepEqual(current, defaults(CONTROLLER_SCHEMA));
+});
+
+test('start-up values may set read-only parameters; names and topics are checked', () => {
+  const r = applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), { robot_count: 30, robot_names: ['tb3_0', 'tb3_1'] }, { live: false });
+  assert.ok(r.ok);
+  const bad = applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), { robot_names: ['a', 'a'] }, { live: false });
+  assert.ok(!bad.ok && /contains a name twice/.test(bad.reason));
+  const topic = applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), { cmd_topic: 'cmd vel' }, { live: false });
+  assert.ok(!topic.ok && /not a valid ROS topic name/.test(topic.reason));
+});
+
+test('command-line text parses into typed values', () => {
+  assert.equal(parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, '12.5'), 12.5);
+  assert.equal(parseParamText(specOf(CONTROLLER_SCHEMA, 'enabled')!, 'false'), false);
+  assert.deepEqual(parseParamText(specOf(CONTROLLER_SCHEMA, 'robot_names')!, 'a, b'), ['a', 'b']);
+  assert.throws(() => parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, 'fast'), /--rate: cannot read 'fast' as double/);
+});
