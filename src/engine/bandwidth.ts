@@ -341,6 +341,7 @@ export class MultiScaleStepper {
   private readonly c0: Float64Array;
   private readonly decay: number;
   private readonly residual: number;
+  private readonly domain: Box;
   /** Simulated time since the start, s (drives the weights). */
   time = 0;
 
@@ -355,6 +356,7 @@ export class MultiScaleStepper {
     this.decay = options.decay ?? (0.75 * boxArea(target.domain)) / Math.max(D, 1e-12);
     if (!(this.decay > 0)) throw new Error(`decay must be positive, got ${this.decay}`);
     this.residual = options.residual ?? 0;
+    this.domain = target.domain;
     if (!(this.residual >= 0 && this.residual <= 1)) throw new Error(`residual must be in [0, 1], got ${this.residual}`);
     this.fine = new NeumannBlobField(target, { epsilon: eps, diffusivity: D, smoothTarget: options.smoothFine ?? true });
     this.coarse = scales.map((L) => new NeumannBlobField(target, { epsilon: L, diffusivity: D, smoothTarget: true }));
@@ -382,6 +384,17 @@ export class MultiScaleStepper {
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
   step(positions: Positions, maxDt: number): StepResult {
+    // A robot exactly on a wall coincides with its own image: its normal speed is exactly zero and it would stay
+    // there forever (an unstable equilibrium of the folded flow). Start such a robot a thousandth of eps inside;
+    // the repulsion of its image then takes it off the wall.
+    const { xmin, xmax, ymin, ymax } = this.domain;
+    const nudge = 1e-3 * this.fine.epsilon;
+    for (let i = 0; i < positions.length; i += 2) {
+      if (positions[i] - xmin < nudge) positions[i] = Math.min(xmin + nudge, xmax);
+      else if (xmax - positions[i] < nudge) positions[i] = Math.max(xmax - nudge, xmin);
+      if (positions[i + 1] - ymin < nudge) positions[i + 1] = Math.min(ymin + nudge, ymax);
+      else if (ymax - positions[i + 1] < nudge) positions[i + 1] = Math.max(ymax - nudge, ymin);
+    }
     const r = this.integrator.step(positions, maxDt);
     if (maxDt > 0 && r.dt > 0) {
       this.time += r.dt;

@@ -108,73 +108,16 @@ export class BlobField {
     return e > this.maxEpsilon ? this.maxEpsilon : e > this.epsilon ? e : this.epsilon;
   }
 
-  /** Fills wx/dx for the columns within the cut-off of px; returns [first column, count] packed as first*2^20+count. */
+  /** Fills wx/dx for the columns within the cut-off of px; returns the first column * 2^20 + the count (0: none). */
   private stencilX(px: number, e: number): number {
     const g = this.grid;
-    const r = this.cutoff * e;
-    let i0 = Math.ceil((px - r - g.x0) / g.hx);
-    let i1 = Math.floor((px + r - g.x0) / g.hx);
-    if (i0 < 0) i0 = 0;
-    if (i1 > g.nx - 1) i1 = g.nx - 1;
-    const inv = -0.5 / (e * e);
-    const wx = this.wx;
-    const dx = this.dx;
-    const count = i1 - i0 + 1;
-    if (count <= 0) return 0;
-    // Gaussian recurrence along the row of equally spaced nodes: with d_(c+1) = d_c - h,
-    // w_(c+1) = w_c r_c, r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per
-    // 32 nodes (plus q) instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the
-    // square of the run length, to ~1e-14 relative.
-    const h = g.hx;
-    const q = Math.exp(2 * inv * h * h);
-    let wc = 0;
-    let ratio = 0;
-    for (let c = 0; c < count; c++) {
-      const d = px - (g.x0 + (i0 + c) * h);
-      if ((c & 31) === 0) {
-        wc = Math.exp(inv * d * d);
-        ratio = Math.exp(inv * (h * h - 2 * h * d));
-      }
-      dx[c] = d;
-      wx[c] = wc;
-      wc *= ratio;
-      ratio *= q;
-    }
-    return i0 * 1048576 + count;
+    return gaussianStencil(px, g.x0, g.hx, g.nx, e, this.cutoff * e, this.wx, this.dx);
   }
 
+  /** Fills wy/dy for the rows within the cut-off of py, packed like stencilX. */
   private stencilY(py: number, e: number): number {
     const g = this.grid;
-    const r = this.cutoff * e;
-    let j0 = Math.ceil((py - r - g.y0) / g.hy);
-    let j1 = Math.floor((py + r - g.y0) / g.hy);
-    if (j0 < 0) j0 = 0;
-    if (j1 > g.ny - 1) j1 = g.ny - 1;
-    const inv = -0.5 / (e * e);
-    const wy = this.wy;
-    const dy = this.dy;
-    const count = j1 - j0 + 1;
-    if (count <= 0) return 0;
-    // Gaussian recurrence along the row of equally spaced nodes: with d_(c+1) = d_c - h,
-    // w_(c+1) = w_c r_c, r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per
-    // 32 nodes (plus q) instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the
-    // square of the run length, to ~1e-14 relative.
-    const h = g.hy;
-    const q = Math.exp(2 * inv * h * h);
-    let wc = 0;
-    let ratio = 0;
-    for (let c = 0; c < count; c++) {
-      const d = py - (g.y0 + (j0 + c) * h);
-      if ((c & 31) === 0) {
-        wc = Math.exp(inv * d * d);
-        ratio = Math.exp(inv * (h * h - 2 * h * d));
-      }
-      dy[c] = d;
-      wy[c] = wc;
-      wc *= ratio;
-      ratio *= q;
-    }
-    return j0 * 1048576 + count;
+    return gaussianStencil(py, g.y0, g.hy, g.ny, e, this.cutoff * e, this.wy, this.dy);
   }
 
   /** Particles to grid (f), then u = w f / rho_bar; returns E_eps. */
@@ -282,4 +225,38 @@ export class BlobField {
       velocities[2 * p + 1] = c * vy;
     }
   }
+}
+
+/**
+ * 1-D Gaussian weights exp(-d^2 / 2 e^2) and offsets d = p - node over the nodes origin + k h (0 <= k < nodes) within
+ * `reach` of p; returns the first node * 2^20 + the count, or 0 when no node is in reach.
+ *
+ * Gaussian recurrence along the equally spaced nodes: with d_(c+1) = d_c - h, w_(c+1) = w_c r_c,
+ * r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per 32 nodes (plus q)
+ * instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the square of the run length,
+ * to ~1e-14 relative.
+ */
+function gaussianStencil(p: number, origin: number, h: number, nodes: number, e: number, reach: number, w: Float64Array, d: Float64Array): number {
+  let k0 = Math.ceil((p - reach - origin) / h);
+  let k1 = Math.floor((p + reach - origin) / h);
+  if (k0 < 0) k0 = 0;
+  if (k1 > nodes - 1) k1 = nodes - 1;
+  const count = k1 - k0 + 1;
+  if (count <= 0) return 0;
+  const inv = -0.5 / (e * e);
+  const q = Math.exp(2 * inv * h * h);
+  let wc = 0;
+  let ratio = 0;
+  for (let c = 0; c < count; c++) {
+    const dc = p - (origin + (k0 + c) * h);
+    if ((c & 31) === 0) {
+      wc = Math.exp(inv * dc * dc);
+      ratio = Math.exp(inv * (h * h - 2 * h * dc));
+    }
+    d[c] = dc;
+    w[c] = wc;
+    wc *= ratio;
+    ratio *= q;
+  }
+  return k0 * 1048576 + count;
 }
