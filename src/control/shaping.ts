@@ -1,0 +1,78 @@
+/**
+ * From a desired planar velocity to a command a real robot can follow: the look-ahead point for differential
+ * drive, speed saturation that keeps the direction (holonomic) or the curvature (differential drive), and
+ * acceleration limits. Pure functions on numbers; no allocation in the per-robot path beyond the result object.
+ */
+
+/** Speed and acceleration limits of one robot. */
+export interface Limits {
+  /** m/s */
+  readonly maxLinear: number;
+  /** rad/s */
+  readonly maxAngular: number;
+  /** m/s^2 */
+  readonly maxLinearAccel: number;
+  /** rad/s^2 */
+  readonly maxAngularAccel: number;
+}
+
+/** A body-frame command: linear (x forward, y left, m/s) and angular (about z, rad/s), as in a Twist. */
+export interface BodyCommand {
+  vx: number;
+  vy: number;
+  wz: number;
+}
+
+/** Rotates a world-frame planar velocity into the body frame of a robot with heading `yaw`. */
+export function worldToBody(ux: number, uy: number, yaw: number): { vx: number; vy: number } {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  return { vx: c * ux + s * uy, vy: -s * ux + c * uy };
+}
+
+/**
+ * Holonomic robot: the world velocity (ux, uy) in the body frame, its speed saturated at maxLinear with the
+ * direction kept; no rotation.
+ */
+export function holonomicCommand(ux: number, uy: number, yaw: number, limits: Limits): BodyCommand {
+  const speed = Math.hypot(ux, uy);
+  const k = speed > limits.maxLinear ? limits.maxLinear / speed : 1;
+  const b = worldToBody(ux * k, uy * k, yaw);
+  return { vx: b.vx, vy: b.vy, wz: 0 };
+}
+
+/**
+ * Differential drive through the look-ahead point p = x + l (cos th, sin th): v = cos th ux + sin th uy,
+ * w = (-sin th ux + cos th uy) / l makes p move exactly with (ux, uy). Then (v, w) is scaled by one factor so that
+ * |v| <= maxLinear and |w| <= maxAngular: the curvature v / w, hence the path, is kept.
+ */
+export function diffDriveCommand(ux: number, uy: number, yaw: number, lookahead: number, limits: Limits): BodyCommand {
+  const c = Math.cos(yaw);
+  const s = Math.sin(yaw);
+  const v = c * ux + s * uy;
+  const w = (-s * ux + c * uy) / lookahead;
+  const k = Math.min(1, Math.abs(v) > 0 ? limits.maxLinear / Math.abs(v) : 1, Math.abs(w) > 0 ? limits.maxAngular / Math.abs(w) : 1);
+  return { vx: v * k, vy: 0, wz: w * k };
+}
+
+/**
+ * Limits the change from `previous` to `next` over `dt` seconds to the acceleration limits. The linear part is
+ * limited as a vector (direction of the change kept); for a unicycle (vy = 0) the linear and angular changes are
+ * scaled by one factor so that the commanded curvature moves smoothly.
+ */
+export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, limits: Limits): BodyCommand {
+  if (!(dt > 0)) return { ...previous };
+  const dvx = next.vx - previous.vx;
+  const dvy = next.vy - previous.vy;
+  const dw = next.wz - previous.wz;
+  const dv = Math.hypot(dvx, dvy);
+  const kv = dv > limits.maxLinearAccel * dt ? (limits.maxLinearAccel * dt) / dv : 1;
+  const kw = Math.abs(dw) > limits.maxAngularAccel * dt ? (limits.maxAngularAccel * dt) / Math.abs(dw) : 1;
+  const k = Math.min(kv, kw);
+  return { vx: previous.vx + k * dvx, vy: previous.vy + k * dvy, wz: previous.wz + k * dw };
+}
+
+/** True when a command respects the speed limits (with a relative tolerance for round-off). */
+export function withinLimits(c: BodyCommand, limits: Limits, tolerance = 1e-9): boolean {
+  return Math.hypot(c.vx, c.vy) <= limits.maxLinear * (1 + tolerance) && Math.abs(c.wz) <= limits.maxAngular * (1 + tolerance);
+}
