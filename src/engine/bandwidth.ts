@@ -382,6 +382,16 @@ export class MultiScaleStepper {
     return this.fine.energy(positions);
   }
 
+  /**
+   * The multi-scale velocities at `positions` with the weights of time `time` (s since the start), without
+   * integrating: what a controller commands. Returns the total energy E(time).
+   */
+  velocitiesAt(positions: Positions, velocities: Float64Array, time: number): number {
+    this.time = Math.max(0, time);
+    this.setWeights();
+    return this.flow.evaluate(positions, velocities);
+  }
+
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
   step(positions: Positions, maxDt: number): StepResult {
     // A robot exactly on a wall coincides with its own image: its normal speed is exactly zero and it would stay
