@@ -1,0 +1,247 @@
+import type { Target } from '../engine/target.js';
+import { makeGrid } from '../engine/grid.js';
+import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
+import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
+import { MSG, quaternionOfYaw, timeMsg, yawOf } from '../node/messages.js';
+import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
+import type { ParamValue, ParamValues } from '../params/schema.js';
+import { applyUpdates } from '../params/schema.js';
+import type { FlowMethod } from '../scenario/scenario.js';
+import type { ControllerSettings, TickResult } from './controller.js';
+import { CoverageController } from './controller.js';
+import { CoverageLaw } from './law.js';
+import type { BodyCommand } from './shaping.js';
+
+/** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
+export type TargetResolver = (inline: string, file: string) => Target;
+
+/** Parameters whose change rebuilds the law. */
+const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
+
+/** Robot namespaces from the parameters: robot_names, or robot_prefix + 0 .. robot_count-1. */
+export function robotNames(v: ParamValues): string[] {
+  const names = v.robot_names as string[];
+  if (names.length > 0) return [...names];
+  return Array.from({ length: Number(v.robot_count) }, (_, i) => `${String(v.robot_prefix)}${i}`);
+}
+
+function settingsOf(v: ParamValues): ControllerSettings {
+  return {
+    drive: v.drive as 'holonomic' | 'diff_drive',
+    lookahead: v.lookahead as number,
+    poseTimeout: v.pose_timeout as number,
+    enabled: v.enabled as boolean,
+    limits: {
+      maxLinear: v.max_linear_speed as number,
+      maxAngular: v.max_angular_speed as number,
+      maxLinearAccel: v.max_linear_accel as number,
+      maxAngularAccel: v.max_angular_accel as number,
+    },
+  };
+}
+
+/**
+ * The coverage controller as a node: subscribes to every robot's pose, publishes its velocity command at a fixed
+ * rate, and shows what it does (markers, the latched target density, /diagnostics). Every parameter is declared
+ * once from CONTROLLER_SCHEMA; a refused change leaves the node on its last good configuration.
+ */
+export class CoverageControllerNode {
+  readonly controller: CoverageController;
+  private values: Record<string, ParamValue> = {};
+  private readonly node: NodeHandle;
+  private readonly resolveTarget: TargetResolver;
+  private readonly commandPublishers: Publisher<Twist | TwistStamped>[] = [];
+  private readonly markers: Publisher<MarkerArray>;
+  private readonly diagnostics: Publisher<{ header: { stamp: { sec: number; nanosec: number }; frame_id: string }; status: DiagnosticStatus[] }>;
+  private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
+  private timer: Timer | undefined;
+  private ticks = 0;
+  private lastResult: TickResult | undefined;
+  private loopSeconds = 0;
+  private readonly lastWarn = new Map<string, number>();
+  /** Called after every tick (the standalone mode records history here). */
+  onTick: ((result: TickResult, now: number) => void) | undefined;
+
+  constructor(node: NodeHandle, resolveTarget: TargetResolver) {
+    this.node = node;
+    this.resolveTarget = resolveTarget;
+    this.values = node.declareParameters(CONTROLLER_SCHEMA, (updates) => this.onParameters(updates, !this.declared));
+    this.controller = this.pendingController!;
+    this.pendingController = undefined;
+    this.declared = true;
+    const v = this.values;
+    const names = this.controller.names;
+    const stamped = v.cmd_type === 'twist_stamped';
+    names.forEach((name, i) => {
+      const topic = `/${name}/${String(v.pose_topic)}`;
+      if (v.pose_type === 'pose_stamped') {
+        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, m.pose.position.x, m.pose.position.y, yawOf(m.pose.orientation)));
+      } else {
+        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, m.pose.pose.position.x, m.pose.pose.position.y, yawOf(m.pose.pose.orientation)));
+      }
+      const cmdTopic = `/${name}/${String(v.cmd_topic)}`;
+      this.commandPublishers.push(
+        (stamped ? node.createPublisher(MSG.TwistStamped, cmdTopic, 'command') : node.createPublisher(MSG.Twist, cmdTopic, 'command')) as Publisher<Twist | TwistStamped>,
+      );
+    });
+    node.createSubscription(MSG.Bool, String(v.estop_topic), 'latched', (m: BoolMsg) => {
+      if (m.data !== this.controller.emergencyStop) node.logger[m.data ? 'warn' : 'info'](m.data ? 'emergency stop: every robot stopped' : 'emergency stop released');
+      this.controller.setEmergencyStop(Boolean(m.data));
+    });
+    this.markers = node.createPublisher(MSG.MarkerArray, '~/markers', 'default');
+    this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
+    this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
+    this.publishDensity();
+    this.startTimer();
+    node.logger.info(`coverage controller: ${names.length} robots, ${String(v.drive)}, ${String(v.method)} law, ${String(v.rate)} Hz`);
+  }
+
+  /** The controller built while the parameters are declared (the callback runs before the constructor ends). */
+  private pendingController: CoverageController | undefined;
+  private declared = false;
+
+  /** Validates a batch of parameter changes and applies it, or refuses it with the reason. */
+  private onParameters(updates: ParamValues, declaring: boolean): ParamVerdict {
+    const merged = applyUpdates(CONTROLLER_SCHEMA, this.values, updates, { live: !declaring, crossCheck: controllerCrossCheck });
+    if (!merged.ok) return { successful: false, reason: merged.reason };
+    const v = merged.values;
+    let law: CoverageLaw | undefined;
+    if (declaring || LAW_KEYS.some((k) => k in updates)) {
+      try {
+        const target = this.resolveTarget(String(v.target), String(v.target_file));
+        law = new CoverageLaw(target, { method: v.method as FlowMethod, epsilon: v.epsilon as number, diffusivity: v.diffusivity as number });
+        law.epsilonFor(robotNames(v).length); // builds nothing, validates the width
+      } catch (e) {
+        return { successful: false, reason: (e as Error).message };
+      }
+    }
+    if (declaring) {
+      this.pendingController = new CoverageController(robotNames(v), law!, settingsOf(v));
+      this.values = v;
+      return { successful: true };
+    }
+    this.values = v;
+    this.controller.setSettings(settingsOf(v));
+    if (law) {
+      this.controller.setLaw(law);
+      this.publishDensity();
+    }
+    if ('rate' in updates) this.startTimer();
+    this.node.logger.info(`parameters changed: ${Object.keys(updates).join(', ')}`);
+    return { successful: true };
+  }
+
+  private warnThrottled(key: string, message: string): void {
+    const now = this.node.now();
+    if ((this.lastWarn.get(key) ?? -Infinity) + 5 > now) return;
+    this.lastWarn.set(key, now);
+    this.node.logger.warn(message);
+  }
+
+  private onPose(index: number, x: number, y: number, yaw: number): void {
+    const reason = this.controller.updatePose(index, x, y, yaw, this.node.now());
+    if (reason) this.warnThrottled(`pose${index}`, `ignored a pose: ${reason}`);
+  }
+
+  private startTimer(): void {
+    this.timer?.cancel();
+    this.timer = this.node.createTimer(1 / (this.values.rate as number), () => this.tick());
+  }
+
+  /** One control step: commands out, markers, diagnostics at ~1 Hz. */
+  tick(): TickResult {
+    const started = performance.now();
+    const now = this.node.now();
+    const r = this.controller.tick(now);
+    this.publishCommands(r.commands, now);
+    this.loopSeconds = (performance.now() - started) / 1000;
+    this.lastResult = r;
+    this.ticks++;
+    if (this.values.publish_markers) this.publishMarkers(r, now);
+    if (this.ticks % Math.max(1, Math.round(this.values.rate as number)) === 0) this.publishDiagnostics(now);
+    this.onTick?.(r, now);
+    return r;
+  }
+
+  private publishCommands(commands: readonly BodyCommand[], now: number): void {
+    const stamped = this.values.cmd_type === 'twist_stamped';
+    commands.forEach((c, i) => {
+      const twist: Twist = { linear: { x: c.vx, y: c.vy, z: 0 }, angular: { x: 0, y: 0, z: c.wz } };
+      this.commandPublishers[i].publish(stamped ? { header: { stamp: timeMsg(now), frame_id: `${this.controller.names[i]}/base_link` }, twist } : twist);
+    });
+  }
+
+  /** Sends zero to every robot `times` times (call before shutting down). */
+  stop(times = 3): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    const zeros = this.controller.zeroAll();
+    for (let k = 0; k < times; k++) this.publishCommands(zeros, this.node.now());
+    this.node.logger.info(`sent zero to ${zeros.length} robots`);
+  }
+
+  private publishMarkers(r: TickResult, now: number): void {
+    const frame = String(this.values.world_frame);
+    const header = { stamp: timeMsg(now), frame_id: frame };
+    const p = this.controller.positions();
+    const base = (id: number, ns: string, type: number): Marker => ({
+      header, ns, id, type, action: 0, pose: { position: { x: 0, y: 0, z: 0 }, orientation: quaternionOfYaw(0) },
+      scale: { x: 0.05, y: 0.05, z: 0.05 }, color: { r: 0.1, g: 0.5, b: 0.9, a: 1 }, points: [],
+    });
+    const robots = base(0, 'robots', 7); // SPHERE_LIST
+    const arrows = base(1, 'commands', 5); // LINE_LIST
+    arrows.scale = { x: 0.01, y: 0, z: 0 };
+    arrows.color = { r: 0.9, g: 0.3, b: 0.1, a: 1 };
+    for (let i = 0; i < this.controller.names.length; i++) {
+      const x = p[2 * i];
+      const y = p[2 * i + 1];
+      robots.points.push({ x, y, z: 0 });
+      const c = r.commands[i];
+      arrows.points.push({ x, y, z: 0 }, { x: x + c.vx, y: y + c.vy, z: 0 });
+    }
+    const clear = { ...base(0, '', 0), action: 3 }; // DELETEALL
+    this.markers.publish({ markers: [clear, robots, arrows] });
+  }
+
+  private publishDiagnostics(now: number): void {
+    const r = this.lastResult;
+    const ages = this.controller.poseAges(now);
+    let maxAge = 0;
+    for (const a of ages) maxAge = Math.max(maxAge, a);
+    const level = r?.stopped === 'emergency_stop' ? 2 : r && (r.stale.length > 0 || r.saturated > 0.5 * Math.max(1, r.live)) ? 1 : 0;
+    const message = r?.stopped ? `stopped: ${r.stopped}` : r && r.stale.length ? `${r.stale.length} robots without a fresh pose` : 'ok';
+    const values = [
+      ['robots', String(this.controller.names.length)],
+      ['live', String(r?.live ?? 0)],
+      ['stale', (r?.stale ?? []).join(' ')],
+      ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],
+      ['saturated', String(r?.saturated ?? 0)],
+      ['loop time (ms)', (this.loopSeconds * 1000).toFixed(2)],
+      ['energy', String(r?.energy ?? 0)],
+      ['epsilon (m)', String(r?.epsilon ?? 0)],
+    ].map(([key, value]) => ({ key, value }));
+    this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
+  }
+
+  private publishDensity(): void {
+    const target = this.controller.currentLaw.target;
+    const d = target.domain;
+    const res = this.values.density_resolution as number;
+    const grid = makeGrid(d, res, 0);
+    const { density } = target.onGrid(grid);
+    const width = grid.nx - 2 * grid.margin;
+    const height = grid.ny - 2 * grid.margin;
+    let peak = 0;
+    for (const v of density) peak = Math.max(peak, v);
+    const data = new Int8Array(width * height);
+    for (let j = 0; j < height; j++) {
+      for (let i = 0; i < width; i++) data[j * width + i] = Math.round((100 * density[(j + grid.margin) * grid.nx + i + grid.margin]) / (peak || 1));
+    }
+    const now = this.node.now();
+    this.density.publish({
+      header: { stamp: timeMsg(now), frame_id: String(this.values.world_frame) },
+      info: { map_load_time: timeMsg(now), resolution: grid.hx, width, height, origin: { position: { x: d.xmin, y: d.ymin, z: 0 }, orientation: quaternionOfYaw(0) } },
+      data,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadMapFile } from '../io/map.js';
+import type { Target } from '../engine/target.js';
+import { loadScenario } from './load.js';
+import { parseScenario } from './scenario.js';
+import { scenarioTarget } from './setup.js';
+import { ConfigError } from './validate.js';
+
+/**
+ * The controller's target from its parameters: `target` (inline scenario-style YAML with domain and target) wins,
+ * then `target_file` (a scenario YAML), then `fallback`. Throws a ConfigError naming the parameter and the key.
+ */
+export function targetFromParameters(inline: string, file: string, fallback: string): Target {
+  if (inline.trim() !== '') {
+    let doc: unknown;
+    try {
+      doc = parse(inline);
+    } catch (e) {
+      throw new ConfigError('target', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    try {
+      return scenarioTarget(parseScenario(doc, (p) => loadMapFile(resolve(p))));
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`target: ${e.key}`, e.problem);
+      throw e;
+    }
+  }
+  const path = file.trim() !== '' ? file : fallback;
+  const scenario = loadScenario(path);
+  return scenarioTarget(scenario);
+}

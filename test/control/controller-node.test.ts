@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoverageControllerNode } from '../../src/control/controller-node.js';
+import { VirtualClock } from '../../src/node/clock.js';
+import { InProcessBus } from '../../src/node/inprocess.js';
+import type { Logger } from '../../src/node/interface.js';
+import type { DiagnosticArray, OccupancyGrid, Twist, TwistStamped } from '../../src/node/messages.js';
+import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
+import type { ParamValues } from '../../src/params/schema.js';
+import { targetFromParameters } from '../../src/scenario/target-param.js';
+
+const demo = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
+
+function setup(parameters: ParamValues) {
+  const clock = new VirtualClock();
+  const bus = new InProcessBus(clock);
+  const warnings: string[] = [];
+  const logger: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const node = bus.createNode('blob_coverage_controller', { logger, parameters: { robot_count: 3, rate: 10, ...parameters } });
+  const ctl = new CoverageControllerNode(node, (inline, file) => targetFromParameters(inline, file, demo));
+  const robots = bus.createNode('robots', { logger });
+  const cmds: unknown[][] = [[], [], []];
+  return { clock, bus, node, ctl, robots, cmds, warnings };
+}
+
+function poseAt(x: number, y: number, t: number) {
+  return {
+    header: { stamp: timeMsg(t), frame_id: 'map' },
+    child_frame_id: 'base_link',
+    pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionOfYaw(0) } },
+    twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } },
+  };
+}
+
+test('odometry in, Twist out at the rate; a robot whose pose goes stale gets zero', () => {
+  const { clock, robots, cmds } = setup({});
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  for (let k = 0; k < 10; k++) {
+    const t = clock.now();
+    odom.forEach((p, i) => (i < 2 || t < 0.3 ? p.publish(poseAt(-0.5 + 0.03 * i, -0.5, t)) : undefined));
+    clock.advanceTo(t + 0.1);
+  }
+  assert.equal(cmds[0].length, 10, 'one command per tick at 10 Hz');
+  const last = (i: number) => cmds[i].at(-1) as Twist;
+  assert.ok(Math.hypot(last(0).linear.x, last(0).linear.y) > 0, 'a live robot moves');
+  assert.deepEqual(last(2).linear, { x: 0, y: 0, z: 0 }, 'robot_2 stopped reporting at 0.3 s: zero');
+  assert.ok(Math.hypot((cmds[2][2] as Twist).linear.x, (cmds[2][2] as Twist).linear.y) > 0, 'robot_2 moved while it reported');
+});
+
+test('PoseStamped in, TwistStamped out, stamped with the node clock', () => {
+  const { clock, bus, robots, cmds } = setup({ pose_type: 'pose_stamped', pose_topic: 'pose', cmd_type: 'twist_stamped' });
+  const pubs = [0, 1, 2].map((i) => robots.createPublisher('geometry_msgs/msg/PoseStamped', `/robot_${i}/pose`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/TwistStamped', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  for (let k = 0; k < 5; k++) {
+    const t = clock.now();
+    pubs.forEach((p, i) => p.publish({ header: { stamp: timeMsg(t), frame_id: 'map' }, pose: { position: { x: 0.2 * i - 0.2, y: 0, z: 0 }, orientation: quaternionOfYaw(0.3) } }));
+    clock.advanceTo(t + 0.1);
+  }
+  bus.flush();
+  const m = cmds[1].at(-1) as TwistStamped;
+  assert.equal(m.header.frame_id, 'robot_1/base_link');
+  assert.ok(Math.abs(m.header.stamp.sec + m.header.stamp.nanosec * 1e-9 - 0.5) < 1e-6);
+  assert.ok(cmds[0].length >= 4);
+});
+
+test('emergency stop topic stops everyone until released; shutdown sends zero', () => {
+  const { clock, bus, ctl, robots, cmds } = setup({});
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  const estop = robots.createPublisher('std_msgs/msg/Bool', '/emergency_stop', 'latched');
+  const run = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      const t = clock.now();
+      odom.forEach((p, i) => p.publish(poseAt(-0.5 + 0.03 * i, -0.5, t)));
+      clock.advanceTo(t + 0.1);
+    }
+  };
+  run(3);
+  assert.ok(cmds.every((c) => Math.hypot((c.at(-1) as Twist).linear.x, (c.at(-1) as Twist).linear.y) > 0));
+  estop.publish({ data: true });
+  run(3);
+  assert.ok(cmds.every((c) => (c.at(-1) as Twist).linear.x === 0 && (c.at(-1) as Twist).linear.y === 0));
+  estop.publish({ data: false });
+  run(3);
+  assert.ok(cmds.some((c) => (c.at(-1) as Twist).linear.x !== 0));
+  const counts = cmds.map((c) => c.length);
+  ctl.stop(3);
+  bus.flush();
+  cmds.forEach((c, i) => {
+    assert.equal(c.length, counts[i] + 3);
+    for (const m of c.slice(-3)) assert.deepEqual((m as Twist).linear, { x: 0, y: 0, z: 0 });
+  });
+  clock.advanceTo(clock.now() + 1);
+  assert.equal(cmds[0].length, counts[0] + 3, 'no command after stop');
+});
+
+test('live parameters: accepted, refused with the reason, and the node keeps its last good configuration', () => {
+  const { node, ctl, warnings } = setup({});
+  assert.deepEqual(node.setParameters({ max_linear_speed: 0.5, rate: 20 }), { successful: true });
+  const law = ctl.controller.currentLaw;
+  const refused = [
+    [{ max_linear_speed: -1 }, /'max_linear_speed' must be >= 0.001/],
+    [{ target: '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "x - 0.5"}}' }, /negative at/],
+    [{ target: '{domain: {xmin: 0, xmax: 1}' }, /'target' is not valid YAML/],
+    [{ target_file: '/nonexistent/scenario.yaml' }, /scenario file not found/],
+    [{ robot_count: 9 }, /read-only/],
+    [{ method: 'lloyd' }, /must be one of multiscale, fixed/],
+  ] as const;
+  for (const [u, pattern] of refused) {
+    const r = node.setParameters(u as ParamValues);
+    assert.ok(!r.successful, JSON.stringify(u));
+    assert.match((r as { reason: string }).reason, pattern);
+  }
+  assert.equal(ctl.controller.currentLaw, law, 'refused changes left the law as it was');
+  const ok = node.setParameters({ target: '{domain: {xmin: -1, xmax: 1, ymin: -1, ymax: 1}, target: {type: expression, expr: "1 + x^2"}}' });
+  assert.deepEqual(ok, { successful: true });
+  assert.notEqual(ctl.controller.currentLaw, law);
+  assert.equal(ctl.controller.currentLaw.target.valueAt(1, 0), 2);
+  assert.equal(warnings.length, 0);
+});
+
+test('the target density is latched and diagnostics come at ~1 Hz with pose ages', () => {
+  const { clock, bus, robots } = setup({});
+  const grids: OccupancyGrid[] = [];
+  const diags: DiagnosticArray[] = [];
+  clock.advanceTo(2.05);
+  robots.createSubscription('nav_msgs/msg/OccupancyGrid', '/blob_coverage_controller/target_density', 'latched', (m) => grids.push(m));
+  robots.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', 'default', (m) => diags.push(m));
+  bus.flush();
+  assert.equal(grids.length, 1, 'a late subscriber gets the latched density');
+  const g = grids[0];
+  assert.equal(g.info.width * g.info.height, g.data.length);
+  assert.ok(Math.max(...Array.from(g.data)) === 100);
+  clock.advanceTo(4.05);
+  assert.equal(diags.length, 2);
+  const s = diags[0].status[0];
+  assert.equal(s.level, 1, 'no robot has a pose: WARN');
+  assert.match(s.message, /3 robots without a fresh pose/);
+  assert.equal(s.values.find((kv) => kv.key === 'max pose age (s)')?.value, 'never');
+});
+
+test('NaN poses are ignored with a warning', () => {
+  const { clock, robots, warnings } = setup({});
+  robots.createPublisher('nav_msgs/msg/Odometry', '/robot_0/odom', 'sensor').publish(poseAt(Number.NaN, 0, 0));
+  clock.advanceTo(0.1);
+  assert.ok(warnings.some((w) => /robot_0 is not finite/.test(w)), warnings.join('\n'));
+});
