@@ -4,6 +4,7 @@ import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interfa
 import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, quaternionOfYaw, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
+import { robotNames } from '../params/common.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates } from '../params/schema.js';
 import type { FlowMethod } from '../scenario/scenario.js';
@@ -17,13 +18,6 @@ export type TargetResolver = (inline: string, file: string) => Target;
 
 /** Parameters whose change rebuilds the law. */
 const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
-
-/** Robot namespaces from the parameters: robot_names, or robot_prefix + 0 .. robot_count-1. */
-export function robotNames(v: ParamValues): string[] {
-  const names = v.robot_names as string[];
-  if (names.length > 0) return [...names];
-  return Array.from({ length: Number(v.robot_count) }, (_, i) => `${String(v.robot_prefix)}${i}`);
-}
 
 function settingsOf(v: ParamValues): ControllerSettings {
   return {

@@ -1,9 +1,7 @@
-import type { ParamSchema, ParamValues } from './schema.js';
+import { ROBOT_PARAMS, robotCrossCheck, topicCheck } from './common.js';
+import type { ParamSchema } from './schema.js';
 
-const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const TOPIC = /^[~/]?[A-Za-z_][A-Za-z0-9_/]*$/;
 
-const topic = (v: string) => (TOPIC.test(v) && !v.endsWith('/') && !v.includes('//') ? undefined : `is not a valid ROS topic name: '${v}'`);
 
 /**
  * Every parameter of the coverage controller, declared once. Live parameters take effect at the next control tick;
@@ -11,14 +9,12 @@ const topic = (v: string) => (TOPIC.test(v) && !v.endsWith('/') && !v.includes('
  */
 export const CONTROLLER_SCHEMA: ParamSchema = [
   // The swarm and its topics (read-only: they decide what the node subscribes to).
-  { name: 'robot_names', type: 'string_array', default: [], readOnly: true, description: 'Robot namespaces, e.g. [tb3_0, tb3_1]. Empty: robot_prefix followed by 0 .. robot_count-1.', check: (v: string[]) => v.find((n) => !NAME.test(n)) ? `contains an invalid name '${v.find((n) => !NAME.test(n))}'` : new Set(v).size !== v.length ? 'contains a name twice' : undefined },
-  { name: 'robot_prefix', type: 'string', default: 'robot_', readOnly: true, description: 'Namespace prefix of the robots when robot_names is empty.', check: (v: string) => (NAME.test(v) ? undefined : `is not a valid namespace prefix: '${v}'`) },
-  { name: 'robot_count', type: 'integer', default: 10, min: 1, max: 10000, readOnly: true, description: 'Number of robots when robot_names is empty.' },
-  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: topic },
+  ...ROBOT_PARAMS,
+  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: topicCheck },
   { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped'], readOnly: true, description: 'Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped (motion capture, Crazyswarm2).' },
-  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: topic },
+  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: topicCheck },
   { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped (Jazzy diff_drive_controller, TurtleBot3 Jazzy Gazebo).' },
-  { name: 'estop_topic', type: 'string', default: '/emergency_stop', readOnly: true, description: 'std_msgs/msg/Bool topic: true stops every robot until false is received.', check: topic },
+  { name: 'estop_topic', type: 'string', default: '/emergency_stop', readOnly: true, description: 'std_msgs/msg/Bool topic: true stops every robot until false is received.', check: topicCheck },
   { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Common world frame of the poses, the markers and the density grid.' },
   // Control loop.
   { name: 'rate', type: 'double', default: 10.0, min: 1, max: 100, unit: 'Hz', readOnly: false, description: 'Control and publishing rate. Keep it above 2 Hz: robot-side watchdogs time out at 0.5 s.' },
@@ -43,8 +39,4 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
 ];
 
 /** Checks that concern several controller parameters together; returns the reason for a refusal. */
-export function controllerCrossCheck(v: ParamValues): string | undefined {
-  const names = v.robot_names as string[];
-  if (names.length === 0 && !(Number(v.robot_count) >= 1)) return 'robot_count must be at least 1 when robot_names is empty';
-  return undefined;
-}
+export const controllerCrossCheck = robotCrossCheck;

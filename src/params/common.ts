@@ -1,0 +1,29 @@
+import type { ParamSpec, ParamValues } from './schema.js';
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const TOPIC = /^[~/]?[A-Za-z_][A-Za-z0-9_/]*$/;
+
+/** Refusal reason for a string that is not a valid ROS topic name. */
+export const topicCheck = (v: string): string | undefined =>
+  TOPIC.test(v) && !v.endsWith('/') && !v.includes('//') ? undefined : `is not a valid ROS topic name: '${v}'`;
+
+/** The parameters that name the swarm's robots, shared by the controller and the simulator. */
+export const ROBOT_PARAMS: readonly ParamSpec[] = [
+  { name: 'robot_names', type: 'string_array', default: [], readOnly: true, description: 'Robot namespaces, e.g. [tb3_0, tb3_1]. Empty: robot_prefix followed by 0 .. robot_count-1.', check: (v: string[]) => v.find((n) => !NAME.test(n)) ? `contains an invalid name '${v.find((n) => !NAME.test(n))}'` : new Set(v).size !== v.length ? 'contains a name twice' : undefined },
+  { name: 'robot_prefix', type: 'string', default: 'robot_', readOnly: true, description: 'Namespace prefix of the robots when robot_names is empty.', check: (v: string) => (NAME.test(v) ? undefined : `is not a valid namespace prefix: '${v}'`) },
+  { name: 'robot_count', type: 'integer', default: 10, min: 1, max: 10000, readOnly: true, description: 'Number of robots when robot_names is empty.' },
+];
+
+/** Robot namespaces from the parameters: robot_names, or robot_prefix + 0 .. robot_count-1. */
+export function robotNames(v: ParamValues): string[] {
+  const names = v.robot_names as string[];
+  if (names.length > 0) return [...names];
+  return Array.from({ length: Number(v.robot_count) }, (_, i) => `${String(v.robot_prefix)}${i}`);
+}
+
+/** Cross-parameter check of the robot parameters. */
+export function robotCrossCheck(v: ParamValues): string | undefined {
+  const names = v.robot_names as string[];
+  if (names.length === 0 && !(Number(v.robot_count) >= 1)) return 'robot_count must be at least 1 when robot_names is empty';
+  return undefined;
+}

@@ -1,0 +1,26 @@
+import type { ParamSchema, ParamSpec } from './schema.js';
+import { fullDescription } from './schema.js';
+
+function showDefault(p: ParamSpec): string {
+  if (Array.isArray(p.default)) return `[${p.default.join(', ')}]`;
+  if (typeof p.default === 'string') return p.default === '' ? "''" : p.default;
+  if (p.type === 'double' && Number.isInteger(p.default)) return (p.default as number).toFixed(1);
+  return String(p.default);
+}
+
+/** The README's parameter table for a schema (generated, so that it cannot drift from the code). */
+export function markdownTable(schema: ParamSchema): string {
+  const rows = schema.map((p) => `| \`${p.name}\` | ${p.type} | \`${showDefault(p)}\` | ${fullDescription(p).replace(/\|/g, '\\|')} |`);
+  return ['| parameter | type | default | description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** A `/**:` ROS 2 parameter file with every parameter at its default and a comment each. */
+export function parameterFile(schema: ParamSchema, header: string): string {
+  const lines = [`# ${header}`, '# Generated from the parameter schema: every parameter, its default, its range.', '/**:', '  ros__parameters:'];
+  for (const p of schema) {
+    lines.push(`    # ${fullDescription(p)}`);
+    const v = Array.isArray(p.default) ? `[${(p.default as unknown[]).map((x) => (typeof x === 'string' ? `"${x}"` : String(x))).join(', ')}]` : typeof p.default === 'string' ? `"${p.default}"` : showDefault(p);
+    lines.push(`    ${p.name}: ${v}`);
+  }
+  return lines.join('\n') + '\n';
+}
