@@ -14,6 +14,10 @@ import { executeRun, prepareRun, resultDocument } from './coverage.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
+import { runStandalone } from '../standalone/run.js';
+import type { StandaloneResult } from '../standalone/run.js';
+import { createLogger } from '../node/log.js';
+import { fromPositions } from '../engine/geometry.js';
 
 const USAGE = `usage: blob-coverage <command> [options]
 
@@ -22,7 +26,10 @@ commands:
                                        (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
       [--method multiscale|fixed] [--quiet]
-  demo [--out RESULT.json]             run the bundled demo scenario and draw the swarm in the terminal
+  standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json]
+                                       the controller node and the simulator node in one process (no ROS)
+  demo [--drive ...] [--out RESULT.json]
+                                       standalone mode on the bundled demo scenario, drawn in the terminal
   help                                 show this text`;
 
 /** The root of the installed package (holds scenarios/). */
@@ -105,11 +112,51 @@ function runCommand(args: string[]): number {
   return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false);
 }
 
+function standaloneScenario(path: string, values: { out?: string; drive?: string; duration?: string }, draw: boolean): number {
+  const drive = values.drive ?? 'holonomic';
+  if (drive !== 'holonomic' && drive !== 'diff_drive') throw new UsageError(`--drive must be holonomic or diff_drive, got '${drive}'`);
+  const duration = values.duration === undefined ? undefined : Number(values.duration);
+  if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw new UsageError(`--duration must be a positive number of seconds, got '${values.duration}'`);
+  const scenario = loadScenario(path);
+  const bar = new ProgressBar(process.stderr, scenario.name ?? 'standalone');
+  const started = performance.now();
+  const result = inFile(path, () =>
+    runStandalone({
+      scenarioPath: path,
+      scenario,
+      drive,
+      duration,
+      logger: (name) => createLogger(name, 'warn'),
+      onProgress: (t, d, s) => bar.update(t / d, `t=${t.toFixed(1)}/${d} s MMD^2=${s.mmd2.toExponential(2)} live=${s.live}`),
+    }),
+  );
+  bar.done();
+  const seconds = (performance.now() - started) / 1000;
+  if (values.out) writeFileAtomic(values.out, JSON.stringify(standaloneDocument(result, drive)) + '\n');
+  if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
+  const first = result.history[0];
+  const last = result.history[result.history.length - 1];
+  process.stderr.write(
+    `standalone (${drive}): ${result.final.length / 2} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
+      `MMD^2 ${first.mmd2.toExponential(3)} -> ${last.mmd2.toExponential(3)}, nearest neighbour ${last.nnMin.toFixed(3)} m, ` +
+      `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${values.out}` : ''}\n`,
+  );
+  return 0;
+}
+
+const STANDALONE_OPTIONS = { out: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' } } as const;
+
+function standaloneCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: STANDALONE_OPTIONS, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('standalone takes exactly one SCENARIO file');
+  return standaloneScenario(positionals[0], values, false);
+}
+
 function demoCommand(args: string[]): number {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, method: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: STANDALONE_OPTIONS, strict: true });
   const scenario = join(packageRoot(), 'scenarios', 'demo.yaml');
-  process.stderr.write(`blob-coverage demo: ${scenario}\n`);
-  return runScenario(scenario, values.out, false, values.method, true);
+  process.stderr.write(`blob-coverage demo: the controller and the simulator in one process on ${scenario}\n`);
+  return standaloneScenario(scenario, values, true);
 }
 
 /** Runs the command line; returns the exit status (0 ok, 1 internal error, 2 usage or invalid input). */
@@ -123,15 +170,17 @@ export async function main(argv: string[]): Promise<number> {
         return runCommand(rest);
       case 'demo':
         return demoCommand(rest);
+      case 'standalone':
+        return standaloneCommand(rest);
       case 'help':
       case '--help':
       case '-h':
         process.stdout.write(USAGE + '\n');
         return 0;
       case undefined:
-        throw new UsageError('missing command (velocity, run, demo or help)');
+        throw new UsageError('missing command (velocity, run, standalone, demo or help)');
       default:
-        throw new UsageError(`unknown command '${command}' (velocity, run, demo or help)`);
+        throw new UsageError(`unknown command '${command}' (velocity, run, standalone, demo or help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof MapFileError || isArgError(e)) {
@@ -156,4 +205,18 @@ function inFile<T>(file: string, fn: () => T): T {
 function isArgError(e: unknown): boolean {
   const code = (e as { code?: string }).code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** The JSON document of a standalone run. */
+function standaloneDocument(r: StandaloneResult, drive: string): Record<string, unknown> {
+  return {
+    mode: 'standalone',
+    drive,
+    robots: r.final.length / 2,
+    control_ticks: r.ticks,
+    max_command: r.maxCommand,
+    initial_positions: fromPositions(r.initial),
+    final_positions: fromPositions(r.final),
+    history: r.history.map((h) => ({ t: h.t, mmd2: h.mmd2, energy: h.energy, nn_min: h.nnMin, live: h.live, saturated: h.saturated, max_command: h.maxCommand })),
+  };
 }

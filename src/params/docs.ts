@@ -19,6 +19,11 @@ export function parameterFile(schema: ParamSchema, header: string): string {
   const lines = [`# ${header}`, '# Generated from the parameter schema: every parameter, its default, its range.', '/**:', '  ros__parameters:'];
   for (const p of schema) {
     lines.push(`    # ${fullDescription(p)}`);
+    if (Array.isArray(p.default) && p.default.length === 0) {
+      // ROS parameter files cannot hold an empty list (its type is unknown): leave it out, as a comment.
+      lines.push(`    # ${p.name}: []`);
+      continue;
+    }
     const v = Array.isArray(p.default) ? `[${(p.default as unknown[]).map((x) => (typeof x === 'string' ? `"${x}"` : String(x))).join(', ')}]` : typeof p.default === 'string' ? `"${p.default}"` : showDefault(p);
     lines.push(`    ${p.name}: ${v}`);
   }

@@ -50,6 +50,8 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
   const cases: [string[], RegExp][] = [
     [[], /missing command/],
     [['fly'], /unknown command 'fly'/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '--drive', 'tank'], /--drive must be holonomic or diff_drive/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '--duration=-3'], /--duration must be a positive number/],
     [['run', join(dir, 'bad.yaml')], /needs --out/],
     [['run', join(dir, 'bad.yaml'), '--out', join(dir, 'o.json')], /bad\.yaml: 'target' target density is negative at/],
     [['run', join(dir, 'typo.yaml'), '--out', join(dir, 'o.json')], /typo\.yaml: 'sim\.durration' is not a known key/],
@@ -68,4 +70,17 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
   }
   assert.ok(!existsSync(join(dir, 'o.json')));
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+});
+
+test('blob-coverage standalone runs the controller and simulator nodes and writes the result', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
+  const out = join(dir, 'standalone.json');
+  const r = cli('standalone', join(root, 'scenarios', 'demo.yaml'), '--drive', 'diff_drive', '--duration', '10', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.mode, 'standalone');
+  assert.equal(doc.final_positions.length, 100);
+  assert.ok(doc.history.at(-1).mmd2 < doc.history[0].mmd2 / 10);
+  assert.ok(doc.max_command <= 0.22 + 1e-12);
+  assert.match(r.stderr, /standalone \(diff_drive\): 100 robots, 10\.0 s simulated/);
 });

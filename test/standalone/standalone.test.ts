@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { MmdMetric, createRng, targetSampler } from '../../src/engine/index.js';
+import type { Logger } from '../../src/node/interface.js';
+import { parseScenario } from '../../src/scenario/scenario.js';
+import { runStandalone } from '../../src/standalone/run.js';
+
+const demoPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
+const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
+
+for (const [drive, count] of [['holonomic', 50], ['diff_drive', 30]] as const) {
+  test(`end to end through the nodes: ${count} ${drive} robots from a corner spread over the target`, () => {
+    const doc = parse(readFileSync(demoPath, 'utf8'));
+    doc.robots.count = count;
+    const scenario = parseScenario(doc, () => {
+      throw new Error('no maps');
+    });
+    const r = runStandalone({ scenarioPath: demoPath, scenario, drive, duration: 30, logger: quiet });
+    const first = r.history[0];
+    const last = r.history[r.history.length - 1];
+    assert.ok(last.energy < first.energy / 10, `energy ${first.energy} -> ${last.energy}`);
+    // The bar: better than the same number of i.i.d. samples of the target (median of 101 draws).
+    const mmd = new MmdMetric(r.target, scenario.metrics.mmdBandwidth);
+    const sample = targetSampler(r.target);
+    const rng = createRng(8);
+    const iid = Array.from({ length: 101 }, () => mmd.evaluate(sample(count, rng))).sort((a, b) => a - b)[50];
+    assert.ok(last.mmd2 < iid, `MMD^2 ${last.mmd2} against i.i.d. median ${iid}`);
+    // No command above the limits (TurtleBot3 Burger defaults: 0.22 m/s).
+    assert.ok(r.maxCommand <= 0.22 * (1 + 1e-9), `fastest command ${r.maxCommand}`);
+    assert.ok(r.maxCommand > 0.2, 'the robots used their speed');
+    for (let i = 0; i < r.final.length; i++) assert.ok(Math.abs(r.final[i]) <= 1 + 1e-9, 'a robot left the domain');
+    assert.equal(last.live, count);
+  });
+}
