@@ -20,8 +20,11 @@ import { SIMULATOR_SCHEMA, robotNamesOf, simulatorCrossCheck } from './params.js
 
 /** What the simulator node starts from. */
 export interface SimulatorOptions {
-  /** Initial positions, interleaved x, y, one pair per robot (in the order of the robot names). */
-  initial: Float64Array;
+  /**
+   * Initial positions, interleaved x, y, one pair per robot (in the order of the robot names); or a function of the
+   * declared parameters that gives them (and the walls), for entry points that read the layout from `scenario`.
+   */
+  initial: Float64Array | ((values: Readonly<Record<string, ParamValue>>) => { initial: Float64Array; domain?: Box });
   /** Initial yaws, rad (default 0). */
   initialYaw?: Float64Array;
   /** Walls: robots are clipped into this box. */
@@ -74,10 +77,12 @@ export class SwarmSimulatorNode {
     declared = true;
     this.names = robotNamesOf(this.values);
     const n = this.names.length;
-    if (options.initial.length !== 2 * n) {
-      throw new Error(`${node.name}: ${options.initial.length / 2} initial positions for ${n} robots (${this.names.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''})`);
+    if (typeof options.initial === 'function') options = { ...options, ...options.initial(this.values) };
+    const initial = options.initial as Float64Array;
+    if (initial.length !== 2 * n) {
+      throw new Error(`${node.name}: ${initial.length / 2} initial positions for ${n} robots (${this.names.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''})`);
     }
-    this.kin = new SwarmKinematics(options.initial, {
+    this.kin = new SwarmKinematics(initial, {
       drive: this.values.drive as DriveKind,
       cmdTimeout: this.values.cmd_timeout as number,
       walls: options.domain,

@@ -1,0 +1,174 @@
+/**
+ * The rclnodejs adapter: NodeHandle on a real ROS 2 node. Thin on purpose: conversions (seconds <-> bigint
+ * nanoseconds, INTEGER parameters <-> BigInt, descriptors with ranges), QoS profiles, and forwarding of log lines to
+ * the ROS logger. Type-checked against rclnodejs's own definitions; the module itself is passed in (loaded lazily by
+ * the entry points) so that nothing here imports rclnodejs at run time.
+ */
+import type * as Rcl from 'rclnodejs';
+import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Subscription, Timer } from '../node/interface.js';
+import type { MessageByType, MessageType } from '../node/messages.js';
+import type { ParamSchema, ParamSpec, ParamValue, ParamValues } from '../params/schema.js';
+import { applyUpdates, defaults, fullDescription } from '../params/schema.js';
+
+/** The part of the rclnodejs module the adapter uses (the real module satisfies it; so does the test stand-in). */
+export type RclModule = Pick<typeof Rcl, 'Parameter' | 'ParameterDescriptor' | 'FloatingPointRange' | 'IntegerRange' | 'QoS'> & {
+  readonly ParameterType: Record<string, number>;
+};
+
+/** The ROS parameter type of each schema type (runtime values: ParameterType is a const enum in the typings). */
+function rosType(rcl: RclModule, p: ParamSpec): number {
+  const t = rcl.ParameterType;
+  switch (p.type) {
+    case 'double':
+      return t.PARAMETER_DOUBLE;
+    case 'integer':
+      return t.PARAMETER_INTEGER;
+    case 'bool':
+      return t.PARAMETER_BOOL;
+    case 'string':
+      return t.PARAMETER_STRING;
+    case 'string_array':
+      return t.PARAMETER_STRING_ARRAY;
+    case 'double_array':
+      return t.PARAMETER_DOUBLE_ARRAY;
+  }
+}
+
+/** Schema value to ROS value: INTEGER parameters are BigInt in rclnodejs. */
+export function toRosValue(p: ParamSpec, v: ParamValue): unknown {
+  return p.type === 'integer' ? BigInt(v as number) : v;
+}
+
+/** ROS value to schema value; undefined when the ROS value does not have the declared type. */
+export function fromRosValue(p: ParamSpec, v: unknown): ParamValue | undefined {
+  switch (p.type) {
+    case 'integer':
+      return typeof v === 'bigint' ? Number(v) : undefined;
+    case 'double':
+      return typeof v === 'number' ? v : undefined;
+    case 'bool':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'string':
+      return typeof v === 'string' ? v : undefined;
+    case 'string_array':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : undefined;
+    case 'double_array':
+      return (Array.isArray(v) || v instanceof Float64Array) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number') ? Array.from(v as ArrayLike<number>) : undefined;
+  }
+}
+
+/** The QoS of each profile (see the ROS notes: poses best effort depth 5, commands reliable depth 1, latched). */
+export function qosOf(rcl: RclModule, kind: QosKind): Rcl.QoS {
+  const { HistoryPolicy, ReliabilityPolicy, DurabilityPolicy } = rcl.QoS;
+  const keepLast = HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST;
+  switch (kind) {
+    case 'sensor':
+      return new rcl.QoS(keepLast, 5, ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT, DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
+    case 'command':
+      return new rcl.QoS(keepLast, 1, ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
+    case 'latched':
+      return new rcl.QoS(keepLast, 1, ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL);
+    case 'default':
+      return new rcl.QoS(keepLast, 10, ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
+  }
+}
+
+/** A logger that writes to `local` (pino) and to the node's ROS logger (so /rosout and ros2 launch show it). */
+export function forwardingLogger(ros: Rcl.Logging, local: Logger): Logger {
+  const line = (m: string, f?: Record<string, unknown>) => (f && Object.keys(f).length ? `${m} ${JSON.stringify(f)}` : m);
+  return {
+    debug: (m, f) => {
+      local.debug(m, f);
+      ros.debug(line(m, f));
+    },
+    info: (m, f) => {
+      local.info(m, f);
+      ros.info(line(m, f));
+    },
+    warn: (m, f) => {
+      local.warn(m, f);
+      ros.warn(line(m, f));
+    },
+    error: (m, f) => {
+      local.error(m, f);
+      ros.error(line(m, f));
+    },
+  };
+}
+
+/** Wraps a ROS 2 node (created by the entry point, with its --ros-args already applied) as a NodeHandle. */
+export function rosNodeHandle(rcl: RclModule, node: Rcl.Node, local: Logger): NodeHandle {
+  const logger = forwardingLogger(node.getLogger(), local);
+  let schema: ParamSchema | undefined;
+  let values: Record<string, ParamValue> = {};
+  return {
+    name: node.getFullyQualifiedName?.() ?? node.name(),
+    logger,
+    now: () => Number(node.now().nanoseconds) * 1e-9,
+    createPublisher<T extends MessageType>(type: T, topic: string, qos: QosKind): Publisher<MessageByType[T]> {
+      const pub = node.createPublisher(type as Parameters<Rcl.Node['createPublisher']>[0], topic, { qos: qosOf(rcl, qos) });
+      return { topic, publish: (m) => pub.publish(m as never) };
+    },
+    createSubscription<T extends MessageType>(type: T, topic: string, qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {
+      const sub = node.createSubscription(type as Parameters<Rcl.Node['createPublisher']>[0], topic, { qos: qosOf(rcl, qos) }, (m: unknown) => callback(m as MessageByType[T]));
+      return { topic, destroy: () => node.destroySubscription(sub) };
+    },
+    createTimer(periodSeconds: number, callback: () => void): Timer {
+      const timer = node.createTimer(BigInt(Math.max(1, Math.round(periodSeconds * 1e9))), () => callback());
+      return { cancel: () => timer.cancel() };
+    },
+    declareParameters(s: ParamSchema, onSet: (u: ParamValues) => ParamVerdict): Record<string, ParamValue> {
+      schema = s;
+      const params = s.map((p) => new rcl.Parameter(p.name, rosType(rcl, p) as Rcl.ParameterType, toRosValue(p, p.default)));
+      const descriptors = s.map((p) => {
+        const range =
+          p.type === 'double' && (p.min !== undefined || p.max !== undefined)
+            ? new rcl.FloatingPointRange(p.min ?? -Number.MAX_VALUE, p.max ?? Number.MAX_VALUE, 0) // step 0: continuous
+            : p.type === 'integer' && (p.min !== undefined || p.max !== undefined)
+              ? new rcl.IntegerRange(BigInt(p.min ?? Number.MIN_SAFE_INTEGER), BigInt(p.max ?? Number.MAX_SAFE_INTEGER), 1n)
+              : undefined;
+        return new rcl.ParameterDescriptor(p.name, rosType(rcl, p) as Rcl.ParameterType, fullDescription(p), p.readOnly, range);
+      });
+      const declared = node.declareParameters(params, descriptors);
+      const start: Record<string, unknown> = {};
+      declared.forEach((d, i) => {
+        const v = fromRosValue(s[i], d.value);
+        if (v === undefined) throw new Error(`parameter '${s[i].name}' must be a ${s[i].type}${s[i].type === 'double' ? ' (write 1.0, not 1)' : ''}`);
+        start[s[i].name] = v;
+      });
+      const checked = applyUpdates(s, defaults(s), start as ParamValues, { live: false });
+      if (!checked.ok) throw new Error(checked.reason);
+      const verdict = onSet(checked.values);
+      if (!verdict.successful) throw new Error(verdict.reason);
+      values = checked.values;
+      node.addOnSetParametersCallback((changed: Rcl.Parameter[]) => {
+        const updates: Record<string, ParamValue> = {};
+        for (const c of changed) {
+          const p = s.find((q) => q.name === c.name);
+          if (!p) return { successful: false, reason: `unknown parameter '${c.name}'` };
+          const v = fromRosValue(p, c.value);
+          if (v === undefined) return { successful: false, reason: `parameter '${p.name}' must be a ${p.type}${p.type === 'double' ? ' (write 1.0, not 1)' : ''}` };
+          updates[p.name] = v;
+        }
+        const r = applyUpdates(s, values, updates, { live: true });
+        if (!r.ok) return { successful: false, reason: r.reason };
+        const v = onSet(updates);
+        if (!v.successful) return { successful: false, reason: v.reason };
+        values = r.values;
+        return { successful: true, reason: '' };
+      });
+      return { ...values };
+    },
+    setParameters(updates: ParamValues): ParamVerdict {
+      if (!schema) return { successful: false, reason: 'no parameters declared' };
+      const s = schema;
+      const params = Object.entries(updates).map(([name, v]) => {
+        const p = s.find((q) => q.name === name);
+        if (!p) throw new Error(`unknown parameter '${name}'`);
+        return new rcl.Parameter(name, rosType(rcl, p) as Rcl.ParameterType, toRosValue(p, v));
+      });
+      const r = node.setParametersAtomically(params);
+      return r.successful ? { successful: true } : { successful: false, reason: r.reason };
+    },
+  };
+}
