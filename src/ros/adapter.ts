@@ -145,11 +145,13 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node, local: Logger): No
         const updates: Record<string, ParamValue> = {};
         for (const c of changed) {
           const p = s.find((q) => q.name === c.name);
-          if (!p) return { successful: false, reason: `unknown parameter '${c.name}'` };
+          if (!p) continue; // rclnodejs's own parameters (use_sim_time, QoS overrides) are not ours to veto
+
           const v = fromRosValue(p, c.value);
           if (v === undefined) return { successful: false, reason: `parameter '${p.name}' must be a ${p.type}${p.type === 'double' ? ' (write 1.0, not 1)' : ''}` };
           updates[p.name] = v;
         }
+        if (Object.keys(updates).length === 0) return { successful: true, reason: '' };
         const r = applyUpdates(s, values, updates, { live: true });
         if (!r.ok) return { successful: false, reason: r.reason };
         const v = onSet(updates);

@@ -56,6 +56,9 @@ test('live changes through ros2 param set: accepted, refused with the reason', (
   assert.match(bad.reason, /negative at/);
   assert.equal(node.value('target'), '', 'the refused target was not stored');
   assert.deepEqual(handle.setParameters({ max_linear_speed: 0.3 }), { successful: true });
+  // Parameters the node does not own (rclnodejs declares use_sim_time itself) are not vetoed.
+  const cb = (node as unknown as { callbacks: ((ps: fake.Parameter[]) => { successful: boolean })[] }).callbacks[0];
+  assert.equal(cb([new fake.Parameter('use_sim_time', fake.ParameterType.PARAMETER_BOOL, true)]).successful, true);
   assert.equal(node.value('max_linear_speed'), 0.3);
 });
 
