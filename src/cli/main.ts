@@ -14,6 +14,10 @@ import { executeRun, prepareRun, resultDocument } from './coverage.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
+import { CONTROLLER_SCHEMA } from '../params/controller.js';
+import { SIMULATOR_SCHEMA } from '../sim/params.js';
+import { checkParam, parseParamText, specOf } from '../params/schema.js';
+import type { ParamSchema, ParamValue, ParamValues } from '../params/schema.js';
 import { runStandalone } from '../standalone/run.js';
 import type { StandaloneResult } from '../standalone/run.js';
 import { createLogger } from '../node/log.js';
@@ -27,7 +31,9 @@ commands:
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
       [--method multiscale|fixed] [--quiet]
   standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json]
-                                       the controller node and the simulator node in one process (no ROS)
+      [-p name:=value ...] [--sim-param name:=value ...]
+                                       the controller node and the simulator node in one process (no ROS);
+                                       -p sets a controller parameter, --sim-param a simulator parameter
   demo [--drive ...] [--out RESULT.json]
                                        standalone mode on the bundled demo scenario, drawn in the terminal
   help                                 show this text`;
@@ -112,7 +118,13 @@ function runCommand(args: string[]): number {
   return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false);
 }
 
-function standaloneScenario(path: string, values: { out?: string; drive?: string; duration?: string }, draw: boolean): number {
+function standaloneScenario(
+  path: string,
+  values: { out?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
+  draw: boolean,
+): number {
+  const controller = paramFlags(values.param, CONTROLLER_SCHEMA, 'controller');
+  const simulator = paramFlags(values['sim-param'], SIMULATOR_SCHEMA, 'simulator');
   const drive = values.drive ?? 'holonomic';
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new UsageError(`--drive must be holonomic or diff_drive, got '${drive}'`);
   const duration = values.duration === undefined ? undefined : Number(values.duration);
@@ -126,6 +138,8 @@ function standaloneScenario(path: string, values: { out?: string; drive?: string
       scenario,
       drive,
       duration,
+      controller,
+      simulator,
       logger: (name) => createLogger(name, 'warn'),
       onProgress: (t, d, s) => bar.update(t / d, `t=${t.toFixed(1)}/${d} s MMD^2=${s.mmd2.toExponential(2)} live=${s.live}`),
     }),
@@ -144,7 +158,34 @@ function standaloneScenario(path: string, values: { out?: string; drive?: string
   return 0;
 }
 
-const STANDALONE_OPTIONS = { out: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' } } as const;
+const STANDALONE_OPTIONS = {
+  out: { type: 'string' },
+  drive: { type: 'string' },
+  duration: { type: 'string' },
+  param: { type: 'string', short: 'p', multiple: true },
+  'sim-param': { type: 'string', multiple: true },
+} as const;
+
+/** `-p name:=value` flags (as after --ros-args), typed and checked against a parameter schema. */
+function paramFlags(flags: readonly string[] | undefined, schema: ParamSchema, what: string): ParamValues {
+  const out: Record<string, ParamValue> = {};
+  for (const flag of flags ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*):=(.*)$/.exec(flag);
+    if (!m) throw new UsageError(`${what} parameter '${flag}' must be written name:=value`);
+    const spec = specOf(schema, m[1]);
+    if (!spec) throw new UsageError(`unknown ${what} parameter '${m[1]}' (see the README's parameter table)`);
+    let value: ParamValue;
+    try {
+      value = parseParamText(spec, m[2]);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const reason = checkParam(spec, value);
+    if (reason) throw new UsageError(reason);
+    out[m[1]] = value;
+  }
+  return out;
+}
 
 function standaloneCommand(args: string[]): number {
   const { values, positionals } = parseArgs({ args, options: STANDALONE_OPTIONS, allowPositionals: true, strict: true });

@@ -1,5 +1,7 @@
 import type { Target } from '../engine/target.js';
 import { makeGrid } from '../engine/grid.js';
+import { MmdMetric } from '../engine/metrics.js';
+import { boxArea } from '../engine/geometry.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
 import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, quaternionOfYaw, timeMsg, yawOf } from '../node/messages.js';
@@ -49,6 +51,8 @@ export class CoverageControllerNode {
   private readonly diagnostics: Publisher<{ header: { stamp: { sec: number; nanosec: number }; frame_id: string }; status: DiagnosticStatus[] }>;
   private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
   private timer: Timer | undefined;
+  /** Squared MMD of the live robots to the target (bandwidth 0.05 sqrt(area)), reported on /diagnostics. */
+  private mmd: MmdMetric | undefined;
   private ticks = 0;
   private lastResult: TickResult | undefined;
   private loopSeconds = 0;
@@ -118,6 +122,7 @@ export class CoverageControllerNode {
     this.controller.setSettings(settingsOf(v));
     if (law) {
       this.controller.setLaw(law);
+      this.mmd = undefined;
       this.publishDensity();
     }
     if ('rate' in updates) this.startTimer();
@@ -204,8 +209,12 @@ export class CoverageControllerNode {
     for (const a of ages) maxAge = Math.max(maxAge, a);
     const level = r?.stopped === 'emergency_stop' ? 2 : r && (r.stale.length > 0 || r.saturated > 0.5 * Math.max(1, r.live)) ? 1 : 0;
     const message = r?.stopped ? `stopped: ${r.stopped}` : r && r.stale.length ? `${r.stale.length} robots without a fresh pose` : 'ok';
+    const target = this.controller.currentLaw.target;
+    this.mmd ??= new MmdMetric(target, 0.05 * Math.sqrt(boxArea(target.domain)));
+    const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
+      ['mmd2', live.length ? this.mmd.evaluate(live).toExponential(3) : 'n/a'],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
       ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],

@@ -119,6 +119,13 @@ export class CoverageController {
     return p;
   }
 
+  /** Positions of the robots with a fresh pose at `now`, interleaved. */
+  livePositions(now: number): Float64Array {
+    const out: number[] = [];
+    for (let i = 0; i < this.names.length; i++) if (now - this.stamp[i] <= this.settings.poseTimeout) out.push(this.x[i], this.y[i]);
+    return Float64Array.from(out);
+  }
+
   /** Zero commands for everyone (and the rate limiter restarts from zero). */
   zeroAll(): BodyCommand[] {
     for (const c of this.previous) Object.assign(c, ZERO);

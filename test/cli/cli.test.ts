@@ -51,6 +51,9 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
     [[], /missing command/],
     [['fly'], /unknown command 'fly'/],
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '--drive', 'tank'], /--drive must be holonomic or diff_drive/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '-p', 'rate:=500.0'], /parameter 'rate' must be <= 100 Hz, got 500/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '-p', 'gain:=1.0'], /unknown controller parameter 'gain'/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '--sim-param', 'pose_noise=0.1'], /must be written name:=value/],
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '--duration=-3'], /--duration must be a positive number/],
     [['run', join(dir, 'bad.yaml')], /needs --out/],
     [['run', join(dir, 'bad.yaml'), '--out', join(dir, 'o.json')], /bad\.yaml: 'target' target density is negative at/],
@@ -75,12 +78,12 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
 test('blob-coverage standalone runs the controller and simulator nodes and writes the result', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
   const out = join(dir, 'standalone.json');
-  const r = cli('standalone', join(root, 'scenarios', 'demo.yaml'), '--drive', 'diff_drive', '--duration', '10', '--out', out);
+  const r = cli('standalone', join(root, 'scenarios', 'demo.yaml'), '--drive', 'diff_drive', '--duration', '10', '--out', out, '-p', 'max_linear_speed:=0.15', '--sim-param', 'pose_noise:=0.01');
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(doc.mode, 'standalone');
   assert.equal(doc.final_positions.length, 100);
   assert.ok(doc.history.at(-1).mmd2 < doc.history[0].mmd2 / 10);
-  assert.ok(doc.max_command <= 0.22 + 1e-12);
+  assert.ok(doc.max_command <= 0.15 + 1e-12 && doc.max_command > 0.14, `fastest command ${doc.max_command} (limit set to 0.15)`);
   assert.match(r.stderr, /standalone \(diff_drive\): 100 robots, 10\.0 s simulated/);
 });

@@ -140,6 +140,8 @@ test('the target density is latched and diagnostics come at ~1 Hz with pose ages
   assert.equal(s.level, 1, 'no robot has a pose: WARN');
   assert.match(s.message, /3 robots without a fresh pose/);
   assert.equal(s.values.find((kv) => kv.key === 'max pose age (s)')?.value, 'never');
+  assert.equal(s.values.find((kv) => kv.key === 'mmd2')?.value, 'n/a');
+  for (const key of ['live', 'saturated', 'loop time (ms)', 'energy']) assert.ok(s.values.some((kv) => kv.key === key), key);
 });
 
 test('NaN poses are ignored with a warning', () => {
