@@ -150,3 +150,21 @@ test('NaN poses are ignored with a warning', () => {
   clock.advanceTo(0.1);
   assert.ok(warnings.some((w) => /robot_0 is not finite/.test(w)), warnings.join('\n'));
 });
+
+test('markers: DELETEALL first, one sphere per robot and one arrow per command', () => {
+  const { clock, robots } = setup({});
+  const got: import('../../src/node/messages.js').MarkerArray[] = [];
+  robots.createSubscription('visualization_msgs/msg/MarkerArray', '/blob_coverage_controller/markers', 'default', (m) => got.push(m));
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  for (let k = 0; k < 3; k++) {
+    odom.forEach((p, i) => p.publish(poseAt(-0.5 + 0.03 * i, -0.5, clock.now())));
+    clock.advanceTo(clock.now() + 0.1);
+  }
+  const last = got.at(-1)!;
+  assert.equal(last.markers[0].action, 3);
+  const spheres = last.markers.find((m) => m.ns === 'robots')!;
+  const arrows = last.markers.find((m) => m.ns === 'commands')!;
+  assert.equal(spheres.points.length, 3);
+  assert.equal(arrows.points.length, 6);
+  assert.ok(Math.abs(spheres.points[1].x - -0.47) < 1e-12);
+});
