@@ -14,6 +14,7 @@ import { executeRun, prepareRun, resultDocument } from './coverage.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
+import { swarmSvg } from '../report/svg.js';
 import { CONTROLLER_SCHEMA } from '../params/controller.js';
 import { SIMULATOR_SCHEMA } from '../sim/params.js';
 import { checkParam, parseParamText, specOf } from '../params/schema.js';
@@ -29,8 +30,8 @@ commands:
   velocity SCENARIO --positions FILE   print {"velocities": [[vx, vy], ...], "energy": E} for the robots in FILE
                                        (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
-      [--method multiscale|fixed] [--quiet]
-  standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json]
+      [--method multiscale|fixed] [--svg FINAL.svg] [--quiet]
+  standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json] [--svg FINAL.svg]
       [-p name:=value ...] [--sim-param name:=value ...]
                                        the controller node and the simulator node in one process (no ROS);
                                        -p sets a controller parameter, --sim-param a simulator parameter
@@ -79,7 +80,7 @@ function velocityCommand(args: string[]): number {
   return 0;
 }
 
-function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean): number {
+function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean, svg?: string): number {
   const scenario = loadScenario(path);
   if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${FLOW_METHODS.join(', ')}, got '${method}'`);
@@ -93,6 +94,10 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   if (!quiet) bar.done();
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
+  if (svg) {
+    const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} flow, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
+    writeFileAtomic(svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
+  }
   if (draw) process.stdout.write(terminalPlot(run.target, result.finalPositions) + '\n');
   if (!quiet) {
     const f = result.final;
@@ -109,18 +114,18 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
 function runCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { out: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
+    options: { out: { type: 'string' }, svg: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
   if (!values.out) throw new UsageError('run needs --out RESULT.json');
-  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false);
+  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false, values.svg);
 }
 
 function standaloneScenario(
   path: string,
-  values: { out?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
+  values: { out?: string; svg?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
   draw: boolean,
 ): number {
   const controller = paramFlags(values.param, CONTROLLER_SCHEMA, 'controller');
@@ -147,6 +152,10 @@ function standaloneScenario(
   bar.done();
   const seconds = (performance.now() - started) / 1000;
   if (values.out) writeFileAtomic(values.out, JSON.stringify(standaloneDocument(result, drive)) + '\n');
+  if (values.svg) {
+    const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;
+    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial }));
+  }
   if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
   const first = result.history[0];
   const last = result.history[result.history.length - 1];
@@ -162,6 +171,7 @@ const STANDALONE_OPTIONS = {
   out: { type: 'string' },
   drive: { type: 'string' },
   duration: { type: 'string' },
+  svg: { type: 'string' },
   param: { type: 'string', short: 'p', multiple: true },
   'sim-param': { type: 'string', multiple: true },
 } as const;
