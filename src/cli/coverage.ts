@@ -55,7 +55,11 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
 }
 
 /** Runs a prepared scenario for its duration. */
-export function executeRun(run: PreparedRun, onProgress?: (t: number, duration: number, s: HistorySample | undefined) => void): CoverageRunResult {
+export function executeRun(
+  run: PreparedRun,
+  onProgress?: (t: number, duration: number, s: HistorySample | undefined) => void,
+  recordPositions = false,
+): CoverageRunResult {
   return runCoverage({
     stepper: run.stepper,
     initial: run.initial,
@@ -64,6 +68,7 @@ export function executeRun(run: PreparedRun, onProgress?: (t: number, duration: 
     mmd: run.mmd,
     lloyd: run.lloyd,
     historySamples: run.scenario.sim.historySamples,
+    recordPositions,
     onProgress,
   });
 }

@@ -15,6 +15,7 @@ import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
 import { swarmSvg } from '../report/svg.js';
+import { reportHtml } from '../report/html.js';
 import { CONTROLLER_SCHEMA } from '../params/controller.js';
 import { SIMULATOR_SCHEMA } from '../sim/params.js';
 import { checkParam, parseParamText, specOf } from '../params/schema.js';
@@ -30,8 +31,9 @@ commands:
   velocity SCENARIO --positions FILE   print {"velocities": [[vx, vy], ...], "energy": E} for the robots in FILE
                                        (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
-      [--method multiscale|fixed] [--svg FINAL.svg] [--quiet]
+      [--method multiscale|fixed] [--svg FINAL.svg] [--report REPORT.html] [--quiet]
   standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json] [--svg FINAL.svg]
+      [--report REPORT.html]
       [-p name:=value ...] [--sim-param name:=value ...]
                                        the controller node and the simulator node in one process (no ROS);
                                        -p sets a controller parameter, --sim-param a simulator parameter
@@ -80,7 +82,7 @@ function velocityCommand(args: string[]): number {
   return 0;
 }
 
-function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean, svg?: string): number {
+function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean, svg?: string, report?: string): number {
   const scenario = loadScenario(path);
   if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${FLOW_METHODS.join(', ')}, got '${method}'`);
@@ -88,12 +90,35 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined));
   const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
   const started = performance.now();
-  const result = executeRun(run, quiet ? undefined : (t, duration, s) => {
-    if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
-  });
+  const result = executeRun(
+    run,
+    quiet ? undefined : (t, duration, s) => {
+      if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
+    },
+    report !== undefined,
+  );
   if (!quiet) bar.done();
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
+  if (report) {
+    const h = result.history;
+    const ts = h.map((x) => x.t);
+    writeFileAtomic(
+      report,
+      reportHtml({
+        title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} blob flow`,
+        subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
+        target: run.target,
+        frames: h.map((x) => ({ t: x.t, positions: x.positions! })),
+        series: [
+          { name: 'energy E_eps', unit: '', t: ts, values: h.map((x) => x.energy), log: true },
+          { name: 'MMD^2 to the target', unit: '', t: ts, values: h.map((x) => x.mmd2), log: true },
+          { name: 'minimum separation', unit: 'm', t: ts, values: h.map((x) => x.nnMin) },
+          { name: 'mean speed', unit: 'm/s', t: ts, values: h.map((x) => x.meanSpeed), log: true },
+        ],
+      }),
+    );
+  }
   if (svg) {
     const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} flow, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
     writeFileAtomic(svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
@@ -114,18 +139,18 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
 function runCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { out: { type: 'string' }, svg: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
+    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
   if (!values.out) throw new UsageError('run needs --out RESULT.json');
-  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false, values.svg);
+  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false, values.svg, values.report);
 }
 
 function standaloneScenario(
   path: string,
-  values: { out?: string; svg?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
+  values: { out?: string; svg?: string; report?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
   draw: boolean,
 ): number {
   const controller = paramFlags(values.param, CONTROLLER_SCHEMA, 'controller');
@@ -145,6 +170,7 @@ function standaloneScenario(
       duration,
       controller,
       simulator,
+      recordPositions: values.report !== undefined,
       logger: (name) => createLogger(name, 'warn'),
       onProgress: (t, d, s) => bar.update(t / d, `t=${t.toFixed(1)}/${d} s MMD^2=${s.mmd2.toExponential(2)} live=${s.live}`),
     }),
@@ -152,6 +178,25 @@ function standaloneScenario(
   bar.done();
   const seconds = (performance.now() - started) / 1000;
   if (values.out) writeFileAtomic(values.out, JSON.stringify(standaloneDocument(result, drive)) + '\n');
+  if (values.report) {
+    const h = result.history;
+    const ts = h.map((x) => x.t);
+    writeFileAtomic(
+      values.report,
+      reportHtml({
+        title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller + simulator`,
+        subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
+        target: result.target,
+        frames: h.map((x) => ({ t: x.t, positions: x.positions! })),
+        series: [
+          { name: 'energy E_eps', unit: '', t: ts, values: h.map((x) => x.energy), log: true },
+          { name: 'MMD^2 to the target', unit: '', t: ts, values: h.map((x) => x.mmd2), log: true },
+          { name: 'minimum separation', unit: 'm', t: ts, values: h.map((x) => x.nnMin) },
+          { name: 'fastest command', unit: 'm/s', t: ts, values: h.map((x) => x.maxCommand) },
+        ],
+      }),
+    );
+  }
   if (values.svg) {
     const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;
     writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial }));
@@ -172,6 +217,7 @@ const STANDALONE_OPTIONS = {
   drive: { type: 'string' },
   duration: { type: 'string' },
   svg: { type: 'string' },
+  report: { type: 'string' },
   param: { type: 'string', short: 'p', multiple: true },
   'sim-param': { type: 'string', multiple: true },
 } as const;

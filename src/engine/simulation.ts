@@ -31,6 +31,8 @@ export interface HistorySample extends CoverageMetrics {
   readonly flowEnergy: number;
   readonly maxSpeed: number;
   readonly meanSpeed: number;
+  /** Every robot's position at this time (only with `recordPositions`). */
+  readonly positions?: Positions;
 }
 
 /** What a coverage run needs. */
@@ -48,6 +50,8 @@ export interface CoverageRunOptions {
   readonly historySamples?: number;
   /** Hard cap on steps (a guard; the run ends early with `truncated`). Default 1,000,000. */
   readonly maxSteps?: number;
+  /** Keep a copy of the positions in every history sample (for reports). Default false. */
+  readonly recordPositions?: boolean;
   /** Called after each step with the simulated time. */
   readonly onProgress?: (t: number, duration: number, sample: HistorySample | undefined) => void;
 }
@@ -87,7 +91,15 @@ export function runCoverage(o: CoverageRunOptions): CoverageRunResult {
   let steps = 0;
   let next = 0;
   const record = (r: { energy: number; maxSpeed: number; meanSpeed: number }): HistorySample => {
-    const s: HistorySample = { t, steps, flowEnergy: r.energy, maxSpeed: r.maxSpeed, meanSpeed: r.meanSpeed, ...measure(p, o.energy, o.mmd, o.lloyd) };
+    const s: HistorySample = {
+      t,
+      steps,
+      flowEnergy: r.energy,
+      maxSpeed: r.maxSpeed,
+      meanSpeed: r.meanSpeed,
+      ...measure(p, o.energy, o.mmd, o.lloyd),
+      ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}),
+    };
     history.push(s);
     while (next < times.length && times[next] <= t + 1e-12) next++;
     return s;

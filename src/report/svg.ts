@@ -25,6 +25,36 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The target density over its domain as a PNG data URI, `cells` pixels along the longer side (white to blue). */
+export function heatmapDataUri(target: Target, cells: number): string {
+  const d = target.domain;
+  const w = d.xmax - d.xmin;
+  const h = d.ymax - d.ymin;
+  const nx = w >= h ? cells : Math.max(1, Math.round((cells * w) / h));
+  const ny = w >= h ? Math.max(1, Math.round((cells * h) / w)) : cells;
+  const values = new Float64Array(nx * ny);
+  let peak = 0;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const v = target.valueAt(d.xmin + ((i + 0.5) * w) / nx, d.ymin + ((j + 0.5) * h) / ny);
+      values[j * nx + i] = v;
+      if (v > peak) peak = v;
+    }
+  }
+  const png = new PNG({ width: nx, height: ny });
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const [r, g, b] = shade(peak > 0 ? values[j * nx + i] / peak : 0);
+      const k = 4 * ((ny - 1 - j) * nx + i);
+      png.data[k] = r;
+      png.data[k + 1] = g;
+      png.data[k + 2] = b;
+      png.data[k + 3] = 255;
+    }
+  }
+  return `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
+}
+
 /**
  * The final state of a run as a self-contained SVG: the target density as a heat map over the domain, the robots
  * as dots (optionally their start as grey dots), axes in metres. For documents and the README.
@@ -40,36 +70,11 @@ export function swarmSvg(target: Target, positions: Positions, o: SvgOptions = {
   const height = plotH + margin.top + margin.bottom;
   const sx = (x: number) => margin.left + ((x - d.xmin) / w) * plotW;
   const sy = (y: number) => margin.top + ((d.ymax - y) / h) * plotH;
-  const cells = o.cells ?? 80;
-  const nx = w >= h ? cells : Math.max(1, Math.round((cells * w) / h));
-  const ny = w >= h ? Math.max(1, Math.round((cells * h) / w)) : cells;
-  const values = new Float64Array(nx * ny);
-  let peak = 0;
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const v = target.valueAt(d.xmin + ((i + 0.5) * w) / nx, d.ymin + ((j + 0.5) * h) / ny);
-      values[j * nx + i] = v;
-      if (v > peak) peak = v;
-    }
-  }
+  const href = heatmapDataUri(target, o.cells ?? 80);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   if (o.title) parts.push(`<text x="${margin.left}" y="20" font-size="14">${esc(o.title)}</text>`);
-  // The heat map as one embedded PNG (a few kB) rather than thousands of rectangles.
-  const png = new PNG({ width: nx, height: ny });
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const t = peak > 0 ? values[j * nx + i] / peak : 0;
-      const [r, g, b] = shade(t);
-      const k = 4 * ((ny - 1 - j) * nx + i);
-      png.data[k] = r;
-      png.data[k + 1] = g;
-      png.data[k + 2] = b;
-      png.data[k + 3] = 255;
-    }
-  }
-  const href = `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
   parts.push(`<image class="target" x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" preserveAspectRatio="none" href="${href}"/>`);
   parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   const r = Math.max(1.5, ((o.robotRadius ?? 0.01 * Math.max(w, h)) / w) * plotW);

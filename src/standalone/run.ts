@@ -25,6 +25,8 @@ export interface StandaloneOptions {
   readonly controller?: ParamValues;
   readonly simulator?: ParamValues;
   readonly logger: (name: string) => Logger;
+  /** Keep every sample's positions (for reports). */
+  readonly recordPositions?: boolean;
   /** Called about 100 times over the run. */
   readonly onProgress?: (t: number, duration: number, sample: StandaloneSample) => void;
 }
@@ -39,6 +41,8 @@ export interface StandaloneSample {
   readonly live: number;
   readonly saturated: number;
   readonly maxCommand: number;
+  /** Every robot's true position (only with `recordPositions`). */
+  readonly positions?: Float64Array;
 }
 
 /** The result of a standalone run. */
@@ -83,7 +87,7 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
     const p = sim.positions();
     let maxNow = 0;
     for (const c of last?.commands ?? []) maxNow = Math.max(maxNow, Math.hypot(c.vx, c.vy));
-    const s = { t, mmd2: mmd.evaluate(p), energy: yardstick.energy(p), nnMin: nearestNeighbourStats(p).min, live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow };
+    const s = { t, mmd2: mmd.evaluate(p), energy: yardstick.energy(p), nnMin: nearestNeighbourStats(p).min, live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
     history.push(s);
     return s;
   };
