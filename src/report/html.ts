@@ -1,3 +1,4 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { Box, Positions } from '../engine/geometry.js';
 import type { Target } from '../engine/target.js';
 import { heatmapDataUri } from './svg.js';
@@ -28,8 +29,9 @@ export interface ReportData {
 }
 
 /**
- * Quantizes every frame's positions to 16 bits across the domain and packs them as base64: about 4 bytes per robot
- * per frame, so 1,000 robots over 2,000 frames stay near 11 MB of text before the report's own few kB.
+ * Quantizes every frame's positions to 16 bits across the domain, stores each frame as the difference from the
+ * previous one (robots move little between frames), deflates, and packs as base64. The page inflates with the
+ * browser's DecompressionStream. Decoding: `decodeFrames` below mirrors the page's script.
  */
 export function packFrames(frames: readonly Frame[], d: Box): string {
   const n = frames.length ? frames[0].positions.length : 0;
@@ -42,7 +44,16 @@ export function packFrames(frames: readonly Frame[], d: Box): string {
       buf[k * n + i + 1] = Math.max(0, Math.min(65535, Math.round((f.positions[i + 1] - d.ymin) * sy)));
     }
   });
-  return Buffer.from(buf.buffer).toString('base64');
+  for (let k = frames.length - 1; k > 0; k--) for (let i = 0; i < n; i++) buf[k * n + i] = (buf[k * n + i] - buf[(k - 1) * n + i]) & 0xffff;
+  return deflateSync(Buffer.from(buf.buffer), { level: 9 }).toString('base64');
+}
+
+/** Inverse of packFrames: the quantized positions, frame after frame (for tests; the page does the same in JS). */
+export function decodeFrames(packed: string, valuesPerFrame: number): Uint16Array {
+  const raw = inflateSync(Buffer.from(packed, 'base64'));
+  const q = new Uint16Array(raw.buffer, raw.byteOffset, raw.length / 2).slice();
+  for (let k = 1; k * valuesPerFrame < q.length; k++) for (let i = 0; i < valuesPerFrame; i++) q[k * valuesPerFrame + i] = (q[k * valuesPerFrame + i] + q[(k - 1) * valuesPerFrame + i]) & 0xffff;
+  return q;
 }
 
 function esc(s: string): string {
@@ -80,11 +91,13 @@ body{font-family:system-ui,sans-serif;margin:16px;color:#222}
 <img id="heat" alt="" style="display:none" src="${heatmapDataUri(r.target, 120)}">
 <script id="data" type="application/json">${JSON.stringify(data)}</script>
 <script>
-(() => {
+(async () => {
 const D = JSON.parse(document.getElementById('data').textContent);
 const bin = atob(D.frames), bytes = new Uint8Array(bin.length);
 for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-const Q = new Uint16Array(bytes.buffer), N = D.robots, F = D.times.length, dom = D.domain;
+const inflated = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer();
+const Q = new Uint16Array(inflated), N = D.robots, F = D.times.length, dom = D.domain;
+for (let k = 1; k < F; k++) for (let i = 0; i < 2 * N; i++) Q[k * 2 * N + i] = (Q[k * 2 * N + i] + Q[(k - 1) * 2 * N + i]) & 0xffff;
 const W = dom.xmax - dom.xmin, H = dom.ymax - dom.ymin;
 const map = document.getElementById('map'), ctx = map.getContext('2d');
 const pad = {l: 48, r: 10, t: 10, b: 36};
@@ -117,7 +130,9 @@ function draw() {
   ctx.fillStyle = '#d94801'; ctx.strokeStyle = 'white';
   const r = Math.max(2, Math.min(6, 0.01 * pw));
   const base = frame * 2 * N;
-  for (let i = 0; i < N; i++) { ctx.beginPath(); ctx.arc(X(Q[base + 2 * i]), Y(Q[base + 2 * i + 1]), r, 0, 6.2832); ctx.fill(); ctx.stroke(); }
+  let marks = 0;
+  for (let i = 0; i < N; i++) { ctx.beginPath(); ctx.arc(X(Q[base + 2 * i]), Y(Q[base + 2 * i + 1]), r, 0, 6.2832); ctx.fill(); ctx.stroke(); marks++; }
+  map.dataset.marks = String(marks);
   document.getElementById('time').textContent = 't = ' + D.times[frame].toFixed(2) + ' s  (' + N + ' robots)';
   map.dataset.frame = String(frame);
   for (const p of plots) p.cursor(D.times[frame]);

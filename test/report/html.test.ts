@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Target, createRng, uniformInBox } from '../../src/engine/index.js';
-import { packFrames, reportHtml } from '../../src/report/html.js';
+import { decodeFrames, packFrames, reportHtml } from '../../src/report/html.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -2, ymax: 2 };
 const target = new Target({ type: 'mixture', components: [{ type: 'uniform', weight: 1 }] }, domain);
 
-test('frames pack to 16 bits per coordinate and decode back within the quantum', () => {
+test('frames pack (16 bits, deltas, deflate) and decode back within the quantum', () => {
   const frames = [0, 1, 2].map((k) => ({ t: k, positions: uniformInBox(5, domain, createRng(k)) }));
-  const packed = Buffer.from(packFrames(frames, domain), 'base64');
-  const q = new Uint16Array(packed.buffer, packed.byteOffset, packed.length / 2);
+  const q = decodeFrames(packFrames(frames, domain), 10);
   assert.equal(q.length, 3 * 10);
   frames.forEach((f, k) => {
     for (let i = 0; i < 10; i += 2) {
