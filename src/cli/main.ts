@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BlobField } from '../engine/field.js';
@@ -20,7 +20,9 @@ import { CONTROLLER_SCHEMA } from '../params/controller.js';
 import { SIMULATOR_SCHEMA } from '../sim/params.js';
 import { checkParam, parseParamText, specOf } from '../params/schema.js';
 import type { ParamSchema, ParamValue, ParamValues } from '../params/schema.js';
-import { runStandalone } from '../standalone/run.js';
+import { createStandalone, runStandalone } from '../standalone/run.js';
+import { startLiveView } from '../report/live.js';
+import type { Preset } from '../report/live.js';
 import type { StandaloneResult } from '../standalone/run.js';
 import { createLogger } from '../node/log.js';
 import { fromPositions } from '../engine/geometry.js';
@@ -39,6 +41,7 @@ commands:
                                        -p sets a controller parameter, --sim-param a simulator parameter
   demo [--drive ...] [--out RESULT.json]
                                        standalone mode on the bundled demo scenario, drawn in the terminal
+  demo --view [--port N]               the same, live in a browser at http://127.0.0.1:N (pause, switch targets)
   help                                 show this text`;
 
 /** The root of the installed package (holds scenarios/). */
@@ -218,6 +221,8 @@ const STANDALONE_OPTIONS = {
   duration: { type: 'string' },
   svg: { type: 'string' },
   report: { type: 'string' },
+  view: { type: 'boolean', default: false },
+  port: { type: 'string' },
   param: { type: 'string', short: 'p', multiple: true },
   'sim-param': { type: 'string', multiple: true },
 } as const;
@@ -243,17 +248,55 @@ function paramFlags(flags: readonly string[] | undefined, schema: ParamSchema, w
   return out;
 }
 
-function standaloneCommand(args: string[]): number {
+function standaloneCommand(args: string[]): Promise<number> | number {
   const { values, positionals } = parseArgs({ args, options: STANDALONE_OPTIONS, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError('standalone takes exactly one SCENARIO file');
+  if (values.view) return liveView(positionals[0], values);
   return standaloneScenario(positionals[0], values, false);
 }
 
-function demoCommand(args: string[]): number {
+function demoCommand(args: string[]): Promise<number> | number {
   const { values } = parseArgs({ args, options: STANDALONE_OPTIONS, strict: true });
   const scenario = join(packageRoot(), 'scenarios', 'demo.yaml');
+  if (values.view) return liveView(scenario, values);
   process.stderr.write(`blob-coverage demo: the controller and the simulator in one process on ${scenario}\n`);
   return standaloneScenario(scenario, values, true);
+}
+
+/** The bundled scenarios as target presets of the live view (the given scenario first). */
+function presets(first: string): Preset[] {
+  const dir = join(packageRoot(), 'scenarios');
+  const list = ['demo', 'ring', 'sparse', 'public-s1'].map((name) => ({ name, path: join(dir, `${name}.yaml`) }));
+  const own = { name: basename(first).replace(/\.ya?ml$/, ''), path: resolve(first) };
+  return [own, ...list.filter((p) => p.path !== own.path)];
+}
+
+/** Serves the live view until SIGINT/SIGTERM; then every robot gets zero and the server closes. */
+async function liveView(path: string, values: { drive?: string; port?: string; param?: string[]; 'sim-param'?: string[] }): Promise<number> {
+  const drive = values.drive ?? 'holonomic';
+  if (drive !== 'holonomic' && drive !== 'diff_drive') throw new UsageError(`--drive must be holonomic or diff_drive, got '${drive}'`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got '${values.port}'`);
+  const scenario = loadScenario(path);
+  const session = inFile(path, () =>
+    createStandalone({
+      scenario,
+      scenarioPath: resolve(path),
+      drive,
+      controller: paramFlags(values.param, CONTROLLER_SCHEMA, 'controller'),
+      simulator: paramFlags(values['sim-param'], SIMULATOR_SCHEMA, 'simulator'),
+      logger: (name) => createLogger(name, 'warn'),
+    }),
+  );
+  const view = await startLiveView({ session, presets: presets(path), loadTarget: (p) => scenarioTarget(loadScenario(p)), port });
+  process.stderr.write(`live view: ${view.url} (Ctrl-C to stop)\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await view.close();
+  process.stderr.write('live view stopped; every robot was sent zero\n');
+  return 0;
 }
 
 /** Runs the command line; returns the exit status (0 ok, 1 internal error, 2 usage or invalid input). */
@@ -266,9 +309,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return runCommand(rest);
       case 'demo':
-        return demoCommand(rest);
+        return await demoCommand(rest);
       case 'standalone':
-        return standaloneCommand(rest);
+        return await standaloneCommand(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -5,7 +5,7 @@ import { BlobField } from '../engine/field.js';
 import { autoEpsilon } from '../engine/epsilon.js';
 import { VirtualClock } from '../node/clock.js';
 import { InProcessBus } from '../node/inprocess.js';
-import type { Logger } from '../node/interface.js';
+import type { Logger, NodeHandle } from '../node/interface.js';
 import type { ParamValues } from '../params/schema.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { initialPositions, scenarioRobots, scenarioTarget } from '../scenario/setup.js';
@@ -56,8 +56,20 @@ export interface StandaloneResult {
   readonly maxCommand: number;
 }
 
-/** Runs the controller against the simulator on one in-process bus for the scenario's duration. */
-export function runStandalone(o: StandaloneOptions): StandaloneResult {
+/** The controller and the simulator wired on one in-process bus, ready to be advanced in simulated time. */
+export interface StandaloneSession {
+  readonly clock: VirtualClock;
+  readonly bus: InProcessBus;
+  readonly sim: SwarmSimulatorNode;
+  readonly controller: CoverageControllerNode;
+  /** The controller's node handle (parameters can be set through it, as `ros2 param set` would). */
+  readonly controllerNode: NodeHandle;
+  readonly target: Target;
+  readonly initial: Float64Array;
+}
+
+/** Builds a standalone session from a scenario (nothing runs until the clock is advanced). */
+export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenarioPath' | 'drive' | 'controller' | 'simulator' | 'logger'>): StandaloneSession {
   const robots = scenarioRobots(o.scenario);
   const target = scenarioTarget(o.scenario);
   const initial = initialPositions(o.scenario, target);
@@ -66,11 +78,18 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
   const common = { robot_count: robots.count, robot_prefix: 'robot_' };
   const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, ...o.simulator } });
   const sim = new SwarmSimulatorNode(simNode, { initial, domain: o.scenario.domain });
-  const ctlNode = bus.createNode('blob_coverage_controller', {
+  const controllerNode = bus.createNode('blob_coverage_controller', {
     logger: o.logger('blob_coverage_controller'),
     parameters: { ...common, drive: o.drive, target_file: o.scenarioPath, ...o.controller },
   });
-  const controller = new CoverageControllerNode(ctlNode, (inline, file) => targetFromParameters(inline, file, o.scenarioPath));
+  const controller = new CoverageControllerNode(controllerNode, (inline, file) => targetFromParameters(inline, file, o.scenarioPath));
+  return { clock, bus, sim, controller, controllerNode, target, initial };
+}
+
+/** Runs the controller against the simulator on one in-process bus for the scenario's duration. */
+export function runStandalone(o: StandaloneOptions): StandaloneResult {
+  const robots = scenarioRobots(o.scenario);
+  const { clock, bus, sim, controller, target, initial } = createStandalone(o);
   const mmd = new MmdMetric(target, o.scenario.metrics.mmdBandwidth);
   const yardstick = new BlobField(target, { epsilon: autoEpsilon(o.scenario.domain, robots.count), diffusivity: 1 });
   const duration = o.duration ?? o.scenario.sim.duration;

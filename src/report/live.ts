@@ -1,0 +1,142 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StandaloneSession } from '../standalone/run.js';
+import type { Target } from '../engine/target.js';
+import { heatmapDataUri } from './svg.js';
+
+/** A target the live view can switch to: a name and the scenario file whose target the controller loads. */
+export interface Preset {
+  readonly name: string;
+  readonly path: string;
+}
+
+/** Options of the live view. */
+export interface LiveViewOptions {
+  readonly session: StandaloneSession;
+  readonly presets: readonly Preset[];
+  /** Loads a preset's target for the heat map (the controller loads its own through `target_file`). */
+  readonly loadTarget: (path: string) => Target;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  /** Simulated seconds per wall-clock second. Default 1. */
+  readonly speed?: number;
+}
+
+/** A running live view. */
+export interface LiveView {
+  readonly url: string;
+  readonly server: Server;
+  /** Stops the simulation loop, sends zero to every robot, closes the server. */
+  close(): Promise<void>;
+}
+
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blob-coverage live</title>
+<style>body{font-family:system-ui,sans-serif;margin:16px}#map{border:1px solid #333}button{margin-right:6px}</style></head>
+<body><h1 style="font-size:18px;margin:0 0 8px">blob-coverage: live standalone run</h1>
+<div id="bar"><button id="pause">Pause</button><span id="presets"></span> <span id="status"></span></div>
+<canvas id="map" width="600" height="600"></canvas>
+<script>
+(() => {
+const map = document.getElementById('map'), ctx = map.getContext('2d');
+const heat = new Image(); let state = null, heatTarget = '';
+async function post(path) { await fetch(path, { method: 'POST' }); await poll(); }
+document.getElementById('pause').onclick = () => post(state && state.paused ? '/resume' : '/pause');
+async function poll() {
+  const r = await fetch('/state'); state = await r.json();
+  if (state.target !== heatTarget) { heatTarget = state.target; heat.src = '/target.png?name=' + encodeURIComponent(state.target); map.dataset.target = state.target; }
+  const box = document.getElementById('presets');
+  if (!box.childElementCount) for (const p of state.presets) { const b = document.createElement('button'); b.textContent = p; b.dataset.preset = p; b.onclick = () => post('/target?name=' + encodeURIComponent(p)); box.appendChild(b); }
+  document.getElementById('pause').textContent = state.paused ? 'Resume' : 'Pause';
+  document.getElementById('status').textContent = 't = ' + state.t.toFixed(1) + ' s, ' + (state.positions.length / 2) + ' robots, target: ' + state.target + (state.paused ? ' (paused)' : '');
+  draw();
+}
+function draw() {
+  const d = state.domain, W = d.xmax - d.xmin, H = d.ymax - d.ymin, s = Math.min(600 / W, 600 / H);
+  map.width = Math.round(W * s); map.height = Math.round(H * s);
+  ctx.clearRect(0, 0, map.width, map.height);
+  if (heat.complete && heat.naturalWidth) ctx.drawImage(heat, 0, 0, map.width, map.height);
+  ctx.fillStyle = '#d94801'; ctx.strokeStyle = 'white';
+  const p = state.positions; let marks = 0;
+  for (let i = 0; i < p.length; i += 2) { ctx.beginPath(); ctx.arc((p[i] - d.xmin) * s, (d.ymax - p[i + 1]) * s, 5, 0, 6.2832); ctx.fill(); ctx.stroke(); marks++; }
+  map.dataset.marks = String(marks); map.dataset.t = String(state.t);
+}
+heat.onload = () => state && draw();
+poll(); setInterval(poll, 100);
+})();
+</script></body></html>`;
+
+/**
+ * Serves a live view of a standalone session on 127.0.0.1: the robots over the target, refreshed ten times a
+ * second, a pause/resume button and one button per target preset (switched through the controller's
+ * `target_file` parameter, as `ros2 param set` would). The simulation advances in real time while not paused.
+ */
+export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
+  const s = o.session;
+  const speed = o.speed ?? 1;
+  let paused = false;
+  let current = o.presets[0]?.name ?? 'scenario';
+  const heat = new Map<string, Buffer>();
+  const heatOf = (name: string): Buffer => {
+    let png = heat.get(name);
+    if (!png) {
+      const preset = o.presets.find((p) => p.name === name);
+      const target = preset ? o.loadTarget(preset.path) : s.target;
+      png = Buffer.from(heatmapDataUri(target, 120).split(',')[1], 'base64');
+      heat.set(name, png);
+    }
+    return png;
+  };
+  const step = 0.05;
+  const loop = setInterval(() => {
+    if (!paused) s.clock.advanceTo(s.clock.now() + step * speed);
+  }, step * 1000);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const send = (code: number, type: string, body: string | Buffer) => {
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (req.method === 'GET' && url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE);
+    if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
+    if (req.method === 'GET' && url.pathname === '/state') {
+      return send(200, 'application/json', JSON.stringify({ t: s.clock.now(), paused, target: current, presets: o.presets.map((p) => p.name), domain: s.target.domain, positions: Array.from(s.sim.positions()) }));
+    }
+    if (req.method === 'GET' && url.pathname === '/target.png') return send(200, 'image/png', heatOf(url.searchParams.get('name') ?? current));
+    if (req.method === 'POST' && url.pathname === '/pause') {
+      paused = true;
+      return send(204, 'text/plain', '');
+    }
+    if (req.method === 'POST' && url.pathname === '/resume') {
+      paused = false;
+      return send(204, 'text/plain', '');
+    }
+    if (req.method === 'POST' && url.pathname === '/target') {
+      const preset = o.presets.find((p) => p.name === url.searchParams.get('name'));
+      if (!preset) return send(404, 'text/plain', 'no such preset');
+      const verdict = s.controllerNode.setParameters({ target_file: preset.path });
+      if (!verdict.successful) return send(400, 'text/plain', verdict.reason);
+      current = preset.name;
+      return send(204, 'text/plain', '');
+    }
+    return send(404, 'text/plain', 'not found');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            clearInterval(loop);
+            s.controller.stop();
+            s.bus.flush();
+            server.closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
