@@ -195,7 +195,7 @@ function standaloneScenario(
           { name: 'energy E_eps', unit: '', t: ts, values: h.map((x) => x.energy), log: true },
           { name: 'MMD^2 to the target', unit: '', t: ts, values: h.map((x) => x.mmd2), log: true },
           { name: 'minimum separation', unit: 'm', t: ts, values: h.map((x) => x.nnMin) },
-          { name: 'fastest command', unit: 'm/s', t: ts, values: h.map((x) => x.maxCommand) },
+          { name: 'mean commanded speed', unit: 'm/s', t: ts, values: h.map((x) => x.meanCommand) },
         ],
       }),
     );
@@ -210,7 +210,7 @@ function standaloneScenario(
   process.stderr.write(
     `standalone (${drive}): ${result.final.length / 2} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
       `MMD^2 ${first.mmd2.toExponential(3)} -> ${last.mmd2.toExponential(3)}, nearest neighbour ${last.nnMin.toFixed(3)} m, ` +
-      `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${values.out}` : ''}\n`,
+      `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${values.out}` : ''}${values.report ? `; report: ${values.report}` : ''}\n`,
   );
   return 0;
 }
@@ -260,7 +260,8 @@ function demoCommand(args: string[]): Promise<number> | number {
   const scenario = join(packageRoot(), 'scenarios', 'demo.yaml');
   if (values.view) return liveView(scenario, values);
   process.stderr.write(`blob-coverage demo: the controller and the simulator in one process on ${scenario}\n`);
-  return standaloneScenario(scenario, values, true);
+  // The demo writes its report by default (`--report PATH` to put it elsewhere).
+  return standaloneScenario(scenario, { ...values, report: values.report ?? 'demo.report.html' }, true);
 }
 
 /** The bundled scenarios as target presets of the live view (the given scenario first). */

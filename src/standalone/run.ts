@@ -41,6 +41,8 @@ export interface StandaloneSample {
   readonly live: number;
   readonly saturated: number;
   readonly maxCommand: number;
+  /** Mean commanded linear speed over all robots at the last tick, m/s. */
+  readonly meanCommand: number;
   /** Every robot's true position (only with `recordPositions`). */
   readonly positions?: Float64Array;
 }
@@ -105,8 +107,13 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
   const sample = (t: number): StandaloneSample => {
     const p = sim.positions();
     let maxNow = 0;
-    for (const c of last?.commands ?? []) maxNow = Math.max(maxNow, Math.hypot(c.vx, c.vy));
-    const s = { t, mmd2: mmd.evaluate(p), energy: yardstick.energy(p), nnMin: nearestNeighbourStats(p).min, live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
+    let sum = 0;
+    for (const c of last?.commands ?? []) {
+      const v = Math.hypot(c.vx, c.vy);
+      maxNow = Math.max(maxNow, v);
+      sum += v;
+    }
+    const s = { t, mmd2: mmd.evaluate(p), energy: yardstick.energy(p), nnMin: nearestNeighbourStats(p).min, live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, meanCommand: last ? sum / last.commands.length : 0, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
     history.push(s);
     return s;
   };
