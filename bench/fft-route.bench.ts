@@ -19,17 +19,10 @@
  * Run: node --import tsx bench/fft-route.bench.ts   (about a minute)
  */
 import { BlobField, Target, autoEpsilon, createRng, targetSampler } from '../src/engine/index.js';
-import type { Box, DensitySpec, Positions } from '../src/engine/index.js';
+import type { Box, Positions } from '../src/engine/index.js';
+import { PUBLIC_S1 } from '../src/engine/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
-const PUBLIC_S1: DensitySpec = {
-  type: 'mixture',
-  components: [
-    { type: 'uniform', weight: 0.3 },
-    { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-    { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-  ],
-};
 const D = 1;
 const target = new Target(PUBLIC_S1, DOMAIN);
 

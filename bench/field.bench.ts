@@ -20,17 +20,10 @@
  */
 import os from 'node:os';
 import { BlobField, DEFAULT_CUTOFF, DEFAULT_GRID_SPACING, Target, autoEpsilon, createRng, denseBlobField, targetSampler } from '../src/engine/index.js';
-import type { Box, DensitySpec, Positions } from '../src/engine/index.js';
+import type { Box, Positions } from '../src/engine/index.js';
+import { PUBLIC_S1 } from '../src/engine/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
-const PUBLIC_S1: DensitySpec = {
-  type: 'mixture',
-  components: [
-    { type: 'uniform', weight: 0.3 },
-    { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-    { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-  ],
-};
 const COUNTS = [100, 1_000, 10_000, 100_000];
 const SEED = 1;
 const D = 1;

@@ -37,6 +37,7 @@ import {
   uniformInBox,
 } from '../src/engine/index.js';
 import type { Box, DensitySpec, Positions } from '../src/engine/index.js';
+import { PUBLIC_S1 } from '../src/engine/presets.js';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -68,14 +69,7 @@ const CASES: Case[] = [
   {
     name: 'public-s1',
     domain: square,
-    spec: {
-      type: 'mixture',
-      components: [
-        { type: 'uniform', weight: 0.3 },
-        { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-        { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-      ],
-    },
+    spec: PUBLIC_S1,
   },
   { name: 'uniform', domain: square, spec: { type: 'mixture', components: [{ type: 'uniform', weight: 1 }] } },
   { name: 'ring', domain: square, spec: { type: 'expression', expr: 'exp(-((sqrt(x^2 + y^2) - 0.6)^2) / (2 * 0.1^2)) + 0.05' } },

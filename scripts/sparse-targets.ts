@@ -10,6 +10,7 @@
 import { BlobField, FlowIntegrator, MmdMetric, Target, blobFlow, createRng, targetSampler, uniformInBox } from '../src/engine/index.js';
 import type { Box, DensitySpec, Positions, StepResult } from '../src/engine/index.js';
 import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/bandwidth.js';
+import { PUBLIC_S1 } from '../src/engine/presets.js';
 
 const domain: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const N = 100;
@@ -27,14 +28,7 @@ const targets: Record<string, DensitySpec> = {
       { type: 'gaussian', weight: 0.475, mean: [-0.6, 0.5], sigma: 0.15 },
     ],
   },
-  'public-s1': {
-    type: 'mixture',
-    components: [
-      { type: 'uniform', weight: 0.3 },
-      { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-      { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-    ],
-  },
+  'public-s1': PUBLIC_S1,
 };
 
 const starts: Record<string, Positions> = {

@@ -14,3 +14,4 @@ export * from './sampling.js';
 export * from './epsilon.js';
 export * from './simulation.js';
 export * from './bandwidth.js';
+export * from './presets.js';

@@ -5,17 +5,11 @@ import type { ControllerSettings } from '../../src/control/controller.js';
 import { CoverageLaw } from '../../src/control/law.js';
 import { withinLimits } from '../../src/control/shaping.js';
 import { MmdMetric, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
+import { PUBLIC_S1 } from '../../src/engine/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const target = new Target(
-  {
-    type: 'mixture',
-    components: [
-      { type: 'uniform', weight: 0.3 },
-      { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-      { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-    ],
-  },
+  PUBLIC_S1,
   domain,
 );
 const limits = { maxLinear: 0.22, maxAngular: 2.84, maxLinearAccel: 1, maxAngularAccel: 6 };

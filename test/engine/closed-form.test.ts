@@ -25,6 +25,7 @@ import assert from 'node:assert/strict';
 import { BlobField, Target, createRng, denseBlobField } from '../../src/engine/index.js';
 import type { Box, DensitySpec, Positions } from '../../src/engine/index.js';
 import { relativeMaxError } from '../helpers.js';
+import { PUBLIC_S1 } from '../../src/engine/presets.js';
 
 /** Velocities and energy of a configuration. */
 interface FieldValue {
@@ -245,14 +246,7 @@ test('Gaussian target: a lone robot off the mean moves towards it, at the closed
 
 const s1Domain: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const s1Target = new Target(
-  {
-    type: 'mixture',
-    components: [
-      { type: 'uniform', weight: 0.3 },
-      { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-      { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-    ],
-  },
+  PUBLIC_S1,
   s1Domain,
 );
 const s1Eps = 0.1;

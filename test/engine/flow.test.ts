@@ -2,16 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobField, FlowIntegrator, MmdMetric, Target, blobFlow, createRng, reflectInto, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import type { DensitySpec } from '../../src/engine/index.js';
+import { PUBLIC_S1 } from '../../src/engine/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
-const publicS1: DensitySpec = {
-  type: 'mixture',
-  components: [
-    { type: 'uniform', weight: 0.3 },
-    { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-    { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-  ],
-};
+
 
 function simulate(spec: DensitySpec, start: Float64Array, eps: number, duration: number) {
   const target = new Target(spec, domain);
@@ -39,7 +33,7 @@ const starts: [string, Float64Array][] = [
 for (const [name, start] of starts) {
   test(`fixed-eps flow from a ${name} start: energy never rises, robots stay inside and off the walls`, () => {
     const eps = 0.12;
-    const { p, energies, outside } = simulate(publicS1, start, eps, 5);
+    const { p, energies, outside } = simulate(PUBLIC_S1, start, eps, 5);
     for (let k = 1; k < energies.length; k++) assert.ok(energies[k] <= energies[k - 1] * (1 + 1e-12), `energy rose at step ${k}`);
     assert.ok(energies.at(-1)! < energies[0]);
     assert.equal(outside, 0);
@@ -51,7 +45,7 @@ for (const [name, start] of starts) {
 }
 
 test('on public-s1 the final squared MMD beats the median of i.i.d. target samples by at least 2x', () => {
-  const { target, p } = simulate(publicS1, starts[0][1], 0.12, 10);
+  const { target, p } = simulate(PUBLIC_S1, starts[0][1], 0.12, 10);
   const mmd = new MmdMetric(target, 0.1);
   const sample = targetSampler(target);
   const rng = createRng(11);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { MmdMetric, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import type { DensitySpec } from '../../src/engine/index.js';
 import { MultiScaleStepper, multiScaleEpsilon, NeumannBlobField } from '../../src/engine/bandwidth.js';
+import { PUBLIC_S1 } from '../../src/engine/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const N = 100;
@@ -20,14 +21,7 @@ const targets: [string, DensitySpec][] = [
   ],
   [
     'public-s1',
-    {
-      type: 'mixture',
-      components: [
-        { type: 'uniform', weight: 0.3 },
-        { type: 'gaussian', weight: 0.42, mean: [0.4, 0.3], sigma: 0.2 },
-        { type: 'gaussian', weight: 0.28, mean: [-0.4, -0.4], cov: [[0.0625, 0], [0, 0.0625]] },
-      ],
-    },
+    PUBLIC_S1,
   ],
 ];
 const starts: [string, Float64Array][] = [

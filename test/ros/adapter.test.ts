@@ -7,7 +7,6 @@ import { CoverageControllerNode } from '../../src/control/controller-node.js';
 import type { Logger } from '../../src/node/interface.js';
 import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
 import type { Twist } from '../../src/node/messages.js';
-import { CONTROLLER_SCHEMA } from '../../src/params/controller.js';
 import { rosNodeHandle } from '../../src/ros/adapter.js';
 import type { RclModule } from '../../src/ros/adapter.js';
 import { targetFromParameters } from '../../src/scenario/target-param.js';
