@@ -15,7 +15,7 @@ import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
 import { swarmSvg } from '../report/svg.js';
-import { reportHtml } from '../report/html.js';
+import { samplesReport } from '../report/html.js';
 import { CONTROLLER_SCHEMA } from '../params/controller.js';
 import { SIMULATOR_SCHEMA } from '../sim/params.js';
 import { checkParam, parseParamText, specOf } from '../params/schema.js';
@@ -104,23 +104,12 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
   if (report) {
-    const h = result.history;
-    const ts = h.map((x) => x.t);
-    writeFileAtomic(
-      report,
-      reportHtml({
-        title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} blob flow`,
-        subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
-        target: run.target,
-        frames: h.map((x) => ({ t: x.t, positions: x.positions! })),
-        series: [
-          { name: 'energy E_eps', unit: '', t: ts, values: h.map((x) => x.energy), log: true },
-          { name: 'MMD^2 to the target', unit: '', t: ts, values: h.map((x) => x.mmd2), log: true },
-          { name: 'minimum separation', unit: 'm', t: ts, values: h.map((x) => x.nnMin) },
-          { name: 'mean speed', unit: 'm/s', t: ts, values: h.map((x) => x.meanSpeed), log: true },
-        ],
-      }),
-    );
+    const head = {
+      title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} blob flow`,
+      subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
+      target: run.target,
+    };
+    writeFileAtomic(report, samplesReport(head, result.history, { name: 'mean speed', values: result.history.map((x) => x.meanSpeed), log: true }));
   }
   if (svg) {
     const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} flow, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
@@ -182,23 +171,12 @@ function standaloneScenario(
   const seconds = (performance.now() - started) / 1000;
   if (values.out) writeFileAtomic(values.out, JSON.stringify(standaloneDocument(result, drive)) + '\n');
   if (values.report) {
-    const h = result.history;
-    const ts = h.map((x) => x.t);
-    writeFileAtomic(
-      values.report,
-      reportHtml({
-        title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller + simulator`,
-        subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
-        target: result.target,
-        frames: h.map((x) => ({ t: x.t, positions: x.positions! })),
-        series: [
-          { name: 'energy E_eps', unit: '', t: ts, values: h.map((x) => x.energy), log: true },
-          { name: 'MMD^2 to the target', unit: '', t: ts, values: h.map((x) => x.mmd2), log: true },
-          { name: 'minimum separation', unit: 'm', t: ts, values: h.map((x) => x.nnMin) },
-          { name: 'mean commanded speed', unit: 'm/s', t: ts, values: h.map((x) => x.meanCommand) },
-        ],
-      }),
-    );
+    const head = {
+      title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller + simulator`,
+      subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
+      target: result.target,
+    };
+    writeFileAtomic(values.report, samplesReport(head, result.history, { name: 'mean commanded speed', values: result.history.map((x) => x.meanCommand) }));
   }
   if (values.svg) {
     const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;

@@ -169,3 +169,37 @@ heat.addEventListener('load', draw); draw();
 </script></body></html>
 `;
 }
+
+/** The metrics a run samples over time, with the positions kept for the report. */
+export interface ReportSample {
+  readonly t: number;
+  readonly positions?: Positions;
+  readonly energy: number;
+  readonly mmd2: number;
+  readonly nnMin: number;
+}
+
+/**
+ * The report of a run from its samples: frames from the recorded positions, and plots of energy, MMD^2, minimum
+ * separation and a speed chosen by the caller (the flow's mean speed, or the mean commanded speed).
+ */
+export function samplesReport(
+  head: { title: string; subtitle: string; target: Target },
+  samples: readonly ReportSample[],
+  speed: { name: string; values: readonly number[]; log?: boolean },
+): string {
+  const t = samples.map((x) => x.t);
+  return reportHtml({
+    ...head,
+    frames: samples.map((x) => {
+      if (!x.positions) throw new Error('the run did not record positions for a report');
+      return { t: x.t, positions: x.positions };
+    }),
+    series: [
+      { name: 'energy E_eps', unit: '', t, values: samples.map((x) => x.energy), log: true },
+      { name: 'MMD^2 to the target', unit: '', t, values: samples.map((x) => x.mmd2), log: true },
+      { name: 'minimum separation', unit: 'm', t, values: samples.map((x) => x.nnMin) },
+      { name: speed.name, unit: 'm/s', t, values: speed.values, log: speed.log },
+    ],
+  });
+}

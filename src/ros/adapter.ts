@@ -76,24 +76,11 @@ export function qosOf(rcl: RclModule, kind: QosKind): Rcl.QoS {
 /** A logger that writes to `local` (pino) and to the node's ROS logger (so /rosout and ros2 launch show it). */
 export function forwardingLogger(ros: Rcl.Logging, local: Logger): Logger {
   const line = (m: string, f?: Record<string, unknown>) => (f && Object.keys(f).length ? `${m} ${JSON.stringify(f)}` : m);
-  return {
-    debug: (m, f) => {
-      local.debug(m, f);
-      ros.debug(line(m, f));
-    },
-    info: (m, f) => {
-      local.info(m, f);
-      ros.info(line(m, f));
-    },
-    warn: (m, f) => {
-      local.warn(m, f);
-      ros.warn(line(m, f));
-    },
-    error: (m, f) => {
-      local.error(m, f);
-      ros.error(line(m, f));
-    },
+  const forward = (level: 'debug' | 'info' | 'warn' | 'error') => (m: string, f?: Record<string, unknown>) => {
+    local[level](m, f);
+    ros[level](line(m, f));
   };
+  return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
 }
 
 /** Wraps a ROS 2 node (created by the entry point, with its --ros-args already applied) as a NodeHandle. */
