@@ -13,6 +13,8 @@ import type { FlowMethod } from '../scenario/scenario.js';
 import type { ControllerSettings, TickResult } from './controller.js';
 import { CoverageController } from './controller.js';
 import { CoverageLaw } from './law.js';
+import type { CrowdingCheck } from './safety.js';
+import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
 
 /** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
@@ -27,6 +29,7 @@ function settingsOf(v: ParamValues): ControllerSettings {
     lookahead: v.lookahead as number,
     poseTimeout: v.pose_timeout as number,
     enabled: v.enabled as boolean,
+    safety: { enabled: v.safety as boolean, robotRadius: v.robot_radius as number, clearance: v.safety_clearance as number, gain: v.safety_gain as number },
     limits: {
       maxLinear: v.max_linear_speed as number,
       maxAngular: v.max_angular_speed as number,
@@ -57,6 +60,8 @@ export class CoverageControllerNode {
   private lastResult: TickResult | undefined;
   private loopSeconds = 0;
   private readonly lastWarn = new Map<string, number>();
+  /** The last crowding check and what it was computed for (target, live robots, minimum separation). */
+  private crowding: { key: string; target: Target; check: CrowdingCheck } | undefined;
   /** Called after every tick (the standalone mode records history here). */
   onTick: ((result: TickResult, now: number) => void) | undefined;
 
@@ -207,9 +212,18 @@ export class CoverageControllerNode {
     const ages = this.controller.poseAges(now);
     let maxAge = 0;
     for (const a of ages) maxAge = Math.max(maxAge, a);
-    const level = r?.stopped === 'emergency_stop' ? 2 : r && (r.stale.length > 0 || r.saturated > 0.5 * Math.max(1, r.live)) ? 1 : 0;
-    const message = r?.stopped ? `stopped: ${r.stopped}` : r && r.stale.length ? `${r.stale.length} robots without a fresh pose` : 'ok';
     const target = this.controller.currentLaw.target;
+    const crowd = this.crowdingFor(target, r?.live ?? this.controller.names.length);
+    const safety = r?.safety;
+    const warnings = [
+      r && r.stale.length ? `${r.stale.length} robots without a fresh pose` : '',
+      r && r.saturated > 0.5 * Math.max(1, r.live) ? 'most commands saturated' : '',
+      crowd.feasible ? '' : 'target too tight for the robots (see peak spacing)',
+      safety && safety.infeasible > 0 ? `${safety.infeasible} robots closer than the minimum separation` : '',
+    ].filter((w) => w !== '');
+    const level = r?.stopped === 'emergency_stop' ? 2 : warnings.length > 0 ? 1 : 0;
+    const message = r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
+    const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : Number.isFinite(v) ? v.toFixed(3) : 'none near');
     this.mmd ??= new MmdMetric(target, 0.05 * Math.sqrt(boxArea(target.domain)));
     const live = this.controller.livePositions(now);
     const values = [
@@ -222,8 +236,36 @@ export class CoverageControllerNode {
       ['loop time (ms)', (this.loopSeconds * 1000).toFixed(2)],
       ['energy', String(r?.energy ?? 0)],
       ['epsilon (m)', String(r?.epsilon ?? 0)],
+      ['min separation (m)', crowd.minSeparation.toFixed(3)],
+      ['closest pair (m)', fmt(safety?.closestPair)],
+      ['closest obstacle (m)', fmt(safety?.closestObstacle)],
+      ['safety modified', String(safety?.modified ?? 0)],
+      ['safety infeasible', String(safety?.infeasible ?? 0)],
+      ['safety accel overrides', String(r?.safetyOverrides ?? 0)],
+      ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
+      ['target mass too tight', crowd.tightMass.toFixed(3)],
     ].map(([key, value]) => ({ key, value }));
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
+  }
+
+  /**
+   * The crowding check for the current target, live robots and minimum separation, recomputed when one changes;
+   * a WARN names the numbers each time the target becomes impossible to meet.
+   */
+  private crowdingFor(target: Target, live: number): CrowdingCheck {
+    const minSep = minSeparation(settingsOf(this.values).safety);
+    const key = `${live}:${minSep}`;
+    if (this.crowding && this.crowding.target === target && this.crowding.key === key) return this.crowding.check;
+    const check = crowdingCheck(target, Math.max(1, live), minSep);
+    if (!check.feasible && this.values.safety) {
+      this.node.logger.warn(
+        `the target cannot be met: at its densest point it asks for ${live} robots to be ${check.peakSpacing.toFixed(3)} m apart, ` +
+          `below the minimum separation ${minSep.toFixed(3)} m (2 robot_radius + safety_clearance); ` +
+          `${(100 * check.tightMass).toFixed(0)}% of its mass is that tight. The robots will spread wider there.`,
+      );
+    }
+    this.crowding = { key, target, check };
+    return check;
   }
 
   private publishDensity(): void {

@@ -1,6 +1,8 @@
 import type { CoverageLaw } from './law.js';
+import type { SafetyReport, SafetySettings } from './safety.js';
+import { SafetyFilter } from './safety.js';
 import type { BodyCommand, Limits } from './shaping.js';
-import { diffDriveCommand, holonomicCommand, rateLimit } from './shaping.js';
+import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit } from './shaping.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {
@@ -12,6 +14,8 @@ export interface ControllerSettings {
   readonly poseTimeout: number;
   /** false: zero to everyone. */
   readonly enabled: boolean;
+  /** The collision-avoidance filter between the law and the commands. */
+  readonly safety: SafetySettings;
 }
 
 /** What one control tick decided. */
@@ -28,6 +32,10 @@ export interface TickResult {
   readonly stopped?: 'emergency_stop' | 'disabled';
   readonly energy: number;
   readonly epsilon: number;
+  /** What the safety filter did (absent when stopped or when the filter is off). */
+  readonly safety?: SafetyReport;
+  /** Robots whose acceleration limit was overridden because the rate-limited command would break a barrier. */
+  readonly safetyOverrides: number;
 }
 
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
@@ -47,6 +55,15 @@ export class CoverageController {
   private readonly yaw: Float64Array;
   private readonly stamp: Float64Array;
   private readonly previous: BodyCommand[];
+  private filter: SafetyFilter;
+  // Per-tick buffers, sized for the whole swarm once.
+  private readonly slot: Int32Array;
+  private readonly points: Float64Array;
+  private readonly movable: Uint8Array;
+  private readonly pointVelocity: Float64Array;
+  private readonly headings: Float64Array;
+  private readonly lawPositions: Float64Array;
+  private readonly lawVelocity: Float64Array;
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
@@ -62,10 +79,19 @@ export class CoverageController {
     this.yaw = new Float64Array(n);
     this.stamp = new Float64Array(n).fill(-Infinity);
     this.previous = names.map(() => ({ ...ZERO }));
+    this.filter = new SafetyFilter(law.target);
+    this.slot = new Int32Array(n);
+    this.points = new Float64Array(2 * n);
+    this.movable = new Uint8Array(n);
+    this.pointVelocity = new Float64Array(2 * n);
+    this.headings = new Float64Array(n);
+    this.lawPositions = new Float64Array(2 * n);
+    this.lawVelocity = new Float64Array(2 * n);
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
   setLaw(law: CoverageLaw): void {
+    if (law.target !== this.law.target) this.filter = new SafetyFilter(law.target);
     this.law = law;
     this.lawStart = undefined;
   }
@@ -132,42 +158,98 @@ export class CoverageController {
     return this.names.map(() => ({ ...ZERO }));
   }
 
-  /** One control step at time `now` (s). */
+  /**
+   * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
+   * with a known pose is an obstacle; stale ones do not move), then speed saturation and acceleration limits. A
+   * rate-limited command that would break a barrier is moved towards the filtered one just enough to keep it:
+   * safety wins over smoothness, as stopping does.
+   */
   tick(now: number): TickResult {
     const dt = this.lastTick === undefined ? 0 : Math.max(0, now - this.lastTick);
     this.lastTick = now;
     const n = this.names.length;
+    const s = this.settings;
     const stale: string[] = [];
-    const liveIndex: number[] = [];
+    let m = 0;
     for (let i = 0; i < n; i++) {
-      if (now - this.stamp[i] <= this.settings.poseTimeout) liveIndex.push(i);
+      if (now - this.stamp[i] <= s.poseTimeout) m++;
       else stale.push(this.names[i]);
     }
-    const stopped = this.estop ? 'emergency_stop' : !this.settings.enabled ? 'disabled' : undefined;
-    if (stopped) return { commands: this.zeroAll(), live: liveIndex.length, stale, saturated: 0, stopped, energy: 0, epsilon: 0 };
+    const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
+    if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
-    const m = liveIndex.length;
-    const p = new Float64Array(2 * m);
-    liveIndex.forEach((i, k) => {
-      p[2 * k] = this.x[i];
-      p[2 * k + 1] = this.y[i];
-    });
-    const u = new Float64Array(2 * m);
-    const { energy, epsilon } = this.law.evaluate(p, u, now - this.lawStart);
-    const commands: BodyCommand[] = this.names.map(() => ({ ...ZERO }));
+    const diff = s.drive === 'diff_drive';
+    const l = diff ? s.lookahead : 0;
+    // Slots: every robot with a known pose is in the safety filter; live robots also get a law slot.
+    let known = 0;
+    let live = 0;
+    for (let i = 0; i < n; i++) {
+      this.slot[i] = -1;
+      if (this.stamp[i] === -Infinity) continue;
+      const fresh = now - this.stamp[i] <= s.poseTimeout;
+      this.points[2 * known] = this.x[i];
+      this.points[2 * known + 1] = this.y[i];
+      this.headings[known] = this.yaw[i];
+      this.movable[known] = fresh ? 1 : 0;
+      if (fresh) {
+        this.lawPositions[2 * live] = this.x[i];
+        this.lawPositions[2 * live + 1] = this.y[i];
+        live++;
+      }
+      this.slot[i] = known++;
+    }
+    const u = this.lawVelocity.subarray(0, 2 * live);
+    const { energy, epsilon } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
+    // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
+    const vmax = diff ? Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular) : s.limits.maxLinear;
+    for (let k = 0, q = 0; k < known; k++) {
+      let vx = 0;
+      let vy = 0;
+      if (this.movable[k]) {
+        vx = u[2 * q];
+        vy = u[2 * q + 1];
+        q++;
+        const speed = Math.hypot(vx, vy);
+        if (speed > vmax) {
+          vx *= vmax / speed;
+          vy *= vmax / speed;
+        }
+      }
+      this.pointVelocity[2 * k] = vx;
+      this.pointVelocity[2 * k + 1] = vy;
+    }
+    const safety = s.safety.enabled
+      ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, vmax, diff ? this.headings.subarray(0, known) : undefined)
+      : undefined;
+    const commands: BodyCommand[] = new Array<BodyCommand>(n);
     let saturated = 0;
-    const s = this.settings;
-    liveIndex.forEach((i, k) => {
-      const ux = u[2 * k];
-      const uy = u[2 * k + 1];
-      const shaped = s.drive === 'holonomic' ? holonomicCommand(ux, uy, this.yaw[i], s.limits) : diffDriveCommand(ux, uy, this.yaw[i], s.lookahead, s.limits);
-      const desired = s.drive === 'holonomic' ? Math.hypot(ux, uy) : Math.abs(Math.cos(this.yaw[i]) * ux + Math.sin(this.yaw[i]) * uy);
+    let overrides = 0;
+    for (let i = 0; i < n; i++) {
+      const k = this.slot[i];
+      if (k < 0 || !this.movable[k]) {
+        this.previous[i] = { ...ZERO };
+        commands[i] = { ...ZERO };
+        continue;
+      }
+      const ux = this.pointVelocity[2 * k];
+      const uy = this.pointVelocity[2 * k + 1];
+      const yaw = this.yaw[i];
+      const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
+      const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.hypot(ux, uy);
       if (desired > Math.hypot(shaped.vx, shaped.vy) * (1 + 1e-9)) saturated++;
-      const c = dt > 0 ? rateLimit(this.previous[i], shaped, dt, s.limits) : { ...ZERO };
+      let c = dt > 0 ? rateLimit(this.previous[i], shaped, dt, s.limits) : { ...ZERO };
+      if (safety) {
+        const v = controlPointVelocity(c, yaw, l);
+        const w = controlPointVelocity(shaped, yaw, l);
+        const t = this.filter.blendToSafe(k, v.x, v.y, w.x, w.y);
+        if (t > 0) {
+          overrides++;
+          c = { vx: c.vx + t * (shaped.vx - c.vx), vy: c.vy + t * (shaped.vy - c.vy), wz: c.wz + t * (shaped.wz - c.wz) };
+        }
+      }
       this.previous[i] = c;
       commands[i] = { ...c };
-    });
-    for (let i = 0; i < n; i++) if (!(now - this.stamp[i] <= s.poseTimeout)) this.previous[i] = { ...ZERO };
-    return { commands, live: m, stale, saturated, energy, epsilon };
+    }
+    return { commands, live, stale, saturated, energy, epsilon, safety, safetyOverrides: overrides };
   }
 }

@@ -31,6 +31,17 @@ export function worldToBody(ux: number, uy: number, yaw: number): { vx: number; 
 }
 
 /**
+ * World-frame velocity of the control point of a robot with heading `yaw` under body command `c`: the robot's
+ * centre when `lookahead` is 0, else the point `lookahead` ahead of it (p' = R(yaw) (vx, vy + lookahead wz)).
+ */
+export function controlPointVelocity(c: BodyCommand, yaw: number, lookahead: number): { x: number; y: number } {
+  const co = Math.cos(yaw);
+  const si = Math.sin(yaw);
+  const side = c.vy + lookahead * c.wz;
+  return { x: co * c.vx - si * side, y: si * c.vx + co * side };
+}
+
+/**
  * Holonomic robot: the world velocity (ux, uy) in the body frame, its speed saturated at maxLinear with the
  * direction kept; no rotation.
  */

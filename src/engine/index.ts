@@ -15,3 +15,4 @@ export * from './epsilon.js';
 export * from './simulation.js';
 export * from './bandwidth.js';
 export * from './presets.js';
+export * from './obstacles.js';

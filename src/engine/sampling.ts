@@ -15,6 +15,23 @@ export function uniformInBox(n: number, box: Box, rng: Rng): Positions {
 }
 
 /**
+ * N positions on a lattice filling a box: columns and rows in proportion to its sides, row by row from the lower
+ * left, each at the centre of its cell (so the spacing is the cell size).
+ */
+export function gridInBox(n: number, box: Box): Positions {
+  const w = box.xmax - box.xmin;
+  const h = box.ymax - box.ymin;
+  const cols = Math.max(1, Math.min(n, Math.ceil(Math.sqrt((n * w) / h))));
+  const rows = Math.ceil(n / cols);
+  const p = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    p[2 * k] = box.xmin + ((k % cols) + 0.5) * (w / cols);
+    p[2 * k + 1] = box.ymin + (Math.floor(k / cols) + 0.5) * (h / rows);
+  }
+  return p;
+}
+
+/**
  * A sampler of i.i.d. points from the target: inverse CDF over the cells of a fine grid (about 256 cells a side),
  * uniform within a cell. Exact for piecewise-constant targets, second order otherwise.
  */

@@ -4,6 +4,7 @@ import type { Grid } from './grid.js';
 import { makeGrid, nodeX, nodeY } from './grid.js';
 import type { DensityFunction, DensitySpec, Raster } from './density.js';
 import { densityFunction } from './density.js';
+import { ObstacleMap } from './obstacles.js';
 
 /** Options of a target density. */
 export interface TargetOptions {
@@ -13,6 +14,8 @@ export interface TargetOptions {
    * zero regions), so that 1/rho_bar stays finite. Default 0.04 (0.01 on a 2 m x 2 m box).
    */
   readonly floor?: number;
+  /** Obstacles: the target is zero in them (rho_bar at the floor), so that the flow itself keeps robots out. */
+  readonly obstacles?: ObstacleMap;
 }
 
 /** The target sampled on a grid. */
@@ -38,6 +41,8 @@ export class Target {
   readonly domain: Box;
   readonly spec: DensitySpec;
   readonly floorFraction: number;
+  /** What robots must not enter (empty when the scenario has no obstacles). */
+  readonly obstacles: ObstacleMap;
   private readonly fn: DensityFunction;
   private readonly cache = new Map<string, TargetOnGrid>();
   /** Int_Omega of the unnormalized density. */
@@ -51,12 +56,17 @@ export class Target {
     if (!(this.floorFraction > 0) || !Number.isFinite(this.floorFraction)) {
       throw new Error(`target floor must be a positive fraction of the mean density, got ${this.floorFraction}`);
     }
-    this.fn = densityFunction(spec, domain);
+    this.obstacles = options.obstacles ?? new ObstacleMap();
+    const free = densityFunction(spec, domain);
+    const obstacles = this.obstacles;
+    this.fn = obstacles.empty ? free : (x, y) => (obstacles.contains(x, y) ? 0 : free(x, y));
     // Validate on a probe grid first, so that a bad target fails at load time with a clear message.
     const side = Math.max(domain.xmax - domain.xmin, domain.ymax - domain.ymin);
     const coarse = this.sumInside(makeGrid(domain, side / 128, 0));
-    this.mass = spec.type === 'raster' ? rasterMass(spec.raster, domain) : (4 * this.sumInside(makeGrid(domain, side / 256, 0)) - coarse) / 3;
-    if (!(this.mass > 0) || !Number.isFinite(this.mass)) throw new Error('target density has no positive finite mass over the domain');
+    this.mass = spec.type === 'raster' && this.obstacles.empty ? rasterMass(spec.raster, domain) : (4 * this.sumInside(makeGrid(domain, side / 256, 0)) - coarse) / 3;
+    if (!(this.mass > 0) || !Number.isFinite(this.mass)) {
+      throw new Error(`target density has no positive finite mass over the domain${this.obstacles.empty ? '' : ' outside the obstacles'}`);
+    }
   }
 
   /** Midpoint-rule integral over the domain on a grid, validating every value (throws naming the place). */
@@ -70,7 +80,7 @@ export class Target {
         sum += checkValue(this.fn(x, y), x, y);
       }
     }
-    if (!(sum > 0)) throw new Error('target density is zero everywhere in the domain');
+    if (!(sum > 0)) throw new Error('target density is zero everywhere in the domain' + (this.obstacles?.empty === false ? ' outside the obstacles' : ''));
     sum *= grid.cellArea;
     if (!Number.isFinite(sum)) throw new Error('target density has an infinite integral over the domain');
     return sum;

@@ -27,6 +27,11 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'max_angular_speed', type: 'double', default: 2.84, min: 0.001, max: 50, unit: 'rad/s', readOnly: false, description: 'Angular speed limit; saturating keeps the curvature v/w (TurtleBot3 Burger: 2.84).' },
   { name: 'max_linear_accel', type: 'double', default: 1.0, min: 0.001, max: 100, unit: 'm/s^2', readOnly: false, description: 'Linear acceleration limit (rate limiting of the commands).' },
   { name: 'max_angular_accel', type: 'double', default: 6.0, min: 0.001, max: 500, unit: 'rad/s^2', readOnly: false, description: 'Angular acceleration limit.' },
+  // Safety layer (control barrier function filter between the law and the commands).
+  { name: 'safety', type: 'bool', default: true, readOnly: false, description: 'Filter the commands so that robots keep min separation 2 robot_radius + safety_clearance and stay out of obstacles and walls. false only for studies.' },
+  { name: 'robot_radius', type: 'double', default: 0.105, min: 0, max: 10, unit: 'm', readOnly: false, description: 'Radius of a robot footprint (TurtleBot3 Burger: 0.105).' },
+  { name: 'safety_clearance', type: 'double', default: 0.05, min: 0, max: 10, unit: 'm', readOnly: false, description: 'Extra gap kept between two footprints and between a footprint and an obstacle or wall.' },
+  { name: 'safety_gain', type: 'double', default: 2.0, min: 0.01, max: 100, unit: '1/s', readOnly: false, description: 'Barrier gain alpha: a robot closes in on another robot or an obstacle at most alpha x the remaining gap. Keep alpha x max_linear_speed <= max_linear_accel.' },
   // The coverage law.
   { name: 'diffusivity', type: 'double', default: 1.0, min: 1e-6, max: 1e6, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the blob flow: the gain from density mismatch to speed.' },
   { name: 'epsilon', type: 'double', default: 0.0, min: 0, max: 100, unit: 'm', readOnly: false, description: 'Mollifier width eps; 0 picks it from the number of live robots and the domain area (auto rule).' },

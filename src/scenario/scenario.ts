@@ -2,13 +2,27 @@ import type { Box } from '../engine/geometry.js';
 import { boxArea } from '../engine/geometry.js';
 import type { ComponentSpec, DensitySpec, Raster } from '../engine/density.js';
 import { rasterExtent } from '../engine/density.js';
-import { ConfigError, Reader, checkNumber, checkTuple } from './validate.js';
+import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
+import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
+import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
 
 /** How robots are placed at the start. */
 export type InitialLayout =
   | { readonly type: 'uniform'; readonly box: Box; readonly seed: number }
+  /** On a lattice filling the box, as robots lined up in a staging area (a start that respects their separation). */
+  | { readonly type: 'grid'; readonly box: Box }
   | { readonly type: 'target'; readonly seed: number }
   | { readonly type: 'positions'; readonly positions: readonly (readonly [number, number])[] };
+
+/** The swarm of a scenario. */
+export interface ScenarioRobots {
+  readonly count: number;
+  readonly initial: InitialLayout;
+  /** Footprint radius, m, for the safety layer (absent: the controller's robot_radius parameter). */
+  readonly radius?: number;
+  /** Extra gap between footprints and to obstacles, m (absent: the controller's safety_clearance parameter). */
+  readonly clearance?: number;
+}
 
 /** The flows a run can use. */
 export const FLOW_METHODS = ['multiscale', 'fixed'] as const;
@@ -23,6 +37,8 @@ export interface Scenario {
   readonly target: DensitySpec;
   /** Floor of rho_bar as a fraction of the mean density. */
   readonly targetFloor: number;
+  /** What robots must not enter: polygons and the occupied cells of occupancy maps (empty lists when none). */
+  readonly obstacles: { readonly polygons: readonly Polygon[]; readonly maps: readonly OccupancyRaster[] };
   readonly blob: {
     /** Mollifier width in metres, or 'auto' (from N and the domain's area). */
     readonly epsilon: number | 'auto';
@@ -34,7 +50,7 @@ export interface Scenario {
     readonly method: FlowMethod;
   };
   /** The swarm; absent in a scenario that only describes a target (e.g. for `blob-coverage velocity`). */
-  readonly robots?: { readonly count: number; readonly initial: InitialLayout };
+  readonly robots?: ScenarioRobots;
   readonly sim: {
     readonly duration: number;
     /** Speed limit in m/s (none when absent). */
@@ -45,10 +61,13 @@ export interface Scenario {
   readonly metrics: { readonly mmdBandwidth: number };
 }
 
-/** Loads a map file for a `type: map` target (injected so that this module does no I/O). */
-export type MapLoader = (path: string) => { raster: Raster };
+/**
+ * Loads a map_server map (YAML + image) for a `type: map` target or an obstacle map (injected so that this module
+ * does no I/O). `occupiedThresh` (default 0.65) decides which cells are obstacles.
+ */
+export type MapLoader = (path: string) => { raster: Raster; occupiedThresh?: number };
 
-const TOP_KEYS = ['name', 'description', 'domain', 'target', 'blob', 'robots', 'sim', 'metrics'] as const;
+const TOP_KEYS = ['name', 'description', 'domain', 'target', 'obstacles', 'blob', 'robots', 'sim', 'metrics'] as const;
 
 /** Validates a parsed scenario document; every error names the bad key. */
 export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
@@ -104,6 +123,7 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
     method: b.string('method', { def: 'multiscale', oneOf: FLOW_METHODS }) as FlowMethod,
   };
 
+  const obstacles = parseObstacles(root, loadMap);
   const robots = root.has('robots') ? parseRobots(root, domain) : undefined;
 
   const s = root.map('sim', false).only(['duration', 'max_speed', 'history_samples']);
@@ -115,13 +135,46 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
   const m = root.map('metrics', false).only(['mmd_bandwidth']);
   const metrics = { mmdBandwidth: m.number('mmd_bandwidth', { def: 0.05 * Math.sqrt(boxArea(domain)), min: 0, exclusiveMin: true }) };
   const name = root.has('name') ? root.string('name') : undefined;
-  return { name, domain, target, targetFloor, blob, robots, sim, metrics };
+  return { name, domain, target, targetFloor, obstacles, blob, robots, sim, metrics };
 }
 
-function parseRobots(root: Reader, domain: Box): { count: number; initial: InitialLayout } {
-  const r = root.map('robots').only(['count', 'initial']);
+/** `obstacles: {polygons: [[[x, y], ...], ...], map: file.yaml}`; both optional. */
+function parseObstacles(root: Reader, loadMap: MapLoader): Scenario['obstacles'] {
+  const o = root.map('obstacles', false).only(['polygons', 'map']);
+  const polygons: Polygon[] = [];
+  if (o.has('polygons')) {
+    o.list('polygons').forEach((poly, i) => {
+      const key = `${o.key('polygons')}[${i}]`;
+      if (!Array.isArray(poly)) throw new ConfigError(key, `must be a list of [x, y] vertices, got ${describe(poly)}`);
+      const vertices = poly.map((v, k) => checkTuple(v, `${key}[${k}]`, 2) as [number, number]);
+      const problem = polygonProblem(vertices);
+      if (problem) throw new ConfigError(key, problem);
+      polygons.push(vertices);
+    });
+  }
+  const maps: OccupancyRaster[] = [];
+  if (o.has('map')) {
+    const path = o.string('map');
+    let loaded: ReturnType<MapLoader>;
+    try {
+      loaded = loadMap(path);
+    } catch (e) {
+      throw new ConfigError(o.key('map'), (e as Error).message);
+    }
+    const occupancy = occupancyFromIntensity(loaded.raster, loaded.occupiedThresh ?? 0.65);
+    if (!occupancy.occupied.some((v) => v === 1)) throw new ConfigError(o.key('map'), `${path} has no occupied cell (occupancy above occupied_thresh)`);
+    maps.push(occupancy);
+  }
+  return { polygons, maps };
+}
+
+function parseRobots(root: Reader, domain: Box): ScenarioRobots {
+  const r = root.map('robots').only(['count', 'initial', 'radius', 'clearance']);
+  const size = Math.sqrt(boxArea(domain));
+  const radius = r.has('radius') ? r.number('radius', { min: 0, max: size }) : undefined;
+  const clearance = r.has('clearance') ? r.number('clearance', { min: 0, max: size }) : undefined;
   const ini = r.map('initial', false);
-  const itype = ini.has('type') ? ini.string('type', { oneOf: ['uniform', 'target', 'positions'] }) : 'uniform';
+  const itype = ini.has('type') ? ini.string('type', { oneOf: ['uniform', 'grid', 'target', 'positions'] }) : 'uniform';
   let initial: InitialLayout;
   let count: number;
   if (itype === 'positions') {
@@ -144,7 +197,7 @@ function parseRobots(root: Reader, domain: Box): { count: number; initial: Initi
       ini.only(['type', 'seed']);
       initial = { type: 'target', seed };
     } else {
-      ini.only(['type', 'box', 'seed']);
+      ini.only(itype === 'grid' ? ['type', 'box'] : ['type', 'box', 'seed']);
       let box = domain;
       if (ini.has('box')) {
         const [xmin, xmax, ymin, ymax] = checkTuple(ini.raw('box'), ini.key('box'), 4);
@@ -154,10 +207,10 @@ function parseRobots(root: Reader, domain: Box): { count: number; initial: Initi
         }
         box = { xmin, xmax, ymin, ymax };
       }
-      initial = { type: 'uniform', box, seed };
+      initial = itype === 'grid' ? { type: 'grid', box } : { type: 'uniform', box, seed };
     }
   }
-  return { count, initial };
+  return { count, initial, ...(radius !== undefined ? { radius } : {}), ...(clearance !== undefined ? { clearance } : {}) };
 }
 
 function parseComponent(c: unknown, key: string): ComponentSpec {

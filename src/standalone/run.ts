@@ -82,7 +82,14 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const sim = new SwarmSimulatorNode(simNode, { initial, domain: o.scenario.domain });
   const controllerNode = bus.createNode('blob_coverage_controller', {
     logger: o.logger('blob_coverage_controller'),
-    parameters: { ...common, drive: o.drive, target_file: o.scenarioPath, ...o.controller },
+    parameters: {
+      ...common,
+      drive: o.drive,
+      target_file: o.scenarioPath,
+      ...(robots.radius !== undefined ? { robot_radius: robots.radius } : {}),
+      ...(robots.clearance !== undefined ? { safety_clearance: robots.clearance } : {}),
+      ...o.controller,
+    },
   });
   const controller = new CoverageControllerNode(controllerNode, (inline, file) => targetFromParameters(inline, file, o.scenarioPath));
   return { clock, bus, sim, controller, controllerNode, target, initial };

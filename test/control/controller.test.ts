@@ -13,7 +13,8 @@ const target = new Target(
   domain,
 );
 const limits = { maxLinear: 0.22, maxAngular: 2.84, maxLinearAccel: 1, maxAngularAccel: 6 };
-const settings = (drive: 'holonomic' | 'diff_drive'): ControllerSettings => ({ drive, lookahead: 0.1, limits, poseTimeout: 0.5, enabled: true });
+const safety = { enabled: true, robotRadius: 0.01, clearance: 0.005, gain: 2 };
+const settings = (drive: 'holonomic' | 'diff_drive'): ControllerSettings => ({ drive, lookahead: 0.1, limits, poseTimeout: 0.5, enabled: true, safety });
 const names = (n: number) => Array.from({ length: n }, (_, i) => `robot_${i}`);
 
 /** Integrates unicycle / holonomic kinematics under the controller's commands at `rate` Hz. */
@@ -78,7 +79,7 @@ test('a stale robot gets zero and leaves the mass; it rejoins when it reports ag
 
 test('emergency stop and disable send zero to everyone at once, then release', () => {
   const ctl = new CoverageController(names(4), new CoverageLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
-  const poses = (t: number) => [0, 1, 2, 3].forEach((i) => ctl.updatePose(i, -0.5 + 0.02 * i, -0.5, 0, t));
+  const poses = (t: number) => [0, 1, 2, 3].forEach((i) => ctl.updatePose(i, -0.5 + 0.05 * i, -0.5, 0, t));
   poses(0);
   ctl.tick(0);
   poses(0.1);

@@ -256,7 +256,7 @@ test('simulatorLayout: a line when no scenario, else the scenario layout resampl
   const l = simulatorLayout(demo, 7);
   assert.equal(l.initial.length, 14);
   assert.deepEqual(l.domain, { xmin: -1, xmax: 1, ymin: -1, ymax: 1 });
-  // demo.yaml releases the robots from the corner box [-1, -0.8]^2.
-  for (const v of l.initial) assert.ok(v >= -1 && v <= -0.8, `${v}`);
+  // demo.yaml releases the robots from the corner box [-1, -0.6]^2.
+  for (const v of l.initial) assert.ok(v >= -1 && v <= -0.6, `${v}`);
   assert.throws(() => simulatorLayout('/nonexistent/x.yaml', 3), /not found/);
 });

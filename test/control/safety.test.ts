@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SafetyFilter, crowdingCheck, minSeparation } from '../../src/control/safety.js';
+import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
+import type { Polygon } from '../../src/engine/index.js';
+
+const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
+const uniform = { type: 'mixture' as const, components: [{ type: 'uniform' as const, weight: 1 }] };
+const settings = { enabled: true, robotRadius: 0.1, clearance: 0.05, gain: 2 };
+
+test('two robots driven at each other: each keeps to its half of the barrier, the pair closes at most alpha h', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const d = 0.5;
+  const points = Float64Array.of(2 - d / 2, 2, 2 + d / 2, 2);
+  const u = Float64Array.of(1, 0, -1, 0);
+  const r = f.filter(points, Uint8Array.of(1, 1), u, settings, 1);
+  const h = d - minSeparation(settings);
+  // Closing speed u0x - u1x <= alpha h, split evenly, and the sideways part untouched (it was zero).
+  assert.ok(Math.abs(u[0] - u[2] - settings.gain * h) < 1e-9, `closing speed ${u[0] - u[2]} against ${settings.gain * h}`);
+  assert.ok(Math.abs(u[0] + u[2]) < 1e-12);
+  assert.equal(r.modified, 2);
+  assert.equal(r.infeasible, 0);
+  assert.ok(Math.abs(r.closestPair - d) < 1e-12);
+});
+
+test('a robot next to one that does not move takes the whole barrier; moving apart is never restricted', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const points = Float64Array.of(1, 1, 1.4, 1);
+  const u = Float64Array.of(1, 0.3, 0, 0);
+  f.filter(points, Uint8Array.of(1, 0), u, settings, 2);
+  assert.ok(Math.abs(u[0] - settings.gain * (0.4 - minSeparation(settings))) < 1e-9);
+  assert.ok(Math.abs(u[1] - 0.3) < 1e-12, 'the tangential part is kept (least change)');
+  assert.deepEqual([u[2], u[3]], [0, 0], 'the stale robot is not commanded');
+  const away = Float64Array.of(-1, 0, 0, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 0), away, settings, 2).modified, 0);
+  assert.equal(away[0], -1);
+});
+
+test('the filtered velocity is the exact solution of the per-robot QP (checked against a fine search)', () => {
+  const rng = createRng(11);
+  const f = new SafetyFilter(new Target(uniform, domain));
+  for (let trial = 0; trial < 40; trial++) {
+    // One robot in the middle, 2..6 neighbours around it at safe distances, a random desired velocity.
+    const k = 2 + Math.floor(rng.next() * 5);
+    const pts = [2, 2];
+    for (let j = 0; j < k; j++) {
+      const a = rng.next() * 2 * Math.PI;
+      const d = minSeparation(settings) + 0.01 + 0.3 * rng.next();
+      pts.push(2 + d * Math.cos(a), 2 + d * Math.sin(a));
+    }
+    const points = Float64Array.from(pts);
+    const movable = new Uint8Array(k + 1);
+    movable[0] = 1;
+    const a = rng.next() * 2 * Math.PI;
+    const u0 = [Math.cos(a), Math.sin(a)];
+    const u = new Float64Array(2 * (k + 1));
+    u[0] = u0[0];
+    u[1] = u0[1];
+    f.filter(points, movable, u, settings, 1);
+    const ok = (x: number, y: number) => {
+      for (let j = 1; j <= k; j++) {
+        const dx = points[0] - points[2 * j];
+        const dy = points[1] - points[2 * j + 1];
+        const d = Math.hypot(dx, dy);
+        if ((dx * x + dy * y) / d < -settings.gain * (d - minSeparation(settings)) - 1e-9) return false;
+      }
+      return true;
+    };
+    assert.ok(ok(u[0], u[1]), 'the result meets every barrier');
+    const cost = (x: number, y: number) => (x - u0[0]) ** 2 + (y - u0[1]) ** 2;
+    let best = Infinity;
+    for (let x = -1.5; x <= 1.5; x += 0.005) for (let y = -1.5; y <= 1.5; y += 0.005) if (ok(x, y)) best = Math.min(best, cost(x, y));
+    assert.ok(cost(u[0], u[1]) <= best + 1e-9, `trial ${trial}: cost ${cost(u[0], u[1])} > grid optimum ${best}`);
+  }
+});
+
+test('differential drive: the barrier limits the forward speed along the heading, never the turning', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const points = Float64Array.of(1, 1, 1.4, 1);
+  const h = 0.4 - minSeparation(settings);
+  // Heading at the neighbour (yaw 0): a look-ahead velocity (1, 0.5) keeps its sideways (turning) part, and its
+  // forward part drops to alpha h.
+  const u = Float64Array.of(1, 0.5, 0, 0);
+  f.filter(points, Uint8Array.of(1, 0), u, settings, 2, Float64Array.of(0, 0));
+  assert.ok(Math.abs(u[0] - settings.gain * h) < 1e-9 && Math.abs(u[1] - 0.5) < 1e-12, `${u[0]}, ${u[1]}`);
+  // Heading across (yaw pi/2): driving forward does not approach, nothing is changed.
+  const across = Float64Array.of(1, 0.5, 0, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 0), across, settings, 2, Float64Array.of(Math.PI / 2, 0)).modified, 0);
+  assert.deepEqual([across[0], across[1]], [1, 0.5]);
+});
+
+test('obstacle edges and walls: a robot heading into a polygon or a wall slows to alpha x the gap; inside, it is sent out', () => {
+  const square: Polygon = [[2, 2], [3, 2], [3, 3], [2, 3]];
+  const f = new SafetyFilter(new Target(uniform, domain, { obstacles: new ObstacleMap([square]) }));
+  const gap = 0.3;
+  const dEdge = settings.robotRadius + settings.clearance;
+  const u = Float64Array.of(1, 0);
+  f.filter(Float64Array.of(2 - gap, 2.5), Uint8Array.of(1), u, settings, 1);
+  assert.ok(Math.abs(u[0] - settings.gain * (gap - dEdge)) < 1e-9, `speed towards the edge ${u[0]}`);
+  const w = Float64Array.of(-1, 0);
+  f.filter(Float64Array.of(0.3, 1), Uint8Array.of(1), w, settings, 1);
+  assert.ok(Math.abs(w[0] + settings.gain * (0.3 - dEdge)) < 1e-9, `speed towards the wall ${w[0]}`);
+  const inside = Float64Array.of(0, 0);
+  const r = f.filter(Float64Array.of(2.1, 2.5), Uint8Array.of(1), inside, settings, 1);
+  assert.ok(inside[0] < 0 && Math.abs(inside[1]) < 1e-12, `out through the nearest edge: ${inside[0]}, ${inside[1]}`);
+  assert.equal(r.closestObstacle, 0);
+});
+
+test('robots already too close are pushed apart (recovery), however crowded', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  // Five robots on top of each other in a 2 cm cluster, all told to stay.
+  const points = Float64Array.of(2, 2, 2.01, 2, 2, 2.01, 1.99, 2, 2, 1.99);
+  const u = new Float64Array(10);
+  const r = f.filter(points, new Uint8Array(5).fill(1), u, settings, 1);
+  assert.ok(r.modified >= 4);
+  // The centre of mass stays, the outer ones move outwards.
+  for (let i = 1; i < 5; i++) assert.ok((points[2 * i] - 2) * u[2 * i] + (points[2 * i + 1] - 2) * u[2 * i + 1] > 0, `robot ${i} moves outwards`);
+});
+
+test('crowding check: a tight Gaussian is too tight for big robots, fine for small ones', () => {
+  const gauss = new Target({ type: 'mixture', components: [{ type: 'gaussian', weight: 1, mean: [2, 2], sigma: 0.2 }] }, domain);
+  const big = crowdingCheck(gauss, 100, 0.3);
+  // Peak 1 / (2 pi sigma^2) = 3.98 per m^2, times 100 robots: hexagonal spacing sqrt(2 / (sqrt(3) 398)) = 0.054 m.
+  assert.ok(Math.abs(big.peakSpacing - 0.0539) < 0.002, `peak spacing ${big.peakSpacing}`);
+  assert.equal(big.feasible, false);
+  assert.ok(big.tightMass > 0.9);
+  assert.equal(crowdingCheck(gauss, 100, 0.03).feasible, true);
+});
