@@ -125,6 +125,21 @@ export class SwarmKinematics {
     this.lastCmd[i] = t;
   }
 
+  /**
+   * Stops robot `i` at once and forgets its command, as if it had never been commanded: it stands where it is
+   * (applied velocities zero) until its next command, whatever cmdTimeout becomes.
+   */
+  halt(i: number): void {
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`robot index ${i} out of range [0, ${this.count})`);
+    this.cmdVx[i] = 0;
+    this.cmdVy[i] = 0;
+    this.cmdW[i] = 0;
+    this.lastCmd[i] = -Infinity;
+    this.appliedVx[i] = 0;
+    this.appliedVy[i] = 0;
+    this.appliedW[i] = 0;
+  }
+
   /** Zeroes every command (the robots stop at the next step). */
   stopAll(): void {
     this.cmdVx.fill(0);

@@ -4,9 +4,9 @@ import type { ParamSchema } from '../params/schema.js';
 
 
 /**
- * Every parameter of the swarm simulator node, declared once. Live parameters (drive, cmd_timeout, noise, drops)
- * take effect at the next physics tick; read-only ones shape the ROS graph (robots, topics) or the run's
- * determinism (rate, seed) and are set at start-up.
+ * Every parameter of the swarm simulator node, declared once. Live parameters (drive, cmd_timeout, noise, drops,
+ * delay, failures) take effect at the next physics tick; read-only ones shape the ROS graph (robots, topics) or the
+ * run's determinism (rate, seed) and are set at start-up.
  */
 export const SIMULATOR_SCHEMA: ParamSchema = [
   // The swarm and its topics (read-only: they decide what the node publishes and subscribes to).
@@ -25,7 +25,10 @@ export const SIMULATOR_SCHEMA: ParamSchema = [
   { name: 'pose_noise', type: 'double', default: 0.0, min: 0, max: 10, unit: 'm', readOnly: false, description: 'Standard deviation of the Gaussian noise on the published x and y (the true state is not affected).' },
   { name: 'yaw_noise', type: 'double', default: 0.0, min: 0, max: 3.14, unit: 'rad', readOnly: false, description: 'Standard deviation of the Gaussian noise on the published yaw.' },
   { name: 'drop_probability', type: 'double', default: 0.0, min: 0, max: 1, readOnly: false, description: "Probability that a robot's pose message(s) of one tick are dropped." },
-  { name: 'seed', type: 'integer', default: 0, min: 0, max: 4294967295, readOnly: true, description: 'Seed of the pose noise and the drops: the same seed gives the same run.' },
+  { name: 'pose_delay', type: 'double', default: 0.0, min: 0, max: 5, unit: 's', readOnly: false, description: 'Latency of the pose messages: each is published this long after it was measured (header stamp: the measurement time), at the first physics tick at or after that time.' },
+  { name: 'pose_delay_jitter', type: 'double', default: 0.0, min: 0, max: 5, unit: 's', readOnly: false, description: "Extra latency of each pose message, uniform in [0, pose_delay_jitter). A robot's messages keep their order: one that would overtake an earlier one waits for it." },
+  { name: 'failure_rate', type: 'double', default: 0.0, min: 0, max: 10, unit: '1/s', readOnly: false, description: 'Rate at which each live robot dies (probability 1 - exp(-failure_rate dt) per tick): a dead robot stops where it is, ignores commands and publishes no new pose for the rest of the run.' },
+  { name: 'seed', type: 'integer', default: 0, min: 0, max: 4294967295, readOnly: true, description: 'Seed of the pose noise, the drops, the delay jitter and the failures (one stream each): the same seed gives the same run.' },
 ];
 
 /** Checks that concern several simulator parameters together; returns the reason for a refusal. */

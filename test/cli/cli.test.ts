@@ -54,6 +54,7 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '-p', 'rate:=500.0'], /parameter 'rate' must be <= 100 Hz, got 500/],
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '-p', 'gain:=1.0'], /unknown controller parameter 'gain'/],
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '--sim-param', 'pose_noise=0.1'], /must be written name:=value/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '--sim-param', 'failure_rate:=11.0'], /parameter 'failure_rate' must be <= 10 1\/s, got 11/],
     [['standalone', join(root, 'scenarios', 'demo.yaml'), '--duration=-3'], /--duration must be a positive number/],
     [['run', join(dir, 'bad.yaml')], /needs --out/],
     [['run', join(dir, 'bad.yaml'), '--out', join(dir, 'o.json')], /bad\.yaml: 'target' target density is negative at/],

@@ -87,6 +87,25 @@ test('a robot whose last command is older than cmd_timeout (0.5 s by default) st
   assert.equal(idle.x[0], 1);
 });
 
+test('halt stops one robot at once and forgets its command, whatever the timeout becomes', () => {
+  const k = new SwarmKinematics(new Float64Array([0, 0, 0, 0]), { cmdTimeout: 1 });
+  k.command(0, 1, 0, 0.5);
+  k.command(1, 1, 0, 0);
+  k.step(0.2);
+  k.halt(0);
+  assert.deepEqual([k.appliedVx[0], k.appliedVy[0], k.appliedW[0]], [0, 0, 0]);
+  assert.equal(k.commanded(0), false);
+  const [x, y, yaw] = [k.x[0], k.y[0], k.yaw[0]];
+  k.cmdTimeout = 60;
+  k.step(0.5);
+  assert.deepEqual([k.x[0], k.y[0], k.yaw[0]], [x, y, yaw], 'robot 0 stays');
+  close(k.x[1], 0.7, 1e-12, 'robot 1 goes on');
+  k.command(0, 1, 0, 0);
+  k.step(0.1);
+  assert.ok(k.x[0] > x, 'a new command moves it again');
+  assert.throws(() => k.halt(2), /robot index 2 out of range/);
+});
+
 test('walls clip the robots into the box; yaw stays wrapped in (-pi, pi]', () => {
   const k = new SwarmKinematics(new Float64Array([0.9, 0, 0, 0]), { walls: { xmin: -1, xmax: 1, ymin: -1, ymax: 1 }, cmdTimeout: 100 });
   k.command(0, 1, 0, 0);

@@ -3,48 +3,13 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
-import type { Logger } from '../../src/node/interface.js';
 import type { Odometry, PoseStamped } from '../../src/node/messages.js';
 import { MSG, secondsOf, timeMsg, yawOf } from '../../src/node/messages.js';
 import { checkParam, defaults } from '../../src/params/schema.js';
 import { SIMULATOR_SCHEMA, robotNamesOf, simulatorCrossCheck } from '../../src/sim/params.js';
 import { SwarmSimulatorNode, simulatorLayout } from '../../src/sim/simulator-node.js';
-import type { SimulatorOptions } from '../../src/sim/simulator-node.js';
 import type { ParamValues } from '../../src/params/schema.js';
-
-interface Rig {
-  clock: VirtualClock;
-  bus: InProcessBus;
-  sim: SwarmSimulatorNode;
-  /** The simulator's own node handle (for `ros2 param set`-like changes). */
-  handle: ReturnType<InProcessBus['createNode']>;
-  warnings: { message: string; fields?: Record<string, unknown> }[];
-  /** A second node playing the controller. */
-  driver: ReturnType<InProcessBus['createNode']>;
-}
-
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function rig(parameters: ParamValues, options: Partial<SimulatorOptions> = {}): Rig {
-  const clock = new VirtualClock();
-  const bus = new InProcessBus(clock);
-  const warnings: Rig['warnings'] = [];
-  const logger: Logger = { ...quiet, warn: (message, fields) => warnings.push({ message, fields }) };
-  const count = (parameters.robot_count as number | undefined) ?? 10;
-  const initial = options.initial ?? new Float64Array(Array.from({ length: 2 * count }, (_, j) => (j % 2 === 0 ? j : 0)));
-  const node = bus.createNode('swarm_sim', { logger, parameters });
-  const sim = new SwarmSimulatorNode(node, { ...options, initial });
-  const driver = bus.createNode('driver', { logger: quiet });
-  return { clock, bus, sim, handle: node, warnings, driver };
-}
-
-function collect<M>(r: Rig, type: typeof MSG.Odometry | typeof MSG.PoseStamped, topic: string): M[] {
-  const got: M[] = [];
-  r.driver.createSubscription(type, topic, 'sensor', (m) => got.push(m as M));
-  return got;
-}
-
-const twist = (vx: number, vy = 0, wz = 0) => ({ linear: { x: vx, y: vy, z: 0 }, angular: { x: 0, y: 0, z: wz } });
+import { collect, quiet, rig, twist } from './rig.js';
 
 test('the schema: every default passes its checks, names are unique, robots are named from the prefix', () => {
   const names = new Set<string>();
