@@ -20,6 +20,9 @@ import type { BodyCommand } from './shaping.js';
 /** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
 export type TargetResolver = (inline: string, file: string) => Target;
 
+/** A pose stamped up to this far (s) in the future counts as now (clocks a little apart); further, the arrival time. */
+const STAMP_SLACK = 0.05;
+
 /** Parameters whose change rebuilds the law. */
 const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
 
@@ -78,9 +81,9 @@ export class CoverageControllerNode {
     names.forEach((name, i) => {
       const topic = `/${name}/${String(v.pose_topic)}`;
       if (v.pose_type === 'pose_stamped') {
-        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, m.pose.position.x, m.pose.position.y, yawOf(m.pose.orientation)));
+        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => [m.pose.position.x, m.pose.position.y, yawOf(m.pose.orientation)], m?.header?.stamp));
       } else {
-        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, m.pose.pose.position.x, m.pose.pose.position.y, yawOf(m.pose.pose.orientation)));
+        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => [m.pose.pose.position.x, m.pose.pose.position.y, yawOf(m.pose.pose.orientation)], m?.header?.stamp));
       }
       const cmdTopic = `/${name}/${String(v.cmd_topic)}`;
       this.commandPublishers.push(
@@ -142,9 +145,28 @@ export class CoverageControllerNode {
     this.node.logger.warn(message);
   }
 
-  private onPose(index: number, x: number, y: number, yaw: number): void {
-    const reason = this.controller.updatePose(index, x, y, yaw, this.node.now());
+  /**
+   * Records a pose. Its time is the header stamp when it is set and not in the future (so a delayed pose is as old as
+   * it is, and goes stale in time), else the arrival time. A malformed message, a non-finite or absurd pose is
+   * ignored with a throttled WARN; the robot keeps its last good pose, which goes stale.
+   */
+  private onPose(index: number, read: () => [number, number, number], stamp: { sec: number; nanosec: number } | undefined): void {
+    const name = this.controller.names[index];
+    let pose: [number, number, number];
+    try {
+      pose = read();
+    } catch {
+      this.warnThrottled(`pose${index}`, `ignored a malformed pose message from ${name}`);
+      return;
+    }
+    const now = this.node.now();
+    const stamped = stamp && typeof stamp.sec === 'number' && typeof stamp.nanosec === 'number' ? stamp.sec + stamp.nanosec * 1e-9 : 0;
+    const time = stamped > 0 && stamped <= now + STAMP_SLACK ? Math.min(stamped, now) : now;
+    const reason = this.controller.updatePose(index, pose[0], pose[1], pose[2], time);
     if (reason) this.warnThrottled(`pose${index}`, `ignored a pose: ${reason}`);
+    else if (now - time > (this.values.pose_timeout as number)) {
+      this.warnThrottled(`late${index}`, `poses of ${name} arrive ${(now - time).toFixed(3)} s after their stamp (latency, or a clock behind this node's): the robot is stopped as stale`);
+    }
   }
 
   private startTimer(): void {
