@@ -180,7 +180,7 @@ function standaloneScenario(
   }
   if (values.svg) {
     const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;
-    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial }));
+    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial, robotRadius: scenario.robots?.radius }));
   }
   if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
   const first = result.history[0];

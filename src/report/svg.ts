@@ -25,7 +25,13 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The target density over its domain as a PNG data URI, `cells` pixels along the longer side (white to blue). */
+/** Colour of obstacles in pictures. */
+const OBSTACLE: [number, number, number] = [90, 90, 90];
+
+/**
+ * The target density over its domain as a PNG data URI, `cells` pixels along the longer side (white to blue;
+ * obstacles dark grey).
+ */
 export function heatmapDataUri(target: Target, cells: number): string {
   const d = target.domain;
   const w = d.xmax - d.xmin;
@@ -33,10 +39,14 @@ export function heatmapDataUri(target: Target, cells: number): string {
   const nx = w >= h ? cells : Math.max(1, Math.round((cells * w) / h));
   const ny = w >= h ? Math.max(1, Math.round((cells * h) / w)) : cells;
   const values = new Float64Array(nx * ny);
+  const blocked = new Uint8Array(nx * ny);
   let peak = 0;
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
-      const v = target.valueAt(d.xmin + ((i + 0.5) * w) / nx, d.ymin + ((j + 0.5) * h) / ny);
+      const x = d.xmin + ((i + 0.5) * w) / nx;
+      const y = d.ymin + ((j + 0.5) * h) / ny;
+      blocked[j * nx + i] = target.obstacles.contains(x, y) ? 1 : 0;
+      const v = target.valueAt(x, y);
       values[j * nx + i] = v;
       if (v > peak) peak = v;
     }
@@ -44,7 +54,7 @@ export function heatmapDataUri(target: Target, cells: number): string {
   const png = new PNG({ width: nx, height: ny });
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
-      const [r, g, b] = shade(peak > 0 ? values[j * nx + i] / peak : 0);
+      const [r, g, b] = blocked[j * nx + i] ? OBSTACLE : shade(peak > 0 ? values[j * nx + i] / peak : 0);
       const k = 4 * ((ny - 1 - j) * nx + i);
       png.data[k] = r;
       png.data[k + 1] = g;
@@ -77,6 +87,18 @@ export function swarmSvg(target: Target, positions: Positions, o: SvgOptions = {
   if (o.title) parts.push(`<text x="${margin.left}" y="20" font-size="14">${esc(o.title)}</text>`);
   parts.push(`<image class="target" x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" preserveAspectRatio="none" href="${href}"/>`);
   parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
+  const edges = target.obstacles.segments;
+  if (edges.length) {
+    // Obstacle outlines drawn exactly (the heat map only shows them at its cell size).
+    parts.push('<g stroke="#333" stroke-width="1.5" class="obstacles">');
+    for (let k = 0; k < edges.length; k += 4) {
+      parts.push(`<line x1="${sx(edges[k]).toFixed(1)}" y1="${sy(edges[k + 1]).toFixed(1)}" x2="${sx(edges[k + 2]).toFixed(1)}" y2="${sy(edges[k + 3]).toFixed(1)}"/>`);
+    }
+    parts.push('</g>');
+    for (const poly of target.obstacles.polygons) {
+      parts.push(`<polygon class="obstacle" fill="rgb(${OBSTACLE.join(',')})" points="${poly.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
+    }
+  }
   const r = Math.max(1.5, ((o.robotRadius ?? 0.01 * Math.max(w, h)) / w) * plotW);
   if (o.initial) {
     parts.push('<g fill="#999" class="start">');

@@ -155,3 +155,43 @@ test('a map target loads through the scenario file, with the domain from the ima
   writeFileSync(join(dir, 'broken.yaml'), 'target: {type: mixture\n');
   assert.throws(() => loadScenario(join(dir, 'broken.yaml')), /broken\.yaml: is not valid YAML/);
 });
+
+const room = { domain: { xmin: 0, xmax: 4, ymin: 0, ymax: 4 }, target: { type: 'mixture', components: [{ type: 'uniform' }] } };
+
+test('obstacles: polygons and an occupancy map are read; bad ones are refused naming the key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-obstacles-'));
+  // 4 x 4 pixels of 1 m: one black (occupied) pixel at column 1, row 2 from the top, i.e. x in [1, 2], y in [1, 2].
+  const values = new Float64Array(16).fill(1);
+  values[2 * 4 + 1] = 0;
+  writeFileSync(join(dir, 'm.pgm'), encodePgm({ width: 4, height: 4, values }));
+  writeFileSync(join(dir, 'm.yaml'), 'image: m.pgm\nresolution: 1.0\norigin: [0.0, 0.0, 0.0]\n');
+  writeFileSync(join(dir, 's.yaml'), JSON.stringify({ ...room, obstacles: { polygons: [[[3, 3], [3.5, 3], [3.5, 3.5]]], map: 'm.yaml' } }));
+  const s = loadScenario(join(dir, 's.yaml'));
+  assert.equal(s.obstacles.polygons.length, 1);
+  const target = scenarioTarget(s);
+  assert.ok(target.obstacles.contains(1.5, 1.5) && target.obstacles.contains(3.4, 3.2));
+  assert.ok(!target.obstacles.contains(2.5, 1.5) && !target.obstacles.contains(3.1, 3.4));
+  assert.equal(target.valueAt(1.5, 1.5), 0, 'the target is zero in an obstacle');
+  assert.equal(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 1]]] } }).key, 'obstacles.polygons[0]');
+  assert.match(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 1], [2, 2]]] } }).message, /zero area/);
+  assert.equal(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 'a'], [2, 0]]] } }).key, 'obstacles.polygons[0][1][1]');
+  assert.equal(refusal({ ...room, obstacles: { wall: 1 } }).key, 'obstacles.wall');
+  writeFileSync(join(dir, 'free.pgm'), encodePgm({ width: 2, height: 2, values: new Float64Array(4).fill(1) }));
+  writeFileSync(join(dir, 'free.yaml'), 'image: free.pgm\nresolution: 1.0\n');
+  writeFileSync(join(dir, 'f.yaml'), JSON.stringify({ ...room, obstacles: { map: 'free.yaml' } }));
+  assert.throws(() => loadScenario(join(dir, 'f.yaml')), /'obstacles\.map' free\.yaml has no occupied cell/);
+});
+
+test('start layouts avoid obstacles: a grid fills its box, sampled robots are redrawn, listed ones are refused', () => {
+  const obstacles = { polygons: [[[1, 1], [3, 1], [3, 3], [1, 3]]] };
+  const grid = parseScenario({ ...room, robots: { count: 6, initial: { type: 'grid', box: [0, 1, 0, 0.5] } } }, noMaps);
+  // ceil(sqrt(6 x 2)) = 4 columns of 0.25 m, 2 rows of 0.25 m, filled row by row from the lower left.
+  assert.deepEqual([...initialPositions(grid, scenarioTarget(grid))], [0.125, 0.125, 0.375, 0.125, 0.625, 0.125, 0.875, 0.125, 0.125, 0.375, 0.375, 0.375]);
+  const uniform = parseScenario({ ...room, obstacles, robots: { count: 200, initial: { type: 'uniform', seed: 3 } } }, noMaps);
+  const target = scenarioTarget(uniform);
+  const p = initialPositions(uniform, target);
+  for (let i = 0; i < p.length; i += 2) assert.ok(!target.obstacles.contains(p[i], p[i + 1]), `robot ${i / 2} in the obstacle`);
+  const listed = parseScenario({ ...room, obstacles, robots: { initial: { type: 'positions', positions: [[0.5, 0.5], [2, 2]] } } }, noMaps);
+  assert.throws(() => initialPositions(listed, scenarioTarget(listed)), /'robots\.initial\.positions\[1\]' \(2, 2\) lies in an obstacle/);
+  assert.equal(refusal({ ...room, robots: { count: 2, radius: -1 } }).key, 'robots.radius');
+});
