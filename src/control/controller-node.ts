@@ -116,7 +116,7 @@ export class CoverageControllerNode {
       try {
         const target = this.resolveTarget(String(v.target), String(v.target_file));
         law = new CoverageLaw(target, { method: v.method as FlowMethod, epsilon: v.epsilon as number, diffusivity: v.diffusivity as number });
-        law.epsilonFor(robotNames(v).length); // builds nothing, validates the width
+        law.prepare(robotNames(v).length); // the fields for the whole swarm, built now rather than in a control tick
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }
@@ -258,6 +258,7 @@ export class CoverageControllerNode {
       ['loop time (ms)', (this.loopSeconds * 1000).toFixed(2)],
       ['energy', String(r?.energy ?? 0)],
       ['epsilon (m)', String(r?.epsilon ?? 0)],
+      ['diffusivity applied (m^2/s)', String(r?.diffusivity ?? 0)],
       ['min separation (m)', crowd.minSeparation.toFixed(3)],
       ['closest pair (m)', fmt(safety?.closestPair)],
       ['closest obstacle (m)', fmt(safety?.closestObstacle)],

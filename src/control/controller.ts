@@ -32,11 +32,19 @@ export interface TickResult {
   readonly stopped?: 'emergency_stop' | 'disabled';
   readonly energy: number;
   readonly epsilon: number;
+  /** Diffusivity applied this tick, m^2/s: the law's D, capped at STABLE_STEP eps^2 / dt. */
+  readonly diffusivity: number;
   /** What the safety filter did (absent when stopped or when the filter is off). */
   readonly safety?: SafetyReport;
   /** Robots whose acceleration limit was overridden because the rate-limited command would break a barrier. */
   readonly safetyOverrides: number;
 }
+
+/**
+ * Largest D dt / eps^2 the controller applies (dt the control period): beyond it the discrete loop overshoots the
+ * equilibrium and the robots chatter around it.
+ */
+export const STABLE_STEP = 2;
 
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
 
@@ -176,7 +184,7 @@ export class CoverageController {
       else stale.push(this.names[i]);
     }
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
-    if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, safetyOverrides: 0 };
+    if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
@@ -201,6 +209,11 @@ export class CoverageController {
     const u = this.lawVelocity.subarray(0, 2 * live);
     const { energy, epsilon } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
+    // The controller is an explicit Euler step of the flow of length dt (the control period), stable only while
+    // D dt / eps^2 stays below a few (measured: 3 settles, 10 chatters at 1,000 robots and 20 Hz): D is capped there.
+    const D = this.law.settings.diffusivity;
+    const gain = dt > 0 && epsilon > 0 ? Math.min(1, (STABLE_STEP * epsilon * epsilon) / (D * dt)) : 1;
+    if (gain < 1) for (let k = 0; k < u.length; k++) u[k] *= gain;
     const vmax = diff ? Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular) : s.limits.maxLinear;
     for (let k = 0, q = 0; k < known; k++) {
       let vx = 0;
@@ -250,6 +263,6 @@ export class CoverageController {
       this.previous[i] = c;
       commands[i] = { ...c };
     }
-    return { commands, live, stale, saturated, energy, epsilon, safety, safetyOverrides: overrides };
+    return { commands, live, stale, saturated, energy, epsilon, diffusivity: gain * D, safety, safetyOverrides: overrides };
   }
 }

@@ -14,6 +14,9 @@ export interface LawSettings {
   readonly diffusivity: number;
 }
 
+/** Ratio between consecutive widths the auto rule can pick (fields are cached per width). */
+const EPSILON_STEP = 1.02;
+
 /** Time constant (s) of the return of a robot found outside the domain. */
 export const RETURN_TIME = 0.5;
 
@@ -25,7 +28,7 @@ interface Evaluator {
 /**
  * The coverage law: desired world-frame velocities of the live robots from their positions, one field evaluation
  * for the whole swarm per call. A robot outside the domain is evaluated at its nearest domain point, and along each
- * axis on which it is outside it is sent straight back (distance / RETURN_TIME, then saturated like any command). Fields are cached per robot count, so robots dropping out and back do not rebuild grids.
+ * axis on which it is outside it is sent straight back (distance / RETURN_TIME, then saturated like any command). Fields are cached per width, and the auto width moves in 2% steps, so robots dropping out and back do not rebuild grids.
  */
 export class CoverageLaw {
   readonly target: Target;
@@ -38,16 +41,25 @@ export class CoverageLaw {
     this.settings = settings;
   }
 
-  /** The width used for n live robots, m. */
+  /**
+   * The width used for n live robots, m: the setting, or the method's auto rule rounded to a 2% step (so that a few
+   * robots dropping out or coming back reuse the same fields instead of rebuilding their grids in a control tick).
+   */
   epsilonFor(n: number): number {
     if (this.settings.epsilon > 0) return this.settings.epsilon;
-    return this.settings.method === 'multiscale' ? multiScaleEpsilon(this.target.domain, n) : autoEpsilon(this.target.domain, n);
+    const rule = this.settings.method === 'multiscale' ? multiScaleEpsilon(this.target.domain, n) : autoEpsilon(this.target.domain, n);
+    return EPSILON_STEP ** Math.round(Math.log(rule) / Math.log(EPSILON_STEP));
+  }
+
+  /** Builds (and caches) the fields for n live robots ahead of the first control tick that needs them. */
+  prepare(n: number): void {
+    if (n > 0) this.evaluatorFor(n);
   }
 
   private evaluatorFor(n: number): Evaluator {
-    let e = this.cache.get(n);
-    if (e) return e;
     const epsilon = this.epsilonFor(n);
+    let e = this.cache.get(epsilon);
+    if (e) return e;
     const D = this.settings.diffusivity;
     if (this.settings.method === 'multiscale') {
       const ms = new MultiScaleStepper(this.target, { epsilon, diffusivity: D }, { domain: this.target.domain });
@@ -57,7 +69,7 @@ export class CoverageLaw {
       e = { epsilon, evaluate: (p, v) => field.evaluate(p, v) };
     }
     if (this.cache.size >= 8) this.cache.delete(this.cache.keys().next().value as number);
-    this.cache.set(n, e);
+    this.cache.set(epsilon, e);
     return e;
   }
 

@@ -22,7 +22,7 @@
  * While the robots are safe every right-hand side is non-positive, so u = 0 is feasible and scaling a safe command
  * down (speed saturation, which keeps the direction or the curvature) keeps it safe. When robots are already too
  * close (a pose jump, a robot that appeared), the constraints ask for separation at rate alpha |h|; if they cannot
- * all be met, the largest common fraction of those recovery rates is demanded instead.
+ * all be met, they are relaxed to not closing in any further, and the law's velocity is projected on that.
  * Only barriers that can bind are built: with |u| <= v_max, a pair farther than d_pair + 2 v_max / alpha (an edge
  * farther than d_edge + v_max / alpha) cannot constrain u; and in a crowd only the MAX_NEIGHBOURS nearest robots
  * count (the others are behind them), so the filter costs O(1) per robot.
@@ -56,7 +56,7 @@ export function minSeparation(s: SafetySettings): number {
 export interface SafetyReport {
   /** Commanded robots whose velocity the filter changed. */
   readonly modified: number;
-  /** Commanded robots whose constraints could not all be met (already too close); they got the best compromise. */
+  /** Commanded robots whose constraints could not all be met (already too close); they recover instead of covering. */
   readonly infeasible: number;
   /** Smallest distance between two control points, m (Infinity with fewer than two). */
   readonly closestPair: number;
@@ -97,6 +97,8 @@ export class SafetyFilter {
   /** Neighbours of the robot being filtered and their distances. */
   private near = new Int32Array(32);
   private nearD = new Float64Array(32);
+  /** Candidate barriers with those neighbours: nx, ny, b, distance each. */
+  private cand = new Float64Array(4 * 32);
   /** Heading of the robot being filtered (unicycle); NaN for a holonomic robot. */
   private ex = Number.NaN;
   private ey = Number.NaN;
@@ -136,40 +138,48 @@ export class SafetyFilter {
       this.ey = headings ? Math.sin(headings[i]) : Number.NaN;
       const x = points[2 * i];
       const y = points[2 * i + 1];
-      // Other robots: the nearest MAX_NEIGHBOURS within range (in a crowd the farther ones are behind them).
-      let found = 0;
-      this.visitNeighbours(points, x, y, pairRange, (j) => {
-        if (j === i) return;
-        const d = Math.hypot(x - points[2 * j], y - points[2 * j + 1]);
-        if (d < closestPair && j > i) closestPair = d;
-        if (!movable[i]) return;
-        if (found === this.near.length) this.growNear();
-        this.near[found] = j;
-        this.nearD[found++] = d;
-      });
+      const found = this.collectNeighbours(points, i, x, y, pairRange);
+      for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
       if (!movable[i]) continue;
-      if (found > MAX_NEIGHBOURS) found = this.keepNearest(found);
+      // Barriers with other robots. One that cannot bind is skipped: the filtered velocity is never faster than the
+      // law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law| is
+      // inactive. Of the rest, the nearest MAX_NEIGHBOURS count (in a crowd the farther ones are behind them).
+      const speed = Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2);
+      let kept = 0;
       for (let t = 0; t < found; t++) {
         const j = this.near[t];
         const d = this.nearD[t];
+        let nx: number;
+        let ny: number;
+        let b: number;
         if (d < 1e-12) {
           // Coincident: separate along a direction fixed by the pair's order.
           const angle = (i < j ? 0 : Math.PI) + 0.5;
-          this.push(Math.cos(angle), Math.sin(angle), alpha * dPair * (movable[j] ? 0.5 : 1));
-          continue;
+          [nx, ny, b] = [Math.cos(angle), Math.sin(angle), alpha * dPair * (movable[j] ? 0.5 : 1)];
+        } else {
+          nx = (x - points[2 * j]) / d;
+          ny = (y - points[2 * j + 1]) / d;
+          const h = d - dPair;
+          if (!movable[j]) {
+            b = -alpha * h;
+          } else {
+            // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
+            const half = 0.5 * alpha * Math.max(h, 0);
+            const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
+            b = -0.5 * alpha * h + (drift > half ? half : drift < -half ? -half : drift);
+          }
         }
-        const nx = (x - points[2 * j]) / d;
-        const ny = (y - points[2 * j + 1]) / d;
-        const h = d - dPair;
-        if (!movable[j]) {
-          this.push(nx, ny, -alpha * h);
-          continue;
-        }
-        // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
-        const half = 0.5 * alpha * Math.max(h, 0);
-        const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
-        const c = drift > half ? half : drift < -half ? -half : drift;
-        this.push(nx, ny, -0.5 * alpha * h + c);
+        const reach = headings ? Math.abs(nx * this.ex + ny * this.ey) : 1;
+        if (b <= -speed * reach - TOLERANCE) continue;
+        this.cand[4 * kept] = nx;
+        this.cand[4 * kept + 1] = ny;
+        this.cand[4 * kept + 2] = b;
+        this.cand[4 * kept + 3] = d;
+        kept++;
+      }
+      for (let t = 0; t < Math.min(kept, MAX_NEIGHBOURS); t++) {
+        if (kept > MAX_NEIGHBOURS) this.selectNearest(t, kept);
+        this.push(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2]);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
@@ -223,31 +233,32 @@ export class SafetyFilter {
     return t;
   }
 
-  /**
-   * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
-   * for a holonomic robot, (grad h . e) e for a unicycle with heading e (p' = (e . u) e). A unicycle constraint that
-   * its forward speed cannot affect (heading across grad h) is dropped.
-   */
   private growNear(): void {
     const j = new Int32Array(this.near.length * 2);
     j.set(this.near);
     const d = new Float64Array(this.nearD.length * 2);
     d.set(this.nearD);
+    const c = new Float64Array(this.cand.length * 2);
+    c.set(this.cand);
     this.near = j;
     this.nearD = d;
+    this.cand = c;
   }
 
-  /** Moves the MAX_NEIGHBOURS nearest of the `found` neighbours to the front (partial selection sort). */
-  private keepNearest(found: number): number {
-    for (let a = 0; a < MAX_NEIGHBOURS; a++) {
-      let m = a;
-      for (let b = a + 1; b < found; b++) if (this.nearD[b] < this.nearD[m]) m = b;
-      [this.near[a], this.near[m]] = [this.near[m], this.near[a]];
-      [this.nearD[a], this.nearD[m]] = [this.nearD[m], this.nearD[a]];
-    }
-    return MAX_NEIGHBOURS;
+  /** One step of a selection sort of the candidates by distance: the nearest of [t, kept) moves to t. */
+  private selectNearest(t: number, kept: number): void {
+    const c = this.cand;
+    let m = t;
+    for (let q = t + 1; q < kept; q++) if (c[4 * q + 3] < c[4 * m + 3]) m = q;
+    if (m === t) return;
+    for (let f = 0; f < 4; f++) [c[4 * t + f], c[4 * m + f]] = [c[4 * m + f], c[4 * t + f]];
   }
 
+  /**
+   * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
+   * for a holonomic robot, (grad h . e) e for a unicycle with heading e (p' = (e . u) e). A unicycle constraint that
+   * its forward speed cannot affect (heading across grad h) is dropped.
+   */
   private push(ax: number, ay: number, b: number): void {
     if (!Number.isNaN(this.ex)) {
       const k = ax * this.ex + ay * this.ey;
@@ -266,72 +277,69 @@ export class SafetyFilter {
     this.count++;
   }
 
-  /** 0: u unchanged, 1: projected, 2: infeasible (recovery rates scaled down). */
+  /** 0: u unchanged, 1: projected, 2: infeasible (recovering). */
   private solve(i: number, u: Float64Array): number {
     const from = this.first[i];
     const to = this.count;
+    const c = this.cons;
     const ux = u[2 * i];
     const uy = u[2 * i + 1];
-    if (this.feasible(from, to, ux, uy, 1)) return 0;
-    if (this.project(from, to, ux, uy, 1, u, i)) return 1;
-    // Already inside some barrier and the recoveries conflict: demand the largest common fraction s of them.
-    let lo = 0;
-    let hi = 1;
-    for (let it = 0; it < 16; it++) {
-      const mid = 0.5 * (lo + hi);
-      if (this.project(from, to, ux, uy, mid, undefined, i)) lo = mid;
-      else hi = mid;
+    if (this.feasible(from, to, ux, uy)) return 0;
+    if (this.project(from, to, ux, uy, u, i)) return 1;
+    // Already inside barriers whose recoveries conflict: separating at rate alpha |h| is relaxed to not closing in
+    // (b = 0), which u = 0 meets, and the law's velocity is projected on that (recorded for blendToSafe).
+    for (let k = from; k < to; k++) if (c[3 * k + 2] > 0) c[3 * k + 2] = 0;
+    if (!this.project(from, to, ux, uy, u, i)) {
+      u[2 * i] = 0;
+      u[2 * i + 1] = 0;
     }
-    this.project(from, to, ux, uy, lo, u, i);
-    // Record the relaxed constraints, so that blendToSafe checks against what was actually demanded.
-    for (let k = from; k < to; k++) if (this.cons[3 * k + 2] > 0) this.cons[3 * k + 2] *= lo;
     return 2;
   }
 
-  /** True when (ux, uy) meets constraints [from, to) with positive right-hand sides scaled by `scale`. */
-  private feasible(from: number, to: number, ux: number, uy: number, scale: number): boolean {
-    for (let k = from; k < to; k++) {
-      const b = this.cons[3 * k + 2];
-      if (this.cons[3 * k] * ux + this.cons[3 * k + 1] * uy < (b > 0 ? b * scale : b) - TOLERANCE) return false;
-    }
+  /** True when (ux, uy) meets constraints [from, to). */
+  private feasible(from: number, to: number, ux: number, uy: number): boolean {
+    const c = this.cons;
+    for (let k = from; k < to; k++) if (c[3 * k] * ux + c[3 * k + 1] * uy < c[3 * k + 2] - TOLERANCE) return false;
     return true;
   }
 
   /**
-   * The closest point to (ux, uy) in the intersection of the half-planes, written to out[2i..] when `out` is given;
-   * false when the intersection is empty. Exact in 2-D: candidates are projections onto each line and the
-   * intersections of pairs of lines.
+   * The closest point to (ux, uy) in the intersection of the half-planes [from, to), written to out[2i..]; false
+   * when the intersection is empty. Exact in 2-D: the candidates are the projections onto each line and the
+   * intersections of pairs of lines whose KKT multipliers are non-negative.
    */
-  private project(from: number, to: number, ux: number, uy: number, scale: number, out: Float64Array | undefined, i: number): boolean {
+  private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
     const c = this.cons;
-    const rhs = (k: number): number => (c[3 * k + 2] > 0 ? c[3 * k + 2] * scale : c[3 * k + 2]);
     let bestX = 0;
     let bestY = 0;
     let bestD = Infinity;
     const consider = (x: number, y: number): void => {
       const d = (x - ux) ** 2 + (y - uy) ** 2;
-      if (d < bestD && this.feasible(from, to, x, y, scale)) [bestX, bestY, bestD] = [x, y, d];
+      if (d < bestD && this.feasible(from, to, x, y)) [bestX, bestY, bestD] = [x, y, d];
     };
     for (let k = from; k < to; k++) {
       const ax = c[3 * k];
       const ay = c[3 * k + 1];
-      const gap = (rhs(k) - (ax * ux + ay * uy)) / (ax * ax + ay * ay);
+      const gap = (c[3 * k + 2] - (ax * ux + ay * uy)) / (ax * ax + ay * ay);
       if (gap > 0) consider(ux + gap * ax, uy + gap * ay);
     }
     for (let k = from; k < to; k++) {
       for (let m = k + 1; m < to; m++) {
         const det = c[3 * k] * c[3 * m + 1] - c[3 * k + 1] * c[3 * m];
         if (Math.abs(det) < 1e-9 * Math.hypot(c[3 * k], c[3 * k + 1]) * Math.hypot(c[3 * m], c[3 * m + 1])) continue;
-        const bk = rhs(k);
-        const bm = rhs(m);
-        consider((bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det, (c[3 * k] * bm - bk * c[3 * m]) / det);
+        const bk = c[3 * k + 2];
+        const bm = c[3 * m + 2];
+        const x = (bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det;
+        const y = (c[3 * k] * bm - bk * c[3 * m]) / det;
+        // KKT: the optimum at this vertex has u - u_law = lk a_k + lm a_m with both multipliers >= 0.
+        const lk = ((x - ux) * c[3 * m + 1] - (y - uy) * c[3 * m]) / det;
+        const lm = (c[3 * k] * (y - uy) - c[3 * k + 1] * (x - ux)) / det;
+        if (lk >= -TOLERANCE && lm >= -TOLERANCE) consider(x, y);
       }
     }
     if (bestD === Infinity) return false;
-    if (out) {
-      out[2 * i] = bestX;
-      out[2 * i + 1] = bestY;
-    }
+    out[2 * i] = bestX;
+    out[2 * i + 1] = bestY;
     return true;
   }
 
@@ -389,21 +397,29 @@ export class SafetyFilter {
     return j * this.gx + i;
   }
 
-  private visitNeighbours(points: Float64Array, x: number, y: number, range: number, visit: (j: number) => void): void {
+  /** Fills near/nearD with the robots other than i within `range` of (x, y); returns their number. */
+  private collectNeighbours(points: Float64Array, i: number, x: number, y: number, range: number): number {
     const i0 = Math.max(0, Math.floor((x - range - this.ox) / this.cell));
     const i1 = Math.min(this.gx - 1, Math.floor((x + range - this.ox) / this.cell));
     const j0 = Math.max(0, Math.floor((y - range - this.oy) / this.cell));
     const j1 = Math.min(this.gy - 1, Math.floor((y + range - this.oy) / this.cell));
     const r2 = range * range;
+    let found = 0;
     for (let bj = j0; bj <= j1; bj++) {
       for (let bi = i0; bi <= i1; bi++) {
         const b = bj * this.gx + bi;
         for (let t = this.bucketStart[b]; t < this.bucketStart[b + 1]; t++) {
           const j = this.bucketItems[t];
-          if ((points[2 * j] - x) ** 2 + (points[2 * j + 1] - y) ** 2 <= r2) visit(j);
+          if (j === i) continue;
+          const d2 = (points[2 * j] - x) ** 2 + (points[2 * j + 1] - y) ** 2;
+          if (d2 > r2) continue;
+          if (found === this.near.length) this.growNear();
+          this.near[found] = j;
+          this.nearD[found++] = Math.sqrt(d2);
         }
       }
     }
+    return found;
   }
 }
 

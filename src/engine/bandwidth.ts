@@ -369,7 +369,9 @@ export class MultiScaleStepper {
     const w = this.flow.weights;
     w[0] = 1;
     const f = this.residual + (1 - this.residual) * Math.exp(-this.time / this.decay);
-    for (let s = 0; s < this.c0.length; s++) w[s + 1] = this.c0[s] * f;
+    // A coarse scale whose weight has decayed below 1e-12 of its start is dropped (its evaluation would cost as much
+    // as the fine field's for nothing): a decrease, so E stays a Lyapunov function.
+    for (let s = 0; s < this.c0.length; s++) w[s + 1] = f < 1e-12 ? 0 : this.c0[s] * f;
   }
 
   /** The current weights [1, c_1(t), ...] of [fine, ...coarse]. */
