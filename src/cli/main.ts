@@ -11,6 +11,8 @@ import { FLOW_METHODS } from '../scenario/scenario.js';
 import type { FlowMethod } from '../scenario/scenario.js';
 import { MapFileError } from '../io/map.js';
 import { executeRun, prepareRun, resultDocument } from './coverage.js';
+import { gzBridgeCommand } from './gz-bridge.js';
+import { spawnPosesCommand } from './spawn-poses.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
@@ -42,6 +44,10 @@ commands:
   demo [--drive ...] [--out RESULT.json]
                                        standalone mode on the bundled demo scenario, drawn in the terminal
   demo --view [--port N]               the same, live in a browser at http://127.0.0.1:N (pause, switch targets)
+  gz-bridge --robots N [--prefix robot_] [--cmd-topic cmd_vel] [--pose-topic odom] [--out FILE]
+                                       the ros_gz_bridge YAML of a Gazebo swarm: /clock, each robot's cmd_vel and odometry
+  spawn-poses --scenario FILE --robots N [--prefix robot_] [--min-separation 0.2] [--out FILE]
+                                       JSON spawn poses: the scenario's initial layout, robots pushed apart to the separation
   help                                 show this text`;
 
 /** The root of the installed package (holds scenarios/). */
@@ -291,6 +297,10 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case 'standalone':
         return await standaloneCommand(rest);
+      case 'gz-bridge':
+        return gzBridgeCommand(rest);
+      case 'spawn-poses':
+        return spawnPosesCommand(rest);
       case 'help':
       case '--help':
       case '-h':

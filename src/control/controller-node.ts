@@ -90,10 +90,16 @@ export class CoverageControllerNode {
         (stamped ? node.createPublisher(MSG.TwistStamped, cmdTopic, 'command') : node.createPublisher(MSG.Twist, cmdTopic, 'command')) as Publisher<Twist | TwistStamped>,
       );
     });
-    node.createSubscription(MSG.Bool, String(v.estop_topic), 'latched', (m: BoolMsg) => {
-      if (m.data !== this.controller.emergencyStop) node.logger[m.data ? 'warn' : 'info'](m.data ? 'emergency stop: every robot stopped' : 'emergency stop released');
-      this.controller.setEmergencyStop(Boolean(m.data));
-    });
+    // Two subscriptions on the emergency stop: a transient-local one receives a latched stop published before this
+    // node started, and a best-effort volatile one matches every other publisher (`ros2 topic pub`, volatile e-stop
+    // nodes), which the transient-local one would silently never match.
+    const onStop = (m: BoolMsg): void => {
+      const on = m?.data === true;
+      if (on !== this.controller.emergencyStop) node.logger[on ? 'warn' : 'info'](on ? 'emergency stop: every robot stopped' : 'emergency stop released');
+      this.controller.setEmergencyStop(on);
+    };
+    node.createSubscription(MSG.Bool, String(v.estop_topic), 'latched', onStop);
+    node.createSubscription(MSG.Bool, String(v.estop_topic), 'sensor', onStop);
     this.markers = node.createPublisher(MSG.MarkerArray, '~/markers', 'default');
     this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');

@@ -1,0 +1,5 @@
+from recorder import Recorded
+
+
+class LaunchDescription(Recorded):
+    pass

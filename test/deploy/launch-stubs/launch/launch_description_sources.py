@@ -1,0 +1,5 @@
+from recorder import Recorded
+
+
+class PythonLaunchDescriptionSource(Recorded):
+    pass

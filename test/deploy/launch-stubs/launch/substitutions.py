@@ -1,0 +1,1 @@
+from recorder import LaunchConfiguration  # noqa: F401
