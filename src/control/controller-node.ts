@@ -2,9 +2,10 @@ import type { Target } from '../engine/target.js';
 import { makeGrid } from '../engine/grid.js';
 import { MmdMetric } from '../engine/metrics.js';
 import { boxArea } from '../engine/geometry.js';
+import type { Box } from '../engine/geometry.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
-import { MSG, quaternionOfYaw, timeMsg, yawOf } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, Pose, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
+import { MSG, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
@@ -20,8 +21,28 @@ import type { BodyCommand } from './shaping.js';
 /** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
 export type TargetResolver = (inline: string, file: string) => Target;
 
-/** A pose stamped up to this far (s) in the future counts as now (clocks a little apart); further, the arrival time. */
-const STAMP_SLACK = 0.05;
+/** Smallest eps as a fraction of the domain's size (sqrt of its area): the auto width for about 10,000 robots. */
+const MIN_EPSILON_FRACTION = 0.005;
+/** Most cells the latched density grid may have. */
+const MAX_DENSITY_CELLS = 4e6;
+
+/** Why the width or the density grid would be too fine for `domain`, or undefined. */
+function gridSizeProblem(domain: Box, v: ParamValues, updates: ParamValues): string | undefined {
+  const side = Math.sqrt(boxArea(domain));
+  const size = `${Number((domain.xmax - domain.xmin).toPrecision(3))} m x ${Number((domain.ymax - domain.ymin).toPrecision(3))} m`;
+  // Name what the update changed: the target (its domain) or the parameter itself.
+  const changed = ['target', 'target_file'].filter((k) => k in updates).map((k) => `parameter '${k}' (a domain of ${size}) with `);
+  const eps = v.epsilon as number;
+  if (eps > 0 && eps < MIN_EPSILON_FRACTION * side) {
+    return `${changed[0] ?? ''}parameter 'epsilon' (${eps} m) is below ${MIN_EPSILON_FRACTION} x the domain's size (${(MIN_EPSILON_FRACTION * side).toPrecision(3)} m): its grids would exceed ${Math.round(1 / (0.4 * MIN_EPSILON_FRACTION)) ** 2} nodes`;
+  }
+  const res = v.density_resolution as number;
+  const cells = Math.ceil((domain.xmax - domain.xmin) / res) * Math.ceil((domain.ymax - domain.ymin) / res);
+  if (cells > MAX_DENSITY_CELLS) {
+    return `${changed[0] ?? ''}parameter 'density_resolution' (${res} m) gives ${cells.toExponential(2)} cells over the domain, more than ${MAX_DENSITY_CELLS.toExponential(0)}`;
+  }
+  return undefined;
+}
 
 /** Parameters whose change rebuilds the law. */
 const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
@@ -81,9 +102,9 @@ export class CoverageControllerNode {
     names.forEach((name, i) => {
       const topic = `/${name}/${String(v.pose_topic)}`;
       if (v.pose_type === 'pose_stamped') {
-        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => [m.pose.position.x, m.pose.position.y, yawOf(m.pose.orientation)], m?.header?.stamp));
+        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header?.stamp));
       } else {
-        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => [m.pose.pose.position.x, m.pose.pose.position.y, yawOf(m.pose.pose.orientation)], m?.header?.stamp));
+        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header?.stamp));
       }
       const cmdTopic = `/${name}/${String(v.cmd_topic)}`;
       this.commandPublishers.push(
@@ -94,7 +115,11 @@ export class CoverageControllerNode {
     // node started, and a best-effort volatile one matches every other publisher (`ros2 topic pub`, volatile e-stop
     // nodes), which the transient-local one would silently never match.
     const onStop = (m: BoolMsg): void => {
-      const on = m?.data === true;
+      const on: unknown = (m as Partial<BoolMsg> | null | undefined)?.data;
+      if (typeof on !== 'boolean') {
+        this.warnThrottled('estop', `ignored a malformed message on ${String(v.estop_topic)} (the stop stays ${this.controller.emergencyStop ? 'on' : 'off'})`);
+        return;
+      }
       if (on !== this.controller.emergencyStop) node.logger[on ? 'warn' : 'info'](on ? 'emergency stop: every robot stopped' : 'emergency stop released');
       this.controller.setEmergencyStop(on);
     };
@@ -121,11 +146,16 @@ export class CoverageControllerNode {
     if (declaring || LAW_KEYS.some((k) => k in updates)) {
       try {
         const target = this.resolveTarget(String(v.target), String(v.target_file));
+        const sizeProblem = gridSizeProblem(target.domain, v, updates);
+        if (sizeProblem) return { successful: false, reason: sizeProblem };
         law = new CoverageLaw(target, { method: v.method as FlowMethod, epsilon: v.epsilon as number, diffusivity: v.diffusivity as number });
         law.prepare(robotNames(v).length); // the fields for the whole swarm, built now rather than in a control tick
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }
+    } else if ('density_resolution' in updates) {
+      const sizeProblem = gridSizeProblem(this.controller.currentLaw.target.domain, v, updates);
+      if (sizeProblem) return { successful: false, reason: sizeProblem };
     }
     if (declaring) {
       this.pendingController = new CoverageController(robotNames(v), law!, settingsOf(v));
@@ -137,8 +167,8 @@ export class CoverageControllerNode {
     if (law) {
       this.controller.setLaw(law);
       this.mmd = undefined;
-      this.publishDensity();
     }
+    if (law || 'density_resolution' in updates) this.publishDensity();
     if ('rate' in updates) this.startTimer();
     this.node.logger.info(`parameters changed: ${Object.keys(updates).join(', ')}`);
     return { successful: true };
@@ -152,23 +182,32 @@ export class CoverageControllerNode {
   }
 
   /**
-   * Records a pose. Its time is the header stamp when it is set and not in the future (so a delayed pose is as old as
-   * it is, and goes stale in time), else the arrival time. A malformed message, a non-finite or absurd pose is
+   * Records a pose. Its time is the header stamp when it is set and in the past (so a delayed pose is as old as it
+   * is, and goes stale in time), else the arrival time (a stamp in the future: a clock ahead of this node's). A malformed message, a non-finite or absurd pose is
    * ignored with a throttled WARN; the robot keeps its last good pose, which goes stale.
    */
-  private onPose(index: number, read: () => [number, number, number], stamp: { sec: number; nanosec: number } | undefined): void {
+  private onPose(index: number, read: () => Pose, stamp: { sec: number; nanosec: number } | undefined): void {
     const name = this.controller.names[index];
-    let pose: [number, number, number];
+    let x: number;
+    let y: number;
+    let yaw: number;
     try {
-      pose = read();
+      const pose = read();
+      const problem = quaternionProblem(pose.orientation);
+      if (problem) {
+        this.warnThrottled(`pose${index}`, `ignored a pose: pose of ${name}: ${problem}`);
+        return;
+      }
+      [x, y, yaw] = [pose.position.x, pose.position.y, yawOf(pose.orientation)];
     } catch {
       this.warnThrottled(`pose${index}`, `ignored a malformed pose message from ${name}`);
       return;
     }
     const now = this.node.now();
     const stamped = stamp && typeof stamp.sec === 'number' && typeof stamp.nanosec === 'number' ? stamp.sec + stamp.nanosec * 1e-9 : 0;
-    const time = stamped > 0 && stamped <= now + STAMP_SLACK ? Math.min(stamped, now) : now;
-    const reason = this.controller.updatePose(index, pose[0], pose[1], pose[2], time);
+    // A stamp within a microsecond of now is now (sec + nanosec in floating point is not exact).
+    const time = stamped > 0 && stamped < now - 1e-6 ? stamped : now;
+    const reason = this.controller.updatePose(index, x, y, yaw, time);
     if (reason) this.warnThrottled(`pose${index}`, `ignored a pose: ${reason}`);
     else if (now - time > (this.values.pose_timeout as number)) {
       this.warnThrottled(`late${index}`, `poses of ${name} arrive ${(now - time).toFixed(3)} s after their stamp (latency, or a clock behind this node's): the robot is stopped as stale`);
@@ -184,7 +223,15 @@ export class CoverageControllerNode {
   tick(): TickResult {
     const started = performance.now();
     const now = this.node.now();
-    const r = this.controller.tick(now);
+    let r: TickResult;
+    try {
+      r = this.controller.tick(now);
+    } catch (e) {
+      // A bug or an engine failure must not leave the robots on their last command: zero to everyone, and say why.
+      this.node.logger.error(`control tick failed, every robot commanded zero: ${(e as Error).message}`);
+      const zeros = this.controller.zeroAll();
+      r = { commands: zeros, live: 0, stale: [], saturated: 0, stopped: 'disabled', energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    }
     this.publishCommands(r.commands, now);
     this.loopSeconds = (performance.now() - started) / 1000;
     this.lastResult = r;

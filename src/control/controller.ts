@@ -2,7 +2,7 @@ import type { CoverageLaw } from './law.js';
 import type { SafetyReport, SafetySettings } from './safety.js';
 import { SafetyFilter } from './safety.js';
 import type { BodyCommand, Limits } from './shaping.js';
-import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit } from './shaping.js';
+import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {
@@ -250,7 +250,8 @@ export class CoverageController {
       const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
       const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.hypot(ux, uy);
       if (desired > Math.hypot(shaped.vx, shaped.vy) * (1 + 1e-9)) saturated++;
-      let c = dt > 0 ? rateLimit(this.previous[i], shaped, dt, s.limits) : { ...ZERO };
+      // Rate limiting starts from the previous command, which may exceed limits lowered since: saturate again.
+      let c = dt > 0 ? saturate(rateLimit(this.previous[i], shaped, dt, s.limits), s.limits) : { ...ZERO };
       if (safety) {
         const v = controlPointVelocity(c, yaw, l);
         const w = controlPointVelocity(shaped, yaw, l);

@@ -83,6 +83,16 @@ export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, 
   return { vx: previous.vx + k * dvx, vy: previous.vy + k * dvy, wz: previous.wz + k * dw };
 }
 
+/**
+ * A command scaled by one factor into the speed limits (direction and curvature kept); unchanged when within them.
+ * Scaling towards zero keeps a command that met the safety barriers meeting them.
+ */
+export function saturate(c: BodyCommand, limits: Limits): BodyCommand {
+  const v = Math.sqrt(c.vx * c.vx + c.vy * c.vy);
+  const k = Math.min(1, v > limits.maxLinear ? limits.maxLinear / v : 1, Math.abs(c.wz) > limits.maxAngular ? limits.maxAngular / Math.abs(c.wz) : 1);
+  return k === 1 ? c : { vx: c.vx * k, vy: c.vy * k, wz: c.wz * k };
+}
+
 /** True when a command respects the speed limits (with a relative tolerance for round-off). */
 export function withinLimits(c: BodyCommand, limits: Limits, tolerance = 1e-9): boolean {
   return Math.hypot(c.vx, c.vy) <= limits.maxLinear * (1 + tolerance) && Math.abs(c.wz) <= limits.maxAngular * (1 + tolerance);

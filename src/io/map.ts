@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { Raster } from '../engine/density.js';
+import { FileReadError, readRegularFile } from './files.js';
 import { decodeImage } from './image.js';
+
+/** Largest map YAML read, bytes (map_server files are a few lines). */
+const MAX_YAML_BYTES = 1 << 20;
+/** Largest image file read, bytes (an ASCII PGM at the pixel limit fits). */
+const MAX_IMAGE_BYTES = 1 << 28;
+/** map_server's interpretations of the pixels (this loader always reads intensities as the density). */
+const MODES = ['trinary', 'scale', 'raw'];
 
 /** A map_server-style map description, with the image decoded. */
 export interface MapFile {
@@ -31,10 +38,9 @@ export function loadMapFile(path: string): MapFile {
   const file = resolve(path);
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'));
+    doc = parse(readRegularFile(file, MAX_YAML_BYTES).toString('utf8'));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new MapFileError(file, err.code === 'ENOENT' ? 'file not found' : `not valid YAML: ${err.message.split('\n')[0]}`);
+    throw new MapFileError(file, e instanceof FileReadError ? `file ${e.problem}` : `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new MapFileError(file, 'must be a YAML mapping with image, resolution and origin');
   const m = doc as Record<string, unknown>;
@@ -51,6 +57,7 @@ export function loadMapFile(path: string): MapFile {
   if (origin.length === 3 && origin[2] !== 0) throw new MapFileError(file, "key 'origin': a rotated map (yaw != 0) is not supported");
   const negate = m.negate === undefined ? false : m.negate === 1 || m.negate === true ? true : m.negate === 0 || m.negate === false ? false : null;
   if (negate === null) throw new MapFileError(file, "key 'negate' must be 0 or 1");
+  if (m.mode !== undefined && !MODES.includes(m.mode as string)) throw new MapFileError(file, `key 'mode' must be one of ${MODES.join(', ')}`);
   const thresh = (key: string, def: number): number => {
     const v = m[key] ?? def;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new MapFileError(file, `key '${key}' must be a number in [0, 1]`);
@@ -59,9 +66,9 @@ export function loadMapFile(path: string): MapFile {
   const imagePath = isAbsolute(m.image) ? m.image : resolve(dirname(file), m.image);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(imagePath);
-  } catch {
-    throw new MapFileError(file, `key 'image': cannot read ${imagePath}`);
+    bytes = readRegularFile(imagePath, MAX_IMAGE_BYTES);
+  } catch (e) {
+    throw new MapFileError(file, `key 'image': cannot read ${imagePath} (${(e as FileReadError).problem})`);
   }
   let img;
   try {

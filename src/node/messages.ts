@@ -155,7 +155,16 @@ export type MessageType = keyof MessageByType;
 
 /** Yaw (rad, counter-clockwise about z) of a quaternion: atan2(2(wz + xy), 1 - 2(y^2 + z^2)). */
 export function yawOf(q: Quaternion): number {
-  return Math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z));
+  // w^2 + x^2 - y^2 - z^2 equals 1 - 2 (y^2 + z^2) for a unit quaternion and keeps the angle right at any scale.
+  return Math.atan2(2 * (q.w * q.z + q.x * q.y), q.w * q.w + q.x * q.x - q.y * q.y - q.z * q.z);
+}
+
+/** Why a quaternion is not an orientation (a component not a finite number, or a norm off 1 by more than tf2's 1%). */
+export function quaternionProblem(q: Quaternion): string | undefined {
+  const parts = [q?.x, q?.y, q?.z, q?.w];
+  if (!parts.every((c) => typeof c === 'number' && Number.isFinite(c))) return `orientation is not four finite numbers (${parts.map(String).join(', ')})`;
+  const n2 = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w;
+  return Math.abs(n2 - 1) <= 0.01 ? undefined : `orientation is not a unit quaternion (norm^2 ${n2.toPrecision(3)})`;
 }
 
 /** The quaternion of a rotation by `yaw` about z. */

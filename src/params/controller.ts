@@ -1,4 +1,4 @@
-import { ROBOT_PARAMS, robotCrossCheck, topicCheck } from './common.js';
+import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck, topicCheck } from './common.js';
 import type { ParamSchema } from './schema.js';
 
 
@@ -10,9 +10,9 @@ import type { ParamSchema } from './schema.js';
 export const CONTROLLER_SCHEMA: ParamSchema = [
   // The swarm and its topics (read-only: they decide what the node subscribes to).
   ...ROBOT_PARAMS,
-  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: topicCheck },
+  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped'], readOnly: true, description: 'Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped (motion capture, Crazyswarm2).' },
-  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: topicCheck },
+  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped (Jazzy diff_drive_controller, TurtleBot3 Jazzy Gazebo).' },
   { name: 'estop_topic', type: 'string', default: '/emergency_stop', readOnly: true, description: 'std_msgs/msg/Bool topic: true stops every robot until false is received.', check: topicCheck },
   { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Common world frame of the poses, the markers and the density grid.' },

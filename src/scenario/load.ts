@@ -1,20 +1,22 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { FileReadError, readRegularFile } from '../io/files.js';
 import { loadMapFile } from '../io/map.js';
 import type { Scenario } from './scenario.js';
 import { parseScenario } from './scenario.js';
 import { ConfigError } from './validate.js';
+
+/** Largest scenario file read, bytes (a list of positions for the largest swarm fits). */
+const MAX_SCENARIO_BYTES = 1 << 28;
 
 /** Reads and validates a scenario YAML file; map paths are relative to the scenario's folder. */
 export function loadScenario(path: string): Scenario {
   const file = resolve(path);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_SCENARIO_BYTES).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError('', code === 'ENOENT' ? 'scenario file not found' : `cannot read scenario file (${code})`, path);
+    throw new ConfigError('', `scenario file ${(e as FileReadError).problem}`, path);
   }
   let doc: unknown;
   try {

@@ -9,7 +9,8 @@ import { ConfigError } from './validate.js';
 
 /**
  * The controller's target from its parameters: `target` (inline scenario-style YAML with domain and target) wins,
- * then `target_file` (a scenario YAML), then `fallback`. Throws a ConfigError naming the parameter and the key.
+ * then `target_file` (a scenario YAML), then `fallback`. Throws a ConfigError naming the parameter, the key and,
+ * for a file, the file.
  */
 export function targetFromParameters(inline: string, file: string, fallback: string): Target {
   if (inline.trim() !== '') {
@@ -22,11 +23,15 @@ export function targetFromParameters(inline: string, file: string, fallback: str
     try {
       return scenarioTarget(parseScenario(doc, (p) => loadMapFile(resolve(p))));
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(`target: ${e.key}`, e.problem);
+      if (e instanceof ConfigError) throw new ConfigError(e.key ? `target: ${e.key}` : 'target', e.problem);
       throw e;
     }
   }
-  const path = file.trim() !== '' ? file : fallback;
-  const scenario = loadScenario(path);
-  return scenarioTarget(scenario);
+  if (file.trim() === '') return scenarioTarget(loadScenario(fallback));
+  try {
+    return scenarioTarget(loadScenario(file));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(e.key ? `target_file: ${e.key}` : 'target_file', e.problem, file);
+    throw e;
+  }
 }

@@ -30,10 +30,10 @@ export class Reader {
     return this.obj[k];
   }
 
-  /** Rejects keys not in `allowed`, naming the first unknown one. */
+  /** Rejects keys not in `allowed`, naming the first unknown one (a blank one quoted, so that it shows). */
   only(allowed: readonly string[]): this {
     for (const k of Object.keys(this.obj)) {
-      if (!allowed.includes(k)) throw new ConfigError(this.key(k), `is not a known key (expected one of: ${allowed.join(', ')})`);
+      if (!allowed.includes(k)) throw new ConfigError(this.key(k.trim() === '' ? JSON.stringify(k) : k), `is not a known key (expected one of: ${allowed.join(', ')})`);
     }
     return this;
   }

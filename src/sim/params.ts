@@ -1,4 +1,4 @@
-import { ROBOT_PARAMS, robotCrossCheck, topicCheck } from '../params/common.js';
+import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck } from '../params/common.js';
 import type { ParamSchema } from '../params/schema.js';
 
 
@@ -12,9 +12,9 @@ export const SIMULATOR_SCHEMA: ParamSchema = [
   // The swarm and its topics (read-only: they decide what the node publishes and subscribes to).
   ...ROBOT_PARAMS,
   { name: 'scenario', type: 'string', default: '', readOnly: true, description: 'Scenario YAML whose initial layout (and domain walls) place the robots. Empty: robots on a line.' },
-  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: topicCheck },
+  { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped.' },
-  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "nav_msgs/msg/Odometry topic relative to each robot's namespace.", check: topicCheck },
+  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "nav_msgs/msg/Odometry topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'also_pose_stamped', type: 'bool', default: false, readOnly: true, description: "Also publish geometry_msgs/msg/PoseStamped on each robot's pose topic (as motion capture and Crazyswarm2 do)." },
   { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Frame of the published poses (header.frame_id); child frame <robot>/base_link.' },
   // Physics.

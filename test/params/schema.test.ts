@@ -57,3 +57,21 @@ test('command-line text parses into typed values', () => {
   assert.deepEqual(parseParamText(specOf(CONTROLLER_SCHEMA, 'robot_names')!, 'a, b'), ['a', 'b']);
   assert.throws(() => parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, 'fast'), /--rate: cannot read 'fast' as double/);
 });
+
+test('robot names and topic names follow the ROS 2 rules', () => {
+  const start = (u: Record<string, unknown>) => applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), u as never, { live: false });
+  const refused: [Record<string, unknown>, RegExp][] = [
+    [{ robot_names: ['tb3_0', ''] }, /'robot_names' contains an invalid name ''/],
+    [{ estop_topic: '~stop' }, /'estop_topic' is not a valid ROS topic name/],
+    [{ cmd_topic: 'a/1b' }, /'cmd_topic' is not a valid ROS topic name/],
+    [{ pose_topic: '/mocap/pose' }, /'pose_topic' must be relative to the robot's namespace/],
+    [{ cmd_topic: '~/cmd_vel' }, /'cmd_topic' must be relative to the robot's namespace/],
+    [{ pose_topic: 'p'.repeat(248) }, /'pose_topic' is longer than the 247 characters of a ROS topic name/],
+  ];
+  for (const [u, pattern] of refused) {
+    const r = start(u);
+    assert.ok(!r.ok, JSON.stringify(u));
+    assert.match(r.reason, pattern);
+  }
+  for (const u of [{ estop_topic: '~/stop' }, { estop_topic: 'estop' }, { pose_topic: 'mocap/pose' }, { pose_topic: 'p'.repeat(247) }]) assert.ok(start(u).ok, JSON.stringify(u));
+});

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../../src/scenario/setup.js';
+import { targetFromParameters } from '../../src/scenario/target-param.js';
 import { ConfigError } from '../../src/scenario/validate.js';
 import { encodePgm } from '../../src/io/image.js';
 
@@ -105,6 +106,8 @@ test('every bad key is named in the refusal', () => {
     [(d) => (d.robots.initial.box = [-3, 0, 0, 0.5]), /'robots\.initial\.box' must lie inside the domain/],
     [(d) => (d.sim.duration = 0), /'sim\.duration' must be > 0/],
     [(d) => (d.sim.durations = 1), /'sim\.durations' is not a known key/],
+    [(d) => (d[''] = 1), /^'""' is not a known key/],
+    [(d) => (d.blob[' '] = 1), /'blob\." "' is not a known key/],
   ];
   for (const [mutate, pattern] of cases) {
     const doc = parse(ISSUE_EXAMPLE);
@@ -194,4 +197,45 @@ test('start layouts avoid obstacles: a grid fills its box, sampled robots are re
   const listed = parseScenario({ ...room, obstacles, robots: { initial: { type: 'positions', positions: [[0.5, 0.5], [2, 2]] } } }, noMaps);
   assert.throws(() => initialPositions(listed, scenarioTarget(listed)), /'robots\.initial\.positions\[1\]' \(2, 2\) lies in an obstacle/);
   assert.equal(refusal({ ...room, robots: { count: 2, radius: -1 } }).key, 'robots.radius');
+});
+
+test('devices and folders are refused as scenario files before anything is read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-scn-'));
+  assert.throws(() => loadScenario('/dev/zero'), /^ConfigError: \/dev\/zero: scenario file is not a regular file$/);
+  assert.throws(() => loadScenario(dir), /scenario file is not a regular file/);
+  writeFileSync(join(dir, 'zero-map.yaml'), 'target: {type: map, map: /dev/zero}\n');
+  assert.throws(() => loadScenario(join(dir, 'zero-map.yaml')), /'target\.map' \/dev\/zero: file is not a regular file/);
+});
+
+test('a domain more than 1,000 times longer than it is wide is refused', () => {
+  const doc = parse(ISSUE_EXAMPLE);
+  doc.domain = { xmin: 0, xmax: 1000, ymin: 0, ymax: 1 };
+  delete doc.robots;
+  delete doc.blob;
+  assert.equal(parseScenario(doc, noMaps).domain.xmax, 1000);
+  doc.domain.ymax = 0.001;
+  assert.match(refusal(doc).message, /'domain' is 1000 m by 0\.001 m: more than 1000 times longer than it is wide/);
+});
+
+test('the controller target parameters: a refusal names the parameter, the key and the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-scn-'));
+  const demo = join(dir, 'demo.yaml');
+  writeFileSync(demo, ISSUE_EXAMPLE);
+  const refused = (inline: string, file: string): ConfigError => {
+    try {
+      targetFromParameters(inline, file, demo);
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, String(e));
+      return e;
+    }
+    assert.fail('accepted');
+  };
+  assert.equal(refused('[1, 2]', '').message, "'target' scenario must be a YAML mapping");
+  assert.equal(refused('{domain: {xmin: 1, xmax: 0, ymin: 0, ymax: 1}, target: {type: expression, expr: "1"}}', '').key, 'target: domain.xmax');
+  assert.equal(refused('', '/nonexistent.yaml').message, "/nonexistent.yaml: 'target_file' scenario file not found");
+  writeFileSync(join(dir, 'bad.yaml'), 'target: {type: expression, expr: "x"}\ndomain: {xmin: -1, xmax: 1, ymin: -1, ymax: 1}\n');
+  assert.match(refused('', join(dir, 'bad.yaml')).message, /bad\.yaml: 'target_file: target' target density is negative/);
+  writeFileSync(join(dir, 'typo.yaml'), ISSUE_EXAMPLE.replace('blob:', 'blub:'));
+  assert.match(refused('', join(dir, 'typo.yaml')).message, /typo\.yaml: 'target_file: blub' is not a known key/);
+  assert.ok(targetFromParameters('  ', '', demo).valueAt(0, 0) > 0, 'blank parameters: the fallback file');
 });
