@@ -75,7 +75,9 @@ def _controller(count, prefix, scenario):
         cmd=['node', CONTROLLER, '--ros-args', '-r', '__node:=blob_coverage_controller',
              '--params-file', os.path.join(ROOT, 'config', 'controller.yaml'),
              '-p', f'robot_count:={count}', '-p', f'robot_prefix:={prefix}', '-p', f'target_file:={scenario}',
-             '-p', 'drive:=diff_drive', '-p', 'world_frame:=world', '-p', 'use_sim_time:=true'],
+             '-p', 'drive:=diff_drive', '-p', 'world_frame:=world', '-p', 'use_sim_time:=true',
+             # The model's footprint (0.12 m x 0.10 m chassis and its wheels) fits in a 0.08 m circle.
+             '-p', 'robot_radius:=0.08'],
         output='screen',
     )
 
@@ -101,7 +103,8 @@ def generate_launch_description():
         DeclareLaunchArgument('prefix', default_value='robot_', description='Robot (and gz model) name prefix'),
         DeclareLaunchArgument('scenario', default_value=os.path.join(ROOT, 'scenarios', 'demo.yaml'),
                               description='Scenario YAML: target and initial layout'),
-        DeclareLaunchArgument('min_separation', default_value='0.2', description='Smallest distance between spawn points, m'),
+        DeclareLaunchArgument('min_separation', default_value='0.25',
+                              description='Smallest distance between spawn points, m (the controller keeps 2 x 0.08 + 0.05 m)'),
         DeclareLaunchArgument('gazebo', default_value='true', description='Start gz sim, the bridge and the robots'),
         DeclareLaunchArgument('controller', default_value='true', description='Start the coverage controller'),
         OpaqueFunction(function=_swarm),
