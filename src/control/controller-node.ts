@@ -23,6 +23,9 @@ export type TargetResolver = (inline: string, file: string) => Target;
 
 /** Smallest eps as a fraction of the domain's size (sqrt of its area): the auto width for about 10,000 robots. */
 const MIN_EPSILON_FRACTION = 0.005;
+/** Seconds between two evaluations of the squared MMD reported on /diagnostics. */
+const MMD_PERIOD = 5;
+
 /** Most cells the latched density grid may have. */
 const MAX_DENSITY_CELLS = 4e6;
 
@@ -80,6 +83,8 @@ export class CoverageControllerNode {
   private timer: Timer | undefined;
   /** Squared MMD of the live robots to the target (bandwidth 0.05 sqrt(area)), reported on /diagnostics. */
   private mmd: MmdMetric | undefined;
+  /** The last squared MMD reported and when (it costs ~8 ms at 1,000 robots: recomputed every MMD_PERIOD s). */
+  private lastMmd: { value: string; time: number } | undefined;
   private ticks = 0;
   private lastResult: TickResult | undefined;
   private loopSeconds = 0;
@@ -167,6 +172,7 @@ export class CoverageControllerNode {
     if (law) {
       this.controller.setLaw(law);
       this.mmd = undefined;
+      this.lastMmd = undefined;
     }
     if (law || 'density_resolution' in updates) this.publishDensity();
     if ('rate' in updates) this.startTimer();
@@ -303,7 +309,7 @@ export class CoverageControllerNode {
     const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
-      ['mmd2', live.length ? this.mmd.evaluate(live).toExponential(3) : 'n/a'],
+      ['mmd2', this.mmdAt(live, now)],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
       ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],
@@ -322,6 +328,14 @@ export class CoverageControllerNode {
       ['target mass too tight', crowd.tightMass.toFixed(3)],
     ].map(([key, value]) => ({ key, value }));
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
+  }
+
+  /** The squared MMD of the live robots, recomputed when the last one is MMD_PERIOD s old. */
+  private mmdAt(live: Float64Array, now: number): string {
+    if (this.lastMmd && now - this.lastMmd.time < MMD_PERIOD) return this.lastMmd.value;
+    const value = live.length && this.mmd ? this.mmd.evaluate(live).toExponential(3) : 'n/a';
+    this.lastMmd = { value, time: now };
+    return value;
   }
 
   /**
