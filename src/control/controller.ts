@@ -214,7 +214,7 @@ export class CoverageController {
     const D = this.law.settings.diffusivity;
     const gain = dt > 0 && epsilon > 0 ? Math.min(1, (STABLE_STEP * epsilon * epsilon) / (D * dt)) : 1;
     if (gain < 1) for (let k = 0; k < u.length; k++) u[k] *= gain;
-    const vmax = diff ? Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular) : s.limits.maxLinear;
+    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
     for (let k = 0, q = 0; k < known; k++) {
       let vx = 0;
       let vy = 0;
@@ -222,7 +222,7 @@ export class CoverageController {
         vx = u[2 * q];
         vy = u[2 * q + 1];
         q++;
-        const speed = Math.hypot(vx, vy);
+        const speed = Math.sqrt(vx ** 2 + vy ** 2);
         if (speed > vmax) {
           vx *= vmax / speed;
           vy *= vmax / speed;
@@ -248,8 +248,8 @@ export class CoverageController {
       const uy = this.pointVelocity[2 * k + 1];
       const yaw = this.yaw[i];
       const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
-      const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.hypot(ux, uy);
-      if (desired > Math.hypot(shaped.vx, shaped.vy) * (1 + 1e-9)) saturated++;
+      const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.sqrt(ux ** 2 + uy ** 2);
+      if (desired > Math.sqrt(shaped.vx ** 2 + shaped.vy ** 2) * (1 + 1e-9)) saturated++;
       // Rate limiting starts from the previous command, which may exceed limits lowered since: saturate again.
       let c = dt > 0 ? saturate(rateLimit(this.previous[i], shaped, dt, s.limits), s.limits) : { ...ZERO };
       if (safety) {

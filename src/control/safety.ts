@@ -326,7 +326,7 @@ export class SafetyFilter {
     for (let k = from; k < to; k++) {
       for (let m = k + 1; m < to; m++) {
         const det = c[3 * k] * c[3 * m + 1] - c[3 * k + 1] * c[3 * m];
-        if (Math.abs(det) < 1e-9 * Math.hypot(c[3 * k], c[3 * k + 1]) * Math.hypot(c[3 * m], c[3 * m + 1])) continue;
+        if (Math.abs(det) < 1e-9 * Math.sqrt((c[3 * k] ** 2 + c[3 * k + 1] ** 2) * (c[3 * m] ** 2 + c[3 * m + 1] ** 2))) continue;
         const bk = c[3 * k + 2];
         const bm = c[3 * m + 2];
         const x = (bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det;

@@ -46,7 +46,7 @@ export function controlPointVelocity(c: BodyCommand, yaw: number, lookahead: num
  * direction kept; no rotation.
  */
 export function holonomicCommand(ux: number, uy: number, yaw: number, limits: Limits): BodyCommand {
-  const speed = Math.hypot(ux, uy);
+  const speed = Math.sqrt(ux ** 2 + uy ** 2);
   const k = speed > limits.maxLinear ? limits.maxLinear / speed : 1;
   const b = worldToBody(ux * k, uy * k, yaw);
   return { vx: b.vx, vy: b.vy, wz: 0 };
@@ -76,7 +76,7 @@ export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, 
   const dvx = next.vx - previous.vx;
   const dvy = next.vy - previous.vy;
   const dw = next.wz - previous.wz;
-  const dv = Math.hypot(dvx, dvy);
+  const dv = Math.sqrt(dvx ** 2 + dvy ** 2);
   const kv = dv > limits.maxLinearAccel * dt ? (limits.maxLinearAccel * dt) / dv : 1;
   const kw = Math.abs(dw) > limits.maxAngularAccel * dt ? (limits.maxAngularAccel * dt) / Math.abs(dw) : 1;
   const k = Math.min(kv, kw);
@@ -95,5 +95,5 @@ export function saturate(c: BodyCommand, limits: Limits): BodyCommand {
 
 /** True when a command respects the speed limits (with a relative tolerance for round-off). */
 export function withinLimits(c: BodyCommand, limits: Limits, tolerance = 1e-9): boolean {
-  return Math.hypot(c.vx, c.vy) <= limits.maxLinear * (1 + tolerance) && Math.abs(c.wz) <= limits.maxAngular * (1 + tolerance);
+  return Math.sqrt(c.vx ** 2 + c.vy ** 2) <= limits.maxLinear * (1 + tolerance) && Math.abs(c.wz) <= limits.maxAngular * (1 + tolerance);
 }
