@@ -5,8 +5,10 @@ import { LloydCost, MmdMetric } from '../engine/metrics.js';
 import type { CoverageRunResult, HistorySample, Stepper } from '../engine/simulation.js';
 import { runCoverage } from '../engine/simulation.js';
 import { fromPositions } from '../engine/geometry.js';
-import type { FlowMethod, Scenario } from '../scenario/scenario.js';
+import type { CoverageAlgorithm, FlowMethod, Scenario } from '../scenario/scenario.js';
 import { MultiScaleStepper } from '../engine/bandwidth.js';
+import { LloydStepper } from '../engine/lloyd.js';
+import { LangevinStepper } from '../engine/langevin.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import type { Target } from '../engine/target.js';
 
@@ -14,9 +16,14 @@ import type { Target } from '../engine/target.js';
 export interface PreparedRun {
   readonly scenario: Scenario;
   readonly target: Target;
+  readonly algorithm: CoverageAlgorithm;
+  /** The blob flow's method (what the blob law runs; the other laws report the fixed flow's energy). */
   readonly method: FlowMethod;
   readonly epsilon: number;
-  /** The fine-scale energy reported in the history (E_eps of the method's finest term). */
+  /**
+   * The fine-scale energy reported in the history: E_eps of the multiscale method's finest term, or of the fixed flow
+   * at the scenario's width (for the fixed method and for the laws other than the blob flow).
+   */
   readonly energy: (p: Float64Array) => number;
   readonly stepper: Stepper;
   readonly mmd: MmdMetric;
@@ -24,25 +31,30 @@ export interface PreparedRun {
   readonly initial: Float64Array;
 }
 
-/** Builds everything a run needs from a validated scenario. */
-export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blob.method): PreparedRun {
+/** Builds everything a run needs from a validated scenario (the law: `algorithm`, the scenario's by default). */
+export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blob.method, algorithm: CoverageAlgorithm = scenario.law.algorithm): PreparedRun {
   const target = scenarioTarget(scenario);
-  const epsilon = scenarioEpsilon(scenario, undefined, method);
+  const multiscale = algorithm === 'blob' && method === 'multiscale';
+  const epsilon = scenarioEpsilon(scenario, undefined, multiscale ? 'multiscale' : 'fixed');
   const diffusivity = scenario.blob.diffusivity;
   const options = { domain: scenario.domain, maxSpeed: scenario.sim.maxSpeed };
+  const law = scenario.law;
   let stepper: Stepper;
   let energy: (p: Float64Array) => number;
-  if (method === 'multiscale') {
+  if (multiscale) {
     const ms = new MultiScaleStepper(target, { epsilon, diffusivity }, options);
     stepper = ms;
     energy = (p) => ms.fineEnergy(p);
   } else {
     const field = new BlobField(target, { epsilon, diffusivity });
-    stepper = new FlowIntegrator(blobFlow(field), options);
     energy = (p) => field.energy(p);
+    if (algorithm === 'lloyd') stepper = new LloydStepper(target, { gain: law.lloydGain, ...options });
+    else if (algorithm === 'langevin') stepper = new LangevinStepper(target, { diffusivity: law.langevinDiffusivity, seed: law.langevinSeed, ...options });
+    else stepper = new FlowIntegrator(blobFlow(field), options);
   }
   return {
     scenario,
+    algorithm,
     method,
     target,
     epsilon,
@@ -73,13 +85,23 @@ export function executeRun(
   });
 }
 
+/** How a run's law reads in titles: "multiscale blob flow", "Lloyd's law (k = 5 1/s)", "Langevin law (D = 0.05 m^2/s)". */
+export function lawLabel(run: PreparedRun): string {
+  if (run.algorithm === 'lloyd') return `Lloyd's law (k = ${run.scenario.law.lloydGain} 1/s)`;
+  if (run.algorithm === 'langevin') return `Langevin law (D = ${run.scenario.law.langevinDiffusivity} m^2/s)`;
+  return `${run.method} blob flow`;
+}
+
 /** The JSON document `blob-coverage run` writes. */
 export function resultDocument(run: PreparedRun, r: CoverageRunResult): Record<string, unknown> {
   return {
     scenario: { name: run.scenario.name ?? null, robots: run.initial.length / 2, domain: run.scenario.domain },
+    algorithm: run.algorithm,
     epsilon: run.epsilon,
     diffusivity: run.scenario.blob.diffusivity,
-    method: run.method,
+    method: run.algorithm === 'blob' ? run.method : null,
+    ...(run.algorithm === 'lloyd' ? { lloyd_gain: run.scenario.law.lloydGain } : {}),
+    ...(run.algorithm === 'langevin' ? { langevin_diffusivity: run.scenario.law.langevinDiffusivity, langevin_seed: run.scenario.law.langevinSeed } : {}),
     mmd_bandwidth: run.mmd.bandwidth,
     steps: r.steps,
     simulated_time: r.simulatedTime,

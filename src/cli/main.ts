@@ -7,12 +7,12 @@ import { toPositions } from '../engine/geometry.js';
 import { loadScenario } from '../scenario/load.js';
 import { scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import { ConfigError } from '../scenario/validate.js';
-import { FLOW_METHODS } from '../scenario/scenario.js';
-import type { FlowMethod } from '../scenario/scenario.js';
+import { COVERAGE_ALGORITHMS, FLOW_METHODS } from '../scenario/scenario.js';
+import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
 import { MapFileError } from '../io/map.js';
-import { executeRun, prepareRun, resultDocument } from './coverage.js';
 import { gzBridgeCommand } from './gz-bridge.js';
 import { spawnPosesCommand } from './spawn-poses.js';
+import { executeRun, lawLabel, prepareRun, resultDocument } from './coverage.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
@@ -35,9 +35,9 @@ commands:
   velocity SCENARIO --positions FILE   print {"velocities": [[vx, vy], ...], "energy": E} for the robots in FILE
                                        (a JSON array of [x, y]), with the scenario's target, eps and diffusivity
   run SCENARIO --out RESULT.json       integrate the flow for sim.duration; write final positions, metrics, history
-      [--method multiscale|fixed] [--svg FINAL.svg] [--report REPORT.html] [--quiet]
+      [--algorithm blob|lloyd|langevin] [--method multiscale|fixed] [--svg FINAL.svg] [--report REPORT.html] [--quiet]
   standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json] [--svg FINAL.svg]
-      [--report REPORT.html]
+      [--report REPORT.html] [--algorithm blob|lloyd|langevin]
       [-p name:=value ...] [--sim-param name:=value ...]
                                        the controller node and the simulator node in one process (no ROS);
                                        -p sets a controller parameter, --sim-param a simulator parameter
@@ -91,12 +91,21 @@ function velocityCommand(args: string[]): number {
   return 0;
 }
 
-function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, draw: boolean, svg?: string, report?: string): number {
-  const scenario = loadScenario(path);
+/** The value of `--algorithm`, checked (undefined when the flag is absent). */
+function algorithmFlag(value: string | undefined): CoverageAlgorithm | undefined {
+  if (value !== undefined && !(COVERAGE_ALGORITHMS as readonly string[]).includes(value)) {
+    throw new UsageError(`--algorithm must be one of ${COVERAGE_ALGORITHMS.join(', ')}, got '${value}'`);
+  }
+  return value as CoverageAlgorithm | undefined;
+}
+
+function runScenario(path: string, out: string | undefined, quiet: boolean, method: string | undefined, algorithm: string | undefined, svg?: string, report?: string): number {
   if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${FLOW_METHODS.join(', ')}, got '${method}'`);
   }
-  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined));
+  const law = algorithmFlag(algorithm);
+  const scenario = loadScenario(path);
+  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
   const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
   const started = performance.now();
   const result = executeRun(
@@ -111,22 +120,21 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
   if (report) {
     const head = {
-      title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} blob flow`,
+      title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}`,
       subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
       target: run.target,
     };
     writeFileAtomic(report, samplesReport(head, result.history, { name: 'mean speed', values: result.history.map((x) => x.meanSpeed), log: true }));
   }
   if (svg) {
-    const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${run.method} flow, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
+    const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
     writeFileAtomic(svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
   }
-  if (draw) process.stdout.write(terminalPlot(run.target, result.finalPositions) + '\n');
   if (!quiet) {
     const f = result.final;
     const first = result.history[0];
     process.stderr.write(
-      `${run.initial.length / 2} robots, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
+      `${run.initial.length / 2} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
         `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)}, energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, ` +
         `nearest neighbour min ${f.nnMin.toFixed(4)} m mean ${f.nnMean.toFixed(4)} m${out ? `; wrote ${out}` : ''}\n`,
     );
@@ -137,27 +145,28 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
 function runCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
-    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' } },
+    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' }, algorithm: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
   if (!values.out) throw new UsageError('run needs --out RESULT.json');
-  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, false, values.svg, values.report);
+  return runScenario(positionals[0], values.out, values.quiet ?? false, values.method, values.algorithm, values.svg, values.report);
 }
 
 function standaloneScenario(
   path: string,
-  values: { out?: string; svg?: string; report?: string; drive?: string; duration?: string; param?: string[]; 'sim-param'?: string[] },
+  values: { out?: string; svg?: string; report?: string; drive?: string; duration?: string; algorithm?: string; param?: string[]; 'sim-param'?: string[] },
   draw: boolean,
 ): number {
-  const controller = paramFlags(values.param, CONTROLLER_SCHEMA, 'controller');
+  const controller = controllerFlags(values);
   const simulator = paramFlags(values['sim-param'], SIMULATOR_SCHEMA, 'simulator');
   const drive = values.drive ?? 'holonomic';
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new UsageError(`--drive must be holonomic or diff_drive, got '${drive}'`);
   const duration = values.duration === undefined ? undefined : Number(values.duration);
   if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw new UsageError(`--duration must be a positive number of seconds, got '${values.duration}'`);
   const scenario = loadScenario(path);
+  const algorithm = String(controller.algorithm ?? scenario.law.algorithm);
   const bar = new ProgressBar(process.stderr, scenario.name ?? 'standalone');
   const started = performance.now();
   const result = inFile(path, () =>
@@ -178,7 +187,7 @@ function standaloneScenario(
   if (values.out) writeFileAtomic(values.out, JSON.stringify(standaloneDocument(result, drive)) + '\n');
   if (values.report) {
     const head = {
-      title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller + simulator`,
+      title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller (${algorithm} law) + simulator`,
       subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
       target: result.target,
     };
@@ -192,7 +201,7 @@ function standaloneScenario(
   const first = result.history[0];
   const last = result.history[result.history.length - 1];
   process.stderr.write(
-    `standalone (${drive}): ${result.final.length / 2} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
+    `standalone (${drive}, ${algorithm} law): ${result.final.length / 2} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
       `MMD^2 ${first.mmd2.toExponential(3)} -> ${last.mmd2.toExponential(3)}, nearest neighbour ${last.nnMin.toFixed(3)} m, ` +
       `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${values.out}` : ''}${values.report ? `; report: ${values.report}` : ''}\n`,
   );
@@ -203,6 +212,7 @@ const STANDALONE_OPTIONS = {
   out: { type: 'string' },
   drive: { type: 'string' },
   duration: { type: 'string' },
+  algorithm: { type: 'string' },
   svg: { type: 'string' },
   report: { type: 'string' },
   view: { type: 'boolean', default: false },
@@ -210,6 +220,12 @@ const STANDALONE_OPTIONS = {
   param: { type: 'string', short: 'p', multiple: true },
   'sim-param': { type: 'string', multiple: true },
 } as const;
+
+/** The controller parameters of the flags: `-p name:=value`, and `--algorithm NAME` (which wins over -p algorithm). */
+function controllerFlags(values: { algorithm?: string; param?: string[] }): ParamValues {
+  const law = algorithmFlag(values.algorithm);
+  return { ...paramFlags(values.param, CONTROLLER_SCHEMA, 'controller'), ...(law ? { algorithm: law } : {}) };
+}
 
 /** `-p name:=value` flags (as after --ros-args), typed and checked against a parameter schema. */
 function paramFlags(flags: readonly string[] | undefined, schema: ParamSchema, what: string): ParamValues {
@@ -257,7 +273,7 @@ function presets(first: string): Preset[] {
 }
 
 /** Serves the live view until SIGINT/SIGTERM; then every robot gets zero and the server closes. */
-async function liveView(path: string, values: { drive?: string; port?: string; param?: string[]; 'sim-param'?: string[] }): Promise<number> {
+async function liveView(path: string, values: { drive?: string; port?: string; algorithm?: string; param?: string[]; 'sim-param'?: string[] }): Promise<number> {
   const drive = values.drive ?? 'holonomic';
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new UsageError(`--drive must be holonomic or diff_drive, got '${drive}'`);
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -268,7 +284,7 @@ async function liveView(path: string, values: { drive?: string; port?: string; p
       scenario,
       scenarioPath: resolve(path),
       drive,
-      controller: paramFlags(values.param, CONTROLLER_SCHEMA, 'controller'),
+      controller: controllerFlags(values),
       simulator: paramFlags(values['sim-param'], SIMULATOR_SCHEMA, 'simulator'),
       logger: (name) => createLogger(name, 'warn'),
     }),

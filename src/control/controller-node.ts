@@ -10,10 +10,13 @@ import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js
 import { robotNames } from '../params/common.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates } from '../params/schema.js';
-import type { FlowMethod } from '../scenario/scenario.js';
+import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
+import type { CoverageLaw } from './law.js';
 import type { ControllerSettings, TickResult } from './controller.js';
 import { CoverageController } from './controller.js';
-import { CoverageLaw } from './law.js';
+import { BlobLaw } from './blob-law.js';
+import type { LawSettings } from './laws.js';
+import { createLaw } from './laws.js';
 import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
@@ -47,10 +50,21 @@ function gridSizeProblem(domain: Box, v: ParamValues, updates: ParamValues): str
   return undefined;
 }
 
-/** Parameters whose change rebuilds the law. */
-const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
+/** Parameters whose change rebuilds the law (`rate` too for the Langevin law, whose noise depends on the period). */
+const LAW_KEYS = ['target', 'target_file', 'algorithm', 'method', 'epsilon', 'diffusivity', 'lloyd_gain', 'langevin_diffusivity', 'langevin_seed'];
 
-function settingsOf(v: ParamValues): ControllerSettings {
+/** The law's settings from the controller's parameter values. */
+export function lawSettings(v: ParamValues): LawSettings {
+  return {
+    algorithm: v.algorithm as CoverageAlgorithm,
+    blob: { method: v.method as FlowMethod, epsilon: v.epsilon as number, diffusivity: v.diffusivity as number, period: 1 / (v.rate as number) },
+    lloyd: { gain: v.lloyd_gain as number },
+    langevin: { diffusivity: v.langevin_diffusivity as number, seed: v.langevin_seed as number, period: 1 / (v.rate as number) },
+  };
+}
+
+/** The controller's kinematics and safety settings from the controller's parameter values. */
+export function controllerSettings(v: ParamValues): ControllerSettings {
   return {
     drive: v.drive as 'holonomic' | 'diff_drive',
     lookahead: v.lookahead as number,
@@ -135,7 +149,7 @@ export class CoverageControllerNode {
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
     this.publishDensity();
     this.startTimer();
-    node.logger.info(`coverage controller: ${names.length} robots, ${String(v.drive)}, ${String(v.method)} law, ${String(v.rate)} Hz`);
+    node.logger.info(`coverage controller: ${names.length} robots, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
   }
 
   /** The controller built while the parameters are declared (the callback runs before the constructor ends). */
@@ -148,13 +162,16 @@ export class CoverageControllerNode {
     if (!merged.ok) return { successful: false, reason: merged.reason };
     const v = merged.values;
     let law: CoverageLaw | undefined;
-    if (declaring || LAW_KEYS.some((k) => k in updates)) {
+    // The rate sets the control period, which the blob law (its diffusivity cap) and the Langevin law (its noise) use.
+    if (declaring || LAW_KEYS.some((k) => k in updates) || ('rate' in updates && v.algorithm !== 'lloyd')) {
       try {
-        const target = this.resolveTarget(String(v.target), String(v.target_file));
+        // The target is read again only when it is what changed (a new law over the same target keeps it).
+        const keep = declaring || 'target' in updates || 'target_file' in updates ? undefined : this.controller.currentLaw.target;
+        const target = keep ?? this.resolveTarget(String(v.target), String(v.target_file));
         const sizeProblem = gridSizeProblem(target.domain, v, updates);
         if (sizeProblem) return { successful: false, reason: sizeProblem };
-        law = new CoverageLaw(target, { method: v.method as FlowMethod, epsilon: v.epsilon as number, diffusivity: v.diffusivity as number });
-        law.prepare(robotNames(v).length); // the fields for the whole swarm, built now rather than in a control tick
+        law = createLaw(target, lawSettings(v));
+        law.prepare?.(robotNames(v).length); // e.g. the blob fields for the whole swarm, built now rather than in a tick
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }
@@ -163,18 +180,19 @@ export class CoverageControllerNode {
       if (sizeProblem) return { successful: false, reason: sizeProblem };
     }
     if (declaring) {
-      this.pendingController = new CoverageController(robotNames(v), law!, settingsOf(v));
+      this.pendingController = new CoverageController(robotNames(v), law!, controllerSettings(v));
       this.values = v;
       return { successful: true };
     }
     this.values = v;
-    this.controller.setSettings(settingsOf(v));
-    if (law) {
-      this.controller.setLaw(law);
+    this.controller.setSettings(controllerSettings(v));
+    const newTarget = law !== undefined && law.target !== this.controller.currentLaw.target;
+    if (law) this.controller.setLaw(law);
+    if (newTarget) {
       this.mmd = undefined;
       this.lastMmd = undefined;
     }
-    if (law || 'density_resolution' in updates) this.publishDensity();
+    if (newTarget || 'density_resolution' in updates) this.publishDensity();
     if ('rate' in updates) this.startTimer();
     this.node.logger.info(`parameters changed: ${Object.keys(updates).join(', ')}`);
     return { successful: true };
@@ -315,7 +333,8 @@ export class CoverageControllerNode {
       ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],
       ['saturated', String(r?.saturated ?? 0)],
       ['loop time (ms)', (this.loopSeconds * 1000).toFixed(2)],
-      ['energy', String(r?.energy ?? 0)],
+      ['algorithm', String(this.values.algorithm)],
+      ['energy', r && Number.isFinite(r.energy) ? String(r.energy) : 'n/a'],
       ['epsilon (m)', String(r?.epsilon ?? 0)],
       ['diffusivity applied (m^2/s)', String(r?.diffusivity ?? 0)],
       ['min separation (m)', crowd.minSeparation.toFixed(3)],
@@ -343,7 +362,7 @@ export class CoverageControllerNode {
    * a WARN names the numbers each time the target becomes impossible to meet.
    */
   private crowdingFor(target: Target, live: number): CrowdingCheck {
-    const minSep = minSeparation(settingsOf(this.values).safety);
+    const minSep = minSeparation(controllerSettings(this.values).safety);
     const key = `${live}:${minSep}`;
     if (this.crowding && this.crowding.target === target && this.crowding.key === key) return this.crowding.check;
     const check = crowdingCheck(target, Math.max(1, live), minSep);

@@ -30,9 +30,11 @@ export interface TickResult {
   readonly saturated: number;
   /** Why everyone is stopped, if they are. */
   readonly stopped?: 'emergency_stop' | 'disabled';
+  /** What the law descends (LawOutput.energy: NaN for the Langevin law); 0 when stopped. */
   readonly energy: number;
+  /** The law's mollifier width, m (0 for a law without one, or when stopped). */
   readonly epsilon: number;
-  /** Diffusivity applied this tick, m^2/s: the law's D, capped at STABLE_STEP eps^2 / dt. */
+  /** Diffusivity applied this tick, m^2/s (the blob law's D, capped for the control period; 0 for other laws). */
   readonly diffusivity: number;
   /** What the safety filter did (absent when stopped or when the filter is off). */
   readonly safety?: SafetyReport;
@@ -40,11 +42,8 @@ export interface TickResult {
   readonly safetyOverrides: number;
 }
 
-/**
- * Largest D dt / eps^2 the controller applies (dt the control period): beyond it the discrete loop overshoots the
- * equilibrium and the robots chatter around it.
- */
-export const STABLE_STEP = 2;
+/** Time constant (s) of the return of a robot found outside the domain. */
+export const RETURN_TIME = 0.5;
 
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
 
@@ -52,7 +51,9 @@ const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
  * The swarm controller, free of any middleware: poses in, one command per robot out at each tick.
  * Robots whose pose is stale get zero and leave the swarm's mass (the law sees only live robots, each of mass
  * 1/N_live) until they report again; an emergency stop or `enabled = false` sends zero to everyone at once.
- * Zero commands are not rate-limited: stopping wins over smoothness.
+ * Zero commands are not rate-limited: stopping wins over smoothness. Whatever the law, a robot outside the domain
+ * is given to the law at its nearest domain point, and along each axis on which it is outside it is sent straight
+ * back (distance / RETURN_TIME, then saturated like any command).
  */
 export class CoverageController {
   readonly names: readonly string[];
@@ -71,6 +72,8 @@ export class CoverageController {
   private readonly pointVelocity: Float64Array;
   private readonly headings: Float64Array;
   private readonly lawPositions: Float64Array;
+  /** Per live robot: its nearest domain point minus its position (zero inside the domain). */
+  private readonly lawOutside: Float64Array;
   private readonly lawVelocity: Float64Array;
   private estop = false;
   private lawStart: number | undefined;
@@ -94,6 +97,7 @@ export class CoverageController {
     this.pointVelocity = new Float64Array(2 * n);
     this.headings = new Float64Array(n);
     this.lawPositions = new Float64Array(2 * n);
+    this.lawOutside = new Float64Array(2 * n);
     this.lawVelocity = new Float64Array(2 * n);
   }
 
@@ -188,6 +192,7 @@ export class CoverageController {
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
+    const { xmin, xmax, ymin, ymax } = this.law.target.domain;
     // Slots: every robot with a known pose is in the safety filter; live robots also get a law slot.
     let known = 0;
     let live = 0;
@@ -200,20 +205,21 @@ export class CoverageController {
       this.headings[known] = this.yaw[i];
       this.movable[known] = fresh ? 1 : 0;
       if (fresh) {
-        this.lawPositions[2 * live] = this.x[i];
-        this.lawPositions[2 * live + 1] = this.y[i];
+        const x = this.x[i] < xmin ? xmin : this.x[i] > xmax ? xmax : this.x[i];
+        const y = this.y[i] < ymin ? ymin : this.y[i] > ymax ? ymax : this.y[i];
+        this.lawPositions[2 * live] = x;
+        this.lawPositions[2 * live + 1] = y;
+        this.lawOutside[2 * live] = x - this.x[i];
+        this.lawOutside[2 * live + 1] = y - this.y[i];
         live++;
       }
       this.slot[i] = known++;
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
-    const { energy, epsilon } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
+    // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
+    for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
-    // The controller is an explicit Euler step of the flow of length dt (the control period), stable only while
-    // D dt / eps^2 stays below a few (measured: 3 settles, 10 chatters at 1,000 robots and 20 Hz): D is capped there.
-    const D = this.law.settings.diffusivity;
-    const gain = dt > 0 && epsilon > 0 ? Math.min(1, (STABLE_STEP * epsilon * epsilon) / (D * dt)) : 1;
-    if (gain < 1) for (let k = 0; k < u.length; k++) u[k] *= gain;
     const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
     for (let k = 0, q = 0; k < known; k++) {
       let vx = 0;
@@ -264,6 +270,6 @@ export class CoverageController {
       this.previous[i] = c;
       commands[i] = { ...c };
     }
-    return { commands, live, stale, saturated, energy, epsilon, diffusivity: gain * D, safety, safetyOverrides: overrides };
+    return { commands, live, stale, saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: overrides };
   }
 }

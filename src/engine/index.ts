@@ -16,3 +16,5 @@ export * from './simulation.js';
 export * from './bandwidth.js';
 export * from './presets.js';
 export * from './obstacles.js';
+export * from './lloyd.js';
+export * from './langevin.js';

@@ -3,7 +3,7 @@ import type { StepResult } from './integrator.js';
 import type { LloydCost, MmdMetric } from './metrics.js';
 import { nearestNeighbourStats } from './metrics.js';
 
-/** Anything that advances a swarm in time: FlowIntegrator, or an adaptive-bandwidth driver. */
+/** Anything that advances a swarm in time: FlowIntegrator, MultiScaleStepper, LloydStepper, LangevinStepper. */
 export interface Stepper {
   step(positions: Positions, maxDt: number): StepResult;
 }
@@ -27,7 +27,7 @@ export interface HistorySample extends CoverageMetrics {
   readonly t: number;
   /** Steps taken so far. */
   readonly steps: number;
-  /** The energy the stepper descends (equals `energy` for the fixed-eps flow). */
+  /** The energy the stepper descends (equals `energy` for the fixed-eps flow; Lloyd's cost for Lloyd's law; NaN for Langevin). */
   readonly flowEnergy: number;
   readonly maxSpeed: number;
   readonly meanSpeed: number;

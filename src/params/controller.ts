@@ -1,5 +1,8 @@
+import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
+import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
+import { COVERAGE_ALGORITHMS, DEFAULT_LANGEVIN_SEED } from '../scenario/scenario.js';
 import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck, topicCheck } from './common.js';
-import type { ParamSchema } from './schema.js';
+import type { ParamSchema, ParamValues } from './schema.js';
 
 
 
@@ -33,9 +36,13 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'safety_clearance', type: 'double', default: 0.05, min: 0, max: 10, unit: 'm', readOnly: false, description: 'Extra gap kept between two footprints and between a footprint and an obstacle or wall.' },
   { name: 'safety_gain', type: 'double', default: 2.0, min: 0.01, max: 100, unit: '1/s', readOnly: false, description: 'Barrier gain alpha: a robot closes in on another robot or an obstacle at most alpha x the remaining gap. Keep alpha x max_linear_speed <= max_linear_accel.' },
   // The coverage law.
-  { name: 'diffusivity', type: 'double', default: 1.0, min: 1e-6, max: 1e6, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the blob flow: the gain from density mismatch to speed.' },
+  { name: 'algorithm', type: 'string', default: 'blob', choices: COVERAGE_ALGORITHMS, readOnly: false, description: "Coverage law: blob (the blob flow); lloyd (Lloyd's algorithm: each robot heads for the centroid of its density-weighted Voronoi cell); langevin (overdamped Langevin dynamics: random walkers biased up the target's log density). The safety layer and the limits apply to all three." },
+  { name: 'diffusivity', type: 'double', default: 1.0, min: 1e-6, max: 1e6, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the blob flow (algorithm blob): the gain from density mismatch to speed.' },
   { name: 'epsilon', type: 'double', default: 0.0, min: 0, max: 100, unit: 'm', readOnly: false, description: 'Mollifier width eps; 0 picks it from the number of live robots and the domain area (auto rule).' },
   { name: 'method', type: 'string', default: 'multiscale', choices: ['multiscale', 'fixed'], readOnly: false, description: 'multiscale: the blob flow with decaying coarse scales (reaches sparse regions); fixed: the plain blob flow at one eps.' },
+  { name: 'lloyd_gain', type: 'double', default: DEFAULT_LLOYD_GAIN, min: 0.001, max: 100, unit: '1/s', readOnly: false, description: "Gain k of Lloyd's law v = k (centroid - position). With algorithm lloyd, at most the rate: a larger k overshoots the centroid within one tick." },
+  { name: 'langevin_diffusivity', type: 'double', default: DEFAULT_LANGEVIN_DIFFUSIVITY, min: 1e-6, max: 10, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the Langevin law v = D grad log rho_bar + sqrt(2 D rate) xi. Its noise is sqrt(4 D rate) RMS: above max_linear_speed the limits clip it and bias where the robots settle.' },
+  { name: 'langevin_seed', type: 'integer', default: DEFAULT_LANGEVIN_SEED, min: 0, max: 4294967295, readOnly: false, description: "Seed of the Langevin law's noise: the same seed and poses give the same commands. Setting it restarts the sequence." },
   { name: 'target_file', type: 'string', default: '', readOnly: false, description: 'Scenario YAML whose domain and target are used. Empty: the target parameter, or the built-in default.' },
   { name: 'target', type: 'string', default: '', readOnly: false, description: 'Inline scenario-style YAML with domain and target, e.g. "{domain: {...}, target: {type: expression, expr: ...}}"; wins over target_file.' },
   // What users look at.
@@ -44,4 +51,11 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
 ];
 
 /** Checks that concern several controller parameters together; returns the reason for a refusal. */
-export const controllerCrossCheck = robotCrossCheck;
+export function controllerCrossCheck(v: ParamValues): string | undefined {
+  const robots = robotCrossCheck(v);
+  if (robots) return robots;
+  const gain = v.lloyd_gain as number;
+  const rate = v.rate as number;
+  if (v.algorithm === 'lloyd' && gain > rate) return `algorithm lloyd needs lloyd_gain (${gain} 1/s) <= rate (${rate} Hz): the robots would overshoot their centroids within one tick`;
+  return undefined;
+}

@@ -5,6 +5,8 @@ import { rasterExtent } from '../engine/density.js';
 import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
 import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
 import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
+import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
+import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
 
 /** How robots are placed at the start. */
 export type InitialLayout =
@@ -29,6 +31,28 @@ export const FLOW_METHODS = ['multiscale', 'fixed'] as const;
 /** One of FLOW_METHODS. */
 export type FlowMethod = (typeof FLOW_METHODS)[number];
 
+/**
+ * The coverage laws: the blob flow, Lloyd's move-to-centroid law on density-weighted Voronoi cells, and overdamped
+ * Langevin dynamics (random walkers biased up the target's log density).
+ */
+export const COVERAGE_ALGORITHMS = ['blob', 'lloyd', 'langevin'] as const;
+/** One of COVERAGE_ALGORITHMS. */
+export type CoverageAlgorithm = (typeof COVERAGE_ALGORITHMS)[number];
+
+/** Default seed of the Langevin law's noise. */
+export const DEFAULT_LANGEVIN_SEED = 0;
+
+/** Which law drives the swarm, and the settings of the laws other than the blob flow (see `blob` for that one). */
+export interface ScenarioLaw {
+  readonly algorithm: CoverageAlgorithm;
+  /** Gain k of Lloyd's law v = k (c - x), 1/s. */
+  readonly lloydGain: number;
+  /** Diffusivity D of the Langevin law, m^2/s. */
+  readonly langevinDiffusivity: number;
+  /** Seed of the Langevin law's noise. */
+  readonly langevinSeed: number;
+}
+
 /** One coverage problem, validated, with defaults filled in. */
 export interface Scenario {
   /** Optional label. */
@@ -49,6 +73,8 @@ export interface Scenario {
      */
     readonly method: FlowMethod;
   };
+  /** The coverage law (`law:`); the blob flow by default. */
+  readonly law: ScenarioLaw;
   /** The swarm; absent in a scenario that only describes a target (e.g. for `blob-coverage velocity`). */
   readonly robots?: ScenarioRobots;
   readonly sim: {
@@ -67,7 +93,7 @@ export interface Scenario {
  */
 export type MapLoader = (path: string) => { raster: Raster; occupiedThresh?: number };
 
-const TOP_KEYS = ['name', 'description', 'domain', 'target', 'obstacles', 'blob', 'robots', 'sim', 'metrics'] as const;
+const TOP_KEYS = ['name', 'description', 'domain', 'target', 'obstacles', 'blob', 'law', 'robots', 'sim', 'metrics'] as const;
 
 /**
  * Most a domain may be longer than it is wide. The multiscale flow's grids grow with the ratio: its first
@@ -133,6 +159,7 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
     method: b.string('method', { def: 'multiscale', oneOf: FLOW_METHODS }) as FlowMethod,
   };
 
+  const law = parseLaw(root);
   const obstacles = parseObstacles(root, loadMap);
   const robots = root.has('robots') ? parseRobots(root, domain) : undefined;
 
@@ -145,7 +172,18 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
   const m = root.map('metrics', false).only(['mmd_bandwidth']);
   const metrics = { mmdBandwidth: m.number('mmd_bandwidth', { def: 0.05 * Math.sqrt(boxArea(domain)), min: 0, exclusiveMin: true }) };
   const name = root.has('name') ? root.string('name') : undefined;
-  return { name, domain, target, targetFloor, obstacles, blob, robots, sim, metrics };
+  return { name, domain, target, targetFloor, obstacles, blob, law, robots, sim, metrics };
+}
+
+/** `law: {algorithm: blob | lloyd | langevin, lloyd_gain: 1/s, langevin_diffusivity: m^2/s, langevin_seed: n}`, all optional. */
+function parseLaw(root: Reader): ScenarioLaw {
+  const l = root.map('law', false).only(['algorithm', 'lloyd_gain', 'langevin_diffusivity', 'langevin_seed']);
+  return {
+    algorithm: l.string('algorithm', { def: 'blob', oneOf: COVERAGE_ALGORITHMS }) as CoverageAlgorithm,
+    lloydGain: l.number('lloyd_gain', { def: DEFAULT_LLOYD_GAIN, min: 0.001, max: 100 }),
+    langevinDiffusivity: l.number('langevin_diffusivity', { def: DEFAULT_LANGEVIN_DIFFUSIVITY, min: 1e-6, max: 10 }),
+    langevinSeed: l.number('langevin_seed', { def: DEFAULT_LANGEVIN_SEED, integer: true, min: 0, max: 4294967295 }),
+  };
 }
 
 /** `obstacles: {polygons: [[[x, y], ...], ...], map: file.yaml}`; both optional. */

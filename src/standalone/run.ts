@@ -10,6 +10,7 @@ import type { ParamValues } from '../params/schema.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { initialPositions, scenarioRobots, scenarioTarget } from '../scenario/setup.js';
 import { targetFromParameters } from '../scenario/target-param.js';
+import { scenarioControllerParameters } from '../scenario/controller-params.js';
 import { SwarmSimulatorNode } from '../sim/simulator-node.js';
 import type { Target } from '../engine/target.js';
 
@@ -86,8 +87,7 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
       ...common,
       drive: o.drive,
       target_file: o.scenarioPath,
-      ...(robots.radius !== undefined ? { robot_radius: robots.radius } : {}),
-      ...(robots.clearance !== undefined ? { safety_clearance: robots.clearance } : {}),
+      ...scenarioControllerParameters(o.scenario),
       ...o.controller,
     },
   });

@@ -42,6 +42,20 @@ test('blob-coverage run writes positions, metrics and a history in which the ene
   assert.ok(Math.abs(doc.simulated_time - 2) < 1e-9);
 });
 
+test("blob-coverage run --algorithm lloyd integrates Lloyd's law: its cost never rises, and the result names the law", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
+  const out = join(dir, 'result.json');
+  writeFileSync(join(dir, 's.yaml'), readFileSync(join(root, 'scenarios', 'public-s1.yaml'), 'utf8').replace('duration: 20.0', 'duration: 2.0').replace('count: 100', 'count: 40'));
+  const r = cli('run', join(dir, 's.yaml'), '--out', out, '--algorithm', 'lloyd', '--quiet');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.algorithm, 'lloyd');
+  assert.equal(doc.lloyd_gain, 5);
+  assert.equal(doc.method, null);
+  for (let i = 1; i < doc.history.length; i++) assert.ok(doc.history[i].flow_energy <= doc.history[i - 1].flow_energy * (1 + 1e-12), `H rose at sample ${i}`);
+  assert.ok(doc.history.at(-1).flow_energy < doc.history[0].flow_energy / 2);
+});
+
 test('usage errors and invalid input exit 2 with one line, and write nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blob-cli-'));
   writeFileSync(join(dir, 'bad.yaml'), 'domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}\ntarget: {type: expression, expr: "x - 0.5"}\nrobots: {count: 5}\n');
@@ -64,6 +78,8 @@ test('usage errors and invalid input exit 2 with one line, and write nothing', (
     [['velocity', join(dir, 'typo.yaml'), '--positions', join(dir, 'pos.json')], /typo\.yaml/],
     [['velocity', fixture('golden', 'public-s1.yaml'), '--positions', join(dir, 'pos.json')], /pos\.json: entry 1 must be a pair/],
     [['velocity', fixture('golden', 'public-s1.yaml'), '--positions', join(dir, 'none.json')], /none\.json: file not found/],
+    [['run', join(root, 'scenarios', 'ring.yaml'), '--out', join(dir, 'o.json'), '--algorithm', 'voronoi'], /--algorithm must be one of blob, lloyd, langevin, got 'voronoi'/],
+    [['standalone', join(root, 'scenarios', 'demo.yaml'), '--algorithm', 'voronoi'], /--algorithm must be one of blob, lloyd, langevin, got 'voronoi'/],
   ];
   for (const [args, pattern] of cases) {
     const r = cli(...args);
@@ -86,5 +102,5 @@ test('blob-coverage standalone runs the controller and simulator nodes and write
   assert.equal(doc.final_positions.length, 100);
   assert.ok(doc.history.at(-1).mmd2 < doc.history[0].mmd2 / 10);
   assert.ok(doc.max_command <= 0.15 + 1e-12 && doc.max_command > 0.14, `fastest command ${doc.max_command} (limit set to 0.15)`);
-  assert.match(r.stderr, /standalone \(diff_drive\): 100 robots, 10\.0 s simulated/);
+  assert.match(r.stderr, /standalone \(diff_drive, blob law\): 100 robots, 10\.0 s simulated/);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
+import type { LangevinLaw } from '../../src/control/langevin-law.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger } from '../../src/node/interface.js';
@@ -167,4 +168,47 @@ test('markers: DELETEALL first, one sphere per robot and one arrow per command',
   assert.equal(spheres.points.length, 3);
   assert.equal(arrows.points.length, 6);
   assert.ok(Math.abs(spheres.points[1].x - -0.47) < 1e-12);
+});
+
+test('parameter algorithm switches the law live over the same target; an unknown law is refused with the reason', () => {
+  const { clock, node, ctl, robots, cmds } = setup({});
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  const fly = (ticks: number) => {
+    for (let k = 0; k < ticks; k++) {
+      const t = clock.now();
+      odom.forEach((p, i) => p.publish(poseAt(-0.5 + 0.2 * i, -0.5, t)));
+      clock.advanceTo(t + 0.1);
+    }
+  };
+  fly(2);
+  const blob = ctl.controller.currentLaw;
+  assert.equal(blob.algorithm, 'blob');
+  for (const algorithm of ['lloyd', 'langevin', 'blob'] as const) {
+    assert.deepEqual(node.setParameters({ algorithm }), { successful: true });
+    const law = ctl.controller.currentLaw;
+    assert.equal(law.algorithm, algorithm);
+    assert.equal(law.target, blob.target, 'the target is kept, not read again');
+    fly(3);
+    assert.ok(cmds.every((c) => Math.hypot((c.at(-1) as Twist).linear.x, (c.at(-1) as Twist).linear.y) > 0), `${algorithm}: every robot moves`);
+  }
+  const refused = node.setParameters({ algorithm: 'voronoi' });
+  assert.equal(refused.successful, false);
+  assert.match((refused as { reason: string }).reason, /parameter 'algorithm' must be one of blob, lloyd, langevin, got 'voronoi'/);
+  assert.equal(ctl.controller.currentLaw.algorithm, 'blob');
+  // Lloyd's gain is checked against the rate when Lloyd's law runs (it would overshoot within a tick).
+  assert.deepEqual(node.setParameters({ lloyd_gain: 20.0 }), { successful: true });
+  const tooFast = node.setParameters({ algorithm: 'lloyd' });
+  assert.match((tooFast as { reason: string }).reason, /algorithm lloyd needs lloyd_gain \(20 1\/s\) <= rate \(10 Hz\)/);
+  assert.deepEqual(node.setParameters({ algorithm: 'lloyd', rate: 25.0 }), { successful: true });
+});
+
+test('the Langevin law is rebuilt when the rate changes: its noise follows the control period', () => {
+  const { node, ctl } = setup({ algorithm: 'langevin' });
+  const law = ctl.controller.currentLaw as LangevinLaw;
+  assert.equal(law.settings.period, 0.1);
+  assert.deepEqual(node.setParameters({ rate: 20.0 }), { successful: true });
+  const rebuilt = ctl.controller.currentLaw as LangevinLaw;
+  assert.notEqual(rebuilt, law);
+  assert.equal(rebuilt.settings.period, 0.05);
 });

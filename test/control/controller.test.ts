@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoverageController } from '../../src/control/controller.js';
 import type { ControllerSettings } from '../../src/control/controller.js';
-import { CoverageLaw } from '../../src/control/law.js';
+import { BlobLaw } from '../../src/control/blob-law.js';
 import { withinLimits } from '../../src/control/shaping.js';
 import { MmdMetric, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import { PUBLIC_S1 } from '../../src/engine/presets.js';
@@ -19,7 +19,7 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `robot_${i}`);
 
 /** Integrates unicycle / holonomic kinematics under the controller's commands at `rate` Hz. */
 function fly(n: number, drive: 'holonomic' | 'diff_drive', seconds: number, hook?: (t: number, c: CoverageController) => void) {
-  const ctl = new CoverageController(names(n), new CoverageLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings(drive));
+  const ctl = new CoverageController(names(n), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings(drive));
   const p = uniformInBox(n, { xmin: -1, xmax: -0.7, ymin: -1, ymax: -0.7 }, createRng(4));
   const yaw = new Float64Array(n).map((_, i) => i);
   const dt = 0.1;
@@ -60,7 +60,7 @@ for (const [drive, n] of [['holonomic', 50], ['diff_drive', 30]] as const) {
 }
 
 test('a stale robot gets zero and leaves the mass; it rejoins when it reports again', () => {
-  const ctl = new CoverageController(names(3), new CoverageLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const ctl = new CoverageController(names(3), new BlobLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
   const at = [[-0.5, -0.5], [-0.45, -0.5], [-0.5, -0.45]];
   at.forEach(([x, y], i) => ctl.updatePose(i, x, y, 0, 0));
   ctl.tick(0);
@@ -78,7 +78,7 @@ test('a stale robot gets zero and leaves the mass; it rejoins when it reports ag
 });
 
 test('emergency stop and disable send zero to everyone at once, then release', () => {
-  const ctl = new CoverageController(names(4), new CoverageLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const ctl = new CoverageController(names(4), new BlobLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
   const poses = (t: number) => [0, 1, 2, 3].forEach((i) => ctl.updatePose(i, -0.5 + 0.05 * i, -0.5, 0, t));
   poses(0);
   ctl.tick(0);
@@ -103,7 +103,7 @@ test('emergency stop and disable send zero to everyone at once, then release', (
 });
 
 test('non-finite and absurd poses are refused with a reason and change nothing', () => {
-  const ctl = new CoverageController(names(2), new CoverageLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const ctl = new CoverageController(names(2), new BlobLaw(target, { method: 'fixed', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
   assert.equal(ctl.updatePose(0, 0.1, 0.2, 0, 0), undefined);
   assert.match(ctl.updatePose(0, Number.NaN, 0.2, 0, 0.1) ?? '', /robot_0 is not finite/);
   assert.match(ctl.updatePose(0, 0.1, 0.2, Number.POSITIVE_INFINITY, 0.1) ?? '', /not finite/);
@@ -113,7 +113,7 @@ test('non-finite and absurd poses are refused with a reason and change nothing',
 });
 
 test('a robot outside the domain is sent back towards it', () => {
-  const ctl = new CoverageController(names(2), new CoverageLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const ctl = new CoverageController(names(2), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
   ctl.updatePose(0, 1.5, 0, 0, 0);
   ctl.updatePose(1, 0, 0, 0, 0);
   ctl.tick(0);

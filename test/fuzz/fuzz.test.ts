@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { BlobLaw } from '../../src/control/blob-law.js';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
 import type { Box } from '../../src/engine/geometry.js';
 import { makeGrid } from '../../src/engine/grid.js';
@@ -204,6 +205,9 @@ function commandProblem(c: Twist, v: Readonly<Record<string, ParamValue>>, stopp
 // Parameters.
 
 type Expect = 'good' | 'bad' | 'either';
+
+/** Parameters checked together with others (controllerCrossCheck): a valid value alone may be refused. */
+const CROSS_CHECKED = new Set(['algorithm', 'lloyd_gain', 'rate']);
 interface Entry {
   readonly name: string;
   readonly value: unknown;
@@ -212,7 +216,7 @@ interface Entry {
 
 const LIVE = CONTROLLER_SCHEMA.filter((p) => !p.readOnly);
 const READ_ONLY = CONTROLLER_SCHEMA.filter((p) => p.readOnly);
-const LAW_KEYS = ['target', 'target_file', 'method', 'epsilon', 'diffusivity'];
+const LAW_KEYS = ['target', 'target_file', 'algorithm', 'method', 'epsilon', 'diffusivity'];
 /** Sub-ranges of good values that keep each tick cheap (a fine eps or density grid costs seconds: see below). */
 const GOOD_RANGE: Readonly<Record<string, readonly [number, number]>> = { epsilon: [0.05, 2], density_resolution: [0.02, 10] };
 /** Names that are no ROS topic at all, and ones that are but cannot go under a robot's namespace. */
@@ -284,7 +288,8 @@ function entry(f: Fuzz, k: number): Entry {
         const [value, expect] = targetFileValue(f, k);
         return { name: p.name, value, expect };
       }
-      if (f.chance(0.5)) return { name: p.name, value: goodValue(f, p), expect: 'good' };
+      // A valid value of a cross-checked parameter may still be refused with the others (lloyd_gain <= rate).
+      if (f.chance(0.5)) return { name: p.name, value: goodValue(f, p), expect: CROSS_CHECKED.has(p.name) ? 'either' : 'good' };
       return { name: p.name, value: badValue(f, p), expect: 'bad' };
     }],
     [2, () => {
@@ -303,6 +308,8 @@ function goodValue(f: Fuzz, p: ParamSpec): unknown {
       const [lo, hi] = GOOD_RANGE[p.name] ?? [p.min ?? 0, p.max ?? 1];
       return f.chance(0.2) ? f.pick([lo, hi]) : lo > 0 ? f.logUniform(lo, hi) : f.uniform(lo, hi);
     }
+    case 'integer':
+      return Math.floor(f.uniform(p.min ?? 0, Math.min(p.max ?? 1e6, 1e6)));
     case 'bool':
       return f.chance(0.5);
     case 'string':
@@ -319,7 +326,8 @@ function badValue(f: Fuzz, p: ParamSpec): unknown {
     return f.oneOf<unknown>([
       [2, () => lo - Math.max(1e-12, Math.abs(lo) * f.logUniform(1e-9, 10))],
       [2, () => hi + Math.max(1e-9, Math.abs(hi) * f.logUniform(1e-9, 1e3))],
-      [2, () => f.pick(ABSURD_NUMBERS)],
+      // Absurd numbers that really are out of range for this parameter (1e7 is a fine seed).
+      [2, () => f.pick(ABSURD_NUMBERS.filter((v) => !(v >= lo && v <= hi) || (p.type === 'integer' && !Number.isInteger(v))))],
       [3, () => wrongTyped(f, p)],
       // A width far finer than the domain: its quadrature grid would take minutes or run out of memory.
       [p.name === 'epsilon' ? 3 : 0, () => f.logUniform(1e-300, 0.004)],
@@ -327,7 +335,7 @@ function badValue(f: Fuzz, p: ParamSpec): unknown {
   }
   if (p.type === 'string' && p.choices) {
     const c = f.pick(p.choices);
-    return f.oneOf<unknown>([[3, () => f.pick([c.toUpperCase(), ` ${c}`, `${c} `, `${c}\n`, '', 'lloyd', 'x'.repeat(100_000)])], [2, () => wrongTyped(f, p)]]);
+    return f.oneOf<unknown>([[3, () => f.pick([c.toUpperCase(), ` ${c}`, `${c} `, `${c}\n`, '', 'voronoi', 'x'.repeat(100_000)])], [2, () => wrongTyped(f, p)]]);
   }
   return wrongTyped(f, p);
 }
@@ -464,8 +472,11 @@ function acceptedProblem(r: Rig, before: Record<string, ParamValue>, law: unknow
   const current = r.ctl.controller.currentLaw;
   if (LAW_KEYS.some((key) => key in updates)) {
     if (current === law) return { kind: 'accepted law change not applied', detail: 'the law is the same object' };
-    const expected = { method: v.method, epsilon: v.epsilon, diffusivity: v.diffusivity };
-    if (show(current.settings) !== show(expected)) return { kind: 'accepted law change not applied', detail: `law settings ${show(current.settings)}, values ${show(expected)}` };
+    if (current.algorithm !== v.algorithm) return { kind: 'accepted law change not applied', detail: `law ${current.algorithm}, values ${String(v.algorithm)}` };
+    if (current instanceof BlobLaw) {
+      const expected = { method: v.method, epsilon: v.epsilon, diffusivity: v.diffusivity, period: 1 / (v.rate as number) };
+      if (show(current.settings) !== show(expected)) return { kind: 'accepted law change not applied', detail: `law settings ${show(current.settings)}, values ${show(expected)}` };
+    }
   }
   r.densities.splice(0, r.densities.length - 1);
   drain(r);
@@ -517,8 +528,10 @@ test('parameters: a valid target on an absurd domain is refused or served, never
       continue;
     }
     // Accepted: the law must be one the node can build within a control period (a grid of a few million nodes).
-    const eps = r.ctl.controller.currentLaw.epsilonFor(ROBOTS);
-    const d = r.ctl.controller.currentLaw.target.domain;
+    const current = r.ctl.controller.currentLaw;
+    if (!(current instanceof BlobLaw)) continue;
+    const eps = current.epsilonFor(ROBOTS);
+    const d = current.target.domain;
     const nodes = ((d.xmax - d.xmin) / (0.5 * eps) + 20) * ((d.ymax - d.ymin) / (0.5 * eps) + 20);
     if (!(nodes < 4e6)) {
       failures.add('accepted a width too fine for the domain', k, input, `eps ${eps} m on ${show(d)}: ~${nodes.toExponential(1)} grid nodes`);

@@ -8,6 +8,7 @@ import { parseScenario } from '../../src/scenario/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../../src/scenario/setup.js';
 import { targetFromParameters } from '../../src/scenario/target-param.js';
+import { scenarioControllerParameters } from '../../src/scenario/controller-params.js';
 import { ConfigError } from '../../src/scenario/validate.js';
 import { encodePgm } from '../../src/io/image.js';
 
@@ -238,4 +239,27 @@ test('the controller target parameters: a refusal names the parameter, the key a
   writeFileSync(join(dir, 'typo.yaml'), ISSUE_EXAMPLE.replace('blob:', 'blub:'));
   assert.match(refused('', join(dir, 'typo.yaml')).message, /typo\.yaml: 'target_file: blub' is not a known key/);
   assert.ok(targetFromParameters('  ', '', demo).valueAt(0, 0) > 0, 'blank parameters: the fallback file');
+});
+
+test('the law section: the blob flow by default, the other laws and their settings, every bad key named', () => {
+  const s = parseScenario(parse(ISSUE_EXAMPLE), noMaps);
+  assert.equal(s.law.algorithm, 'blob');
+  const doc = parse(ISSUE_EXAMPLE);
+  doc.law = { algorithm: 'langevin', langevin_diffusivity: 0.01, langevin_seed: 9, lloyd_gain: 2 };
+  const l = parseScenario(doc, noMaps);
+  assert.deepEqual(l.law, { algorithm: 'langevin', langevinDiffusivity: 0.01, langevinSeed: 9, lloydGain: 2 });
+  assert.deepEqual(scenarioControllerParameters(l), { algorithm: 'langevin', lloyd_gain: 2, langevin_diffusivity: 0.01, langevin_seed: 9 });
+  const cases: [(d: any) => void, RegExp][] = [
+    [(d) => (d.law = { algorithm: 'voronoi' }), /'law\.algorithm' must be one of 'blob', 'lloyd', 'langevin', got 'voronoi'/],
+    [(d) => (d.law = { algorithm: 'lloyd', lloyd_gain: 0 }), /'law\.lloyd_gain' must be >= 0\.001, got 0/],
+    [(d) => (d.law = { langevin_diffusivity: -1 }), /'law\.langevin_diffusivity' must be >= 0\.000001/],
+    [(d) => (d.law = { langevin_seed: 1.5 }), /'law\.langevin_seed' must be an integer/],
+    [(d) => (d.law = { gain: 1 }), /'law\.gain' is not a known key/],
+    [(d) => (d.law = 'lloyd'), /'law' must be a mapping/],
+  ];
+  for (const [mutate, pattern] of cases) {
+    const bad = parse(ISSUE_EXAMPLE);
+    mutate(bad);
+    assert.match(refusal(bad).message, pattern);
+  }
 });

@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { MmdMetric, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Logger } from '../../src/node/interface.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
-import { runStandalone } from '../../src/standalone/run.js';
+import { createStandalone, runStandalone } from '../../src/standalone/run.js';
+import type { LloydLaw } from '../../src/control/lloyd-law.js';
 
 const demoPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
 const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
@@ -36,3 +37,19 @@ for (const [drive, count] of [['holonomic', 50], ['diff_drive', 30]] as const) {
     assert.equal(last.live, count);
   });
 }
+
+test("the standalone mode runs the scenario's law; -p algorithm wins over it", () => {
+  const doc = parse(readFileSync(demoPath, 'utf8'));
+  doc.robots.count = 5;
+  doc.law = { algorithm: 'lloyd', lloyd_gain: 3 };
+  const scenario = parseScenario(doc, () => {
+    throw new Error('no maps');
+  });
+  const own = createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet });
+  assert.equal(own.controller.controller.currentLaw.algorithm, 'lloyd');
+  assert.equal((own.controller.controller.currentLaw as LloydLaw).settings.gain, 3);
+  const flagged = createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet, controller: { algorithm: 'langevin' } });
+  assert.equal(flagged.controller.controller.currentLaw.algorithm, 'langevin');
+  own.sim.destroy();
+  flagged.sim.destroy();
+});
