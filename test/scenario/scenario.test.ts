@@ -248,7 +248,7 @@ test('the law section: the blob flow by default, the other laws and their settin
   doc.law = { algorithm: 'langevin', langevin_diffusivity: 0.01, langevin_seed: 9, lloyd_gain: 2 };
   const l = parseScenario(doc, noMaps);
   assert.deepEqual(l.law, { algorithm: 'langevin', langevinDiffusivity: 0.01, langevinSeed: 9, lloydGain: 2 });
-  assert.deepEqual(scenarioControllerParameters(l), { algorithm: 'langevin', lloyd_gain: 2, langevin_diffusivity: 0.01, langevin_seed: 9 });
+  assert.deepEqual(scenarioControllerParameters(l), { epsilon: 0.1, diffusivity: 1, method: 'multiscale', algorithm: 'langevin', lloyd_gain: 2, langevin_diffusivity: 0.01, langevin_seed: 9 });
   const cases: [(d: any) => void, RegExp][] = [
     [(d) => (d.law = { algorithm: 'voronoi' }), /'law\.algorithm' must be one of 'blob', 'lloyd', 'langevin', got 'voronoi'/],
     [(d) => (d.law = { algorithm: 'lloyd', lloyd_gain: 0 }), /'law\.lloyd_gain' must be >= 0\.001, got 0/],
