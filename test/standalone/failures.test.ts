@@ -47,7 +47,7 @@ test('after 20% of the robots die mid-run, the other 80 cover the target as well
   const clean = createStandalone({ scenario: demo(80), scenarioPath: demoPath, drive: 'holonomic', logger: quiet });
   clean.clock.advanceTo(duration);
   const reference = mmd.evaluate(clean.sim.positions());
-  // Measured: survivors 2.2e-3 (4.1e-3 just after the deaths), reference 2.2e-3.
+  // Measured: survivors 1.4e-3 (4.1e-3 just after the deaths), reference 1.4e-3.
   assert.ok(survivors < atDeath, `the survivors filled the gaps: ${atDeath} -> ${survivors}`);
   assert.ok(survivors <= 1.5 * reference, `survivors ${survivors} against ${reference} for 80 robots without failures`);
 });
