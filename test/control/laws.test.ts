@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlobLaw } from '../../src/control/blob-law.js';
+import { BlobLaw, STABLE_STEP, controllerMultiScaleEpsilon } from '../../src/control/blob-law.js';
 import { CoverageController } from '../../src/control/controller.js';
 import type { ControllerSettings } from '../../src/control/controller.js';
 import { LangevinLaw } from '../../src/control/langevin-law.js';
@@ -71,4 +71,28 @@ test('whatever the law, the controller sends a robot outside the domain straight
       if (t > 0) assert.ok(r.commands[0].vx < 0 && Math.abs(r.commands[0].vy) < Math.abs(r.commands[0].vx) / 5, `${algorithm}: robot at x = 2.6 commanded (${r.commands[0].vx}, ${r.commands[0].vy})`);
     }
   }
+});
+
+test('the blob law: its width narrows under 400 robots, moves in 2% steps, and its diffusivity is capped for the period', () => {
+  const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
+  const spacing = (n: number) => Math.sqrt(4 / n);
+  // 0.5 (N / 400)^(1/4) x the mean spacing: 0.25 x at 25 robots, 0.35 x at 100, 0.5 x from 400 on.
+  assert.ok(Math.abs(controllerMultiScaleEpsilon(domain, 25) / spacing(25) - 0.25) < 1e-12);
+  assert.ok(Math.abs(controllerMultiScaleEpsilon(domain, 100) / spacing(100) - 0.5 / Math.SQRT2) < 1e-12);
+  assert.ok(Math.abs(controllerMultiScaleEpsilon(domain, 1000) / spacing(1000) - 0.5) < 1e-12);
+  const target = new Target({ type: 'mixture', components: [{ type: 'uniform', weight: 1 }] }, domain);
+  const law = new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1, period: 0.1 });
+  const eps = law.epsilonFor(100);
+  assert.ok(Math.abs(eps / controllerMultiScaleEpsilon(domain, 100) - 1) <= 0.01, 'the auto width is the rule to within a 2% step');
+  assert.equal(law.epsilonFor(99), eps, 'one robot less: the same width, the same fields');
+  const p = Float64Array.of(-0.5, -0.5, 0.5, 0.5, 0.1, -0.3);
+  const v = new Float64Array(6);
+  const out = law.evaluate(p, v, 0);
+  // D dt / eps^2 is capped at STABLE_STEP: the law reports the diffusivity it applied.
+  assert.ok(Math.abs(out.diffusivity! - Math.min(1, (STABLE_STEP * out.epsilon ** 2) / 0.1)) < 1e-12, `${out.diffusivity}`);
+  const w = new Float64Array(6);
+  const uncapped = new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }).evaluate(p, w, 0);
+  assert.equal(uncapped.diffusivity, 1, 'without a period (offline use) nothing is capped');
+  assert.ok(out.diffusivity! < 1, 'the cap binds at 100 robots and 10 Hz');
+  for (let k = 0; k < 6; k++) assert.ok(Math.abs(v[k] - out.diffusivity! * w[k]) <= 1e-12 * Math.abs(w[k]) + 1e-15, 'velocities scaled by the cap');
 });
