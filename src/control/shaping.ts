@@ -46,10 +46,8 @@ export function controlPointVelocity(c: BodyCommand, yaw: number, lookahead: num
  * direction kept; no rotation.
  */
 export function holonomicCommand(ux: number, uy: number, yaw: number, limits: Limits): BodyCommand {
-  const speed = Math.sqrt(ux ** 2 + uy ** 2);
-  const k = speed > limits.maxLinear ? limits.maxLinear / speed : 1;
-  const b = worldToBody(ux * k, uy * k, yaw);
-  return { vx: b.vx, vy: b.vy, wz: 0 };
+  const b = worldToBody(ux, uy, yaw);
+  return saturate({ vx: b.vx, vy: b.vy, wz: 0 }, limits);
 }
 
 /**
@@ -62,8 +60,7 @@ export function diffDriveCommand(ux: number, uy: number, yaw: number, lookahead:
   const s = Math.sin(yaw);
   const v = c * ux + s * uy;
   const w = (-s * ux + c * uy) / lookahead;
-  const k = Math.min(1, Math.abs(v) > 0 ? limits.maxLinear / Math.abs(v) : 1, Math.abs(w) > 0 ? limits.maxAngular / Math.abs(w) : 1);
-  return { vx: v * k, vy: 0, wz: w * k };
+  return saturate({ vx: v, vy: 0, wz: w }, limits);
 }
 
 /**
