@@ -71,6 +71,8 @@ export class CoverageController {
   private readonly movable: Uint8Array;
   private readonly pointVelocity: Float64Array;
   private readonly headings: Float64Array;
+  /** 1 where the law's velocity was cut to the fastest the commanded point can move (this tick). */
+  private readonly clipped: Uint8Array;
   private readonly lawPositions: Float64Array;
   /** Per live robot: its nearest domain point minus its position (zero inside the domain). */
   private readonly lawOutside: Float64Array;
@@ -96,6 +98,7 @@ export class CoverageController {
     this.movable = new Uint8Array(n);
     this.pointVelocity = new Float64Array(2 * n);
     this.headings = new Float64Array(n);
+    this.clipped = new Uint8Array(n);
     this.lawPositions = new Float64Array(2 * n);
     this.lawOutside = new Float64Array(2 * n);
     this.lawVelocity = new Float64Array(2 * n);
@@ -229,6 +232,7 @@ export class CoverageController {
         vy = u[2 * q + 1];
         q++;
         const speed = Math.sqrt(vx ** 2 + vy ** 2);
+        this.clipped[k] = speed > vmax ? 1 : 0;
         if (speed > vmax) {
           vx *= vmax / speed;
           vy *= vmax / speed;
@@ -255,7 +259,8 @@ export class CoverageController {
       const yaw = this.yaw[i];
       const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
       const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.sqrt(ux ** 2 + uy ** 2);
-      if (desired > Math.sqrt(shaped.vx ** 2 + shaped.vy ** 2) * (1 + 1e-9)) saturated++;
+      // Cut by the speed bound before the filter, or by the shaping limits after it.
+      if (this.clipped[k] || desired > Math.sqrt(shaped.vx ** 2 + shaped.vy ** 2) * (1 + 1e-9)) saturated++;
       // Rate limiting starts from the previous command, which may exceed limits lowered since: saturate again.
       let c = dt > 0 ? saturate(rateLimit(this.previous[i], shaped, dt, s.limits), s.limits) : { ...ZERO };
       if (safety) {

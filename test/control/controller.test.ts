@@ -122,3 +122,11 @@ test('a robot outside the domain is sent back towards it', () => {
   const r = ctl.tick(0.1);
   assert.ok(r.commands[0].vx < 0, `robot outside at x = 1.5 commanded vx = ${r.commands[0].vx}`);
 });
+
+test('commands cut by the speed limit are counted as saturated', () => {
+  const ctl = new CoverageController(names(10), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const p = uniformInBox(10, { xmin: -1, xmax: -0.8, ymin: -1, ymax: -0.8 }, createRng(2));
+  for (let i = 0; i < 10; i++) ctl.updatePose(i, p[2 * i], p[2 * i + 1], 0, 0);
+  // Packed in a corner, the law asks for far more than 0.22 m/s.
+  assert.ok(ctl.tick(0).saturated > 5);
+});
