@@ -1,27 +1,32 @@
 /**
- * The real-ROS integration test: `npm run test:ros` on a machine with ROS 2 sourced and rclnodejs built, e.g. in the
- * controller image: `docker compose -f docker/compose.yaml run --rm --build test`. Not part of `npm test`.
+ * The real-ROS integration test: `npm run test:ros` on a machine with ROS 2 sourced and rclnodejs built (the
+ * from-source Jazzy of docs/real-graph.md, or the controller image: `docker compose -f docker/compose.yaml run --rm
+ * --build test`). Not part of `npm test`: CI has no ROS.
  *
- * It starts the swarm simulator and the coverage controller as ROS 2 nodes (bin/blob-coverage-*.js, child
- * processes), watches the graph from an rclnodejs node of its own, and checks that commands flow to every robot,
- * that `ros2 param set` changes a live parameter (and refuses an integer for a double), that the swarm spreads
- * (nearest-neighbour distance up, MMD to the target down) and that SIGTERM makes the controller send zero to every
- * robot. Its graph is kept to itself: ROS_DOMAIN_ID 73 (or ROS_TEST_DOMAIN_ID), discovery on this machine only,
- * robots named itest_robot_i, nodes in /blob_coverage_itest. Without a sourced ROS 2, the ros2 command or a built
- * rclnodejs it refuses to run: one failing test that says what is missing.
+ * It starts simulators and coverage controllers as ROS 2 nodes (bin/blob-coverage-*.js, child processes), watches
+ * the graph from an rclnodejs node of its own, and drives them with the ros2 command line as a user would. It
+ * checks: odometry and /tf from the simulator; commands at the rate within the limits; `ros2 param set` accepted,
+ * and every kind of refusal coming back with the node's own reason; `ros2 param describe` showing the range;
+ * `ros2 topic pub --once` on the emergency stop stopping every robot within one control period, with no QoS
+ * warning, and the ~/emergency_stop service; one log line per message and no JSON; the swarm spreading and
+ * /diagnostics reaching OK; a pose in the wrong frame holding its robot at zero with /diagnostics ERROR; two swarms
+ * in two namespaces on one graph, each its own; SIGTERM sending zero to every robot. Its graph is kept to itself:
+ * ROS_DOMAIN_ID 73 (or ROS_TEST_DOMAIN_ID), discovery on this machine only. Without a sourced ROS 2, the ros2
+ * command or a built rclnodejs it refuses to run: one failing test that says what is missing.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Rcl from 'rclnodejs';
 import { boxArea } from '../src/engine/geometry.js';
 import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics.js';
-import { createLogger } from '../src/node/log.js';
 import { MSG } from '../src/node/messages.js';
-import type { Twist } from '../src/node/messages.js';
+import type { DiagnosticStatus, Odometry, Twist } from '../src/node/messages.js';
+import { quaternionOfYaw, timeMsg } from '../src/node/messages.js';
 import { rosNodeHandle } from '../src/ros/adapter.js';
 import type { RclModule } from '../src/ros/adapter.js';
 import { loadRclnodejs } from '../src/ros/main.js';
@@ -30,13 +35,19 @@ import { scenarioTarget } from '../src/scenario/setup.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROBOTS = 8;
-const names = Array.from({ length: ROBOTS }, (_, i) => `itest_robot_${i}`);
-const NAMESPACE = '/blob_coverage_itest';
-const CONTROLLER = `${NAMESPACE}/blob_coverage_controller`;
+const PREFIX = 'itest_robot_';
+const names = Array.from({ length: ROBOTS }, (_, i) => `${PREFIX}${i}`);
+/** Swarm A (the main one), swarm B (a second swarm with the same robot names), and a frame-check controller. */
+const NS_A = '/itest_a';
+const NS_B = '/itest_b';
+const NS_FRAMES = '/itest_frames';
+const CONTROLLER = `${NS_A}/blob_coverage_controller`;
 const SCENARIO = join(root, 'scenarios', 'demo.yaml');
+const PARAMS = join(root, 'config', 'blob_coverage.yaml');
 /** The controller's default max_linear_speed, and the value `ros2 param set` puts in force. */
 const DEFAULT_SPEED = 0.22;
 const SET_SPEED = 0.08;
+const PERIOD = 0.1;
 
 // This test's graph: set before rclnodejs initializes (rcl reads them then), inherited by the nodes and ros2.
 process.env.ROS_DOMAIN_ID = process.env.ROS_TEST_DOMAIN_ID ?? '73';
@@ -75,89 +86,121 @@ if ('reason' in ros) {
   integrationTests(ros.rcl);
 }
 
-/** A node started as a child process, with the tail of its output for failure messages. */
+/** A node started as a child process, with every line of its output. */
 interface NodeProcess {
   readonly proc: ChildProcess;
   readonly exited: Promise<number | null>;
+  readonly lines: string[];
   tail(): string;
 }
 
 function startNode(bin: string, rosArgs: string[]): NodeProcess {
   const proc = spawn(process.execPath, [join(root, 'bin', bin), '--ros-args', ...rosArgs], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  const keep = (d: Buffer) => {
-    lines.push(...d.toString().split('\n').filter((l) => l.trim() !== ''));
-    lines.splice(0, Math.max(0, lines.length - 40));
-  };
+  const keep = (d: Buffer) => lines.push(...d.toString().split('\n').filter((l) => l.trim() !== ''));
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
   const exited = new Promise<number | null>((done) => proc.on('exit', (code) => done(code)));
-  return { proc, exited, tail: () => `${bin}:\n${lines.join('\n')}` };
+  return { proc, exited, lines, tail: () => `${bin} ${rosArgs.join(' ')}:\n${lines.slice(-30).join('\n')}` };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const now = () => performance.now() / 1000;
 
+/** What the observer sees of one swarm: poses, commands, diagnostics. */
+class SwarmWatch {
+  readonly first: ([number, number] | undefined)[] = names.map(() => undefined);
+  readonly last: ([number, number] | undefined)[] = names.map(() => undefined);
+  readonly commands: { robot: number; t: number; twist: Twist }[] = [];
+  readonly diagnostics: { t: number; status: DiagnosticStatus }[] = [];
+  positions(which: ([number, number] | undefined)[] = this.last): Float64Array {
+    return Float64Array.from(which.flatMap((p) => p ?? []));
+  }
+  /** Commands received in the next `seconds`. */
+  async window(seconds: number): Promise<{ robot: number; t: number; twist: Twist }[]> {
+    const from = this.commands.length;
+    await sleep(seconds * 1000);
+    return this.commands.slice(from);
+  }
+}
+
+const speed = (t: Twist) => Math.hypot(t.linear.x, t.linear.y);
+const isZero = (t: Twist) => t.linear.x === 0 && t.linear.y === 0 && t.angular.z === 0;
+
 function integrationTests(rcl: typeof Rcl): void {
   const target = scenarioTarget(loadScenario(SCENARIO));
   const mmd = new MmdMetric(target, 0.05 * Math.sqrt(boxArea(target.domain)));
-  /** Latest and first pose of each robot (undefined until its first odometry). */
-  const first: ([number, number] | undefined)[] = names.map(() => undefined);
-  const last: ([number, number] | undefined)[] = names.map(() => undefined);
-  const commands: { robot: number; t: number; twist: Twist }[] = [];
-  const reportedMmd: number[] = [];
+  const a = new SwarmWatch();
+  const b = new SwarmWatch();
+  const framesCmds: Twist[][] = [[], []];
+  const framesDiag: DiagnosticStatus[] = [];
+  const stops: number[] = [];
+  const tfChildren = new Set<string>();
+  let framesOdom: ((i: number, m: Odometry) => void) | undefined;
   let node: Rcl.Node | undefined;
   const nodes: NodeProcess[] = [];
-  let controller: NodeProcess | undefined;
+  let controllerA: NodeProcess | undefined;
+  let controllerB: NodeProcess | undefined;
+  let controllerFrames: NodeProcess | undefined;
 
   const logs = () => nodes.map((n) => n.tail()).join('\n');
-  const positions = (which: ([number, number] | undefined)[]) => Float64Array.from(which.flatMap((p) => p ?? []));
-  const speed = (t: Twist) => Math.hypot(t.linear.x, t.linear.y);
   async function waitFor(what: string, seconds: number, ok: () => boolean): Promise<void> {
     const end = now() + seconds;
     while (!ok()) {
       if (now() > end) assert.fail(`${what}: not within ${seconds} s\n${logs()}`);
-      await sleep(100);
+      await sleep(50);
     }
   }
-  /** Commands received in the next `seconds`. */
-  async function window(seconds: number): Promise<{ robot: number; t: number; twist: Twist }[]> {
-    const from = commands.length;
-    await sleep(seconds * 1000);
-    return commands.slice(from);
-  }
-  /** `ros2 param ...`, retried while discovery has not found the controller yet. */
+  /** `ros2 param ...`, retried while discovery has not found the node yet. */
   async function param(...args: string[]): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const r = await run('ros2', ['param', ...args]);
-      if (!/node not found/i.test(r.out) || attempt === 10) return r.out;
+      if (!/node not found|Service not available|Wait for service timed out/i.test(r.out) || attempt === 10) return r.out;
       await sleep(1000);
     }
+  }
+  /** Starts a simulator and a controller in `ns`. */
+  function swarm(ns: string, count: number, extra: string[] = []): NodeProcess {
+    const common = ['-r', `__ns:=${ns}`, ...(existsSync(PARAMS) ? ['--params-file', PARAMS] : []), '-p', `robot_count:=${count}`, '-p', `robot_prefix:=${PREFIX}`];
+    nodes.push(startNode('blob-coverage-simulator.js', [...common, '-p', `scenario:=${SCENARIO}`]));
+    const c = startNode('blob-coverage-controller.js', [...common, '-p', `target_file:=${SCENARIO}`, ...extra]);
+    nodes.push(c);
+    return c;
   }
 
   before(async () => {
     await rcl.init();
-    node = new rcl.Node('observer', NAMESPACE);
-    const handle = rosNodeHandle(rcl as unknown as RclModule, node, createLogger('itest_observer', 'warn'));
-    names.forEach((name, i) => {
-      handle.createSubscription(MSG.Odometry, `/${name}/odom`, 'sensor', (m) => {
-        const p: [number, number] = [m.pose.pose.position.x, m.pose.pose.position.y];
-        first[i] ??= p;
-        last[i] = p;
+    node = new rcl.Node('itest_observer', '/');
+    const handle = rosNodeHandle(rcl as unknown as RclModule, node);
+    const watch = (w: SwarmWatch, ns: string) => {
+      names.forEach((name, i) => {
+        handle.createSubscription(MSG.Odometry, `${ns}/${name}/odom`, 'sensor', (m) => {
+          const p: [number, number] = [m.pose.pose.position.x, m.pose.pose.position.y];
+          w.first[i] ??= p;
+          w.last[i] = p;
+        });
+        handle.createSubscription(MSG.Twist, `${ns}/${name}/cmd_vel`, 'default', (m) => w.commands.push({ robot: i, t: now(), twist: m }));
       });
-      handle.createSubscription(MSG.Twist, `/${name}/cmd_vel`, 'default', (m) => commands.push({ robot: i, t: now(), twist: m }));
+    };
+    watch(a, NS_A);
+    watch(b, NS_B);
+    handle.createSubscription(MSG.Bool, `${NS_A}/emergency_stop`, 'default', (m) => {
+      if (m.data) stops.push(now());
     });
+    handle.createSubscription(MSG.TFMessage, '/tf', 'default', (m) => m.transforms.forEach((t) => tfChildren.add(t.child_frame_id)));
     handle.createSubscription(MSG.DiagnosticArray, '/diagnostics', 'sensor', (m) => {
-      for (const s of m.status.filter((x) => x.name.startsWith(CONTROLLER))) {
-        const v = Number(s.values.find((kv) => kv.key === 'mmd2')?.value);
-        if (Number.isFinite(v)) reportedMmd.push(v);
+      for (const s of m.status) {
+        if (s.name.startsWith(`${NS_A}/`)) a.diagnostics.push({ t: now(), status: s });
+        if (s.name.startsWith(`${NS_B}/`)) b.diagnostics.push({ t: now(), status: s });
+        if (s.name.startsWith(`${NS_FRAMES}/`)) framesDiag.push(s);
       }
     });
+    // The frame-check controller's two robots are driven by this observer, not a simulator.
+    const framesPubs = [0, 1].map((i) => handle.createPublisher(MSG.Odometry, `${NS_FRAMES}/frame_robot_${i}/odom`, 'sensor'));
+    [0, 1].forEach((i) => handle.createSubscription(MSG.Twist, `${NS_FRAMES}/frame_robot_${i}/cmd_vel`, 'default', (m) => framesCmds[i].push(m)));
+    framesOdom = (i, m) => framesPubs[i].publish(m);
     node.spin();
-    const common = ['-r', `__ns:=${NAMESPACE}`, '-p', `robot_count:=${ROBOTS}`, '-p', 'robot_prefix:=itest_robot_'];
-    nodes.push(startNode('blob-coverage-simulator.js', ['-r', '__node:=swarm_simulator', '--params-file', join(root, 'config', 'simulator.yaml'), ...common, '-p', `scenario:=${SCENARIO}`]));
-    controller = startNode('blob-coverage-controller.js', ['-r', '__node:=blob_coverage_controller', '--params-file', join(root, 'config', 'controller.yaml'), ...common, '-p', `target_file:=${SCENARIO}`]);
-    nodes.push(controller);
+    controllerA = swarm(NS_A, ROBOTS);
   });
 
   after(async () => {
@@ -171,55 +214,154 @@ function integrationTests(rcl: typeof Rcl): void {
     rcl.shutdown();
   });
 
-  test('the simulator publishes the odometry of every robot', async () => {
-    await waitFor('odometry from every robot', 30, () => last.every((p) => p !== undefined));
+  test('the simulator publishes the odometry of every robot, and their transforms on /tf', async () => {
+    await waitFor('odometry from every robot', 30, () => a.last.every((p) => p !== undefined));
+    await waitFor('a transform for every robot on /tf', 10, () => names.every((n) => tfChildren.has(`${n}/base_link`)));
   });
 
   test('the controller commands every robot at its rate, within the default speed limit', async () => {
-    await waitFor('a command to every robot', 30, () => names.every((_, i) => commands.some((c) => c.robot === i)));
-    const got = await window(2);
+    await waitFor('a command to every robot', 30, () => names.every((_, i) => a.commands.some((c) => c.robot === i)));
+    const got = await a.window(2);
     for (let i = 0; i < ROBOTS; i++) assert.ok(got.filter((c) => c.robot === i).length >= 12, `${names[i]}: ${got.filter((c) => c.robot === i).length} commands in 2 s at 10 Hz\n${logs()}`);
     const fastest = Math.max(...got.map((c) => speed(c.twist)));
     assert.ok(fastest <= DEFAULT_SPEED + 1e-9, `fastest command ${fastest} m/s`);
     assert.ok(fastest > 0.15, `the swarm starts in a corner: some robot is sent near ${DEFAULT_SPEED} m/s, got ${fastest}`);
   });
 
-  test('ros2 param set changes max_linear_speed live and refuses an integer for it', async () => {
+  test('ros2 param set: a live change takes effect; every refusal comes back with the node\'s own reason', async () => {
     assert.match(await param('set', CONTROLLER, 'max_linear_speed', String(SET_SPEED)), /Set parameter successful/);
     assert.match(await param('get', CONTROLLER, 'max_linear_speed'), new RegExp(`Double value is: ${SET_SPEED}`));
-    assert.match(await param('set', CONTROLLER, 'max_linear_speed', '1'), /Set parameter failed/);
-    assert.match(await param('get', CONTROLLER, 'max_linear_speed'), new RegExp(`Double value is: ${SET_SPEED}`));
+    const refusals: [string[], RegExp][] = [
+      [['max_linear_speed', '1'], /Setting parameter failed: parameter 'max_linear_speed' must be a double, got the integer 1 \(write 1\.0, not 1\)/],
+      [['max_linear_speed', '50.0'], /Setting parameter failed: parameter 'max_linear_speed' must be <= 20 m\/s, got 50/],
+      [['rate', '0.5'], /Setting parameter failed: parameter 'rate' must be >= 1 Hz, got 0\.5/],
+      [['drive', 'diffdrive'], /Setting parameter failed: parameter 'drive' must be one of holonomic, diff_drive, got 'diffdrive'/],
+      [['lloyd_gain', '50.0'], /Setting parameter failed: algorithm lloyd needs lloyd_gain/],
+      [['robot_count', '3'], /Setting parameter failed: .*read-?only/i],
+    ];
+    assert.match(await param('set', CONTROLLER, 'algorithm', 'lloyd'), /Set parameter successful/);
+    for (const [args, expected] of refusals) {
+      const out = await param('set', CONTROLLER, ...args);
+      assert.match(out, expected, `ros2 param set ${args.join(' ')}`);
+      assert.doesNotMatch(out, /does not {2}readonly/);
+    }
+    assert.match(await param('set', CONTROLLER, 'algorithm', 'blob'), /Set parameter successful/);
+    assert.match(await param('get', CONTROLLER, 'max_linear_speed'), new RegExp(`Double value is: ${SET_SPEED}`), 'the refusals changed nothing');
+    assert.match(await param('describe', CONTROLLER, 'max_linear_speed'), /Range \[0\.001, 20\] m\/s/);
     await sleep(500); // the acceleration limit brings the commands down within 0.14 s
-    const got = await window(2);
+    const got = await a.window(2);
     const fastest = Math.max(...got.map((c) => speed(c.twist)));
     assert.ok(fastest <= SET_SPEED + 1e-9, `fastest command after the change ${fastest} m/s`);
     assert.ok(fastest >= 0.9 * SET_SPEED, `the new limit binds: some robot is still sent ${SET_SPEED} m/s, got ${fastest}`);
+    assert.match(await param('set', CONTROLLER, 'max_linear_speed', String(DEFAULT_SPEED)), /Set parameter successful/);
   });
 
-  test('the swarm spreads over the target: nearest-neighbour distance up, MMD down', async () => {
-    assert.match(await param('set', CONTROLLER, 'max_linear_speed', String(DEFAULT_SPEED)), /Set parameter successful/);
-    const start = positions(first);
+  test('ros2 topic pub --once on the emergency stop stops every robot within one control period, every time, with no QoS warning', async () => {
+    const latencies: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await waitFor('robots moving before the stop', 10, () => a.commands.slice(-ROBOTS).some((c) => !isZero(c.twist)));
+      const seen = stops.length;
+      const pub = await run('ros2', ['topic', 'pub', '--once', `${NS_A}/emergency_stop`, 'std_msgs/msg/Bool', '{data: true}']);
+      assert.equal(pub.code, 0, pub.out);
+      assert.doesNotMatch(pub.out, /incompatible/i, 'no incompatible-QoS warning');
+      await waitFor('the observer sees the stop', 5, () => stops.length > seen);
+      const at = stops[stops.length - 1];
+      await waitFor(`round ${round}: zero to every robot after the stop`, 2, () => names.every((_, i) => a.commands.some((c) => c.robot === i && c.t >= at - 0.02 && isZero(c.twist))));
+      latencies.push(Math.max(...names.map((_, i) => a.commands.find((c) => c.robot === i && c.t >= at - 0.02 && isZero(c.twist))!.t - at)));
+      const after = await a.window(0.5);
+      assert.ok(after.every((c) => isZero(c.twist)), 'the stop holds');
+      const release = await run('ros2', ['topic', 'pub', '--once', `${NS_A}/emergency_stop`, 'std_msgs/msg/Bool', '{data: false}']);
+      assert.equal(release.code, 0, release.out);
+    }
+    process.stdout.write(`# e-stop latency (observer saw the stop -> zero to the last robot): ${latencies.map((l) => (1000 * l).toFixed(1)).join(', ')} ms\n`);
+    assert.ok(Math.max(...latencies) < PERIOD, `latencies ${latencies.join(', ')} s: within one control period (${PERIOD} s)`);
+  });
+
+  test('the ~/emergency_stop service (std_srvs/srv/SetBool) stops and releases', async () => {
+    const srv = `${CONTROLLER}/emergency_stop`;
+    const call = (on: boolean) => run('ros2', ['service', 'call', srv, 'std_srvs/srv/SetBool', `{data: ${on}}`]);
+    const t = now();
+    const stop = await call(true);
+    assert.match(stop.out, /success=True/, stop.out);
+    await waitFor('zero to every robot after the service call', 2, () => names.every((_, i) => a.commands.some((c) => c.robot === i && c.t >= t && isZero(c.twist))));
+    assert.match((await call(false)).out, /success=True/);
+    await waitFor('robots moving after the release', 10, () => a.commands.slice(-ROBOTS).some((c) => !isZero(c.twist)));
+  });
+
+  test('the swarm spreads over the target and /diagnostics reaches OK (the README quick start)', async () => {
+    const start = a.positions(a.first);
     const nn0 = nearestNeighbourStats(start).mean;
     const mmd0 = mmd.evaluate(start);
-    await waitFor(`spreading from mean nearest-neighbour distance ${nn0.toFixed(3)} m and MMD^2 ${mmd0.toExponential(2)}`, 60, () => {
-      const p = positions(last);
-      return nearestNeighbourStats(p).mean >= 3 * nn0 && mmd.evaluate(p) <= 0.5 * mmd0;
+    await waitFor(`spreading from mean nearest-neighbour distance ${nn0.toFixed(3)} m and MMD^2 ${mmd0.toExponential(2)}`, 90, () => {
+      const p = a.positions();
+      return nearestNeighbourStats(p).mean >= 2 * nn0 && mmd.evaluate(p) <= 0.5 * mmd0;
     });
-    assert.ok(reportedMmd.length >= 2, 'the controller publishes its MMD on /diagnostics');
-    assert.ok(reportedMmd[reportedMmd.length - 1] < reportedMmd[0], `the controller's own MMD^2 went from ${reportedMmd[0]} to ${reportedMmd[reportedMmd.length - 1]}`);
+    await waitFor('/diagnostics OK', 90, () => a.diagnostics.at(-1)?.status.level === 0);
+    const reported = a.diagnostics.map((d) => Number(d.status.values.find((kv) => kv.key === 'mmd2')?.value)).filter(Number.isFinite);
+    assert.ok(reported.length >= 2 && reported[reported.length - 1] < reported[0], `the controller's own MMD^2 went down: ${reported.join(', ')}`);
+  });
+
+  test('one log line per message, ROS-formatted, no JSON', () => {
+    assert.ok(controllerA);
+    const lines = controllerA.lines;
+    assert.ok(lines.every((l) => !l.trimStart().startsWith('{')), `a JSON line:\n${lines.find((l) => l.trimStart().startsWith('{'))}`);
+    const changes = lines.filter((l) => /parameters changed: max_linear_speed/.test(l));
+    assert.equal(changes.length, 2, `two changes of max_linear_speed, one line each:\n${changes.join('\n')}`);
+    assert.ok(changes.every((l) => /^\[INFO\] \[[0-9.]+\] \[itest_a\.blob_coverage_controller\]: /.test(l)), changes.join('\n'));
+  });
+
+  test('a pose in another frame than world_frame: its robot held at zero, a WARN naming both frames, /diagnostics ERROR', async () => {
+    controllerFrames = startNode('blob-coverage-controller.js', ['-r', `__ns:=${NS_FRAMES}`, '-p', 'robot_count:=2', '-p', 'robot_prefix:=frame_robot_', '-p', `target_file:=${SCENARIO}`]);
+    nodes.push(controllerFrames);
+    const publish = () => {
+      const t = timeMsg(Number(node!.now().nanoseconds) * 1e-9);
+      [0, 1].forEach((i) =>
+        framesOdom!(i, {
+          header: { stamp: t, frame_id: i === 0 ? 'map' : 'frame_robot_1/odom' },
+          child_frame_id: `frame_robot_${i}/base_link`,
+          pose: { pose: { position: { x: -0.6 + 0.6 * i, y: -0.6, z: 0 }, orientation: quaternionOfYaw(0) } },
+          twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } },
+        }),
+      );
+    };
+    const end = now() + 30;
+    while (now() < end && !(framesCmds[0].some((c) => !isZero(c)) && framesDiag.some((s) => s.level === 2))) {
+      publish();
+      await sleep(50);
+    }
+    assert.ok(framesCmds[0].some((c) => !isZero(c)), `the robot in the world frame is driven\n${controllerFrames.tail()}`);
+    assert.ok(framesCmds[1].length > 0 && framesCmds[1].every(isZero), 'the robot in another frame only ever gets zero');
+    const status = framesDiag.find((s) => s.level === 2);
+    assert.ok(status, 'a /diagnostics ERROR');
+    assert.match(status.message, /another frame than world_frame 'map' \(frame_robot_1: 'frame_robot_1\/odom'\)/);
+    assert.ok(controllerFrames.lines.some((l) => /\[WARN\].*frame_robot_1.*'frame_robot_1\/odom', not world_frame 'map'/.test(l)), controllerFrames.tail());
+  });
+
+  test('two swarms in two namespaces share the graph without crossing: each controller drives its own robots', async () => {
+    controllerB = swarm(NS_B, 4);
+    await waitFor('swarm B commanded', 30, () => [0, 1, 2, 3].every((i) => b.commands.some((c) => c.robot === i)));
+    const topics = (await run('ros2', ['topic', 'list'])).out;
+    for (const t of [`${NS_A}/${PREFIX}0/cmd_vel`, `${NS_B}/${PREFIX}0/cmd_vel`, `${NS_A}/emergency_stop`, `${NS_B}/emergency_stop`]) assert.match(topics, new RegExp(`^${t}$`, 'm'));
+    assert.ok(!b.commands.some((c) => c.robot >= 4), 'swarm B has 4 robots: nothing on its other names');
+    // Stopping swarm B leaves swarm A's controller publishing its own commands, and the reverse.
+    assert.match((await run('ros2', ['service', 'call', `${NS_B}/blob_coverage_controller/emergency_stop`, 'std_srvs/srv/SetBool', '{data: true}'])).out, /success=True/);
+    const [gotA, gotB] = await Promise.all([a.window(1), b.window(1)]);
+    assert.ok(gotB.length > 0 && gotB.slice(-4).every((c) => isZero(c.twist)), 'swarm B stopped');
+    assert.ok(names.every((_, i) => gotA.some((c) => c.robot === i)), 'swarm A still commanded at its rate');
+    const pubs = (await run('ros2', ['topic', 'info', `${NS_A}/${PREFIX}0/cmd_vel`])).out;
+    assert.match(pubs, /Publisher count: 1/, `one controller commands ${NS_A}/${PREFIX}0: ${pubs}`);
   });
 
   test('on SIGTERM the controller sends zero to every robot, then exits 0', async () => {
-    assert.ok(controller);
+    assert.ok(controllerA);
     const signalled = now();
-    controller.proc.kill('SIGTERM');
-    assert.equal(await controller.exited, 0, controller.tail());
+    controllerA.proc.kill('SIGTERM');
+    assert.equal(await controllerA.exited, 0, controllerA.tail());
     await sleep(500);
     for (let i = 0; i < ROBOTS; i++) {
-      const sent = commands.filter((c) => c.robot === i && c.t >= signalled);
+      const sent = a.commands.filter((c) => c.robot === i && c.t >= signalled);
       assert.ok(sent.length > 0, `${names[i]}: no command after SIGTERM`);
-      const lastTwist = sent[sent.length - 1].twist;
-      assert.deepEqual([lastTwist.linear.x, lastTwist.linear.y, lastTwist.angular.z], [0, 0, 0], `${names[i]}: the last command is not zero`);
+      assert.ok(isZero(sent[sent.length - 1].twist), `${names[i]}: the last command is not zero`);
     }
   });
 }

@@ -4,8 +4,8 @@ import { MmdMetric } from '../engine/metrics.js';
 import { boxArea } from '../engine/geometry.js';
 import type { Box } from '../engine/geometry.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Marker, MarkerArray, Odometry, Pose, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
-import { MSG, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
+import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
@@ -21,6 +21,12 @@ import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
 
+/** A frame id without its leading '/' (tf2 ignores it). */
+const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
+
+/** A value from a message, cut for a log line. */
+const clip = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}...` : text);
+
 /** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
 export type TargetResolver = (inline: string, file: string) => Target;
 
@@ -28,6 +34,12 @@ export type TargetResolver = (inline: string, file: string) => Target;
 const MIN_EPSILON_FRACTION = 0.005;
 /** Seconds between two evaluations of the squared MMD reported on /diagnostics. */
 const MMD_PERIOD = 5;
+
+/**
+ * Fraction of the target's mass that may ask for robots closer than the minimum separation before /diagnostics
+ * says WARN: below it the robots spread a little wider at the very peak only (the demo's 10 TurtleBot3s: 1.2%).
+ */
+const TIGHT_MASS_WARN = 0.05;
 
 /** Most cells the latched density grid may have. */
 const MAX_DENSITY_CELLS = 4e6;
@@ -103,6 +115,8 @@ export class CoverageControllerNode {
   private lastResult: TickResult | undefined;
   private loopSeconds = 0;
   private readonly lastWarn = new Map<string, number>();
+  /** Robots whose last pose came in a frame other than world_frame, with that frame. */
+  private readonly frameMismatch = new Map<number, string>();
   /** The last crowding check and what it was computed for (target, live robots, minimum separation). */
   private crowding: { key: string; target: Target; check: CrowdingCheck } | undefined;
   /** Called after every tick (the standalone mode records history here). */
@@ -118,32 +132,41 @@ export class CoverageControllerNode {
     const v = this.values;
     const names = this.controller.names;
     const stamped = v.cmd_type === 'twist_stamped';
+    const offsets = v.pose_offsets as number[];
     names.forEach((name, i) => {
-      const topic = `/${name}/${String(v.pose_topic)}`;
+      // Relative names: resolved under the node's namespace, so `namespace:=swarm_a` keeps a swarm to itself.
+      const topic = `${name}/${String(v.pose_topic)}`;
+      const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;
       if (v.pose_type === 'pose_stamped') {
-        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header?.stamp));
+        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header, offset));
       } else {
-        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header?.stamp));
+        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header, offset));
       }
-      const cmdTopic = `/${name}/${String(v.cmd_topic)}`;
+      const cmdTopic = `${name}/${String(v.cmd_topic)}`;
       this.commandPublishers.push(
         (stamped ? node.createPublisher(MSG.TwistStamped, cmdTopic, 'command') : node.createPublisher(MSG.Twist, cmdTopic, 'command')) as Publisher<Twist | TwistStamped>,
       );
     });
-    // Two subscriptions on the emergency stop: a transient-local one receives a latched stop published before this
-    // node started, and a best-effort volatile one matches every other publisher (`ros2 topic pub`, volatile e-stop
-    // nodes), which the transient-local one would silently never match.
+    // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
+    // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
+    // exits 0.1 s later), and a best-effort one for best-effort publishers. Neither is transient-local: that would
+    // never match a volatile publisher, and every plain publisher would print an incompatible-QoS warning.
     const onStop = (m: BoolMsg): void => {
       const on: unknown = (m as Partial<BoolMsg> | null | undefined)?.data;
       if (typeof on !== 'boolean') {
         this.warnThrottled('estop', `ignored a malformed message on ${String(v.estop_topic)} (the stop stays ${this.controller.emergencyStop ? 'on' : 'off'})`);
         return;
       }
-      if (on !== this.controller.emergencyStop) node.logger[on ? 'warn' : 'info'](on ? 'emergency stop: every robot stopped' : 'emergency stop released');
-      this.controller.setEmergencyStop(on);
+      this.setEmergencyStop(on, String(v.estop_topic));
     };
-    node.createSubscription(MSG.Bool, String(v.estop_topic), 'latched', onStop);
+    node.createSubscription(MSG.Bool, String(v.estop_topic), 'default', onStop);
     node.createSubscription(MSG.Bool, String(v.estop_topic), 'sensor', onStop);
+    node.createService(SRV.SetBool, '~/emergency_stop', (request) => {
+      const on: unknown = (request as Partial<{ data: boolean }> | null | undefined)?.data;
+      if (typeof on !== 'boolean') return { success: false, message: 'request.data must be true (stop) or false (release)' };
+      this.setEmergencyStop(on, '~/emergency_stop');
+      return { success: true, message: on ? 'emergency stop: every robot commanded zero' : 'emergency stop released' };
+    });
     this.markers = node.createPublisher(MSG.MarkerArray, '~/markers', 'default');
     this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
@@ -198,6 +221,16 @@ export class CoverageControllerNode {
     return { successful: true };
   }
 
+  /**
+   * Latches or releases the emergency stop. A stop is acted on at once: zero goes to every robot now, not at the
+   * next tick.
+   */
+  setEmergencyStop(on: boolean, source: string): void {
+    if (on !== this.controller.emergencyStop) this.node.logger[on ? 'warn' : 'info'](on ? `emergency stop (${source}): every robot stopped` : `emergency stop released (${source})`);
+    this.controller.setEmergencyStop(on);
+    if (on && this.timer) this.publishCommands(this.controller.zeroAll(), this.node.now());
+  }
+
   private warnThrottled(key: string, message: string): void {
     const now = this.node.now();
     if ((this.lastWarn.get(key) ?? -Infinity) + 5 > now) return;
@@ -210,8 +243,24 @@ export class CoverageControllerNode {
    * is, and goes stale in time), else the arrival time (a stamp in the future: a clock ahead of this node's). A malformed message, a non-finite or absurd pose is
    * ignored with a throttled WARN; the robot keeps its last good pose, which goes stale.
    */
-  private onPose(index: number, read: () => Pose, stamp: { sec: number; nanosec: number } | undefined): void {
+  private onPose(index: number, read: () => Pose, header: Partial<Header> | undefined, offset: { x: number; y: number; yaw: number } | undefined): void {
     const name = this.controller.names[index];
+    const stamp = header?.stamp;
+    if (!offset) {
+      // Every pose must be in the common frame: robots whose odometry each starts at zero would all seem to be at
+      // the same spot. Held at zero (no fresh pose) until it is; /diagnostics is ERROR meanwhile.
+      const frame = typeof header?.frame_id === 'string' ? header.frame_id : '';
+      if (stripSlash(frame) !== stripSlash(String(this.values.world_frame))) {
+        this.frameMismatch.set(index, frame);
+        this.warnThrottled(
+          `frame${index}`,
+          `ignored the poses of ${name}: they are in frame '${clip(frame)}', not world_frame '${String(this.values.world_frame)}'; the robot is held at zero. ` +
+            'Give poses in one common frame (motion capture, AMCL, gz world poses) or set pose_offsets for odometry that starts at known spawn poses.',
+        );
+        return;
+      }
+      this.frameMismatch.delete(index);
+    }
     let x: number;
     let y: number;
     let yaw: number;
@@ -226,6 +275,12 @@ export class CoverageControllerNode {
     } catch {
       this.warnThrottled(`pose${index}`, `ignored a malformed pose message from ${name}`);
       return;
+    }
+    if (offset) {
+      // The robot's odometry frame starts at (offset.x, offset.y, offset.yaw) in the world frame.
+      const c = Math.cos(offset.yaw);
+      const s = Math.sin(offset.yaw);
+      [x, y, yaw] = [offset.x + c * x - s * y, offset.y + s * x + c * y, yaw + offset.yaw];
     }
     const now = this.node.now();
     const stamped = stamp && typeof stamp.sec === 'number' && typeof stamp.nanosec === 'number' ? stamp.sec + stamp.nanosec * 1e-9 : 0;
@@ -317,11 +372,16 @@ export class CoverageControllerNode {
     const warnings = [
       r && r.stale.length ? `${r.stale.length} robots without a fresh pose` : '',
       r && r.saturated > 0.5 * Math.max(1, r.live) ? 'most commands saturated' : '',
-      crowd.feasible ? '' : 'target too tight for the robots (see peak spacing)',
+      crowd.feasible || crowd.tightMass < TIGHT_MASS_WARN ? '' : 'target too tight for the robots (see peak spacing)',
       safety && safety.infeasible > 0 ? `${safety.infeasible} robots closer than the minimum separation` : '',
     ].filter((w) => w !== '');
-    const level = r?.stopped === 'emergency_stop' ? 2 : warnings.length > 0 ? 1 : 0;
-    const message = r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
+    const frames = [...this.frameMismatch].map(([i, f]) => `${this.controller.names[i]}: '${clip(f)}'`);
+    const errors = [
+      r?.stopped === 'emergency_stop' ? 'stopped: emergency_stop' : '',
+      frames.length ? `${frames.length} robots send poses in another frame than world_frame '${String(this.values.world_frame)}' (${frames.slice(0, 3).join(', ')}${frames.length > 3 ? ', ...' : ''}): held at zero` : '',
+    ].filter((e) => e !== '');
+    const level = errors.length > 0 ? 2 : warnings.length > 0 ? 1 : 0;
+    const message = errors.length ? errors.join('; ') : r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
     const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : Number.isFinite(v) ? v.toFixed(3) : 'none near');
     this.mmd ??= new MmdMetric(target, 0.05 * Math.sqrt(boxArea(target.domain)));
     const live = this.controller.livePositions(now);
@@ -366,7 +426,7 @@ export class CoverageControllerNode {
     const key = `${live}:${minSep}`;
     if (this.crowding && this.crowding.target === target && this.crowding.key === key) return this.crowding.check;
     const check = crowdingCheck(target, Math.max(1, live), minSep);
-    if (!check.feasible && this.values.safety) {
+    if (!check.feasible && check.tightMass >= TIGHT_MASS_WARN && this.values.safety) {
       this.node.logger.warn(
         `the target cannot be met: at its densest point it asks for ${live} robots to be ${check.peakSpacing.toFixed(3)} m apart, ` +
           `below the minimum separation ${minSep.toFixed(3)} m (2 robot_radius + safety_clearance); ` +

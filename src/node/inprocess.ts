@@ -1,21 +1,42 @@
 import type { ParamSchema, ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates, defaults } from '../params/schema.js';
 import type { VirtualClock } from './clock.js';
-import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Subscription, Timer } from './interface.js';
-import type { MessageByType, MessageType } from './messages.js';
+import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Service, Subscription, Timer } from './interface.js';
+import type { MessageByType, MessageType, ServiceByType, ServiceType } from './messages.js';
 
 type Handler = (message: unknown) => void;
 
 interface Topic {
   type: MessageType;
-  handlers: Set<Handler>;
+  /** Each subscription's callback and QoS. */
+  handlers: Map<Handler, QosKind>;
   latched?: unknown;
+}
+
+/** Reliability and durability of each QoS profile (see QosKind). */
+const QOS_POLICY: Record<QosKind, { reliable: boolean; transientLocal: boolean }> = {
+  sensor: { reliable: false, transientLocal: false },
+  command: { reliable: true, transientLocal: false },
+  latched: { reliable: true, transientLocal: true },
+  default: { reliable: true, transientLocal: false },
+};
+
+/**
+ * Whether a publisher and a subscription match, as in DDS: a best-effort publisher never reaches a reliable
+ * subscription, and a volatile publisher never reaches a transient-local one.
+ */
+export function qosCompatible(offered: QosKind, requested: QosKind): boolean {
+  const o = QOS_POLICY[offered];
+  const r = QOS_POLICY[requested];
+  return (o.reliable || !r.reliable) && (o.transientLocal || !r.transientLocal);
 }
 
 /** A message on its way, with an optional delivery time (for injected delay). */
 interface Pending {
   topic: Topic;
   message: unknown;
+  /** The publisher's QoS: only compatible subscriptions receive the message. */
+  qos: QosKind;
 }
 
 /** Joins a node's namespace and a topic name the ROS way (absolute, relative, or private with ~). */
@@ -33,6 +54,7 @@ export function resolveTopic(namespace: string, nodeName: string, topic: string)
  */
 export class InProcessBus {
   private readonly topics = new Map<string, Topic>();
+  private readonly services = new Map<string, { type: ServiceType; handler: (request: unknown) => unknown }>();
   private queue: Pending[] = [];
   /** Optional hook that can drop (return false) a message; used for fault injection. */
   filter: (topic: string, message: unknown) => boolean = () => true;
@@ -44,7 +66,7 @@ export class InProcessBus {
   private topic(name: string, type: MessageType): Topic {
     let t = this.topics.get(name);
     if (!t) {
-      t = { type, handlers: new Set() };
+      t = { type, handlers: new Map() };
       this.topics.set(name, t);
     } else if (t.type !== type) {
       throw new Error(`topic ${name} carries ${t.type}, not ${type}`);
@@ -57,8 +79,18 @@ export class InProcessBus {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
-      for (const p of batch) for (const h of [...p.topic.handlers]) h(p.message);
+      for (const p of batch) for (const [h, qos] of [...p.topic.handlers]) if (qosCompatible(p.qos, qos)) h(p.message);
     }
+  }
+
+  /** Calls a service offered on this bus, as `ros2 service call` would; throws when no node offers it. */
+  callService<T extends ServiceType>(type: T, name: string, request: ServiceByType[T]['request']): ServiceByType[T]['response'] {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`no service ${name}`);
+    if (s.type !== type) throw new Error(`service ${name} is a ${s.type}, not a ${type}`);
+    const response = s.handler(request) as ServiceByType[T]['response'];
+    this.flush();
+    return response;
   }
 
   /** Topic names with at least one subscriber or publisher. */
@@ -86,17 +118,24 @@ export class InProcessBus {
           publish(message) {
             if (qos === 'latched') t.latched = message;
             if (!bus.filter(resolved, message)) return;
-            bus.queue.push({ topic: t, message });
+            bus.queue.push({ topic: t, message, qos });
           },
         };
       },
-      createSubscription<T extends MessageType>(type: T, topicName: string, _qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {
+      createSubscription<T extends MessageType>(type: T, topicName: string, qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {
         const resolved = resolveTopic(namespace, name, topicName);
         const t = bus.topic(resolved, type);
-        const handler = callback as Handler;
-        t.handlers.add(handler);
-        if (t.latched !== undefined) bus.queue.push({ topic: { type, handlers: new Set([handler]) }, message: t.latched });
+        const handler: Handler = (m) => callback(m as MessageByType[T]); // one per subscription, as in ROS
+        t.handlers.set(handler, qos);
+        // Only a transient-local subscription gets the last message published before it existed.
+        if (t.latched !== undefined && qos === 'latched') bus.queue.push({ topic: { type, handlers: new Map([[handler, qos]]) }, message: t.latched, qos: 'latched' });
         return { topic: resolved, destroy: () => t.handlers.delete(handler) };
+      },
+      createService<T extends ServiceType>(type: T, serviceName: string, handler: (request: ServiceByType[T]['request']) => ServiceByType[T]['response']): Service {
+        const resolved = resolveTopic(namespace, name, serviceName);
+        if (bus.services.has(resolved)) throw new Error(`service ${resolved} is already offered`);
+        bus.services.set(resolved, { type, handler: handler as (request: unknown) => unknown });
+        return { name: resolved, destroy: () => bus.services.delete(resolved) };
       },
       createTimer(periodSeconds: number, callback: () => void): Timer {
         return bus.clock.every(periodSeconds, callback);

@@ -1,5 +1,5 @@
 import type { ParamSchema, ParamValue, ParamValues } from '../params/schema.js';
-import type { MessageByType, MessageType } from './messages.js';
+import type { MessageByType, MessageType, ServiceByType, ServiceType } from './messages.js';
 
 /** Quality-of-service profiles the nodes use (see the ROS notes: poses best-effort, commands reliable, latched maps). */
 export type QosKind =
@@ -21,6 +21,12 @@ export interface Publisher<M> {
 /** A live subscription. */
 export interface Subscription {
   readonly topic: string;
+  destroy(): void;
+}
+
+/** A service the node offers. */
+export interface Service {
+  readonly name: string;
   destroy(): void;
 }
 
@@ -53,6 +59,8 @@ export interface NodeHandle {
   now(): number;
   createPublisher<T extends MessageType>(type: T, topic: string, qos: QosKind): Publisher<MessageByType[T]>;
   createSubscription<T extends MessageType>(type: T, topic: string, qos: QosKind, callback: (message: MessageByType[T]) => void): Subscription;
+  /** Offers a service (name resolved like a topic); `handler` answers each request synchronously. */
+  createService<T extends ServiceType>(type: T, name: string, handler: (request: ServiceByType[T]['request']) => ServiceByType[T]['response']): Service;
   /** Calls `callback` every `periodSeconds` of the node's clock. */
   createTimer(periodSeconds: number, callback: () => void): Timer;
   /**

@@ -126,6 +126,29 @@ export interface DiagnosticArray {
   status: DiagnosticStatus[];
 }
 
+/** geometry_msgs/msg/TransformStamped. */
+export interface TransformStamped {
+  header: Header;
+  child_frame_id: string;
+  transform: { translation: Vector3; rotation: Quaternion };
+}
+
+/** tf2_msgs/msg/TFMessage (on /tf). */
+export interface TFMessage {
+  transforms: TransformStamped[];
+}
+
+/** std_srvs/srv/SetBool request. */
+export interface SetBoolRequest {
+  data: boolean;
+}
+
+/** std_srvs/srv/SetBool response. */
+export interface SetBoolResponse {
+  success: boolean;
+  message: string;
+}
+
 /** ROS type names of the messages above. */
 export const MSG = {
   Twist: 'geometry_msgs/msg/Twist',
@@ -136,7 +159,21 @@ export const MSG = {
   MarkerArray: 'visualization_msgs/msg/MarkerArray',
   OccupancyGrid: 'nav_msgs/msg/OccupancyGrid',
   DiagnosticArray: 'diagnostic_msgs/msg/DiagnosticArray',
+  TFMessage: 'tf2_msgs/msg/TFMessage',
 } as const;
+
+/** ROS type names of the services the nodes offer. */
+export const SRV = {
+  SetBool: 'std_srvs/srv/SetBool',
+} as const;
+
+/** Maps each service type name to its request and response shapes. */
+export interface ServiceByType {
+  'std_srvs/srv/SetBool': { request: SetBoolRequest; response: SetBoolResponse };
+}
+
+/** A service type name the nodes know. */
+export type ServiceType = keyof ServiceByType;
 
 /** Maps each type name to its message shape. */
 export interface MessageByType {
@@ -148,6 +185,7 @@ export interface MessageByType {
   'visualization_msgs/msg/MarkerArray': MarkerArray;
   'nav_msgs/msg/OccupancyGrid': OccupancyGrid;
   'diagnostic_msgs/msg/DiagnosticArray': DiagnosticArray;
+  'tf2_msgs/msg/TFMessage': TFMessage;
 }
 
 /** A message type name the nodes know. */

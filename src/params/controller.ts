@@ -1,10 +1,12 @@
 import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
 import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
 import { COVERAGE_ALGORITHMS, DEFAULT_LANGEVIN_SEED } from '../scenario/scenario.js';
-import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck, topicCheck } from './common.js';
+import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck, robotNames, topicCheck } from './common.js';
 import type { ParamSchema, ParamValues } from './schema.js';
 
 
+/** A tf2 frame id: letters, digits, '_', '-', '.', '/' (a leading '/' is tolerated, as tf2 strips it). */
+const FRAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Every parameter of the coverage controller, declared once. Live parameters take effect at the next control tick;
@@ -17,8 +19,9 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped'], readOnly: true, description: 'Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped (motion capture, Crazyswarm2).' },
   { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped (Jazzy diff_drive_controller, TurtleBot3 Jazzy Gazebo).' },
-  { name: 'estop_topic', type: 'string', default: '/emergency_stop', readOnly: true, description: 'std_msgs/msg/Bool topic: true stops every robot until false is received.', check: topicCheck },
-  { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Common world frame of the poses, the markers and the density grid.' },
+  { name: 'estop_topic', type: 'string', default: 'emergency_stop', readOnly: true, description: "std_msgs/msg/Bool topic (relative to the node's namespace unless absolute): true stops every robot until false is received. Any publisher works, `ros2 topic pub --once` included; the ~/emergency_stop service (std_srvs/srv/SetBool) does the same.", check: topicCheck },
+  { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: "Common world frame of the poses, the markers and the density grid. A pose whose header.frame_id differs is refused and its robot held at zero (unless pose_offsets is set).", check: (v: string) => (FRAME.test(v) ? undefined : `is not a valid frame id: '${v}'`) },
+  { name: 'pose_offsets', type: 'double_array', default: [], readOnly: true, unit: 'm, m, rad', description: "Per robot, x y yaw of the origin of its odometry frame in world_frame (3 numbers a robot, in robot order), for robots whose odometry starts at zero at known spawn poses. Empty: poses are already in world_frame." },
   // Control loop.
   { name: 'rate', type: 'double', default: 10.0, min: 1, max: 100, unit: 'Hz', readOnly: false, description: 'Control and publishing rate. Keep it above 2 Hz: robot-side watchdogs time out at 0.5 s.' },
   { name: 'pose_timeout', type: 'double', default: 0.5, min: 0.05, max: 10, unit: 's', readOnly: false, description: "A robot whose last pose is older than this gets zero commands and leaves the swarm's mass until it reports again." },
@@ -52,8 +55,11 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
 
 /** Checks that concern several controller parameters together; returns the reason for a refusal. */
 export function controllerCrossCheck(v: ParamValues): string | undefined {
-  const robots = robotCrossCheck(v);
-  if (robots) return robots;
+  const names = robotCrossCheck(v);
+  if (names) return names;
+  const offsets = v.pose_offsets as number[];
+  const robots = Number(robotNames(v).length);
+  if (offsets.length > 0 && offsets.length !== 3 * robots) return `pose_offsets must hold 3 numbers (x, y, yaw) for each of the ${robots} robots: ${3 * robots} numbers, got ${offsets.length}`;
   const gain = v.lloyd_gain as number;
   const rate = v.rate as number;
   if (v.algorithm === 'lloyd' && gain > rate) return `algorithm lloyd needs lloyd_gain (${gain} 1/s) <= rate (${rate} Hz): the robots would overshoot their centroids within one tick`;

@@ -5,8 +5,8 @@
  * the entry points) so that nothing here imports rclnodejs at run time.
  */
 import type * as Rcl from 'rclnodejs';
-import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Subscription, Timer } from '../node/interface.js';
-import type { MessageByType, MessageType } from '../node/messages.js';
+import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Service, Subscription, Timer } from '../node/interface.js';
+import type { MessageByType, MessageType, ServiceByType, ServiceType } from '../node/messages.js';
 import type { ParamSchema, ParamSpec, ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates, defaults, fullDescription } from '../params/schema.js';
 
@@ -73,19 +73,31 @@ export function qosOf(rcl: RclModule, kind: QosKind): Rcl.QoS {
   }
 }
 
-/** A logger that writes to `local` (pino) and to the node's ROS logger (so /rosout and ros2 launch show it). */
-export function forwardingLogger(ros: Rcl.Logging, local: Logger): Logger {
-  const line = (m: string, f?: Record<string, unknown>) => (f && Object.keys(f).length ? `${m} ${JSON.stringify(f)}` : m);
-  const forward = (level: 'debug' | 'info' | 'warn' | 'error') => (m: string, f?: Record<string, unknown>) => {
-    local[level](m, f);
-    ros[level](line(m, f));
+/**
+ * The node's ROS logger as a Logger: one line per message, on the console as ros2 launch shows it and on /rosout.
+ * Structured fields are appended as `key=value` pairs.
+ */
+export function rosLogger(ros: Rcl.Logging): Logger {
+  const line = (m: string, f?: Record<string, unknown>) =>
+    f && Object.keys(f).length ? `${m} ${Object.entries(f).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}` : m;
+  return {
+    debug: (m, f) => void ros.debug(line(m, f)),
+    info: (m, f) => void ros.info(line(m, f)),
+    warn: (m, f) => void ros.warn(line(m, f)),
+    error: (m, f) => void ros.error(line(m, f)),
   };
-  return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+}
+
+/** The refusal reason for a ROS value of the wrong type. */
+function typeReason(p: ParamSpec, v: unknown): string {
+  const got = typeof v === 'bigint' ? `the integer ${v}` : typeof v === 'number' ? `the double ${v}` : typeof v === 'string' ? 'a string' : typeof v === 'boolean' ? `the bool ${v}` : Array.isArray(v) ? 'an array' : 'a value of another type';
+  const hint = p.type === 'double' && typeof v === 'bigint' ? ` (write ${v}.0, not ${v})` : p.type === 'integer' && typeof v === 'number' ? ` (write ${Math.trunc(v)}, without a decimal point)` : '';
+  return `parameter '${p.name}' must be a ${p.type.replace('_', ' ')}, got ${got}${hint}`;
 }
 
 /** Wraps a ROS 2 node (created by the entry point, with its --ros-args already applied) as a NodeHandle. */
-export function rosNodeHandle(rcl: RclModule, node: Rcl.Node, local: Logger): NodeHandle {
-  const logger = forwardingLogger(node.getLogger(), local);
+export function rosNodeHandle(rcl: RclModule, node: Rcl.Node): NodeHandle {
+  const logger = rosLogger(node.getLogger());
   let schema: ParamSchema | undefined;
   let values: Record<string, ParamValue> = {};
   return {
@@ -100,13 +112,30 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node, local: Logger): No
       const sub = node.createSubscription(type as Parameters<Rcl.Node['createPublisher']>[0], topic, { qos: qosOf(rcl, qos) }, (m: unknown) => callback(m as MessageByType[T]));
       return { topic, destroy: () => node.destroySubscription(sub) };
     },
+    createService<T extends ServiceType>(type: T, name: string, handler: (request: ServiceByType[T]['request']) => ServiceByType[T]['response']): Service {
+      const srv = node.createService(type as Parameters<Rcl.Node['createService']>[0], name, (request: unknown) => handler(request as ServiceByType[T]['request']) as never);
+      return { name, destroy: () => node.destroyService(srv) };
+    },
     createTimer(periodSeconds: number, callback: () => void): Timer {
       const timer = node.createTimer(BigInt(Math.max(1, Math.round(periodSeconds * 1e9))), () => callback());
       return { cancel: () => timer.cancel() };
     },
     declareParameters(s: ParamSchema, onSet: (u: ParamValues) => ParamVerdict): Record<string, ParamValue> {
       schema = s;
-      const params = s.map((p) => new rcl.Parameter(p.name, rosType(rcl, p) as Rcl.ParameterType, toRosValue(p, p.default)));
+      // Start-up overrides (--ros-args -p, parameter files keyed /** or by the node's name) are checked here, with
+      // the node's own reasons, then declared as they are: rclnodejs's own check would say "does not  readonly".
+      const overrides = new Map(node.getParameterOverrides().map((o) => [o.name, o.value] as const));
+      const start: Record<string, ParamValue> = {};
+      for (const p of s) {
+        if (!overrides.has(p.name)) continue;
+        const raw = overrides.get(p.name);
+        const v = fromRosValue(p, raw);
+        if (v === undefined) throw new Error(typeReason(p, raw));
+        start[p.name] = v;
+      }
+      const checked = applyUpdates(s, defaults(s), start, { live: false });
+      if (!checked.ok) throw new Error(checked.reason);
+      const params = s.map((p) => new rcl.Parameter(p.name, rosType(rcl, p) as Rcl.ParameterType, toRosValue(p, checked.values[p.name])));
       const descriptors = s.map((p) => {
         const range =
           p.type === 'double' && (p.min !== undefined || p.max !== undefined)
@@ -116,26 +145,49 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node, local: Logger): No
               : undefined;
         return new rcl.ParameterDescriptor(p.name, rosType(rcl, p) as Rcl.ParameterType, fullDescription(p), p.readOnly, range);
       });
-      const declared = node.declareParameters(params, descriptors);
-      const start: Record<string, unknown> = {};
-      declared.forEach((d, i) => {
-        const v = fromRosValue(s[i], d.value);
-        if (v === undefined) throw new Error(`parameter '${s[i].name}' must be a ${s[i].type}${s[i].type === 'double' ? ' (write 1.0, not 1)' : ''}`);
-        start[s[i].name] = v;
-      });
-      const checked = applyUpdates(s, defaults(s), start as ParamValues, { live: false });
-      if (!checked.ok) throw new Error(checked.reason);
       const verdict = onSet(checked.values);
       if (!verdict.successful) throw new Error(verdict.reason);
+      node.declareParameters(params, descriptors, true);
       values = checked.values;
-      node.addOnSetParametersCallback((changed: Rcl.Parameter[]) => {
+      // rclnodejs checks types and ranges before any set callback, and refuses with a garbled reason. The pre-set
+      // callback runs first: it checks the batch with the schema, and when that refuses, keeps the reason and hands
+      // rclnodejs the current values instead (which pass its check), so that the set callback refuses with it.
+      let pending: string | undefined;
+      node.addPreSetParametersCallback((changed: Rcl.Parameter[]) => {
+        pending = undefined;
         const updates: Record<string, ParamValue> = {};
         for (const c of changed) {
           const p = s.find((q) => q.name === c.name);
-          if (!p) continue; // rclnodejs's own parameters (use_sim_time, QoS overrides) are not ours to veto
-
+          if (!p) continue; // rclnodejs's own parameters (use_sim_time, QoS overrides) are not ours to check
           const v = fromRosValue(p, c.value);
-          if (v === undefined) return { successful: false, reason: `parameter '${p.name}' must be a ${p.type}${p.type === 'double' ? ' (write 1.0, not 1)' : ''}` };
+          if (v === undefined) {
+            pending = typeReason(p, c.value);
+            break;
+          }
+          updates[p.name] = v;
+        }
+        if (pending === undefined) {
+          const r = applyUpdates(s, values, updates, { live: true });
+          if (!r.ok) pending = r.reason;
+        }
+        if (pending === undefined) return changed;
+        return changed.map((c) => {
+          const p = s.find((q) => q.name === c.name);
+          return p ? new rcl.Parameter(p.name, rosType(rcl, p) as Rcl.ParameterType, toRosValue(p, values[p.name])) : c;
+        });
+      });
+      node.addOnSetParametersCallback((changed: Rcl.Parameter[]) => {
+        if (pending !== undefined) {
+          const reason = pending;
+          pending = undefined;
+          return { successful: false, reason };
+        }
+        const updates: Record<string, ParamValue> = {};
+        for (const c of changed) {
+          const p = s.find((q) => q.name === c.name);
+          if (!p) continue;
+          const v = fromRosValue(p, c.value);
+          if (v === undefined) return { successful: false, reason: typeReason(p, c.value) };
           updates[p.name] = v;
         }
         if (Object.keys(updates).length === 0) return { successful: true, reason: '' };

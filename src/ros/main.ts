@@ -4,7 +4,6 @@
  */
 import type * as Rcl from 'rclnodejs';
 import { CoverageControllerNode } from '../control/controller-node.js';
-import { createLogger } from '../node/log.js';
 import { targetFromParameters } from '../scenario/target-param.js';
 import { SwarmSimulatorNode, simulatorLayout } from '../sim/simulator-node.js';
 import { rosNodeHandle } from './adapter.js';
@@ -69,7 +68,7 @@ async function runNode(name: string, build: (rcl: typeof Rcl, node: Rcl.Node) =>
 /** `blob-coverage-controller [--ros-args ...]` */
 export function controllerMain(): Promise<number> {
   return runNode('blob_coverage_controller', (rcl, node) => {
-    const handle = rosNodeHandle(rcl as unknown as RclModule, node, createLogger('blob_coverage_controller'));
+    const handle = rosNodeHandle(rcl as unknown as RclModule, node);
     const ctl = new CoverageControllerNode(handle, (inline, file) => targetFromParameters(inline, file, defaultScenario()));
     return () => ctl.stop(3);
   });
@@ -78,7 +77,7 @@ export function controllerMain(): Promise<number> {
 /** `blob-coverage-simulator [--ros-args ...]` (the `scenario` parameter gives the initial layout). */
 export function simulatorMain(): Promise<number> {
   return runNode('swarm_simulator', (rcl, node) => {
-    const handle = rosNodeHandle(rcl as unknown as RclModule, node, createLogger('swarm_simulator'));
+    const handle = rosNodeHandle(rcl as unknown as RclModule, node);
     const sim = new SwarmSimulatorNode(handle, { initial: (v) => simulatorLayout(String(v.scenario), robotNames(v).length) });
     return () => sim.destroy();
   });

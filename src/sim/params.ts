@@ -17,6 +17,7 @@ export const SIMULATOR_SCHEMA: ParamSchema = [
   { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "nav_msgs/msg/Odometry topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'also_pose_stamped', type: 'bool', default: false, readOnly: true, description: "Also publish geometry_msgs/msg/PoseStamped on each robot's pose topic (as motion capture and Crazyswarm2 do)." },
   { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: 'Frame of the published poses (header.frame_id); child frame <robot>/base_link.' },
+  { name: 'publish_tf', type: 'bool', default: true, readOnly: true, description: 'Publish each published pose as a transform world_frame -> <robot>/base_link on /tf (one tf2_msgs/msg/TFMessage per physics tick), so that RViz shows the swarm at once.' },
   // Physics.
   { name: 'rate', type: 'double', default: 50.0, min: 1, max: 1000, unit: 'Hz', readOnly: true, description: 'Physics and publishing rate.' },
   { name: 'drive', type: 'string', default: 'holonomic', choices: ['holonomic', 'diff_drive'], readOnly: false, description: 'holonomic: body-frame linear.x, linear.y and angular.z; diff_drive: unicycle (linear.x, angular.z), linear.y ignored.' },

@@ -7,7 +7,7 @@ import { createRng } from '../engine/random.js';
 import type { Rng } from '../engine/random.js';
 import type { NodeHandle, ParamVerdict, Publisher, Subscription, Timer } from '../node/interface.js';
 import { MSG, quaternionOfYaw, timeMsg } from '../node/messages.js';
-import type { Odometry, PoseStamped, Twist } from '../node/messages.js';
+import type { Odometry, PoseStamped, TFMessage, TransformStamped, Twist } from '../node/messages.js';
 import { applyUpdates } from '../params/schema.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
 import { loadScenario } from '../scenario/load.js';
@@ -95,6 +95,9 @@ export class SwarmSimulatorNode {
   private readonly childFrames: readonly string[];
   private readonly odomPubs: Publisher<Odometry>[] = [];
   private readonly posePubs: Publisher<PoseStamped>[] = [];
+  /** /tf, when publish_tf is set, and the transforms of the poses published this tick. */
+  private tf: Publisher<TFMessage> | undefined;
+  private tfBatch: TransformStamped[] = [];
   private readonly subs: Subscription[] = [];
   private readonly timer: Timer;
   private poseNoise = 0;
@@ -153,14 +156,16 @@ export class SwarmSimulatorNode {
     const stamped = this.values.cmd_type === 'twist_stamped';
     const alsoPose = this.values.also_pose_stamped as boolean;
     this.names.forEach((name, i) => {
-      const topicName = `/${name}/${cmdTopic}`;
+      // Relative names: resolved under the node's namespace, like the controller's.
+      const topicName = `${name}/${cmdTopic}`;
       const sub = stamped
         ? node.createSubscription(MSG.TwistStamped, topicName, 'command', (m) => this.onCommand(i, m?.twist))
         : node.createSubscription(MSG.Twist, topicName, 'command', (m) => this.onCommand(i, m));
       this.subs.push(sub);
-      this.odomPubs.push(node.createPublisher(MSG.Odometry, `/${name}/${poseTopic}`, 'sensor'));
-      if (alsoPose) this.posePubs.push(node.createPublisher(MSG.PoseStamped, `/${name}/pose`, 'sensor'));
+      this.odomPubs.push(node.createPublisher(MSG.Odometry, `${name}/${poseTopic}`, 'sensor'));
+      if (alsoPose) this.posePubs.push(node.createPublisher(MSG.PoseStamped, `${name}/pose`, 'sensor'));
     });
+    if (this.values.publish_tf) this.tf = node.createPublisher(MSG.TFMessage, '/tf', 'default');
     this.timer = node.createTimer(1 / (this.values.rate as number), () => this.tick());
   }
 
@@ -327,6 +332,10 @@ export class SwarmSimulatorNode {
     for (let i = 0; i < line.robotCount; i++) {
       while (line.nextDue(i) <= limit) this.publishPose(i, line.shift(i, this.leaving));
     }
+    if (this.tf && this.tfBatch.length) {
+      this.tf.publish({ transforms: this.tfBatch });
+      this.tfBatch = [];
+    }
   }
 
   private publishPose(i: number, m: PoseMeasurement): void {
@@ -339,6 +348,13 @@ export class SwarmSimulatorNode {
       twist: { twist: { linear: { x: m.vx, y: m.vy, z: 0 }, angular: { x: 0, y: 0, z: m.w } } },
     });
     this.published++;
+    if (this.tf) {
+      this.tfBatch.push({
+        header: { stamp: { ...stamp }, frame_id: this.worldFrame },
+        child_frame_id: this.childFrames[i],
+        transform: { translation: { x: m.x, y: m.y, z: 0 }, rotation: { ...orientation } },
+      });
+    }
     if (this.posePubs.length) {
       this.posePubs[i].publish({
         header: { stamp: { ...stamp }, frame_id: this.worldFrame },

@@ -79,7 +79,7 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const clock = new VirtualClock();
   const bus = new InProcessBus(clock);
   const common = { robot_count: robots.count, robot_prefix: 'robot_' };
-  const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, ...o.simulator } });
+  const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, publish_tf: false, ...o.simulator } });
   const sim = new SwarmSimulatorNode(simNode, { initial, domain: o.scenario.domain });
   const controllerNode = bus.createNode('blob_coverage_controller', {
     logger: o.logger('blob_coverage_controller'),

@@ -212,3 +212,83 @@ test('the Langevin law is rebuilt when the rate changes: its noise follows the c
   assert.notEqual(rebuilt, law);
   assert.equal(rebuilt.settings.period, 0.05);
 });
+
+test('frames: a pose in another frame than world_frame is refused, its robot held at zero, WARN naming both frames, /diagnostics ERROR', () => {
+  const { clock, bus, robots, cmds, warnings } = setup({});
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  const diags: DiagnosticArray[] = [];
+  robots.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', 'sensor', (m) => diags.push(m));
+  for (let k = 0; k < 12; k++) {
+    const t = clock.now();
+    odom.forEach((p, i) => {
+      const m = poseAt(-0.5 + 0.3 * i, -0.5, t);
+      if (i === 1) m.header.frame_id = 'robot_1/odom';
+      p.publish(m);
+    });
+    clock.advanceTo(t + 0.1);
+  }
+  bus.flush();
+  const speed = (i: number) => Math.hypot((cmds[i].at(-1) as Twist).linear.x, (cmds[i].at(-1) as Twist).linear.y);
+  assert.ok(speed(0) > 0 && speed(2) > 0, 'robots in the world frame move');
+  assert.equal(speed(1), 0, 'the robot in another frame is held at zero');
+  assert.ok(warnings.some((w) => /robot_1.*'robot_1\/odom'.*world_frame 'map'/.test(w)), warnings.join('\n'));
+  const status = diags.at(-1)!.status[0];
+  assert.equal(status.level, 2);
+  assert.match(status.message, /1 robots send poses in another frame than world_frame 'map' \(robot_1: 'robot_1\/odom'\)/);
+  // A leading slash is the same frame for tf2.
+  const { clock: c2, robots: r2, cmds: k2, warnings: w2 } = setup({ world_frame: '/map' });
+  const o2 = [0, 1, 2].map((i) => r2.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => r2.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => k2[i].push(m)));
+  for (let k = 0; k < 3; k++) {
+    const t = c2.now();
+    o2.forEach((p, i) => p.publish(poseAt(-0.5 + 0.3 * i, -0.5, t)));
+    c2.advanceTo(t + 0.1);
+  }
+  assert.equal(w2.length, 0, w2.join('\n'));
+});
+
+test('pose_offsets place odometry that starts at zero at each robot\'s spawn pose in the world frame', () => {
+  const offsets = [0.5, 0.5, Math.PI / 2, -0.5, 0.5, 0, 0, -0.5, Math.PI];
+  const { clock, ctl, robots } = setup({ pose_offsets: offsets });
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  const t = clock.now();
+  odom.forEach((p) => {
+    const m = poseAt(0.2, 0, t);
+    m.header.frame_id = 'odom';
+    p.publish(m);
+  });
+  clock.advanceTo(t + 0.1);
+  const p = ctl.controller.positions();
+  // 0.2 m forward in each odometry frame: rotated by the spawn yaw, then moved to the spawn point.
+  const expected = [0.5, 0.7, -0.3, 0.5, -0.2, -0.5];
+  expected.forEach((v, k) => assert.ok(Math.abs(p[k] - v) < 1e-12, `coordinate ${k}: ${p[k]} vs ${v}`));
+  assert.throws(() => setup({ pose_offsets: [0, 0, 0] }), /pose_offsets must hold 3 numbers \(x, y, yaw\) for each of the 3 robots: 9 numbers, got 3/);
+});
+
+test('the ~/emergency_stop service (std_srvs/SetBool) stops every robot at once and releases them', () => {
+  const { clock, bus, robots, cmds } = setup({});
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  const run = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      const t = clock.now();
+      odom.forEach((p, i) => p.publish(poseAt(-0.5 + 0.3 * i, -0.5, t)));
+      clock.advanceTo(t + 0.1);
+    }
+  };
+  run(3);
+  const counts = cmds.map((c) => c.length);
+  const r = bus.callService('std_srvs/srv/SetBool', '/blob_coverage_controller/emergency_stop', { data: true });
+  assert.equal(r.success, true);
+  cmds.forEach((c, i) => {
+    assert.equal(c.length, counts[i] + 1, 'zero sent on the call, before the next tick');
+    assert.deepEqual((c.at(-1) as Twist).linear, { x: 0, y: 0, z: 0 });
+  });
+  run(3);
+  assert.ok(cmds.every((c) => (c.at(-1) as Twist).linear.x === 0 && (c.at(-1) as Twist).linear.y === 0));
+  assert.equal(bus.callService('std_srvs/srv/SetBool', '/blob_coverage_controller/emergency_stop', { data: false }).success, true);
+  run(3);
+  assert.ok(cmds.some((c) => (c.at(-1) as Twist).linear.x !== 0));
+  assert.equal(bus.callService('std_srvs/srv/SetBool', '/blob_coverage_controller/emergency_stop', {} as { data: boolean }).success, false);
+});

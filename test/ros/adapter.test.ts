@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Rcl from 'rclnodejs';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
-import type { Logger } from '../../src/node/interface.js';
 import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
 import type { Twist } from '../../src/node/messages.js';
 import { rosNodeHandle } from '../../src/ros/adapter.js';
@@ -14,13 +13,22 @@ import * as fake from './fake-rclnodejs.js';
 
 const rcl = fake as unknown as RclModule;
 const demo = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function controllerOn(overrides: Record<string, unknown>) {
-  const node = new fake.Node('blob_coverage_controller', '', { robot_count: 2n, ...overrides });
-  const handle = rosNodeHandle(rcl, node as unknown as Rcl.Node, quiet);
+function controllerOn(overrides: Record<string, unknown>, namespace = '') {
+  const node = new fake.Node('blob_coverage_controller', namespace, { robot_count: 2n, ...overrides });
+  const handle = rosNodeHandle(rcl, node as unknown as Rcl.Node);
   const ctl = new CoverageControllerNode(handle, (inline, file) => targetFromParameters(inline, file, demo));
   return { node, handle, ctl };
+}
+
+/** An odometry message at (x, y) in `frame`, stamped `t`. */
+function odom(x: number, y: number, t: number, frame = 'map') {
+  return {
+    header: { stamp: timeMsg(t), frame_id: frame },
+    child_frame_id: 'base_link',
+    pose: { pose: { position: { x, y, z: 0 }, orientation: quaternionOfYaw(0) } },
+    twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } },
+  };
 }
 
 test('parameters are declared with descriptors: description with range, read-only flag, continuous ranges', () => {
@@ -34,62 +42,109 @@ test('parameters are declared with descriptors: description with range, read-onl
   assert.equal(node.descriptor('robot_count')!.type, fake.ParameterType.PARAMETER_INTEGER);
 });
 
-test('start-up overrides: the right types are taken, a wrong type is refused with a hint', () => {
+test('start-up overrides: the right types are taken; a wrong type or value is refused with the node\'s own reason', () => {
   const { node } = controllerOn({ rate: 12.5, drive: 'diff_drive' });
   assert.equal(node.value('rate'), 12.5);
-  assert.throws(() => controllerOn({ rate: 10n }), /Invalid parameter type for rate/);
+  assert.throws(() => controllerOn({ rate: 10n }), /parameter 'rate' must be a double, got the integer 10 \(write 10\.0, not 10\)/);
+  assert.throws(() => controllerOn({ rate: 500 }), /parameter 'rate' must be <= 100 Hz, got 500/);
   assert.throws(() => controllerOn({ drive: 'tank' }), /'drive' must be one of holonomic, diff_drive/);
 });
 
-test('live changes through ros2 param set: accepted, refused with the reason', () => {
+test('live changes through ros2 param set: the node\'s own reason for every refusal, never rclnodejs\'s garbled one', () => {
   const { node, handle } = controllerOn({});
   const set = (name: string, type: number, value: unknown) => node.setParametersAtomically([new fake.Parameter(name, type, value)]);
   const D = fake.ParameterType.PARAMETER_DOUBLE;
   assert.deepEqual(set('rate', D, 12.5), { successful: true, reason: '' });
   assert.equal(node.value('rate'), 12.5);
-  assert.match(set('rate', fake.ParameterType.PARAMETER_INTEGER, 20n).reason, /Invalid parameter type/);
-  assert.match(set('rate', D, 500).reason, /out of range/);
-  assert.match(set('robot_count', fake.ParameterType.PARAMETER_INTEGER, 5n).reason, /read-only/);
+  const refusals = [
+    [set('max_linear_speed', fake.ParameterType.PARAMETER_INTEGER, 1n).reason, /^parameter 'max_linear_speed' must be a double, got the integer 1 \(write 1\.0, not 1\)$/],
+    [set('max_linear_speed', D, 50).reason, /^parameter 'max_linear_speed' must be <= 20 m\/s, got 50$/],
+    [set('rate', D, 0.5).reason, /^parameter 'rate' must be >= 1 Hz, got 0\.5$/],
+    [set('langevin_seed', D, 1.5).reason, /must be a integer, got the double 1\.5 \(write 1, without a decimal point\)/],
+    [set('drive', fake.ParameterType.PARAMETER_STRING, 'diffdrive').reason, /'drive' must be one of holonomic, diff_drive, got 'diffdrive'/],
+  ] as const;
+  for (const [reason, expected] of refusals) {
+    assert.match(reason, expected);
+    assert.doesNotMatch(reason, /does not {2}readonly/);
+  }
+  assert.equal(node.value('max_linear_speed'), 0.22, 'a refused value is not stored');
+  assert.equal(node.value('rate'), 12.5);
+  assert.match(set('robot_count', fake.ParameterType.PARAMETER_INTEGER, 5n).reason, /readonly/);
   const bad = set('target', fake.ParameterType.PARAMETER_STRING, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "-1"}}');
   assert.ok(!bad.successful);
   assert.match(bad.reason, /negative at/);
   assert.equal(node.value('target'), '', 'the refused target was not stored');
-  assert.deepEqual(handle.setParameters({ max_linear_speed: 0.3 }), { successful: true });
+  // After a refusal, a good change goes through (the pre-set callback keeps no stale reason).
+  assert.deepEqual(set('max_linear_speed', D, 0.3), { successful: true, reason: '' });
+  assert.deepEqual(handle.setParameters({ max_linear_speed: 0.25 }), { successful: true });
+  assert.equal(node.value('max_linear_speed'), 0.25);
   // Parameters the node does not own (rclnodejs declares use_sim_time itself) are not vetoed.
   const cb = (node as unknown as { callbacks: ((ps: fake.Parameter[]) => { successful: boolean })[] }).callbacks[0];
   assert.equal(cb([new fake.Parameter('use_sim_time', fake.ParameterType.PARAMETER_BOOL, true)]).successful, true);
-  assert.equal(node.value('max_linear_speed'), 0.3);
 });
 
-test('timers take bigint nanoseconds; poses in, commands out with the right QoS', () => {
-  const { node } = controllerOn({});
+test('timers take bigint nanoseconds; robot topics resolve under the node\'s namespace; poses in, commands out with the right QoS', () => {
+  const { node } = controllerOn({}, '/swarm_a');
   assert.equal(node.timers[0].period, 100_000_000n, '10 Hz');
-  const sensor = node.subscriptions.get('/robot_0/odom')!.qos;
+  const sensor = node.subscriptions.get('/swarm_a/robot_0/odom')![0].qos;
   assert.equal(sensor.reliability(), fake.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_BEST_EFFORT);
   assert.equal(sensor.depth, 5);
-  const cmdQos = node.publisherQos.get('/robot_0/cmd_vel')!;
+  const cmdQos = node.publisherQos.get('/swarm_a/robot_0/cmd_vel')!;
   assert.equal(cmdQos.reliability(), fake.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE);
-  assert.equal(node.publisherQos.get('/blob_coverage_controller/target_density')?.durability() ?? node.publisherQos.get('~/target_density')!.durability(), fake.QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL);
+  assert.equal(node.publisherQos.get('/swarm_a/blob_coverage_controller/target_density')!.durability(), fake.QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL);
+  assert.ok(node.publisherQos.has('/diagnostics'), '/diagnostics stays absolute');
+  assert.ok(node.services.has('/swarm_a/blob_coverage_controller/emergency_stop'));
   for (let k = 0; k < 5; k++) {
     const t = Number(node.now().nanoseconds) * 1e-9;
-    [0, 1].forEach((i) =>
-      node.deliver(`/robot_${i}/odom`, {
-        header: { stamp: timeMsg(t), frame_id: 'map' },
-        child_frame_id: 'base_link',
-        pose: { pose: { position: { x: -0.5 + 0.05 * i, y: -0.5, z: 0 }, orientation: quaternionOfYaw(0) } },
-        twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } },
-      }),
-    );
+    [0, 1].forEach((i) => node.deliver(`/swarm_a/robot_${i}/odom`, odom(-0.5 + 0.3 * i, -0.5, t)));
     node.advance(0.1);
   }
-  const cmds = node.published.get('/robot_0/cmd_vel') as Twist[];
+  const cmds = node.published.get('/swarm_a/robot_0/cmd_vel') as Twist[];
   assert.equal(cmds.length, 5);
   assert.ok(Math.hypot(cmds[4].linear.x, cmds[4].linear.y) > 0);
 });
 
-test('log lines reach the ROS logger', () => {
+test('the emergency stop matches the plainest publisher (reliable, volatile) and stops every robot at once, not at the next tick', () => {
+  const { node } = controllerOn({}, '/swarm_a');
+  const moving = () => {
+    const t = Number(node.now().nanoseconds) * 1e-9;
+    [0, 1].forEach((i) => node.deliver(`/swarm_a/robot_${i}/odom`, odom(-0.5 + 0.3 * i, -0.5, t)));
+    node.advance(0.1);
+  };
+  for (let k = 0; k < 3; k++) moving();
+  const cmds = node.published.get('/swarm_a/robot_1/cmd_vel') as Twist[];
+  assert.ok(Math.hypot(cmds[cmds.length - 1].linear.x, cmds[cmds.length - 1].linear.y) > 0, 'moving before the stop');
+  const subs = node.subscriptions.get('/swarm_a/emergency_stop')!;
+  for (const s of subs) assert.equal(s.qos.durability(), fake.QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE, 'no transient-local subscription: it would never match ros2 topic pub');
+  assert.ok(subs.some((s) => s.qos.reliability() === fake.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE), 'a reliable one: a reliable publisher resends until acknowledged');
+  const before = cmds.length;
+  assert.ok(node.deliver('/swarm_a/emergency_stop', { data: true }, 'volatile') >= 1);
+  assert.ok(cmds.length > before, 'zero is published on receipt');
+  assert.deepEqual([cmds[cmds.length - 1].linear.x, cmds[cmds.length - 1].linear.y, cmds[cmds.length - 1].angular.z], [0, 0, 0]);
+  moving();
+  assert.equal(Math.hypot(cmds[cmds.length - 1].linear.x, cmds[cmds.length - 1].linear.y), 0, 'stays stopped');
+  assert.deepEqual(node.call('/swarm_a/blob_coverage_controller/emergency_stop', { data: false }), { success: true, message: 'emergency stop released' });
+  moving();
+  moving();
+  assert.ok(Math.hypot(cmds[cmds.length - 1].linear.x, cmds[cmds.length - 1].linear.y) > 0, 'moving again after the release');
+  assert.match((node.call('/swarm_a/blob_coverage_controller/emergency_stop', { data: true }) as { message: string }).message, /every robot commanded zero/);
+  assert.equal(Math.hypot(cmds[cmds.length - 1].linear.x, cmds[cmds.length - 1].linear.y), 0);
+});
+
+test('log lines reach the ROS logger only, one line each, with fields as key=value', () => {
   const { node } = controllerOn({});
+  const written: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    node.setParametersAtomically([new fake.Parameter('max_linear_speed', fake.ParameterType.PARAMETER_DOUBLE, 0.3)]);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(written, [], 'nothing besides the ROS logger');
   assert.ok(node.rosLog.some((l) => /^INFO: coverage controller: 2 robots/.test(l)), node.rosLog.join('\n'));
+  assert.ok(node.rosLog.some((l) => l === 'INFO: parameters changed: max_linear_speed'), node.rosLog.join('\n'));
+  assert.ok(node.rosLog.every((l) => !l.includes('\n')));
 });
 
 test('the stand-in behaves like rclnodejs where it bites', () => {

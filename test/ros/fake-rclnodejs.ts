@@ -84,13 +84,20 @@ export class QoS {
 type SetResult = { successful: boolean; reason: string };
 type Entry = { param: Parameter; descriptor: ParameterDescriptor };
 
-/** A node of the stand-in: records publications, delivers injected messages, fires timers on a manual clock. */
+/**
+ * A node of the stand-in: records publications, delivers injected messages, fires timers on a manual clock. Its
+ * parameter path follows rclnodejs 2.2's order, as seen on a real graph: pre-set callbacks (each may rewrite the
+ * batch), then its own check (undeclared, read-only, then type and range against the descriptor, refused with
+ * rclnodejs's garbled "does not  readonly"), then the set callbacks (first veto wins).
+ */
 export class Node {
   private readonly params = new Map<string, Entry>();
   private readonly callbacks: ((ps: Parameter[]) => SetResult)[] = [];
+  private readonly preCallbacks: ((ps: Parameter[]) => Parameter[])[] = [];
   readonly published = new Map<string, unknown[]>();
   readonly publisherQos = new Map<string, QoS>();
-  readonly subscriptions = new Map<string, { qos: QoS; callback: (m: unknown) => void }>();
+  readonly subscriptions = new Map<string, { qos: QoS; callback: (m: unknown) => void }[]>();
+  readonly services = new Map<string, { type: string; callback: (request: unknown) => unknown }>();
   readonly timers: { period: bigint; callback: () => void; next: bigint; cancelled: boolean }[] = [];
   readonly rosLog: string[] = [];
   private clock = 0n;
@@ -110,18 +117,42 @@ export class Node {
     const log = (level: string) => (m: string) => (this.rosLog.push(`${level}: ${m}`), true);
     return { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR') };
   }
-  createPublisher(type: string, topic: string, options: { qos: QoS }) {
+  /** rcl's name resolution: absolute as is, `~/x` under the node's name, relative under its namespace. */
+  resolve(name: string): string {
+    if (name.startsWith('/')) return name;
+    if (name.startsWith('~/')) return `${this.getFullyQualifiedName()}/${name.slice(2)}`;
+    return `${this.namespace}/${name}`;
+  }
+  createPublisher(type: string, name: string, options: { qos: QoS }) {
+    const topic = this.resolve(name);
     this.published.set(topic, []);
     this.publisherQos.set(topic, options.qos);
     return { topicName: topic, typeName: type, publish: (m: unknown) => this.published.get(topic)!.push(m) };
   }
-  createSubscription(type: string, topic: string, options: { qos: QoS }, callback: (m: unknown) => void) {
+  createSubscription(type: string, name: string, options: { qos: QoS }, callback: (m: unknown) => void) {
+    const topic = this.resolve(name);
     if (typeof callback !== 'function') throw new TypeError('callback must be a function');
-    this.subscriptions.set(topic, { qos: options.qos, callback });
-    return { topicName: topic, typeName: type };
+    const entry = { qos: options.qos, callback };
+    this.subscriptions.set(topic, [...(this.subscriptions.get(topic) ?? []), entry]);
+    return { topicName: topic, typeName: type, entry };
   }
-  destroySubscription(sub: { topicName: string }): void {
-    this.subscriptions.delete(sub.topicName);
+  destroySubscription(sub: { topicName: string; entry: unknown }): void {
+    this.subscriptions.set(sub.topicName, (this.subscriptions.get(sub.topicName) ?? []).filter((e) => e !== sub.entry));
+  }
+  createService(type: string, serviceName: string, callback: (request: unknown) => unknown) {
+    const name = this.resolve(serviceName);
+    if (this.services.has(name)) throw new Error(`service ${name} exists`);
+    this.services.set(name, { type, callback });
+    return { serviceName: name };
+  }
+  destroyService(srv: { serviceName: string }): void {
+    this.services.delete(srv.serviceName);
+  }
+  /** Test helper: calls a service as a client would. */
+  call(name: string, request: unknown): unknown {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`no service ${name}`);
+    return s.callback(request);
   }
   createTimer(period: bigint, callback: () => void) {
     if (typeof period !== 'bigint') throw new TypeError('Invalid argument: period must be a bigint (nanoseconds)');
@@ -141,46 +172,58 @@ export class Node {
     }
     this.clock = end;
   }
-  /** Test helper: delivers a message to a subscription. */
-  deliver(topic: string, message: unknown): void {
-    const s = this.subscriptions.get(topic);
-    if (!s) throw new Error(`no subscription on ${topic}`);
-    s.callback(message);
+  /**
+   * Test helper: delivers a message to the subscriptions on a topic whose QoS a publisher of `offered` durability
+   * matches, as DDS does (a transient-local subscription never matches a volatile publisher); returns how many.
+   */
+  deliver(topic: string, message: unknown, offered: 'volatile' | 'transient_local' = 'volatile'): number {
+    const subs = this.subscriptions.get(topic);
+    if (!subs || subs.length === 0) throw new Error(`no subscription on ${topic}`);
+    const TL = QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL;
+    const matched = subs.filter((s) => offered === 'transient_local' || s.qos.durability() !== TL);
+    for (const s of matched) s.callback(message);
+    return matched.length;
+  }
+  getParameterOverrides(): Parameter[] {
+    return Object.entries(this.overrides).map(([name, value]) => new Parameter(name, typeOf(value), value));
   }
   addOnSetParametersCallback(cb: (ps: Parameter[]) => SetResult): void {
     this.callbacks.unshift(cb);
   }
-  private check(entry: Entry | undefined, p: Parameter): string | undefined {
-    if (!entry) return `parameter ${p.name} has not been declared`;
-    if (!typeMatches(entry.descriptor.type, p.value)) return `Invalid parameter type for ${p.name}`;
-    const r = entry.descriptor.range;
-    if (r && !(r as { inRange(v: unknown): boolean }).inRange(p.value)) return `Parameter ${p.name} value is out of range`;
-    for (const cb of this.callbacks) {
-      const res = cb([p]);
-      if (!res.successful) return res.reason;
+  addPreSetParametersCallback(cb: (ps: Parameter[]) => Parameter[]): void {
+    this.preCallbacks.unshift(cb);
+  }
+  /** rclnodejs's _validateParameters: its reasons, word for word. */
+  private validate(params: Parameter[], declaring: boolean): SetResult | undefined {
+    for (const p of params) {
+      const entry = this.params.get(p.name);
+      if (!entry) return { successful: false, reason: `Parameter ${p.name} has not been declared` };
+      if (!declaring && entry.descriptor.readOnly) return { successful: false, reason: `Parameter ${p.name} is readonly` };
+      const r = entry.descriptor.range;
+      if (!typeMatches(entry.descriptor.type, p.value) || p.type !== entry.descriptor.type || (r && !(r as { inRange(v: unknown): boolean }).inRange(p.value))) {
+        return { successful: false, reason: `Parameter ${p.name} does not  readonly` };
+      }
     }
     return undefined;
   }
-  declareParameters(params: Parameter[], descriptors: ParameterDescriptor[]): Parameter[] {
-    return params.map((p, i) => {
-      const value = p.name in this.overrides ? this.overrides[p.name] : p.value;
+  declareParameters(params: Parameter[], descriptors: ParameterDescriptor[], ignoreOverrides = false): Parameter[] {
+    const declared = params.map((p, i) => {
+      const value = !ignoreOverrides && p.name in this.overrides ? this.overrides[p.name] : p.value;
       const param = new Parameter(p.name, p.type, value);
-      const entry = { param, descriptor: descriptors[i] };
-      const reason = this.check(entry, param);
-      if (reason) throw new TypeError(reason);
-      this.params.set(p.name, entry);
+      this.params.set(p.name, { param, descriptor: descriptors[i] });
       return param;
     });
+    const bad = this.validate(declared, true);
+    if (bad) throw new TypeError(bad.reason);
+    return declared;
   }
   setParametersAtomically(params: Parameter[]): SetResult {
-    for (const p of params) {
-      const entry = this.params.get(p.name);
-      if (entry?.descriptor.readOnly) return { successful: false, reason: `${p.name} is read-only` };
-      if (!entry) return { successful: false, reason: `parameter ${p.name} has not been declared` };
-      if (!typeMatches(entry.descriptor.type, p.value)) return { successful: false, reason: `Invalid parameter type for ${p.name}` };
-      const r = entry.descriptor.range;
-      if (r && !(r as { inRange(v: unknown): boolean }).inRange(p.value)) return { successful: false, reason: `Parameter ${p.name} value is out of range` };
+    for (const pre of this.preCallbacks) {
+      params = pre(params);
+      if (params.length === 0) return { successful: false, reason: 'parameter list is empty after pre-set callback; set rejected' };
     }
+    const bad = this.validate(params, false);
+    if (bad) return bad;
     for (const cb of this.callbacks) {
       const res = cb(params);
       if (!res.successful) return res;
@@ -194,6 +237,16 @@ export class Node {
   value(name: string): unknown {
     return this.params.get(name)?.param.value;
   }
+}
+
+/** The ROS parameter type of a JavaScript value, as rclnodejs infers it for an override. */
+function typeOf(v: unknown): number {
+  if (typeof v === 'boolean') return ParameterType.PARAMETER_BOOL;
+  if (typeof v === 'bigint') return ParameterType.PARAMETER_INTEGER;
+  if (typeof v === 'number') return ParameterType.PARAMETER_DOUBLE;
+  if (typeof v === 'string') return ParameterType.PARAMETER_STRING;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? ParameterType.PARAMETER_STRING_ARRAY : ParameterType.PARAMETER_DOUBLE_ARRAY;
+  return ParameterType.PARAMETER_NOT_SET;
 }
 
 let signalHandlersInstalled = true;
