@@ -30,7 +30,6 @@ import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';
-import { targetFromParameters } from '../../src/scenario/target-param.js';
 import { ConfigError } from '../../src/scenario/validate.js';
 import type { ImageInput } from './generators.js';
 import { ABSURD_NUMBERS, badImage, corruptText, Fuzz, goodImage, jsJunk, junkDocument, mutateDoc, notANumber, poseMessage, show, yamlJunk } from './generators.js';
@@ -139,7 +138,7 @@ function rig(parameters: ParamValues): Rig {
   const warnings: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
   const node = bus.createNode('blob_coverage_controller', { logger, parameters: { robot_count: ROBOTS, target: CHEAP_TARGET, ...parameters } });
-  const ctl = new CoverageControllerNode(node, (inline, file) => targetFromParameters(inline, file, join(ROOT, 'scenarios', 'demo.yaml')));
+  const ctl = new CoverageControllerNode(node, join(ROOT, 'scenarios', 'demo.yaml'));
   const robots = bus.createNode('robots', { logger });
   const stamped = parameters.pose_type === 'pose_stamped';
   const commands: Twist[][] = Array.from({ length: ROBOTS }, () => []);

@@ -9,7 +9,6 @@ import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
 import type { Twist } from '../../src/node/messages.js';
 import { rosNodeHandle } from '../../src/ros/adapter.js';
 import type { RclModule } from '../../src/ros/adapter.js';
-import { targetFromParameters } from '../../src/scenario/target-param.js';
 import * as fake from './fake-rclnodejs.js';
 
 const rcl = fake as unknown as RclModule;
@@ -19,7 +18,7 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 function controllerOn(overrides: Record<string, unknown>) {
   const node = new fake.Node('blob_coverage_controller', '', { robot_count: 2n, ...overrides });
   const handle = rosNodeHandle(rcl, node as unknown as Rcl.Node, quiet);
-  const ctl = new CoverageControllerNode(handle, (inline, file) => targetFromParameters(inline, file, demo));
+  const ctl = new CoverageControllerNode(handle, demo);
   return { node, handle, ctl };
 }
 
