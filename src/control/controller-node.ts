@@ -40,13 +40,17 @@ const MAX_REASON = 300;
  * build and its parameters were restored).
  */
 export type TargetStatus =
-  | { readonly state: 'ok'; readonly seconds?: number }
+  /** `seconds`: how long the last build took aside; `mainMs`: what putting it in force cost the control thread. */
+  | { readonly state: 'ok'; readonly seconds?: number; readonly mainMs?: number }
   | { readonly state: 'building'; readonly since: number; readonly keys: readonly string[] }
   | { readonly state: 'refused'; readonly reason: string; readonly keys: readonly string[] };
 
 /** Options of the controller node. */
 export interface ControllerNodeOptions {
-  /** Where target switches and law rebuilds run (default: a worker thread with the default limits). */
+  /**
+   * Where target switches and law rebuilds run (default: a worker thread of its own, with the default limits). A
+   * builder passed here may serve several nodes one after another; it is the caller's to close.
+   */
   readonly builder?: LawBuilder;
 }
 
@@ -89,6 +93,7 @@ export class CoverageControllerNode {
   /** The scenario whose target is used when both `target` and `target_file` are empty. */
   private readonly fallbackScenario: string;
   private readonly builder: LawBuilder;
+  private readonly ownBuilder: boolean;
   /** The BUILD_KEYS values the law in force was built for (what a failed build restores). */
   private applied: Record<string, ParamValue> = {};
   private status: TargetStatus = { state: 'ok' };
@@ -122,6 +127,7 @@ export class CoverageControllerNode {
     this.node = node;
     this.fallbackScenario = fallbackScenario;
     this.builder = options.builder ?? new LawBuilder();
+    this.ownBuilder = options.builder === undefined;
     this.values = node.declareParameters(CONTROLLER_SCHEMA, (updates) => this.onParameters(updates, !this.declared));
     this.controller = this.pendingController!;
     this.pendingController = undefined;
@@ -279,8 +285,8 @@ export class CoverageControllerNode {
         }
         if (target !== current || wanted.density_resolution !== this.applied.density_resolution) this.publishDensity();
         this.applied = wanted;
-        this.status = { state: 'ok', seconds: o.seconds };
         const main = performance.now() - started;
+        this.status = { state: 'ok', seconds: o.seconds, mainMs: main };
         this.node.logger.info(`new ${keys.join(', ')} in force: built aside in ${o.seconds.toFixed(2)} s, ${main.toFixed(1)} ms on the control thread`);
       } catch (e) {
         failure = (e as Error).message;
@@ -302,6 +308,14 @@ export class CoverageControllerNode {
     }
   }
 
+  /** The target status in words, for /diagnostics. */
+  private statusText(now: number): string {
+    const s = this.status;
+    if (s.state === 'building') return `building ${s.keys.join(', ')} aside for ${(now - s.since).toFixed(1)} s (the last good law commands meanwhile)`;
+    if (s.state === 'refused') return `refused ${s.keys.join(', ')} (restored): ${s.reason}`;
+    return s.seconds === undefined ? 'ok' : `ok (last change built aside in ${s.seconds.toFixed(2)} s)`;
+  }
+
   /** Where the target and law stand (the last change in force, being built, or refused with its reason). */
   get targetStatus(): TargetStatus {
     return this.status;
@@ -312,10 +326,11 @@ export class CoverageControllerNode {
     while (this.settling) await this.settling;
   }
 
-  /** Stops building (a build in flight is dropped) and releases the build worker. */
+  /** Stops building (a build in flight is dropped) and releases the build worker if it is this node's own. */
   close(): void {
+    if (this.settling) this.builder.cancel();
     this.settling = undefined;
-    this.builder.close();
+    if (this.ownBuilder) this.builder.close();
   }
 
   private warnThrottled(key: string, message: string): void {
@@ -440,6 +455,7 @@ export class CoverageControllerNode {
       r && r.saturated > 0.5 * Math.max(1, r.live) ? 'most commands saturated' : '',
       crowd.feasible ? '' : 'target too tight for the robots (see peak spacing)',
       safety && safety.infeasible > 0 ? `${safety.infeasible} robots closer than the minimum separation` : '',
+      this.status.state === 'refused' ? `change of ${this.status.keys.join(', ')} refused (see target status)` : '',
     ].filter((w) => w !== '');
     const level = r?.stopped === 'emergency_stop' ? 2 : warnings.length > 0 ? 1 : 0;
     const message = r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
@@ -466,6 +482,7 @@ export class CoverageControllerNode {
       ['safety accel overrides', String(r?.safetyOverrides ?? 0)],
       ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
       ['target mass too tight', crowd.tightMass.toFixed(3)],
+      ['target status', this.statusText(now)],
     ].map(([key, value]) => ({ key, value }));
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
   }

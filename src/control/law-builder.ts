@@ -36,14 +36,16 @@ interface Pending {
 function spawnWorker(limits: BuildLimits): Worker {
   const here = import.meta.url;
   const resourceLimits = { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(4, limits.memoryMb / 8)) };
+  // None of the parent's Node options (--input-type, --import, --expose-gc, ...): the worker needs none of them.
+  const execArgv: string[] = [];
   if (here.endsWith('.ts')) {
     // A worker does not inherit tsx's loader: register it in the worker, then load the TypeScript entry.
     const entry = new URL('./law-build-worker.ts', here).href;
     const tsx = import.meta.resolve('tsx/esm/api');
     const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(code, { eval: true, resourceLimits });
+    return new Worker(code, { eval: true, resourceLimits, execArgv });
   }
-  return new Worker(new URL('./law-build-worker.js', here), { resourceLimits });
+  return new Worker(new URL('./law-build-worker.js', here), { resourceLimits, execArgv });
 }
 
 /**

@@ -40,8 +40,8 @@ test('start-up overrides: the right types are taken, a wrong type is refused wit
   assert.throws(() => controllerOn({ drive: 'tank' }), /'drive' must be one of holonomic, diff_drive/);
 });
 
-test('live changes through ros2 param set: accepted, refused with the reason', () => {
-  const { node, handle } = controllerOn({});
+test('live changes through ros2 param set: accepted, refused with the reason', async () => {
+  const { node, handle, ctl } = controllerOn({});
   const set = (name: string, type: number, value: unknown) => node.setParametersAtomically([new fake.Parameter(name, type, value)]);
   const D = fake.ParameterType.PARAMETER_DOUBLE;
   assert.deepEqual(set('rate', D, 12.5), { successful: true, reason: '' });
@@ -49,15 +49,22 @@ test('live changes through ros2 param set: accepted, refused with the reason', (
   assert.match(set('rate', fake.ParameterType.PARAMETER_INTEGER, 20n).reason, /Invalid parameter type/);
   assert.match(set('rate', D, 500).reason, /out of range/);
   assert.match(set('robot_count', fake.ParameterType.PARAMETER_INTEGER, 5n).reason, /read-only/);
-  const bad = set('target', fake.ParameterType.PARAMETER_STRING, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "-1"}}');
-  assert.ok(!bad.successful);
-  assert.match(bad.reason, /negative at/);
+  const S = fake.ParameterType.PARAMETER_STRING;
+  const hostile = set('target', S, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "sum(1:2000)"}}');
+  assert.ok(!hostile.successful);
+  assert.match(hostile.reason, /calls 'sum', which is not allowed/);
   assert.equal(node.value('target'), '', 'the refused target was not stored');
+  // A target only its values show wrong is accepted, built aside, refused, and the parameter restored.
+  assert.ok(set('target', S, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "-1"}}').successful);
+  await ctl.whenSettled();
+  assert.match((ctl.targetStatus as { reason?: string }).reason ?? '', /negative at/);
+  assert.equal(node.value('target'), '', 'ros2 param get shows the last good target again');
   assert.deepEqual(handle.setParameters({ max_linear_speed: 0.3 }), { successful: true });
   // Parameters the node does not own (rclnodejs declares use_sim_time itself) are not vetoed.
   const cb = (node as unknown as { callbacks: ((ps: fake.Parameter[]) => { successful: boolean })[] }).callbacks[0];
   assert.equal(cb([new fake.Parameter('use_sim_time', fake.ParameterType.PARAMETER_BOOL, true)]).successful, true);
   assert.equal(node.value('max_linear_speed'), 0.3);
+  ctl.close();
 });
 
 test('timers take bigint nanoseconds; poses in, commands out with the right QoS', () => {
