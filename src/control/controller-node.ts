@@ -275,8 +275,7 @@ export class CoverageControllerNode {
           current.absorb(o.target.cache);
           target = current;
         }
-        const v = this.values;
-        const law = createLaw(target, lawSettings(v));
+        const law = createLaw(target, lawSettings({ ...this.values, ...wanted }));
         law.prepare?.(this.controller.names.length); // the arrays came from the worker: this only wraps them
         this.controller.setLaw(law);
         if (target !== current) {

@@ -61,6 +61,9 @@ export class LawBuilder {
 
   constructor(limits: Partial<BuildLimits> = {}) {
     this.limits = { ...DEFAULT_BUILD_LIMITS, ...limits };
+    const { timeLimit, memoryMb } = this.limits;
+    if (!(timeLimit > 0) || !Number.isFinite(timeLimit)) throw new Error(`build time limit must be a positive number of seconds, got ${timeLimit}`);
+    if (!(memoryMb >= 8) || !Number.isFinite(memoryMb)) throw new Error(`build memory limit must be at least 8 MB, got ${memoryMb}`);
   }
 
   /** True while a build is in flight. */

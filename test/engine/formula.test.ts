@@ -101,7 +101,20 @@ test('allowed formulas compile to closures that agree with mathjs', () => {
   // A formula over several YAML lines is one expression.
   assert.equal(compileFormula(parseFormula('1 +\n x'))(2, 0), 3);
   assert.throws(() => compileFormula(['system', 1] as never), /not a checked formula/);
+  // The public number-only build (the fallback if mathjs's internal layout changes) yields the same checked trees.
+  const parse = (require('mathjs/number') as { parse: (e: string) => unknown }).parse;
+  for (const expr of formulas) assert.deepEqual(parseFormula(expr, parse), parseFormula(expr), expr);
+  assert.match(refusalWith('sum(1:2000)*0+1', parse), /calls 'sum'/);
 });
+
+function refusalWith(expr: string, parse: (e: string) => unknown): string {
+  try {
+    parseFormula(expr, parse);
+  } catch (e) {
+    return (e as FormulaError).problem;
+  }
+  return 'accepted';
+}
 
 test('mathjs is loaded only when a formula is compiled: no module imports it eagerly', () => {
   const files: string[] = [];
