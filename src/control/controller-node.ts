@@ -1,8 +1,5 @@
-import type { Target } from '../engine/target.js';
-import { makeGrid } from '../engine/grid.js';
-import { MmdMetric } from '../engine/metrics.js';
-import { boxArea } from '../engine/geometry.js';
-import type { Box } from '../engine/geometry.js';
+import { Target } from '../engine/target.js';
+import type { MmdMetric } from '../engine/metrics.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
 import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
@@ -11,12 +8,16 @@ import { robotNames } from '../params/common.js';
 import type { ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates } from '../params/schema.js';
 import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
+import { targetSourceProblem } from '../scenario/target-param.js';
 import type { CoverageLaw } from './law.js';
 import type { ControllerSettings, TickResult } from './controller.js';
 import { CoverageController } from './controller.js';
-import { BlobLaw } from './blob-law.js';
 import type { LawSettings } from './laws.js';
 import { createLaw } from './laws.js';
+import type { LawBuildRequest } from './law-build.js';
+import { buildLaw, controllerMmd, densityGrid, gridSizeProblem } from './law-build.js';
+import type { BuildOutcome } from './law-builder.js';
+import { LawBuilder } from './law-builder.js';
 import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
@@ -27,11 +28,6 @@ const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.sli
 /** A value from a message, cut for a log line. */
 const clip = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}...` : text);
 
-/** Builds the target from the parameter values `target` and `target_file` (injected: it may read files). */
-export type TargetResolver = (inline: string, file: string) => Target;
-
-/** Smallest eps as a fraction of the domain's size (sqrt of its area): the auto width for about 10,000 robots. */
-const MIN_EPSILON_FRACTION = 0.005;
 /** Seconds between two evaluations of the squared MMD reported on /diagnostics. */
 const MMD_PERIOD = 5;
 
@@ -41,29 +37,34 @@ const MMD_PERIOD = 5;
  */
 const TIGHT_MASS_WARN = 0.05;
 
-/** Most cells the latched density grid may have. */
-const MAX_DENSITY_CELLS = 4e6;
+/**
+ * Parameters whose change is built aside (the target, the law, the control period that the blob law's diffusivity
+ * cap and the Langevin law's noise follow, the latched density grid), and that a failed build restores.
+ */
+const BUILD_KEYS = ['target', 'target_file', 'algorithm', 'method', 'epsilon', 'diffusivity', 'lloyd_gain', 'langevin_diffusivity', 'langevin_seed', 'rate', 'density_resolution'];
 
-/** Why the width or the density grid would be too fine for `domain`, or undefined. */
-function gridSizeProblem(domain: Box, v: ParamValues, updates: ParamValues): string | undefined {
-  const side = Math.sqrt(boxArea(domain));
-  const size = `${Number((domain.xmax - domain.xmin).toPrecision(3))} m x ${Number((domain.ymax - domain.ymin).toPrecision(3))} m`;
-  // Name what the update changed: the target (its domain) or the parameter itself.
-  const changed = ['target', 'target_file'].filter((k) => k in updates).map((k) => `parameter '${k}' (a domain of ${size}) with `);
-  const eps = v.epsilon as number;
-  if (eps > 0 && eps < MIN_EPSILON_FRACTION * side) {
-    return `${changed[0] ?? ''}parameter 'epsilon' (${eps} m) is below ${MIN_EPSILON_FRACTION} x the domain's size (${(MIN_EPSILON_FRACTION * side).toPrecision(3)} m): its grids would exceed ${Math.round(1 / (0.4 * MIN_EPSILON_FRACTION)) ** 2} nodes`;
-  }
-  const res = v.density_resolution as number;
-  const cells = Math.ceil((domain.xmax - domain.xmin) / res) * Math.ceil((domain.ymax - domain.ymin) / res);
-  if (cells > MAX_DENSITY_CELLS) {
-    return `${changed[0] ?? ''}parameter 'density_resolution' (${res} m) gives ${cells.toExponential(2)} cells over the domain, more than ${MAX_DENSITY_CELLS.toExponential(0)}`;
-  }
-  return undefined;
+/** Longest reason quoted from a failed build, characters. */
+const MAX_REASON = 300;
+
+/**
+ * Where the target and the law in force stand: `ok` (the last change is in force), `building` (a change is being
+ * built aside; the controller commands on the last good law meanwhile) or `refused` (the last change failed to
+ * build and its parameters were restored).
+ */
+export type TargetStatus =
+  /** `seconds`: how long the last build took aside; `mainMs`: what putting it in force cost the control thread. */
+  | { readonly state: 'ok'; readonly seconds?: number; readonly mainMs?: number }
+  | { readonly state: 'building'; readonly since: number; readonly keys: readonly string[] }
+  | { readonly state: 'refused'; readonly reason: string; readonly keys: readonly string[] };
+
+/** Options of the controller node. */
+export interface ControllerNodeOptions {
+  /**
+   * Where target switches and law rebuilds run (default: a worker thread of its own, with the default limits). A
+   * builder passed here may serve several nodes one after another; it is the caller's to close.
+   */
+  readonly builder?: LawBuilder;
 }
-
-/** Parameters whose change rebuilds the law (`rate` too for the Langevin law, whose noise depends on the period). */
-const LAW_KEYS = ['target', 'target_file', 'algorithm', 'method', 'epsilon', 'diffusivity', 'lloyd_gain', 'langevin_diffusivity', 'langevin_seed'];
 
 /** The law's settings from the controller's parameter values. */
 export function lawSettings(v: ParamValues): LawSettings {
@@ -101,7 +102,17 @@ export class CoverageControllerNode {
   readonly controller: CoverageController;
   private values: Record<string, ParamValue> = {};
   private readonly node: NodeHandle;
-  private readonly resolveTarget: TargetResolver;
+  /** The scenario whose target is used when both `target` and `target_file` are empty. */
+  private readonly fallbackScenario: string;
+  private readonly builder: LawBuilder;
+  private readonly ownBuilder: boolean;
+  /** The BUILD_KEYS values the law in force was built for (what a failed build restores). */
+  private applied: Record<string, ParamValue> = {};
+  private status: TargetStatus = { state: 'ok' };
+  /** The build in flight, if any (resolves when it is applied or refused). */
+  private settling: Promise<void> | undefined;
+  /** True while this node restores parameters after a failed build (the change needs no build). */
+  private reverting = false;
   private readonly commandPublishers: Publisher<Twist | TwistStamped>[] = [];
   private readonly markers: Publisher<MarkerArray>;
   private readonly diagnostics: Publisher<{ header: { stamp: { sec: number; nanosec: number }; frame_id: string }; status: DiagnosticStatus[] }>;
@@ -122,9 +133,15 @@ export class CoverageControllerNode {
   /** Called after every tick (the standalone mode records history here). */
   onTick: ((result: TickResult, now: number) => void) | undefined;
 
-  constructor(node: NodeHandle, resolveTarget: TargetResolver) {
+  /**
+   * `fallbackScenario` is the scenario file whose target is used when both `target` and `target_file` are empty.
+   * The start-up target and law are built synchronously here (before the first tick); later changes are built aside.
+   */
+  constructor(node: NodeHandle, fallbackScenario: string, options: ControllerNodeOptions = {}) {
     this.node = node;
-    this.resolveTarget = resolveTarget;
+    this.fallbackScenario = fallbackScenario;
+    this.builder = options.builder ?? new LawBuilder();
+    this.ownBuilder = options.builder === undefined;
     this.values = node.declareParameters(CONTROLLER_SCHEMA, (updates) => this.onParameters(updates, !this.declared));
     this.controller = this.pendingController!;
     this.pendingController = undefined;
@@ -179,45 +196,43 @@ export class CoverageControllerNode {
   private pendingController: CoverageController | undefined;
   private declared = false;
 
-  /** Validates a batch of parameter changes and applies it, or refuses it with the reason. */
+  /**
+   * Validates a batch of parameter changes and applies it, or refuses it with the reason. Quick checks (types and
+   * ranges, YAML syntax, the formula whitelist, the target file's kind and size, grid sizes where the domain is
+   * known) refuse here; a change that needs a new target or law is accepted and built aside (requestBuild), and the
+   * controller keeps commanding on the last good law meanwhile. Only the start-up build runs here, synchronously.
+   */
   private onParameters(updates: ParamValues, declaring: boolean): ParamVerdict {
     const merged = applyUpdates(CONTROLLER_SCHEMA, this.values, updates, { live: !declaring, crossCheck: controllerCrossCheck });
     if (!merged.ok) return { successful: false, reason: merged.reason };
     const v = merged.values;
-    let law: CoverageLaw | undefined;
-    // The rate sets the control period, which the blob law (its diffusivity cap) and the Langevin law (its noise) use.
-    if (declaring || LAW_KEYS.some((k) => k in updates) || ('rate' in updates && v.algorithm !== 'lloyd')) {
+    if (declaring) {
+      let law: CoverageLaw;
       try {
-        // The target is read again only when it is what changed (a new law over the same target keeps it).
-        const keep = declaring || 'target' in updates || 'target_file' in updates ? undefined : this.controller.currentLaw.target;
-        const target = keep ?? this.resolveTarget(String(v.target), String(v.target_file));
-        const sizeProblem = gridSizeProblem(target.domain, v, updates);
-        if (sizeProblem) return { successful: false, reason: sizeProblem };
-        law = createLaw(target, lawSettings(v));
-        law.prepare?.(robotNames(v).length); // e.g. the blob fields for the whole swarm, built now rather than in a tick
+        law = buildLaw(this.buildRequest(v, true)).law;
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }
-    } else if ('density_resolution' in updates) {
-      const sizeProblem = gridSizeProblem(this.controller.currentLaw.target.domain, v, updates);
-      if (sizeProblem) return { successful: false, reason: sizeProblem };
-    }
-    if (declaring) {
-      this.pendingController = new CoverageController(robotNames(v), law!, controllerSettings(v));
+      this.pendingController = new CoverageController(robotNames(v), law, controllerSettings(v));
       this.values = v;
+      this.applied = pick(v, BUILD_KEYS);
       return { successful: true };
+    }
+    // Every build key goes through a build, so that `applied` always describes the law in force.
+    const build = !this.reverting && BUILD_KEYS.some((k) => k in updates);
+    if (build) {
+      const problem = this.quickProblem(v, updates);
+      if (problem) return { successful: false, reason: problem };
     }
     this.values = v;
     this.controller.setSettings(controllerSettings(v));
-    const newTarget = law !== undefined && law.target !== this.controller.currentLaw.target;
-    if (law) this.controller.setLaw(law);
-    if (newTarget) {
-      this.mmd = undefined;
-      this.lastMmd = undefined;
-    }
-    if (newTarget || 'density_resolution' in updates) this.publishDensity();
     if ('rate' in updates) this.startTimer();
-    this.node.logger.info(`parameters changed: ${Object.keys(updates).join(', ')}`);
+    if (this.reverting) {
+      this.node.logger.info(`parameters restored to their last good values: ${Object.keys(updates).join(', ')}`);
+      return { successful: true };
+    }
+    if (build) this.requestBuild();
+    this.node.logger.info(`parameters changed: ${Object.keys(updates).join(', ')}${build ? ' (building the new target or law aside)' : ''}`);
     return { successful: true };
   }
 
@@ -229,6 +244,125 @@ export class CoverageControllerNode {
     if (on !== this.controller.emergencyStop) this.node.logger[on ? 'warn' : 'info'](on ? `emergency stop (${source}): every robot stopped` : `emergency stop released (${source})`);
     this.controller.setEmergencyStop(on);
     if (on && this.timer) this.publishCommands(this.controller.zeroAll(), this.node.now());
+  }
+
+  /** What the quick checks of a change that needs a build find wrong, or undefined. */
+  private quickProblem(v: ParamValues, updates: ParamValues): string | undefined {
+    const targetChanged = v.target !== this.applied.target || v.target_file !== this.applied.target_file;
+    let domain = targetChanged ? undefined : this.controller.currentLaw.target.domain;
+    if ('target' in updates || 'target_file' in updates) {
+      const quick = targetSourceProblem(String(v.target), String(v.target_file));
+      if (quick.problem) return quick.problem;
+      domain = quick.domain;
+    }
+    if (!domain) return undefined; // a target file's domain is checked when it is read, aside
+    const changed = ['target', 'target_file'].filter((k) => k in updates);
+    return gridSizeProblem(domain, v.epsilon as number, v.density_resolution as number, changed);
+  }
+
+  /** The build of the target and law for parameter values `v` (`fresh`: read the target, else keep the current one). */
+  private buildRequest(v: ParamValues, fresh: boolean): LawBuildRequest {
+    return {
+      ...(fresh
+        ? { source: { inline: String(v.target), file: String(v.target_file), fallback: this.fallbackScenario } }
+        : { target: this.controller.currentLaw.target.snapshot(false) }),
+      law: lawSettings(v),
+      robots: robotNames(v).length,
+      densityResolution: v.density_resolution as number,
+    };
+  }
+
+  /** Starts building the target and law for the current values aside (a build in flight is superseded). */
+  private requestBuild(): void {
+    const v = this.values;
+    const wanted = pick(v, BUILD_KEYS);
+    const fresh = v.target !== this.applied.target || v.target_file !== this.applied.target_file;
+    const keys = BUILD_KEYS.filter((k) => wanted[k] !== this.applied[k]);
+    if (keys.length === 0) {
+      // Back to the values in force (e.g. a change undone before its build ended): nothing to build.
+      this.builder.cancel();
+      this.settling = undefined;
+      this.status = { state: 'ok' };
+      return;
+    }
+    this.status = { state: 'building', since: this.node.now(), keys };
+    const settling: Promise<void> = this.builder.build(this.buildRequest(v, fresh)).then((o) => {
+      if (this.settling === settling) this.settling = undefined;
+      this.finishBuild(o, wanted, fresh, keys);
+    });
+    this.settling = settling;
+  }
+
+  /** Puts a finished build in force, or refuses it: ERROR log, status, and its parameters back to their last good values. */
+  private finishBuild(o: BuildOutcome, wanted: Record<string, ParamValue>, fresh: boolean, keys: readonly string[]): void {
+    if (!o.ok && o.superseded) return; // a newer build carries this change too
+    let failure = o.ok ? undefined : o.reason;
+    if (o.ok) {
+      try {
+        const started = performance.now();
+        const current = this.controller.currentLaw.target;
+        let target: Target;
+        if (fresh) {
+          target = Target.fromSnapshot(o.target);
+        } else {
+          current.absorb(o.target.cache);
+          target = current;
+        }
+        const law = createLaw(target, lawSettings({ ...this.values, ...wanted }));
+        law.prepare?.(this.controller.names.length); // the arrays came from the worker: this only wraps them
+        this.controller.setLaw(law);
+        if (target !== current) {
+          this.mmd = undefined;
+          this.lastMmd = undefined;
+        }
+        if (target !== current || wanted.density_resolution !== this.applied.density_resolution) this.publishDensity();
+        this.applied = wanted;
+        const main = performance.now() - started;
+        this.status = { state: 'ok', seconds: o.seconds, mainMs: main };
+        this.node.logger.info(`new ${keys.join(', ')} in force: built aside in ${o.seconds.toFixed(2)} s, ${main.toFixed(1)} ms on the control thread`);
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+    }
+    if (failure === undefined) return;
+    const reason = failure.length > MAX_REASON ? `${failure.slice(0, MAX_REASON)}...` : failure;
+    this.status = { state: 'refused', reason, keys };
+    this.node.logger.error(`change of ${keys.join(', ')} refused: ${reason}; the controller stays on its last good target and law`);
+    const restore: Record<string, ParamValue> = {};
+    for (const k of BUILD_KEYS) if (this.values[k] !== this.applied[k]) restore[k] = this.applied[k];
+    if (Object.keys(restore).length === 0) return;
+    this.reverting = true;
+    try {
+      const verdict = this.node.setParameters(restore);
+      if (!verdict.successful) this.node.logger.error(`could not restore ${Object.keys(restore).join(', ')}: ${verdict.reason}`);
+    } finally {
+      this.reverting = false;
+    }
+  }
+
+  /** The target status in words, for /diagnostics. */
+  private statusText(now: number): string {
+    const s = this.status;
+    if (s.state === 'building') return `building ${s.keys.join(', ')} aside for ${(now - s.since).toFixed(1)} s (the last good law commands meanwhile)`;
+    if (s.state === 'refused') return `refused ${s.keys.join(', ')} (restored): ${s.reason}`;
+    return s.seconds === undefined ? 'ok' : `ok (last change built aside in ${s.seconds.toFixed(2)} s)`;
+  }
+
+  /** Where the target and law stand (the last change in force, being built, or refused with its reason). */
+  get targetStatus(): TargetStatus {
+    return this.status;
+  }
+
+  /** Resolves once no target or law build is in flight (the in-process path awaits this after a change). */
+  async whenSettled(): Promise<void> {
+    while (this.settling) await this.settling;
+  }
+
+  /** Stops building (a build in flight is dropped) and releases the build worker if it is this node's own. */
+  close(): void {
+    if (this.settling) this.builder.cancel();
+    this.settling = undefined;
+    if (this.ownBuilder) this.builder.close();
   }
 
   private warnThrottled(key: string, message: string): void {
@@ -329,8 +463,9 @@ export class CoverageControllerNode {
     });
   }
 
-  /** Sends zero to every robot `times` times (call before shutting down). */
+  /** Sends zero to every robot `times` times and stops building (call before shutting down). */
   stop(times = 3): void {
+    this.close();
     this.timer?.cancel();
     this.timer = undefined;
     const zeros = this.controller.zeroAll();
@@ -374,6 +509,7 @@ export class CoverageControllerNode {
       r && r.saturated > 0.5 * Math.max(1, r.live) ? 'most commands saturated' : '',
       crowd.feasible || crowd.tightMass < TIGHT_MASS_WARN ? '' : 'target too tight for the robots (see peak spacing)',
       safety && safety.infeasible > 0 ? `${safety.infeasible} robots closer than the minimum separation` : '',
+      this.status.state === 'refused' ? `change of ${this.status.keys.join(', ')} refused (see target status)` : '',
     ].filter((w) => w !== '');
     const frames = [...this.frameMismatch].map(([i, f]) => `${this.controller.names[i]}: '${clip(f)}'`);
     const errors = [
@@ -383,7 +519,7 @@ export class CoverageControllerNode {
     const level = errors.length > 0 ? 2 : warnings.length > 0 ? 1 : 0;
     const message = errors.length ? errors.join('; ') : r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
     const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : Number.isFinite(v) ? v.toFixed(3) : 'none near');
-    this.mmd ??= new MmdMetric(target, 0.05 * Math.sqrt(boxArea(target.domain)));
+    this.mmd ??= controllerMmd(target);
     const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
@@ -405,6 +541,7 @@ export class CoverageControllerNode {
       ['safety accel overrides', String(r?.safetyOverrides ?? 0)],
       ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
       ['target mass too tight', crowd.tightMass.toFixed(3)],
+      ['target status', this.statusText(now)],
     ].map(([key, value]) => ({ key, value }));
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
   }
@@ -440,22 +577,17 @@ export class CoverageControllerNode {
   private publishDensity(): void {
     const target = this.controller.currentLaw.target;
     const d = target.domain;
-    const res = this.values.density_resolution as number;
-    const grid = makeGrid(d, res, 0);
-    const { density } = target.onGrid(grid);
-    const width = grid.nx - 2 * grid.margin;
-    const height = grid.ny - 2 * grid.margin;
-    let peak = 0;
-    for (const v of density) peak = Math.max(peak, v);
-    const data = new Int8Array(width * height);
-    for (let j = 0; j < height; j++) {
-      for (let i = 0; i < width; i++) data[j * width + i] = Math.round((100 * density[(j + grid.margin) * grid.nx + i + grid.margin]) / (peak || 1));
-    }
+    const { width, height, resolution, data } = densityGrid(target, this.values.density_resolution as number);
     const now = this.node.now();
     this.density.publish({
       header: { stamp: timeMsg(now), frame_id: String(this.values.world_frame) },
-      info: { map_load_time: timeMsg(now), resolution: grid.hx, width, height, origin: { position: { x: d.xmin, y: d.ymin, z: 0 }, orientation: quaternionOfYaw(0) } },
+      info: { map_load_time: timeMsg(now), resolution, width, height, origin: { position: { x: d.xmin, y: d.ymin, z: 0 }, orientation: quaternionOfYaw(0) } },
       data,
     });
   }
+}
+
+/** The values of `keys` in `v`. */
+function pick(v: ParamValues, keys: readonly string[]): Record<string, ParamValue> {
+  return Object.fromEntries(keys.map((k) => [k, v[k]]));
 }

@@ -28,6 +28,11 @@ export class LloydLaw implements CoverageLaw {
     this.settings = settings;
   }
 
+  /** Builds (and caches) the cells' grid for n live robots ahead of the first control tick that needs it. */
+  prepare(n: number): void {
+    if (n > 0) this.cellsFor(n);
+  }
+
   private cellsFor(n: number): VoronoiCentroids {
     let cells = this.cache.get(n);
     if (cells) return cells;

@@ -2,6 +2,7 @@ import type { Box, Positions } from './geometry.js';
 import { boxArea } from './geometry.js';
 import { meanSpacing } from './epsilon.js';
 import { makeGrid } from './grid.js';
+import type { Grid } from './grid.js';
 import type { Flow, IntegratorOptions, StepResult } from './integrator.js';
 import { FlowIntegrator } from './integrator.js';
 import type { Target } from './target.js';
@@ -72,9 +73,29 @@ export class NeumannBlobField {
     this.hx = grid.hx;
     this.hy = grid.hy;
     const n = this.nx * this.ny;
-    const r = new Float64Array(n);
+    // 1 / r is computed once per target, width, spacing and smoothing (and may come from a worker: Target.derived).
+    const spacing = options.gridSpacing ?? 0.5;
+    this.wInv = target.derived(`neumann:${e}:${spacing}:${options.smoothTarget ? 1 : 0}`, () => {
+      const r = NeumannBlobField.smoothedTarget(target, grid, e, this.nx, this.ny, options.smoothTarget === true);
+      const wInv = new Float64Array(n);
+      for (let k = 0; k < n; k++) wInv[k] = grid.cellArea / r[k];
+      return wInv;
+    });
+    this.f = new Float64Array(n);
+    this.u = new Float64Array(n);
+    this.wx = new Float64Array(this.nx);
+    this.wy = new Float64Array(this.ny);
+    this.gx = new Float64Array(this.nx);
+    this.gy = new Float64Array(this.ny);
+  }
+
+  /** r on the field's nodes: the target convolved with the folded kernel (smooth), or rho_bar itself. */
+  private static smoothedTarget(target: Target, grid: Grid, e: number, nx: number, ny: number, smooth: boolean): Float64Array {
+    const d = target.domain;
+    const r = new Float64Array(nx * ny);
     const floor = target.onGrid(grid).floor;
-    if (options.smoothTarget) {
+    const self = { nx, ny, hx: grid.hx, hy: grid.hy };
+    if (smooth) {
       // r = K rho_bar: the target on a fine grid, convolved with the folded kernel, separably.
       const side = Math.sqrt(boxArea(d));
       const src = makeGrid(d, Math.min(e / 6, side / 160), 0);
@@ -82,40 +103,33 @@ export class NeumannBlobField {
       const sm = src.margin;
       const snx = src.nx - 2 * sm;
       const sny = src.ny - 2 * sm;
-      const kx = foldedKernelMatrix(this.nx, d.xmin, this.hx, snx, d.xmin, src.hx, d.xmin, d.xmax, e);
-      const ky = foldedKernelMatrix(this.ny, d.ymin, this.hy, sny, d.ymin, src.hy, d.ymin, d.ymax, e);
-      const tmp = new Float64Array(sny * this.nx); // rows of the source, columns of the field
+      const kx = foldedKernelMatrix(self.nx, d.xmin, self.hx, snx, d.xmin, src.hx, d.xmin, d.xmax, e);
+      const ky = foldedKernelMatrix(self.ny, d.ymin, self.hy, sny, d.ymin, src.hy, d.ymin, d.ymax, e);
+      const tmp = new Float64Array(sny * self.nx); // rows of the source, columns of the field
       for (let j = 0; j < sny; j++) {
         const row = (j + sm) * src.nx + sm;
-        for (let i = 0; i < this.nx; i++) {
+        for (let i = 0; i < self.nx; i++) {
           let acc = 0;
           const k = i * snx;
           for (let q = 0; q < snx; q++) acc += kx[k + q] * density[row + q];
-          tmp[j * this.nx + i] = acc * src.hx;
+          tmp[j * self.nx + i] = acc * src.hx;
         }
       }
-      for (let j = 0; j < this.ny; j++) {
+      for (let j = 0; j < self.ny; j++) {
         const k = j * sny;
-        for (let i = 0; i < this.nx; i++) {
+        for (let i = 0; i < self.nx; i++) {
           let acc = 0;
-          for (let q = 0; q < sny; q++) acc += ky[k + q] * tmp[q * this.nx + i];
-          r[j * this.nx + i] = Math.max(floor, acc * src.hy);
+          for (let q = 0; q < sny; q++) acc += ky[k + q] * tmp[q * self.nx + i];
+          r[j * self.nx + i] = Math.max(floor, acc * src.hy);
         }
       }
     } else {
       const { rhoBar } = target.onGrid(grid);
-      for (let j = 0; j < this.ny; j++) {
-        for (let i = 0; i < this.nx; i++) r[j * this.nx + i] = rhoBar[(j + grid.margin) * grid.nx + i + grid.margin];
+      for (let j = 0; j < self.ny; j++) {
+        for (let i = 0; i < self.nx; i++) r[j * self.nx + i] = rhoBar[(j + grid.margin) * grid.nx + i + grid.margin];
       }
     }
-    this.wInv = new Float64Array(n);
-    for (let k = 0; k < n; k++) this.wInv[k] = grid.cellArea / r[k];
-    this.f = new Float64Array(n);
-    this.u = new Float64Array(n);
-    this.wx = new Float64Array(this.nx);
-    this.wy = new Float64Array(this.ny);
-    this.gx = new Float64Array(this.nx);
-    this.gy = new Float64Array(this.ny);
+    return r;
   }
 
   /** Folded 1-D weights (and their derivatives in x when `g` is given) over nodes [a0, a1]; returns a0 * 2^20 + count. */

@@ -1,6 +1,6 @@
-import { compile } from 'mathjs';
-import type { EvalFunction } from 'mathjs';
 import type { Box } from './geometry.js';
+import type { Formula } from './formula.js';
+import { FormulaError, compileFormula, parseFormula } from './formula.js';
 import { boxArea } from './geometry.js';
 
 /**
@@ -36,7 +36,8 @@ export interface Raster {
 /** What a target density is made of, before normalization. */
 export type DensitySpec =
   | { readonly type: 'mixture'; readonly components: readonly ComponentSpec[] }
-  | { readonly type: 'expression'; readonly expr: string }
+  /** A formula in x and y (mathjs syntax, restricted: see formula.ts); `formula` is its checked tree when known. */
+  | { readonly type: 'expression'; readonly expr: string; readonly formula?: Formula }
   | { readonly type: 'raster'; readonly raster: Raster };
 
 function finite(v: unknown, what: string): number {
@@ -110,29 +111,19 @@ export function mixtureDensity(components: readonly ComponentSpec[], domain: Box
   };
 }
 
-/** A density written as a mathjs expression in x and y (metres), compiled once. */
-export function expressionDensity(expr: string): DensityFunction {
-  if (typeof expr !== 'string' || expr.trim() === '') throw new Error('target.expr must be a non-empty string');
-  let code: EvalFunction;
+/**
+ * A density written as a formula in x and y (metres): checked (see formula.ts) and compiled to a closure once;
+ * `formula` skips the parse when the checked tree is already known (e.g. built in another thread).
+ */
+export function expressionDensity(expr: string, formula?: Formula): DensityFunction {
+  let checked: Formula;
   try {
-    code = compile(expr);
+    checked = formula ?? parseFormula(expr);
+    return compileFormula(checked);
   } catch (e) {
-    throw new Error(`target.expr does not parse: ${(e as Error).message}`);
+    if (e instanceof FormulaError) throw new Error(`target.expr ${e.problem}`);
+    throw e;
   }
-  const scope = new Map<string, number>();
-  return (x, y) => {
-    scope.set('x', x);
-    scope.set('y', y);
-    let v: unknown;
-    try {
-      v = code.evaluate(scope);
-    } catch (e) {
-      throw new Error(`target.expr cannot be evaluated at (x, y) = (${x}, ${y}): ${(e as Error).message}`);
-    }
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v !== 'number') throw new Error(`target.expr must give a real number, got ${typeof v === 'object' ? 'a ' + String((v as object).constructor?.name ?? 'value') : typeof v} at (x, y) = (${x}, ${y})`);
-    return v;
-  };
 }
 
 /** Checks a raster's shape and values; throws naming the problem. */
@@ -174,7 +165,7 @@ export function densityFunction(spec: DensitySpec, domain: Box): DensityFunction
     case 'mixture':
       return mixtureDensity(spec.components, domain);
     case 'expression':
-      return expressionDensity(spec.expr);
+      return expressionDensity(spec.expr, spec.formula);
     case 'raster':
       return rasterDensity(spec.raster);
     default:

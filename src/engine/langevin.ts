@@ -51,7 +51,6 @@ export class LogDensityGradient {
     this.smoothing = options.smoothing ?? 2 * spacing;
     if (!(spacing > 0) || !(this.smoothing > 0)) throw new Error(`spacing and smoothing must be positive, got ${spacing} and ${this.smoothing}`);
     const g = makeGrid(d, spacing, 0);
-    const { density, floor } = target.onGrid(g);
     const m = g.margin;
     const nx = g.nx - 2 * m;
     const ny = g.ny - 2 * m;
@@ -61,25 +60,30 @@ export class LogDensityGradient {
     this.hy = g.hy;
     this.x0 = d.xmin + 0.5 * g.hx;
     this.y0 = d.ymin + 0.5 * g.hy;
-    const rho = new Float64Array(nx * ny);
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) rho[j * nx + i] = Math.max(density[(j + m) * g.nx + i + m], floor);
-    const tmp = new Float64Array(nx * ny);
-    smoothMirrored(rho, tmp, nx, ny, 1, nx, gaussianTaps(this.hx, this.smoothing));
-    smoothMirrored(tmp, rho, ny, nx, nx, 1, gaussianTaps(this.hy, this.smoothing));
-    for (let k = 0; k < rho.length; k++) rho[k] = Math.log(rho[k]);
-    this.gx = new Float64Array(nx * ny);
-    this.gy = new Float64Array(nx * ny);
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        // Mirror walls: the node beyond a wall is the wall node itself.
-        const l = rho[j * nx + mirror(i - 1, nx)];
-        const r = rho[j * nx + mirror(i + 1, nx)];
-        const b = rho[mirror(j - 1, ny) * nx + i];
-        const t = rho[mirror(j + 1, ny) * nx + i];
-        this.gx[j * nx + i] = (r - l) / (2 * this.hx);
-        this.gy[j * nx + i] = (t - b) / (2 * this.hy);
+    // The gradient tables, once per target, spacing and smoothing.
+    [this.gx, this.gy] = target.derived(`logGradient:${spacing}:${this.smoothing}`, () => {
+      const { density, floor } = target.onGrid(g);
+      const rho = new Float64Array(nx * ny);
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) rho[j * nx + i] = Math.max(density[(j + m) * g.nx + i + m], floor);
+      const tmp = new Float64Array(nx * ny);
+      smoothMirrored(rho, tmp, nx, ny, 1, nx, gaussianTaps(this.hx, this.smoothing));
+      smoothMirrored(tmp, rho, ny, nx, nx, 1, gaussianTaps(this.hy, this.smoothing));
+      for (let k = 0; k < rho.length; k++) rho[k] = Math.log(rho[k]);
+      const gx = new Float64Array(nx * ny);
+      const gy = new Float64Array(nx * ny);
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          // Mirror walls: the node beyond a wall is the wall node itself.
+          const l = rho[j * nx + mirror(i - 1, nx)];
+          const r = rho[j * nx + mirror(i + 1, nx)];
+          const b = rho[mirror(j - 1, ny) * nx + i];
+          const t = rho[mirror(j + 1, ny) * nx + i];
+          gx[j * nx + i] = (r - l) / (2 * this.hx);
+          gy[j * nx + i] = (t - b) / (2 * this.hy);
+        }
       }
-    }
+      return [gx, gy] as const;
+    });
   }
 
   /** Writes grad log rho_s (1/m) at each position into `out` (interleaved); positions are clamped into the domain. */

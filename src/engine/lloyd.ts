@@ -60,17 +60,21 @@ export class VoronoiCentroids {
   constructor(target: Target, spacing: number) {
     this.grid = makeGrid(target.domain, spacing, 0);
     const g = this.grid;
-    const { density, floor } = target.onGrid(g);
     this.obstacles = target.obstacles;
     const n = g.nx * g.ny;
-    this.weights = new Float64Array(n);
-    for (let j = 0; j < g.ny; j++) {
-      for (let i = 0; i < g.nx; i++) {
-        const k = j * g.nx + i;
-        if (!g.inside[k] || (!this.obstacles.empty && this.obstacles.contains(nodeX(g, i), nodeY(g, j)))) continue;
-        this.weights[k] = Math.max(density[k], floor) * g.cellArea;
+    // The node masses, once per target and spacing.
+    this.weights = target.derived(`lloyd:${spacing}`, () => {
+      const { density, floor } = target.onGrid(g);
+      const weights = new Float64Array(n);
+      for (let j = 0; j < g.ny; j++) {
+        for (let i = 0; i < g.nx; i++) {
+          const k = j * g.nx + i;
+          if (!g.inside[k] || (!this.obstacles.empty && this.obstacles.contains(nodeX(g, i), nodeY(g, j)))) continue;
+          weights[k] = Math.max(density[k], floor) * g.cellArea;
+        }
       }
-    }
+      return weights;
+    });
     this.owner = new Int32Array(n);
     this.d2 = new Float64Array(n);
   }

@@ -28,14 +28,17 @@ export class MmdMetric {
     this.s = bandwidth / Math.SQRT2;
     this.grid = makeGrid(target.domain, this.s / 4, 6 * this.s);
     const g = this.grid;
-    const { density } = target.onGrid(g);
-    // Separable convolution of the target with phi_s (quadrature over the grid nodes).
-    const kx = gaussianTaps(g.hx, this.s);
-    const ky = gaussianTaps(g.hy, this.s);
-    const tmp = new Float64Array(g.nx * g.ny);
-    convolveRows(density, tmp, g.nx, g.ny, kx, g.hx);
-    this.smoothTarget = new Float64Array(g.nx * g.ny);
-    convolveCols(tmp, this.smoothTarget, g.nx, g.ny, ky, g.hy);
+    // Separable convolution of the target with phi_s (quadrature over the grid nodes), once per target and bandwidth.
+    this.smoothTarget = target.derived(`mmd:${bandwidth}`, () => {
+      const { density } = target.onGrid(g);
+      const kx = gaussianTaps(g.hx, this.s);
+      const ky = gaussianTaps(g.hy, this.s);
+      const tmp = new Float64Array(g.nx * g.ny);
+      convolveRows(density, tmp, g.nx, g.ny, kx, g.hx);
+      const out = new Float64Array(g.nx * g.ny);
+      convolveCols(tmp, out, g.nx, g.ny, ky, g.hy);
+      return out;
+    });
     this.a = new Float64Array(g.nx * g.ny);
     this.w = new Float64Array(Math.ceil((12 * this.s) / Math.min(g.hx, g.hy)) + 4);
   }

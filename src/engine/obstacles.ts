@@ -62,18 +62,29 @@ export class ObstacleMap {
   private readonly seen: Int32Array;
   private query = 0;
 
-  constructor(polygons: readonly Polygon[] = [], rasters: readonly OccupancyRaster[] = []) {
+  /**
+   * `segments`, when given, are the boundary segments an ObstacleMap already computed for the same polygons and
+   * rasters (its `segments`, e.g. sent from another thread): the raster borders are not traced again.
+   */
+  constructor(polygons: readonly Polygon[] = [], rasters: readonly OccupancyRaster[] = [], segments?: Float64Array) {
     polygons.forEach((p, i) => {
       const problem = polygonProblem(p);
       if (problem) throw new Error(`obstacle polygon ${i} ${problem}`);
     });
     this.polygons = polygons;
     this.rasters = rasters;
-    const segs: number[] = [];
-    for (const p of polygons) {
-      for (let i = 0, j = p.length - 1; i < p.length; j = i++) segs.push(p[j][0], p[j][1], p[i][0], p[i][1]);
+    let segs: ArrayLike<number>;
+    if (segments) {
+      if (segments.length % 4 !== 0) throw new Error(`obstacle segments must come in fours (x0, y0, x1, y1), got ${segments.length} numbers`);
+      segs = segments;
+    } else {
+      const list: number[] = [];
+      for (const p of polygons) {
+        for (let i = 0, j = p.length - 1; i < p.length; j = i++) list.push(p[j][0], p[j][1], p[i][0], p[i][1]);
+      }
+      for (const r of rasters) rasterBorders(r, list);
+      segs = list;
     }
-    for (const r of rasters) rasterBorders(r, segs);
     this.segments = Float64Array.from(segs);
     const n = segs.length / 4;
     let xmin = Infinity;

@@ -5,6 +5,7 @@ import { makeGrid, nodeX, nodeY } from './grid.js';
 import type { DensityFunction, DensitySpec, Raster } from './density.js';
 import { densityFunction } from './density.js';
 import { ObstacleMap } from './obstacles.js';
+import type { OccupancyRaster, Polygon } from './obstacles.js';
 
 /** Options of a target density. */
 export interface TargetOptions {
@@ -16,6 +17,39 @@ export interface TargetOptions {
   readonly floor?: number;
   /** Obstacles: the target is zero in them (rho_bar at the floor), so that the flow itself keeps robots out. */
   readonly obstacles?: ObstacleMap;
+  /**
+   * Int_Omega of the unnormalized density when it is already known (a target rebuilt from a snapshot): the
+   * normalization and its validation are skipped.
+   */
+  readonly mass?: number;
+  /** Arrays already computed for this target (a snapshot's `cache`), keyed as `onGrid` and `derived` key them. */
+  readonly cache?: readonly (readonly [string, unknown])[];
+}
+
+/**
+ * Everything a target is, as structured-cloneable data: it rebuilds the same target in another thread (a worker
+ * builds targets and laws aside from the control loop), with the arrays computed so far.
+ */
+export interface TargetSnapshot {
+  readonly spec: DensitySpec;
+  readonly domain: Box;
+  readonly floorFraction: number;
+  readonly mass: number;
+  readonly obstacles: { readonly polygons: readonly Polygon[]; readonly rasters: readonly OccupancyRaster[]; readonly segments: Float64Array };
+  readonly cache: [string, unknown][];
+}
+
+/** Most arrays a target keeps, in entries and in bytes (least recently used first out; the newest always stays). */
+const CACHE_ENTRIES = 48;
+const CACHE_BYTES = 512 * 2 ** 20;
+
+/** Bytes held by the typed arrays in a cached value (a TargetOnGrid, an array, a list of arrays). */
+function bytesOf(value: unknown, depth = 0): number {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value === null || typeof value !== 'object' || depth > 3) return 0;
+  let sum = 0;
+  for (const v of Object.values(value)) sum += bytesOf(v, depth + 1);
+  return sum;
 }
 
 /** The target sampled on a grid. */
@@ -44,7 +78,9 @@ export class Target {
   /** What robots must not enter (empty when the scenario has no obstacles). */
   readonly obstacles: ObstacleMap;
   private readonly fn: DensityFunction;
-  private readonly cache = new Map<string, TargetOnGrid>();
+  /** onGrid samplings and `derived` arrays, by key, least recently used first. */
+  private readonly cache = new Map<string, unknown>();
+  private cacheBytes = 0;
   /** Int_Omega of the unnormalized density. */
   readonly mass: number;
 
@@ -60,13 +96,76 @@ export class Target {
     const free = densityFunction(spec, domain);
     const obstacles = this.obstacles;
     this.fn = obstacles.empty ? free : (x, y) => (obstacles.contains(x, y) ? 0 : free(x, y));
-    // Validate on a probe grid first, so that a bad target fails at load time with a clear message.
-    const side = Math.max(domain.xmax - domain.xmin, domain.ymax - domain.ymin);
-    const coarse = this.sumInside(makeGrid(domain, side / 128, 0));
-    this.mass = spec.type === 'raster' && this.obstacles.empty ? rasterMass(spec.raster, domain) : (4 * this.sumInside(makeGrid(domain, side / 256, 0)) - coarse) / 3;
+    for (const [key, value] of options.cache ?? []) this.remember(key, value);
+    if (options.mass !== undefined) {
+      this.mass = options.mass;
+    } else {
+      // Validate on a probe grid first, so that a bad target fails at load time with a clear message.
+      const side = Math.max(domain.xmax - domain.xmin, domain.ymax - domain.ymin);
+      const coarse = this.sumInside(makeGrid(domain, side / 128, 0));
+      this.mass = spec.type === 'raster' && this.obstacles.empty ? rasterMass(spec.raster, domain) : (4 * this.sumInside(makeGrid(domain, side / 256, 0)) - coarse) / 3;
+    }
     if (!(this.mass > 0) || !Number.isFinite(this.mass)) {
       throw new Error(`target density has no positive finite mass over the domain${this.obstacles.empty ? '' : ' outside the obstacles'}`);
     }
+  }
+
+  /** Rebuilds a target from its snapshot (no normalization: the snapshot carries the mass and the arrays). */
+  static fromSnapshot(s: TargetSnapshot): Target {
+    const obstacles = new ObstacleMap(s.obstacles.polygons, s.obstacles.rasters, s.obstacles.segments);
+    return new Target(s.spec, s.domain, { floor: s.floorFraction, obstacles, mass: s.mass, cache: s.cache });
+  }
+
+  /** This target as data; `withCache` false leaves out the arrays computed so far. */
+  snapshot(withCache = true): TargetSnapshot {
+    const o = this.obstacles;
+    return {
+      spec: this.spec,
+      domain: this.domain,
+      floorFraction: this.floorFraction,
+      mass: this.mass,
+      obstacles: { polygons: o.polygons, rasters: o.rasters, segments: o.segments },
+      cache: withCache ? [...this.cache] : [],
+    };
+  }
+
+  /** Adopts arrays computed for this same target elsewhere (a snapshot's cache from another thread). */
+  absorb(entries: readonly (readonly [string, unknown])[]): void {
+    for (const [key, value] of entries) this.remember(key, value);
+  }
+
+  /**
+   * An array (or a few) computed once from this target and kept with it, by a key that must name everything it
+   * depends on besides the target: the fields' smoothed targets, the metric's convolution, ... Arrays built in a
+   * worker arrive in the snapshot, so the control loop's thread does not build them again.
+   */
+  derived<T>(key: string, build: () => T): T {
+    const hit = this.recall(key);
+    if (hit !== undefined) return hit as T;
+    const value = build();
+    this.remember(key, value);
+    return value;
+  }
+
+  private recall(key: string): unknown {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private remember(key: string, value: unknown): void {
+    if (this.cache.has(key)) this.forget(key);
+    this.cache.set(key, value);
+    this.cacheBytes += bytesOf(value);
+    while (this.cache.size > 1 && (this.cache.size > CACHE_ENTRIES || this.cacheBytes > CACHE_BYTES)) this.forget(this.cache.keys().next().value as string);
+  }
+
+  private forget(key: string): void {
+    this.cacheBytes -= bytesOf(this.cache.get(key));
+    this.cache.delete(key);
   }
 
   /** Midpoint-rule integral over the domain on a grid, validating every value (throws naming the place). */
@@ -101,9 +200,9 @@ export class Target {
    * integrand smooth, and leaking mass still pays 1/floor a few w beyond the wall. With wallWidth 0, a step.
    */
   onGrid(grid: Grid, wallWidth = 0): TargetOnGrid {
-    const key = `${grid.nx},${grid.ny},${grid.hx},${grid.hy},${grid.x0},${grid.y0},${wallWidth}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
+    const key = `grid:${grid.nx},${grid.ny},${grid.hx},${grid.hy},${grid.x0},${grid.y0},${wallWidth}`;
+    const hit = this.recall(key);
+    if (hit) return hit as TargetOnGrid;
     const n = grid.nx * grid.ny;
     const density = new Float64Array(n);
     for (let j = 0; j < grid.ny; j++) {
@@ -140,8 +239,7 @@ export class Target {
       }
     }
     const out: TargetOnGrid = { grid, density, rhoBar, floor };
-    if (this.cache.size > 16) this.cache.clear();
-    this.cache.set(key, out);
+    this.remember(key, out);
     return out;
   }
 }

@@ -48,7 +48,7 @@ async function poll() {
   const box = document.getElementById('presets');
   if (!box.childElementCount) for (const p of state.presets) { const b = document.createElement('button'); b.textContent = p; b.dataset.preset = p; b.onclick = () => post('/target?name=' + encodeURIComponent(p)); box.appendChild(b); }
   document.getElementById('pause').textContent = state.paused ? 'Resume' : 'Pause';
-  document.getElementById('status').textContent = 't = ' + state.t.toFixed(1) + ' s, ' + (state.positions.length / 2) + ' robots, target: ' + state.target + (state.paused ? ' (paused)' : '');
+  document.getElementById('status').textContent = 't = ' + state.t.toFixed(1) + ' s, ' + (state.positions.length / 2) + ' robots, target: ' + state.target + (state.targetStatus !== 'ok' ? ' [' + state.targetStatus + ']' : '') + (state.paused ? ' (paused)' : '');
   draw();
 }
 function draw() {
@@ -69,20 +69,23 @@ poll(); setInterval(poll, 100);
 /**
  * Serves a live view of a standalone session on 127.0.0.1: the robots over the target, refreshed ten times a
  * second, a pause/resume button and one button per target preset (switched through the controller's
- * `target_file` parameter, as `ros2 param set` would). The simulation advances in real time while not paused.
+ * `target_file` parameter, as `ros2 param set` would: built aside, the map changes once the switch is in force).
+ * The simulation advances in real time while not paused.
  */
 export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   const s = o.session;
   const speed = o.speed ?? 1;
   let paused = false;
   let current = o.presets[0]?.name ?? 'scenario';
+  /** Target switches asked for; only the last one's outcome moves the map. */
+  let switches = 0;
   const heat = new Map<string, Buffer>();
+  const heatPng = (target: Target): Buffer => Buffer.from(heatmapDataUri(target, 120).split(',')[1], 'base64');
   const heatOf = (name: string): Buffer => {
     let png = heat.get(name);
     if (!png) {
       const preset = o.presets.find((p) => p.name === name);
-      const target = preset ? o.loadTarget(preset.path) : s.target;
-      png = Buffer.from(heatmapDataUri(target, 120).split(',')[1], 'base64');
+      png = heatPng(preset ? o.loadTarget(preset.path) : s.target);
       heat.set(name, png);
     }
     return png;
@@ -100,7 +103,8 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
     if (req.method === 'GET' && url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE);
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (req.method === 'GET' && url.pathname === '/state') {
-      return send(200, 'application/json', JSON.stringify({ t: s.clock.now(), paused, target: current, presets: o.presets.map((p) => p.name), domain: s.target.domain, positions: Array.from(s.sim.positions()) }));
+      const status = s.controller.targetStatus;
+      return send(200, 'application/json', JSON.stringify({ t: s.clock.now(), paused, target: current, targetStatus: status.state === 'refused' ? `refused: ${status.reason}` : status.state, presets: o.presets.map((p) => p.name), domain: s.target.domain, positions: Array.from(s.sim.positions()) }));
     }
     if (req.method === 'GET' && url.pathname === '/target.png') return send(200, 'image/png', heatOf(url.searchParams.get('name') ?? current));
     if (req.method === 'POST' && url.pathname === '/pause') {
@@ -114,10 +118,16 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
     if (req.method === 'POST' && url.pathname === '/target') {
       const preset = o.presets.find((p) => p.name === url.searchParams.get('name'));
       if (!preset) return send(404, 'text/plain', 'no such preset');
+      // The switch is built aside like any `ros2 param set`: the map follows once the controller has it in force.
       const verdict = s.controllerNode.setParameters({ target_file: preset.path });
       if (!verdict.successful) return send(400, 'text/plain', verdict.reason);
-      current = preset.name;
-      return send(204, 'text/plain', '');
+      const request = ++switches;
+      void s.controller.whenSettled().then(() => {
+        if (request !== switches || s.controller.targetStatus.state !== 'ok') return;
+        current = preset.name;
+        if (!heat.has(preset.name)) heat.set(preset.name, heatPng(s.controller.controller.currentLaw.target));
+      });
+      return send(202, 'text/plain', '');
     }
     return send(404, 'text/plain', 'not found');
   });

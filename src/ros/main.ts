@@ -4,7 +4,6 @@
  */
 import type * as Rcl from 'rclnodejs';
 import { CoverageControllerNode } from '../control/controller-node.js';
-import { targetFromParameters } from '../scenario/target-param.js';
 import { SwarmSimulatorNode, simulatorLayout } from '../sim/simulator-node.js';
 import { rosNodeHandle } from './adapter.js';
 import type { RclModule } from './adapter.js';
@@ -69,7 +68,7 @@ async function runNode(name: string, build: (rcl: typeof Rcl, node: Rcl.Node) =>
 export function controllerMain(): Promise<number> {
   return runNode('blob_coverage_controller', (rcl, node) => {
     const handle = rosNodeHandle(rcl as unknown as RclModule, node);
-    const ctl = new CoverageControllerNode(handle, (inline, file) => targetFromParameters(inline, file, defaultScenario()));
+    const ctl = new CoverageControllerNode(handle, defaultScenario());
     return () => ctl.stop(3);
   });
 }

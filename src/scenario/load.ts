@@ -7,7 +7,7 @@ import { parseScenario } from './scenario.js';
 import { ConfigError } from './validate.js';
 
 /** Largest scenario file read, bytes (a list of positions for the largest swarm fits). */
-const MAX_SCENARIO_BYTES = 1 << 28;
+export const MAX_SCENARIO_BYTES = 1 << 28;
 
 /** Reads and validates a scenario YAML file; map paths are relative to the scenario's folder. */
 export function loadScenario(path: string): Scenario {

@@ -2,6 +2,7 @@ import type { Box } from '../engine/geometry.js';
 import { boxArea } from '../engine/geometry.js';
 import type { ComponentSpec, DensitySpec, Raster } from '../engine/density.js';
 import { rasterExtent } from '../engine/density.js';
+import { FormulaError, parseFormula } from '../engine/formula.js';
 import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
 import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
 import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
@@ -115,7 +116,14 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
     target = { type: 'mixture', components: comps.map((c, i) => parseComponent(c, `${t.key('components')}[${i}]`)) };
   } else if (type === 'expression') {
     t.only(['type', 'expr', 'floor']);
-    target = { type: 'expression', expr: t.string('expr') };
+    // Checked now, before anything evaluates it (see formula.ts for what a density formula may use).
+    const expr = t.string('expr');
+    try {
+      target = { type: 'expression', expr, formula: parseFormula(expr) };
+    } catch (e) {
+      if (e instanceof FormulaError) throw new ConfigError(t.key('expr'), e.problem);
+      throw e;
+    }
   } else {
     t.only(['type', 'map', 'floor']);
     const path = t.string('map');

@@ -9,7 +9,6 @@ import type { Logger, NodeHandle } from '../node/interface.js';
 import type { ParamValues } from '../params/schema.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { initialPositions, scenarioRobots, scenarioTarget } from '../scenario/setup.js';
-import { targetFromParameters } from '../scenario/target-param.js';
 import { scenarioControllerParameters } from '../scenario/controller-params.js';
 import { SwarmSimulatorNode } from '../sim/simulator-node.js';
 import type { Target } from '../engine/target.js';
@@ -91,7 +90,7 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
       ...o.controller,
     },
   });
-  const controller = new CoverageControllerNode(controllerNode, (inline, file) => targetFromParameters(inline, file, o.scenarioPath));
+  const controller = new CoverageControllerNode(controllerNode, o.scenarioPath);
   return { clock, bus, sim, controller, controllerNode, target, initial };
 }
 

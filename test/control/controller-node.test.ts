@@ -10,7 +10,6 @@ import type { Logger } from '../../src/node/interface.js';
 import type { DiagnosticArray, OccupancyGrid, Twist, TwistStamped } from '../../src/node/messages.js';
 import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
 import type { ParamValues } from '../../src/params/schema.js';
-import { targetFromParameters } from '../../src/scenario/target-param.js';
 
 const demo = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
 
@@ -20,7 +19,7 @@ function setup(parameters: ParamValues) {
   const warnings: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
   const node = bus.createNode('blob_coverage_controller', { logger, parameters: { robot_count: 3, rate: 10, ...parameters } });
-  const ctl = new CoverageControllerNode(node, (inline, file) => targetFromParameters(inline, file, demo));
+  const ctl = new CoverageControllerNode(node, demo);
   const robots = bus.createNode('robots', { logger });
   const cmds: unknown[][] = [[], [], []];
   return { clock, bus, node, ctl, robots, cmds, warnings };
@@ -98,15 +97,18 @@ test('emergency stop topic stops everyone until released; shutdown sends zero', 
   assert.equal(cmds[0].length, counts[0] + 3, 'no command after stop');
 });
 
-test('live parameters: accepted, refused with the reason, and the node keeps its last good configuration', () => {
+test('live parameters: accepted, refused with the reason, and the node keeps its last good configuration', async () => {
   const { node, ctl, warnings } = setup({});
   assert.deepEqual(node.setParameters({ max_linear_speed: 0.5, rate: 20 }), { successful: true });
+  await ctl.whenSettled();
   const law = ctl.controller.currentLaw;
+  // Quick checks refuse at once, through set_parameters.
   const refused = [
     [{ max_linear_speed: -1 }, /'max_linear_speed' must be >= 0.001/],
-    [{ target: '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "x - 0.5"}}' }, /negative at/],
     [{ target: '{domain: {xmin: 0, xmax: 1}' }, /'target' is not valid YAML/],
+    [{ target: '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "sum(1:2000)*0+1"}}' }, /'target: target.expr' calls 'sum', which is not allowed/],
     [{ target_file: '/nonexistent/scenario.yaml' }, /scenario file not found/],
+    [{ target_file: '/dev/zero' }, /scenario file is not a regular file/],
     [{ robot_count: 9 }, /read-only/],
     [{ method: 'lloyd' }, /must be one of multiscale, fixed/],
   ] as const;
@@ -115,12 +117,32 @@ test('live parameters: accepted, refused with the reason, and the node keeps its
     assert.ok(!r.successful, JSON.stringify(u));
     assert.match((r as { reason: string }).reason, pattern);
   }
+  const state = (): string => ctl.targetStatus.state;
+  assert.equal(state(), 'ok', 'quick refusals start no build');
+  // A target that only its values show wrong is refused when built: ERROR, status, and the parameter restored.
+  const negative = '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "x - 0.5"}}';
+  assert.deepEqual(node.setParameters({ target: negative, max_linear_speed: 0.4 }), { successful: true });
+  assert.equal(state(), 'building');
+  await ctl.whenSettled();
+  const status = ctl.targetStatus;
+  assert.equal(status.state, 'refused');
+  assert.match((status as { reason: string }).reason, /negative at/);
+  assert.deepEqual((status as { keys: readonly string[] }).keys, ['target']);
+  assert.ok(warnings.some((w) => /change of target refused: .*negative at.*last good target/.test(w)), warnings.join('\n'));
+  const values = (ctl as unknown as { values: ParamValues }).values;
+  assert.equal(values.target, '', 'the target parameter is back to its last good value');
+  assert.equal(values.max_linear_speed, 0.4, 'the rest of the batch stays in force');
   assert.equal(ctl.controller.currentLaw, law, 'refused changes left the law as it was');
+  warnings.length = 0;
   const ok = node.setParameters({ target: '{domain: {xmin: -1, xmax: 1, ymin: -1, ymax: 1}, target: {type: expression, expr: "1 + x^2"}}' });
   assert.deepEqual(ok, { successful: true });
+  assert.equal(ctl.controller.currentLaw, law, 'the old law commands until the new one is built');
+  await ctl.whenSettled();
   assert.notEqual(ctl.controller.currentLaw, law);
   assert.equal(ctl.controller.currentLaw.target.valueAt(1, 0), 2);
+  assert.equal(state(), 'ok');
   assert.equal(warnings.length, 0);
+  ctl.close();
 });
 
 test('the target density is latched and diagnostics come at ~1 Hz with pose ages', () => {
@@ -170,7 +192,7 @@ test('markers: DELETEALL first, one sphere per robot and one arrow per command',
   assert.ok(Math.abs(spheres.points[1].x - -0.47) < 1e-12);
 });
 
-test('parameter algorithm switches the law live over the same target; an unknown law is refused with the reason', () => {
+test('parameter algorithm switches the law live over the same target; an unknown law is refused with the reason', async () => {
   const { clock, node, ctl, robots, cmds } = setup({});
   const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
   [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
@@ -186,6 +208,7 @@ test('parameter algorithm switches the law live over the same target; an unknown
   assert.equal(blob.algorithm, 'blob');
   for (const algorithm of ['lloyd', 'langevin', 'blob'] as const) {
     assert.deepEqual(node.setParameters({ algorithm }), { successful: true });
+    await ctl.whenSettled();
     const law = ctl.controller.currentLaw;
     assert.equal(law.algorithm, algorithm);
     assert.equal(law.target, blob.target, 'the target is kept, not read again');
@@ -201,16 +224,21 @@ test('parameter algorithm switches the law live over the same target; an unknown
   const tooFast = node.setParameters({ algorithm: 'lloyd' });
   assert.match((tooFast as { reason: string }).reason, /algorithm lloyd needs lloyd_gain \(20 1\/s\) <= rate \(10 Hz\)/);
   assert.deepEqual(node.setParameters({ algorithm: 'lloyd', rate: 25.0 }), { successful: true });
+  await ctl.whenSettled();
+  assert.equal(ctl.controller.currentLaw.algorithm, 'lloyd');
+  ctl.close();
 });
 
-test('the Langevin law is rebuilt when the rate changes: its noise follows the control period', () => {
+test('the Langevin law is rebuilt when the rate changes: its noise follows the control period', async () => {
   const { node, ctl } = setup({ algorithm: 'langevin' });
   const law = ctl.controller.currentLaw as LangevinLaw;
   assert.equal(law.settings.period, 0.1);
   assert.deepEqual(node.setParameters({ rate: 20.0 }), { successful: true });
+  await ctl.whenSettled();
   const rebuilt = ctl.controller.currentLaw as LangevinLaw;
   assert.notEqual(rebuilt, law);
   assert.equal(rebuilt.settings.period, 0.05);
+  ctl.close();
 });
 
 test('frames: a pose in another frame than world_frame is refused, its robot held at zero, WARN naming both frames, /diagnostics ERROR', () => {

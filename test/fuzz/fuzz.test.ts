@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { BlobLaw } from '../../src/control/blob-law.js';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
+import { LawBuilder } from '../../src/control/law-builder.js';
 import type { Box } from '../../src/engine/geometry.js';
 import { makeGrid } from '../../src/engine/grid.js';
 import { Target } from '../../src/engine/target.js';
@@ -30,7 +31,6 @@ import { loadScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';
-import { targetFromParameters } from '../../src/scenario/target-param.js';
 import { ConfigError } from '../../src/scenario/validate.js';
 import type { ImageInput } from './generators.js';
 import { ABSURD_NUMBERS, badImage, corruptText, Fuzz, goodImage, jsJunk, junkDocument, mutateDoc, notANumber, poseMessage, show, yamlJunk } from './generators.js';
@@ -133,13 +133,17 @@ interface Rig {
   readonly warnings: string[];
 }
 
+/** One build worker for every rig (they build one after another): a worker's start costs a second or two. */
+const BUILDER = new LawBuilder();
+after(() => BUILDER.close());
+
 function rig(parameters: ParamValues): Rig {
   const clock = new VirtualClock();
   const bus = new InProcessBus(clock);
   const warnings: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
   const node = bus.createNode('blob_coverage_controller', { logger, parameters: { robot_count: ROBOTS, target: CHEAP_TARGET, ...parameters } });
-  const ctl = new CoverageControllerNode(node, (inline, file) => targetFromParameters(inline, file, join(ROOT, 'scenarios', 'demo.yaml')));
+  const ctl = new CoverageControllerNode(node, join(ROOT, 'scenarios', 'demo.yaml'), { builder: BUILDER });
   const robots = bus.createNode('robots', { logger });
   const stamped = parameters.pose_type === 'pose_stamped';
   const commands: Twist[][] = Array.from({ length: ROBOTS }, () => []);
@@ -217,6 +221,8 @@ interface Entry {
 const LIVE = CONTROLLER_SCHEMA.filter((p) => !p.readOnly);
 const READ_ONLY = CONTROLLER_SCHEMA.filter((p) => p.readOnly);
 const LAW_KEYS = ['target', 'target_file', 'algorithm', 'method', 'epsilon', 'diffusivity'];
+/** Parameters whose change the node builds aside, and restores when the build fails (BUILD_KEYS in controller-node.ts). */
+const BUILD_KEYS = [...LAW_KEYS, 'lloyd_gain', 'langevin_diffusivity', 'langevin_seed', 'rate', 'density_resolution'];
 /** Sub-ranges of good values that keep each tick cheap (a fine eps or density grid costs seconds: see below). */
 const GOOD_RANGE: Readonly<Record<string, readonly [number, number]>> = { epsilon: [0.05, 2], density_resolution: [0.02, 10] };
 /** Names that are no ROS topic at all, and ones that are but cannot go under a robot's namespace. */
@@ -382,7 +388,7 @@ function startupParameters(f: Fuzz): { parameters: Record<string, unknown>; bad:
   return { parameters, bad: [...new Set(bad)] };
 }
 
-test('parameters: refused with a reason naming them, configuration unchanged; accepted ones apply; commands stay safe', () => {
+test('parameters: refused with a reason naming them, configuration unchanged; accepted ones apply; commands stay safe', async () => {
   const f = new Fuzz(SEED);
   const failures = new Failures('parameters');
   const N = 2000;
@@ -424,6 +430,20 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       r = rig({});
       continue;
     }
+    // A change the quick checks pass is built aside: one that fails to build is refused then, its build keys restored.
+    let unchanged = before;
+    if (verdict.successful && BUILD_KEYS.some((name) => name in updates)) {
+      await r.ctl.whenSettled();
+      const status = r.ctl.targetStatus;
+      if (status.state === 'refused') {
+        verdict = { successful: false, reason: status.reason };
+        unchanged = { ...before, ...Object.fromEntries(Object.entries(updates).filter(([name]) => !BUILD_KEYS.includes(name))) };
+      } else if (status.state !== 'ok') {
+        failures.add('a build did not settle', k, input, status.state);
+        r = rig({});
+        continue;
+      }
+    }
     const after = effective(r.ctl);
     if (!verdict.successful) {
       // The reason must name an entry that may be wrong (an inline target hands over to target_file when blank).
@@ -432,10 +452,10 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       else if (typeof verdict.reason !== 'string' || verdict.reason.trim() === '') failures.add('refusal without a reason', k, input, show(verdict));
       else if (!blamed.some((n) => verdict.reason.includes(n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
       try {
-        assert.deepEqual(after, before);
+        assert.deepEqual(after, unchanged);
         assert.equal(r.ctl.controller.currentLaw, law);
       } catch {
-        failures.add('configuration changed by a refused update', k, input, `before ${show(before)}\n      after ${show(after)}`);
+        failures.add('configuration changed by a refused update', k, input, `before ${show(unchanged)}\n      after ${show(after)}`);
         r = rig({});
         continue;
       }
@@ -470,7 +490,8 @@ function acceptedProblem(r: Rig, before: Record<string, ParamValue>, law: unknow
     return { kind: 'accepted update not in the node values', detail: `expected ${show(merged)}\n      got ${show(v)}` };
   }
   const current = r.ctl.controller.currentLaw;
-  if (LAW_KEYS.some((key) => key in updates)) {
+  // A change back to the value in force builds nothing: the law in force already is that law.
+  if (LAW_KEYS.some((key) => key in updates && updates[key] !== before[key])) {
     if (current === law) return { kind: 'accepted law change not applied', detail: 'the law is the same object' };
     if (current.algorithm !== v.algorithm) return { kind: 'accepted law change not applied', detail: `law ${current.algorithm}, values ${String(v.algorithm)}` };
     if (current instanceof BlobLaw) {
@@ -499,7 +520,7 @@ function acceptedProblem(r: Rig, before: Record<string, ParamValue>, law: unknow
   return undefined;
 }
 
-test('parameters: a valid target on an absurd domain is refused or served, never thrown', () => {
+test('parameters: a valid target on an absurd domain is refused or served, never thrown', async () => {
   const f = new Fuzz(SEED + 1);
   const failures = new Failures('parameters (absurd domains)');
   const N = 30;
@@ -522,8 +543,14 @@ test('parameters: a valid target on an absurd domain is refused or served, never
       r = rig({});
       continue;
     }
+    if (verdict.successful) {
+      await r.ctl.whenSettled();
+      const status = r.ctl.targetStatus;
+      if (status.state === 'refused') verdict = { successful: false, reason: status.reason };
+    }
     if (!verdict.successful) {
-      if (!Object.keys(updates).some((n) => verdict.reason.includes(n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
+      const reason = verdict.reason;
+      if (!Object.keys(updates).some((n) => reason.includes(n))) failures.add('refusal does not name the parameter', k, input, reason);
       if (show(effective(r.ctl)) !== show(before) || r.ctl.controller.currentLaw !== law) failures.add('configuration changed by a refused update', k, input, show(effective(r.ctl)));
       continue;
     }

@@ -8,7 +8,6 @@ import { quaternionOfYaw, timeMsg } from '../../src/node/messages.js';
 import type { Twist } from '../../src/node/messages.js';
 import { rosNodeHandle } from '../../src/ros/adapter.js';
 import type { RclModule } from '../../src/ros/adapter.js';
-import { targetFromParameters } from '../../src/scenario/target-param.js';
 import * as fake from './fake-rclnodejs.js';
 
 const rcl = fake as unknown as RclModule;
@@ -17,7 +16,7 @@ const demo = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'sce
 function controllerOn(overrides: Record<string, unknown>, namespace = '') {
   const node = new fake.Node('blob_coverage_controller', namespace, { robot_count: 2n, ...overrides });
   const handle = rosNodeHandle(rcl, node as unknown as Rcl.Node);
-  const ctl = new CoverageControllerNode(handle, (inline, file) => targetFromParameters(inline, file, demo));
+  const ctl = new CoverageControllerNode(handle, demo);
   return { node, handle, ctl };
 }
 
@@ -50,8 +49,8 @@ test('start-up overrides: the right types are taken; a wrong type or value is re
   assert.throws(() => controllerOn({ drive: 'tank' }), /'drive' must be one of holonomic, diff_drive/);
 });
 
-test('live changes through ros2 param set: the node\'s own reason for every refusal, never rclnodejs\'s garbled one', () => {
-  const { node, handle } = controllerOn({});
+test('live changes through ros2 param set: the node\'s own reason for every refusal, never rclnodejs\'s garbled one', async () => {
+  const { node, handle, ctl } = controllerOn({});
   const set = (name: string, type: number, value: unknown) => node.setParametersAtomically([new fake.Parameter(name, type, value)]);
   const D = fake.ParameterType.PARAMETER_DOUBLE;
   assert.deepEqual(set('rate', D, 12.5), { successful: true, reason: '' });
@@ -70,10 +69,16 @@ test('live changes through ros2 param set: the node\'s own reason for every refu
   assert.equal(node.value('max_linear_speed'), 0.22, 'a refused value is not stored');
   assert.equal(node.value('rate'), 12.5);
   assert.match(set('robot_count', fake.ParameterType.PARAMETER_INTEGER, 5n).reason, /readonly/);
-  const bad = set('target', fake.ParameterType.PARAMETER_STRING, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "-1"}}');
-  assert.ok(!bad.successful);
-  assert.match(bad.reason, /negative at/);
+  const S = fake.ParameterType.PARAMETER_STRING;
+  const hostile = set('target', S, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "sum(1:2000)"}}');
+  assert.ok(!hostile.successful);
+  assert.match(hostile.reason, /calls 'sum', which is not allowed/);
   assert.equal(node.value('target'), '', 'the refused target was not stored');
+  // A target only its values show wrong is accepted, built aside, refused, and the parameter restored.
+  assert.ok(set('target', S, '{domain: {xmin: 0, xmax: 1, ymin: 0, ymax: 1}, target: {type: expression, expr: "-1"}}').successful);
+  await ctl.whenSettled();
+  assert.match((ctl.targetStatus as { reason?: string }).reason ?? '', /negative at/);
+  assert.equal(node.value('target'), '', 'ros2 param get shows the last good target again');
   // After a refusal, a good change goes through (the pre-set callback keeps no stale reason).
   assert.deepEqual(set('max_linear_speed', D, 0.3), { successful: true, reason: '' });
   assert.deepEqual(handle.setParameters({ max_linear_speed: 0.25 }), { successful: true });
@@ -81,6 +86,7 @@ test('live changes through ros2 param set: the node\'s own reason for every refu
   // Parameters the node does not own (rclnodejs declares use_sim_time itself) are not vetoed.
   const cb = (node as unknown as { callbacks: ((ps: fake.Parameter[]) => { successful: boolean })[] }).callbacks[0];
   assert.equal(cb([new fake.Parameter('use_sim_time', fake.ParameterType.PARAMETER_BOOL, true)]).successful, true);
+  ctl.close();
 });
 
 test('timers take bigint nanoseconds; robot topics resolve under the node\'s namespace; poses in, commands out with the right QoS', () => {

@@ -136,9 +136,12 @@ test('targets that are negative, zero, not finite or unparsable are refused with
   assert.match(refused('0 * x'), /zero everywhere/);
   assert.match(refused('1 / (x - x)'), /not a number|infinite/);
   assert.match(refused('exp(1000 * (x + 2))'), /infinite/);
-  assert.match(refused('x +* y'), /does not parse/);
-  assert.match(refused('[x, y]'), /must give a real number/);
-  assert.match(refused('foo(x)'), /cannot be evaluated/);
+  // Formulas are checked when the scenario is read, before anything evaluates them, naming the key.
+  assert.match(refused('x +* y'), /'target\.expr' does not parse/);
+  assert.match(refused('[x, y]'), /'target\.expr' uses a matrix or list/);
+  assert.match(refused('foo(x)'), /'target\.expr' calls 'foo', which is not allowed/);
+  assert.match(refused('sum(1:2000)*0+1'), /'target\.expr' calls 'sum'/);
+  assert.match(refused('sqrt(x)'), /not a number at/);
   assert.ok(scenarioTarget(expr('1 + x^2')).valueAt(1, 0) === 2);
 });
 
