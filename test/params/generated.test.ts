@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { GENERATED, NODES, replaceBetween } from '../../scripts/generate-docs.js';
 import { applyUpdates, defaults } from '../../src/params/schema.js';
+import type { ParamValues } from '../../src/params/schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,7 +19,7 @@ test('the README parameter tables are the ones the schemas generate (npm run gen
 
 test('config/blob_coverage.yaml is generated: one section per node, keyed by node name, every parameter valid', () => {
   for (const f of GENERATED.files) assert.equal(readFileSync(join(root, f.path), 'utf8'), f.text, f.path);
-  const doc = parse(readFileSync(join(root, 'config', 'blob_coverage.yaml'), 'utf8')) as Record<string, { ros__parameters: Record<string, unknown> }>;
+  const doc = parse(readFileSync(join(root, 'config', 'blob_coverage.yaml'), 'utf8')) as Record<string, { ros__parameters: ParamValues }>;
   assert.deepEqual(Object.keys(doc), NODES.map((n) => n.node), 'no /** section: rate, drive and pose_topic would reach both nodes');
   for (const { node, schema } of NODES) {
     const values = doc[node].ros__parameters;
