@@ -34,7 +34,7 @@ check() {
 SIM='FAKE-NODE .*/bin/blob-coverage-simulator.js --ros-args -r __node:=swarm_simulator'
 CTL='FAKE-NODE .*/bin/blob-coverage-controller.js --ros-args -r __node:=blob_coverage_controller'
 check "checkout, defaults: both processes, named, with the parameter file" \
-  "\[swarm_simulator-1\]: FAKE-NODE" "\[blob_coverage_controller-2\]: FAKE-NODE" \
+  "\[swarm_simulator-1\] FAKE-NODE" "\[blob_coverage_controller-2\] FAKE-NODE" \
   "$SIM --params-file $ROOT/config/blob_coverage.yaml -p swarm_simulator:use_sim_time:=false --log-level info" \
   -- ros2 launch "$ROOT/launch/swarm.launch.py"
 check "checkout, XML: arguments passed through to swarm.launch.py" \
@@ -42,11 +42,12 @@ check "checkout, XML: arguments passed through to swarm.launch.py" \
   "$SIM -r __ns:=/swarm_a " \
   -- ros2 launch "$ROOT/launch/blob_coverage.launch.xml" namespace:=swarm_a robot_count:=4 drive:=diff_drive
 check "checkout, real robots: the controller alone with pose topic, type, frame and file" \
-  "$CTL --params-file $ROOT/config/turtlebot3.yaml .*pose_type:=pose_stamped.*pose_topic:='pose'.*world_frame:='mocap'" \
+  "$CTL --params-file $ROOT/config/turtlebot3.yaml " "-p blob_coverage_controller:pose_type:=pose_stamped " \
+  "-p blob_coverage_controller:pose_topic:='pose' " "-p blob_coverage_controller:world_frame:='mocap' " \
   -- ros2 launch "$ROOT/launch/swarm.launch.py" simulate:=false "params_file:=$ROOT/config/turtlebot3.yaml" \
      pose_topic:=pose pose_type:=pose_stamped world_frame:=mocap
 check "a value outside the choices is refused" \
-  "Argument 'drive' provided value 'diffdrive' is not valid" \
+  'Argument "drive" provided value "diffdrive" is not valid' \
   -- ros2 launch "$ROOT/launch/blob_coverage.launch.xml" drive:=diffdrive
 check "--show-args lists the choices" \
   "'params_file':" "Valid choices are: \['', 'holonomic', 'diff_drive'\]" "'use_rviz':" \
@@ -71,10 +72,10 @@ ln -s "$ROOT/node_modules" "$WORK/ws/src/node_modules"
 if (cd "$WORK/ws" && colcon --log-base "$WORK/log" build --build-base "$WORK/build" --install-base "$WORK/install" >"$WORK/colcon.txt" 2>&1); then
   echo "PASS colcon build of blob_coverage"
   size=$(du -sm "$WORK/install/blob_coverage/share/blob_coverage/node_modules" | cut -f1)
-  echo "     installed node_modules: ${size} MB"
+  echo "     installed node_modules: ${size} MB on disk, of $(du -sm -L "$ROOT/node_modules" | cut -f1) MB"
   check "installed: launch_ros Nodes running the package's executables, in the namespace" \
-    "\[simulator-1\]: FAKE-NODE .*/share/blob_coverage/bin/blob-coverage-simulator.js --ros-args --params-file .*/share/blob_coverage/config/blob_coverage.yaml .*-r __node:=swarm_simulator -r __ns:=/swarm_a" \
-    "\[controller-2\]: FAKE-NODE .*/share/blob_coverage/bin/blob-coverage-controller.js --ros-args .*-r __node:=blob_coverage_controller -r __ns:=/swarm_a" \
+    "\[simulator-1\] FAKE-NODE .*/share/blob_coverage/bin/blob-coverage-simulator.js --ros-args --params-file .*/share/blob_coverage/config/blob_coverage.yaml .*-r __node:=swarm_simulator -r __ns:=/swarm_a" \
+    "\[controller-2\] FAKE-NODE .*/share/blob_coverage/bin/blob-coverage-controller.js --ros-args .*-r __node:=blob_coverage_controller -r __ns:=/swarm_a" \
     -- bash -c "source '$WORK/install/setup.bash' && ros2 launch blob_coverage blob_coverage.launch.xml namespace:=swarm_a"
 else
   echo "FAIL colcon build of blob_coverage"; tail -30 "$WORK/colcon.txt" | sed 's/^/  | /'; failed=1

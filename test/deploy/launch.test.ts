@@ -71,9 +71,9 @@ test('a value outside an argument\'s choices, a bad robot count or a missing fil
   for (const file of LAUNCH_FILES) {
     const r = launchRun(file, ['drive:=diffdrive']);
     assert.notEqual(r.status, 0, file);
-    assert.match(r.stderr, /Argument 'drive' provided value 'diffdrive' is not valid\. Valid options are: \['', 'holonomic', 'diff_drive'\]/, file);
+    assert.match(r.stderr, /Argument "drive" provided value "diffdrive" is not valid\. Valid options are: \['', 'holonomic', 'diff_drive'\]/, file);
   }
-  assert.match(launchRun('swarm.launch.py', ['use_rviz:=yes']).stderr, /'use_rviz' provided value 'yes'/);
+  assert.match(launchRun('swarm.launch.py', ['use_rviz:=yes']).stderr, /"use_rviz" provided value "yes"/);
   assert.match(launchRun('swarm.launch.py', ['robot_count:=ten']).stderr, /robot_count must be a whole number >= 1, got 'ten'/);
   assert.match(launchRun('swarm.launch.py', ['params_file:=/nonexistent/p.yaml']).stderr, /params_file: no such file \/nonexistent\/p\.yaml/);
   assert.match(launchRun('blob_coverage.launch.xml', ['scenario:=/nonexistent/s.yaml']).stderr, /scenario: no such file/);

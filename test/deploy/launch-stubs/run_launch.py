@@ -46,7 +46,8 @@ def configure(file, declared, overrides, pushed):
         context[name] = value
     for d in declared:
         if d['choices'] is not None and context[d['name']] not in d['choices']:
-            raise LaunchError(f"Argument '{d['name']}' provided value '{context[d['name']]}' is not valid. Valid options are: {d['choices']}")
+            # launch 3.4's words (declare_launch_argument.py).
+            raise LaunchError(f'Argument "{d["name"]}" provided value "{context[d["name"]]}" is not valid. Valid options are: {d["choices"]}')
     if pushed:
         context['ros_namespace'] = pushed
     return context
