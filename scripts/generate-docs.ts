@@ -1,11 +1,19 @@
 /**
- * Regenerates what the parameter schemas feed: the README's parameter tables and the `/**:` parameter files in
- * config/. Run `npm run gen:params` after changing a schema; a test fails while they are out of date.
+ * Regenerates what the parameter schemas feed: the README's parameter tables and config/blob_coverage.yaml, the
+ * parameter file of both nodes (one section each, keyed by node name). Run `npm run gen:params` after changing a
+ * schema; a test fails while they are out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CONTROLLER_SCHEMA } from '../src/params/controller.js';
 import { markdownTable, parameterFile } from '../src/params/docs.js';
+import type { NodeSection } from '../src/params/docs.js';
 import { SIMULATOR_SCHEMA } from '../src/sim/params.js';
+
+/** The nodes of the ROS package, by their default node names, with their parameter schemas. */
+export const NODES: readonly NodeSection[] = [
+  { node: 'blob_coverage_controller', schema: CONTROLLER_SCHEMA },
+  { node: 'swarm_simulator', schema: SIMULATOR_SCHEMA },
+];
 
 /** The generated pieces, by file and marker. */
 export const GENERATED = {
@@ -14,8 +22,14 @@ export const GENERATED = {
     { marker: 'simulator-parameters', text: markdownTable(SIMULATOR_SCHEMA) },
   ],
   files: [
-    { path: 'config/controller.yaml', text: parameterFile(CONTROLLER_SCHEMA, 'blob_coverage_controller: every parameter at its default.') },
-    { path: 'config/simulator.yaml', text: parameterFile(SIMULATOR_SCHEMA, 'swarm_simulator: every parameter at its default.') },
+    {
+      path: 'config/blob_coverage.yaml',
+      text: parameterFile(NODES, [
+        'The coverage controller and the swarm simulator at their defaults: one section per node, keyed by the node',
+        'name (rclnodejs reads `/**` and the bare node name, also under a namespace). Copy it and keep the keys; a',
+        '`/**` section would give `rate`, `drive` and `pose_topic` to both nodes, and node-keyed values win over it.',
+      ]),
+    },
   ],
 };
 

@@ -1,8 +1,9 @@
 /**
  * The ros_gz_bridge configuration of a Gazebo (gz sim Harmonic) swarm: /clock once, then each robot's velocity
  * commands (ROS -> gz, the DiffDrive system's `/model/<robot>/cmd_vel`) and world poses (gz -> ROS, the
- * OdometryPublisher system's `/model/<robot>/odometry`) on the topics the controller uses (`/<robot>/cmd_vel`,
- * `/<robot>/odom`). Pure: no I/O.
+ * OdometryPublisher system's `/model/<robot>/odometry`) on the topics the controller uses (`<robot>/cmd_vel`,
+ * `<robot>/odom`). The ROS names are relative, so a bridge node in a namespace serves a swarm in that namespace;
+ * /clock stays absolute. Pure: no I/O.
  */
 import { stringify } from 'yaml';
 
@@ -42,14 +43,14 @@ export function gzBridgeEntries(names: readonly string[], topics: RobotTopics = 
   for (const name of names) {
     entries.push(
       {
-        ros_topic_name: `/${name}/${topics.cmdTopic}`,
+        ros_topic_name: `${name}/${topics.cmdTopic}`,
         gz_topic_name: `/model/${name}/cmd_vel`,
         ros_type_name: 'geometry_msgs/msg/Twist',
         gz_type_name: 'gz.msgs.Twist',
         direction: 'ROS_TO_GZ',
       },
       {
-        ros_topic_name: `/${name}/${topics.poseTopic}`,
+        ros_topic_name: `${name}/${topics.poseTopic}`,
         gz_topic_name: `/model/${name}/odometry`,
         ros_type_name: 'nav_msgs/msg/Odometry',
         gz_type_name: 'gz.msgs.Odometry',

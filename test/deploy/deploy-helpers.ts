@@ -1,7 +1,7 @@
 /** Helpers of the deployment tests: evaluating Python launch files without ROS, checking `--ros-args` lists. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -18,26 +18,52 @@ export interface LaunchAction {
   readonly kwargs: Record<string, unknown>;
 }
 
-/** Evaluates a Python launch file against the stand-ins in launch-stubs/ (no ROS): the actions it starts. */
-export function runLaunch(file: string, ...args: string[]): LaunchAction[] {
+/** What test/deploy/launch-stubs/run_launch.py prints: the configuration, the declared arguments, the actions. */
+export interface LaunchRun {
+  readonly arguments: Record<string, string>;
+  readonly declared: { name: string; default: string; choices: string[] | null; description: string }[];
+  readonly actions: LaunchAction[];
+}
+
+/** Runs a launch file (Python or XML) against the stand-ins in launch-stubs/ (no ROS); env adds variables. */
+export function launchRun(file: string, args: readonly string[] = [], env: Record<string, string> = {}): { status: number | null; stderr: string; run?: LaunchRun } {
   assert.ok(existsSync(join(root, 'dist', 'cli', 'main.js')), 'the launch files run the built CLI: npm run build first');
-  const r = spawnSync('python3', ['-B', join(root, 'test', 'deploy', 'launch-stubs', 'run_launch.py'), join(root, 'launch', file), ...args], { cwd: root, encoding: 'utf8' });
+  const path = file.startsWith('/') ? file : join(root, 'launch', file);
+  const r = spawnSync('python3', ['-B', join(root, 'test', 'deploy', 'launch-stubs', 'run_launch.py'), ...args.filter((a) => a.startsWith('--')), path, ...args.filter((a) => !a.startsWith('--'))], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, BLOB_COVERAGE_SHARE: '', ...env },
+  });
+  return { status: r.status, stderr: r.stderr, run: r.status === 0 ? (JSON.parse(r.stdout) as LaunchRun) : undefined };
+}
+
+/** Evaluates a launch file against the stand-ins: the actions it starts (fails the test when launch would refuse). */
+export function runLaunch(file: string, ...args: string[]): LaunchAction[] {
+  const r = launchRun(file, args);
   assert.equal(r.status, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { actions: LaunchAction[] }).actions;
+  return r.run!.actions;
+}
+
+/** The `-p` rule of a command word: node (undefined: every node, `/**`), name and YAML text. */
+function paramRule(rule: string): { node?: string; name: string; text: string } {
+  const m = /^(?:([A-Za-z_][A-Za-z0-9_]*):)?([A-Za-z_][A-Za-z0-9_.]*):=(.*)$/s.exec(rule);
+  assert.ok(m, `-p must be followed by [node:]name:=value, got '${rule}'`);
+  return { node: m[1], name: m[2], text: m[3] };
 }
 
 /**
- * Checks every `-p name:=value` of a command against a parameter schema as ROS would read it: the value is YAML, so
- * `1` is an INTEGER that a double parameter refuses. Values with a substitution (`$(...)`, `${...}`) are checked for
- * their name only. `use_sim_time` is rclnodejs's own. Returns the names set.
+ * Checks every `-p [node:]name:=value` of a command against a parameter schema as ROS would read it: the value is
+ * YAML, so `1` is an INTEGER that a double parameter refuses. Values with a substitution (`$(...)`, `${...}`) are
+ * checked for their name only. `use_sim_time` is rclnodejs's own. With `node`, every rule must name that node
+ * (rclnodejs lets node-keyed values in a parameter file beat `/**` ones, so an unscoped `-p` would lose to them).
+ * Returns the names set.
  */
-export function checkRosParams(cmd: readonly string[], schema: ParamSchema): string[] {
+export function checkRosParams(cmd: readonly string[], schema: ParamSchema, node?: string): string[] {
   const names: string[] = [];
   cmd.forEach((word, i) => {
     if (word !== '-p') return;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):=(.*)$/s.exec(cmd[i + 1] ?? '');
-    assert.ok(m, `-p must be followed by name:=value, got '${cmd[i + 1]}'`);
-    const [, name, text] = m;
+    const { node: scope, name, text } = paramRule(cmd[i + 1] ?? '');
+    if (node !== undefined) assert.equal(scope, node, `-p ${cmd[i + 1]} must be scoped to ${node}`);
     names.push(name);
     if (name === 'use_sim_time') {
       assert.ok(/^(true|false|\$.*)$/.test(text), `use_sim_time:=${text}`);
@@ -52,6 +78,28 @@ export function checkRosParams(cmd: readonly string[], schema: ParamSchema): str
     assert.equal(reason, undefined, `${name}:=${text}: ${reason}`);
   });
   return names;
+}
+
+/**
+ * The parameter overrides a node named `node` gets from a command's `--params-file` and `-p` arguments, merged as
+ * rcl and rclnodejs 2.2 merge them: rcl keeps one table per key (`/**` or a node name), later entries replacing
+ * earlier ones; rclnodejs takes the `/**` table, then its own node name's table over it (whatever the order).
+ */
+export function nodeParameters(cmd: readonly string[], node: string): Record<string, unknown> {
+  const global: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  const table = (key: string) => (key === '/**' ? global : key === node ? own : undefined);
+  cmd.forEach((word, i) => {
+    if (word === '--params-file') {
+      const doc = parse(readFileSync(cmd[i + 1], 'utf8')) as Record<string, { ros__parameters?: Record<string, unknown> }>;
+      for (const [key, section] of Object.entries(doc)) Object.assign(table(key) ?? {}, section.ros__parameters ?? {});
+    } else if (word === '-p') {
+      const { node: scope, name, text } = paramRule(cmd[i + 1]);
+      const t = table(scope ?? '/**');
+      if (t) t[name] = parse(text) as unknown;
+    }
+  });
+  return { ...global, ...own };
 }
 
 /** The words of a command line (no quoting in the project's launch and compose commands). */

@@ -19,14 +19,14 @@ test('the bridge has /clock once, then each robot: cmd_vel ROS -> gz and odometr
   assert.deepEqual(clocks, [{ ros_topic_name: '/clock', gz_topic_name: '/clock', ros_type_name: 'rosgraph_msgs/msg/Clock', gz_type_name: 'gz.msgs.Clock', direction: 'GZ_TO_ROS' }]);
   names.forEach((name, i) => {
     assert.deepEqual(entries[1 + 2 * i], {
-      ros_topic_name: `/${name}/cmd_vel`,
+      ros_topic_name: `${name}/cmd_vel`,
       gz_topic_name: `/model/${name}/cmd_vel`,
       ros_type_name: 'geometry_msgs/msg/Twist',
       gz_type_name: 'gz.msgs.Twist',
       direction: 'ROS_TO_GZ',
     });
     assert.deepEqual(entries[2 + 2 * i], {
-      ros_topic_name: `/${name}/odom`,
+      ros_topic_name: `${name}/odom`,
       gz_topic_name: `/model/${name}/odometry`,
       ros_type_name: 'nav_msgs/msg/Odometry',
       gz_type_name: 'gz.msgs.Odometry',
@@ -44,8 +44,8 @@ test('the YAML is the list of entries with exactly the five ros_gz_bridge keys; 
   const doc = parse(gzBridgeYaml(names, topics)) as BridgeEntry[];
   assert.deepEqual(doc, gzBridgeEntries(names, topics));
   for (const e of doc) assert.deepEqual(Object.keys(e).sort(), ['direction', 'gz_topic_name', 'gz_type_name', 'ros_topic_name', 'ros_type_name']);
-  assert.equal(doc[1].ros_topic_name, '/tb3_0/cmd_vel_nav');
-  assert.equal(doc[50].ros_topic_name, '/tb3_24/ground_truth/odom');
+  assert.equal(doc[1].ros_topic_name, 'tb3_0/cmd_vel_nav', 'relative: resolved in the bridge node\'s namespace');
+  assert.equal(doc[50].ros_topic_name, 'tb3_24/ground_truth/odom');
   assert.equal(doc[50].gz_topic_name, '/model/tb3_24/odometry');
 });
 
