@@ -18,7 +18,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Rcl from 'rclnodejs';
@@ -159,11 +158,15 @@ function integrationTests(rcl: typeof Rcl): void {
       await sleep(1000);
     }
   }
-  /** Starts a simulator and a controller in `ns`. */
+  /**
+   * Starts a simulator and a controller in `ns` with the shipped parameter file. With a file keyed by node name,
+   * command-line overrides must name their node too (rclnodejs lays the node's own table over the `/**` one).
+   */
   function swarm(ns: string, count: number, extra: string[] = []): NodeProcess {
-    const common = ['-r', `__ns:=${ns}`, ...(existsSync(PARAMS) ? ['--params-file', PARAMS] : []), '-p', `robot_count:=${count}`, '-p', `robot_prefix:=${PREFIX}`];
-    nodes.push(startNode('blob-coverage-simulator.js', [...common, '-p', `scenario:=${SCENARIO}`]));
-    const c = startNode('blob-coverage-controller.js', [...common, '-p', `target_file:=${SCENARIO}`, ...extra]);
+    const scoped = (nodeName: string, ps: string[]) => ps.flatMap((p) => ['-p', `${nodeName}:${p}`]);
+    const robots = [`robot_count:=${count}`, `robot_prefix:=${PREFIX}`];
+    nodes.push(startNode('blob-coverage-simulator.js', ['-r', `__ns:=${ns}`, '--params-file', PARAMS, ...scoped('swarm_simulator', [...robots, `scenario:=${SCENARIO}`])]));
+    const c = startNode('blob-coverage-controller.js', ['-r', `__ns:=${ns}`, '--params-file', PARAMS, ...scoped('blob_coverage_controller', [...robots, `target_file:=${SCENARIO}`, ...extra])]);
     nodes.push(c);
     return c;
   }
@@ -214,9 +217,9 @@ function integrationTests(rcl: typeof Rcl): void {
     rcl.shutdown();
   });
 
-  test('the simulator publishes the odometry of every robot, and their transforms on /tf', async () => {
+  test('the simulator publishes the odometry of every robot, and their transforms on /tf, frames prefixed by the namespace', async () => {
     await waitFor('odometry from every robot', 30, () => a.last.every((p) => p !== undefined));
-    await waitFor('a transform for every robot on /tf', 10, () => names.every((n) => tfChildren.has(`${n}/base_link`)));
+    await waitFor('a transform for every robot on /tf', 10, () => names.every((n) => tfChildren.has(`${NS_A.slice(1)}/${n}/base_link`)));
   });
 
   test('the controller commands every robot at its rate, within the default speed limit', async () => {

@@ -148,7 +148,9 @@ export class SwarmSimulatorNode {
     this.measuredPoses = createPoseBuffers(n);
     this.delayLine = new PoseDelayLine(n);
     this.aliveFlags = new Uint8Array(n).fill(1);
-    this.childFrames = this.names.map((name) => `${name}/base_link`);
+    // Child frames carry the node's namespace (`swarm_a/robot_0/base_link`): two swarms on one /tf do not collide.
+    const namespace = node.name.slice(1, node.name.lastIndexOf('/'));
+    this.childFrames = this.names.map((name) => `${namespace ? `${namespace}/` : ''}${name}/base_link`);
     this.worldFrame = this.values.world_frame as string;
 
     const cmdTopic = this.values.cmd_topic as string;

@@ -268,7 +268,6 @@ test('the RViz config: fixed frame map, the controller\'s markers and latched de
 
 test('the example configs: per-node keys, values the schemas accept, offsets for every robot, a target that loads', () => {
   // Parameters the lead's ROS work adds; accepted here until the schema has them (then they are checked like the rest).
-  const PENDING = new Set(['pose_offsets']);
   for (const [file, nodes] of [['turtlebot3.yaml', [CONTROLLER]], ['crazyflie.yaml', [CONTROLLER, SIMULATOR]]] as const) {
     const doc = parse(readFileSync(join(root, 'config', file), 'utf8')) as Record<string, { ros__parameters: Record<string, unknown> }>;
     assert.deepEqual(Object.keys(doc), [...nodes], file);
@@ -277,7 +276,6 @@ test('the example configs: per-node keys, values the schemas accept, offsets for
       const schema = node === CONTROLLER ? CONTROLLER_SCHEMA : SIMULATOR_SCHEMA;
       for (const [name, value] of Object.entries(nodeParameters(cmd, node))) {
         const spec = specOf(schema, name);
-        if (!spec && PENDING.has(name)) continue;
         assert.ok(spec, `${file}: unknown parameter ${node}.${name}`);
         assert.equal(checkParam(spec, value), undefined, `${file}: ${node}.${name}`);
       }

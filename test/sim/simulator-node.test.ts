@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
-import type { Odometry, PoseStamped } from '../../src/node/messages.js';
+import type { Odometry, PoseStamped, TFMessage } from '../../src/node/messages.js';
 import { MSG, secondsOf, timeMsg, yawOf } from '../../src/node/messages.js';
 import { checkParam, defaults } from '../../src/params/schema.js';
 import { SIMULATOR_SCHEMA, robotNamesOf, simulatorCrossCheck } from '../../src/sim/params.js';
@@ -224,4 +224,28 @@ test('simulatorLayout: a line when no scenario, else the scenario layout resampl
   // demo.yaml releases the robots from the corner box [-1, -0.6]^2.
   for (const v of l.initial) assert.ok(v >= -1 && v <= -0.6, `${v}`);
   assert.throws(() => simulatorLayout('/nonexistent/x.yaml', 3), /not found/);
+});
+
+test('/tf: one TFMessage per physics tick with world_frame -> <namespace>/<robot>/base_link, the published pose; topics under the namespace', () => {
+  const clock = new VirtualClock();
+  const bus = new InProcessBus(clock);
+  const node = bus.createNode('swarm_simulator', { namespace: '/swarm_a', logger: quiet, parameters: { robot_count: 2 } });
+  new SwarmSimulatorNode(node, { initial: new Float64Array([1, 2, 3, 4]) });
+  const driver = bus.createNode('driver', { logger: quiet });
+  const tf: TFMessage[] = [];
+  driver.createSubscription(MSG.TFMessage, '/tf', 'default', (m) => tf.push(m));
+  const odom: Odometry[] = [];
+  driver.createSubscription(MSG.Odometry, '/swarm_a/robot_1/odom', 'sensor', (m) => odom.push(m));
+  clock.advanceTo(0.1);
+  assert.equal(tf.length, 5, '50 Hz');
+  assert.equal(odom.length, 5, 'odometry on the namespaced topic');
+  const last = tf.at(-1)!.transforms;
+  assert.deepEqual(last.map((t) => [t.header.frame_id, t.child_frame_id]), [['map', 'swarm_a/robot_0/base_link'], ['map', 'swarm_a/robot_1/base_link']]);
+  assert.deepEqual(last[1].transform.translation, { x: 3, y: 4, z: 0 });
+  assert.equal(odom.at(-1)!.child_frame_id, 'swarm_a/robot_1/base_link');
+  const quietSim = bus.createNode('quiet_sim', { namespace: '/b', logger: quiet, parameters: { robot_count: 1, publish_tf: false } });
+  new SwarmSimulatorNode(quietSim, { initial: new Float64Array([0, 0]) });
+  const before = tf.length;
+  clock.advanceTo(0.2);
+  assert.ok(tf.slice(before).every((m) => m.transforms.every((t) => t.child_frame_id.startsWith('swarm_a/'))), 'publish_tf false: nothing from the other');
 });
