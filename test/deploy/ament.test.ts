@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { CONTROLLER_SCHEMA } from '../../src/params/controller.js';
 import { SIMULATOR_SCHEMA } from '../../src/sim/params.js';
-import { MSG } from '../../src/node/messages.js';
+import { MSG, SRV } from '../../src/node/messages.js';
 import { checkRosParams, launchRun, nodeParameters, root } from './deploy-helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; license: string };
@@ -34,7 +34,7 @@ print(json.dumps({'format': p.get('format'), 'tags': [c.tag for c in p], 'text':
   assert.match(x.maintainer_email, /^[^@\s]+@[^@\s]+\.[a-z]+$/);
   assert.equal(x.text.buildtool_depend, 'ament_cmake');
   assert.equal(x.build_type, 'ament_cmake');
-  const interfaces = new Set(Object.values(MSG).map((t) => t.split('/')[0]));
+  const interfaces = new Set([...Object.values(MSG), ...Object.values(SRV)].map((t) => t.split('/')[0]));
   for (const p of [...interfaces, 'rosgraph_msgs', 'launch', 'launch_ros', 'ament_index_python']) assert.ok(x.exec.includes(p), `exec_depend ${p}`);
 });
 
