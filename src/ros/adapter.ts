@@ -113,7 +113,9 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node): NodeHandle {
       return { topic, destroy: () => node.destroySubscription(sub) };
     },
     createService<T extends ServiceType>(type: T, name: string, handler: (request: ServiceByType[T]['request']) => ServiceByType[T]['response']): Service {
-      const srv = node.createService(type as Parameters<Rcl.Node['createService']>[0], name, (request: unknown) => handler(request as ServiceByType[T]['request']) as never);
+      // The service's type is a string here; rclnodejs's generated typings (present once it is built against a ROS
+      // install) key its types by class, so the handle is passed back as rclnodejs gave it.
+      const srv: Parameters<Rcl.Node['destroyService']>[0] = node.createService(type as Parameters<Rcl.Node['createService']>[0], name, (request: unknown) => handler(request as ServiceByType[T]['request']) as never) as never;
       return { name, destroy: () => node.destroyService(srv) };
     },
     createTimer(periodSeconds: number, callback: () => void): Timer {
