@@ -69,6 +69,7 @@ export function controllerSettings(v: ParamValues): ControllerSettings {
     drive: v.drive as 'holonomic' | 'diff_drive',
     lookahead: v.lookahead as number,
     poseTimeout: v.pose_timeout as number,
+    commandTimeout: v.cmd_timeout as number,
     enabled: v.enabled as boolean,
     safety: { enabled: v.safety as boolean, robotRadius: v.robot_radius as number, clearance: v.safety_clearance as number, gain: v.safety_gain as number },
     limits: {

@@ -26,8 +26,12 @@
  * Only barriers that can bind are built: with |u| <= v_max, a pair farther than d_pair + 2 v_max / alpha (an edge
  * farther than d_edge + v_max / alpha) cannot constrain u; and in a crowd only the MAX_NEIGHBOURS nearest robots
  * count (the others are behind them), so the filter costs O(1) per robot.
- * In discrete time (commands held for 1/rate s, poses a little old) the guarantee holds up to O(alpha / rate):
- * keep alpha well below the control rate.
+ * Sampled data (docs/safety.md): a command is held for at most H s (the robots' command timeout), so the filter asks
+ * for a closing speed of at most s(h) = min(g h, sqrt(a h)) with g = min(alpha, 1 / H) and a the braking deceleration.
+ * Over any hold tau <= H the gap then closes by at most s(h) tau <= h: exactly, not to first order, since
+ * |r + d| >= n . (r + d) for n = r / |r| (Cauchy-Schwarz). Differential-drive centres move on arcs, which
+ * `arcSpeedLimits` bounds for the final command. Poses that are some latency old come in as discs (`radii`): the
+ * robot is somewhere on the path its commands since traced, and every gap is taken from the discs' edges.
  */
 import type { Box } from '../engine/geometry.js';
 import type { ObstacleMap } from '../engine/obstacles.js';
@@ -51,6 +55,51 @@ export interface SafetySettings {
 export function minSeparation(s: SafetySettings): number {
   return 2 * s.robotRadius + s.clearance;
 }
+
+/** How the commands are executed, which makes the barrier exact for the sampled-data loop. */
+export interface SampledData {
+  /** H: the longest a command stays in force (the robots' command timeout, when the next command is late), s. */
+  readonly hold: number;
+  /** Deceleration the barrier may ask for, m/s^2: a closing speed at most sqrt(brake x gap) (max_linear_accel). */
+  readonly brake: number;
+}
+
+/** What the filter needs besides positions and velocities. */
+export interface FilterOptions {
+  /** Bound on the speed of the commanded points, m/s. */
+  readonly maxSpeed: number;
+  /** Heading per point (rad) for differential-drive robots; absent for holonomic ones. */
+  readonly headings?: Float64Array;
+  /** The sampled-data loop; absent: the continuous-time condition dh/dt >= -alpha h. */
+  readonly sampled?: SampledData;
+  /** Uncertainty radius per point, m (where the robot may be around its point); absent: none. */
+  readonly radii?: Float64Array;
+  /**
+   * Bound on the speed of each point's final command, m/s, when it may exceed the law's (a rate-limited command
+   * between the previous one and the filtered one); absent: the law's speed.
+   */
+  readonly speeds?: Float64Array;
+}
+
+/** Largest fraction of a gap one command may close over its whole hold (gamma in h_next >= (1 - gamma) h). */
+export const GAMMA_MAX = 1;
+
+/**
+ * A robot inside a barrier leaves at rate g (|h| + RECOVERY_MARGIN x the barrier's distance), so that it is out in
+ * finite time rather than approaching the boundary for ever.
+ */
+export const RECOVERY_MARGIN = 0.02;
+
+/** The barrier gain applied, 1/s: alpha, capped at GAMMA_MAX / H for a command held up to H seconds. */
+export function appliedGain(s: SafetySettings, sampled: SampledData | undefined): number {
+  return sampled ? Math.min(s.gain, GAMMA_MAX / sampled.hold) : s.gain;
+}
+
+/** Golden angle, rad: escape directions of coincident robots (distinct for every index). */
+const GOLDEN = Math.PI * (3 - Math.sqrt(5));
+
+/** Distance below which two points count as coincident (the direction between them is undefined), m. */
+const COINCIDENT = 1e-9;
 
 /** What one filtering pass did. */
 export interface SafetyReport {
@@ -77,6 +126,19 @@ function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading
   return (nx * c + ny * s) * (c * u[2 * k] + s * u[2 * k + 1]);
 }
 
+/** Smallest and largest cos over the angles [a, z] (a <= z), rad. */
+function cosRange(a: number, z: number): [number, number] {
+  if (z - a >= 2 * Math.PI) return [-1, 1];
+  const ca = Math.cos(a);
+  const cz = Math.cos(z);
+  let lo = Math.min(ca, cz);
+  let hi = Math.max(ca, cz);
+  // cos is 1 at 2 k pi and -1 at (2 k + 1) pi: is one of them inside?
+  if (Math.floor(z / (2 * Math.PI)) > Math.floor(a / (2 * Math.PI))) hi = 1;
+  if (Math.floor((z - Math.PI) / (2 * Math.PI)) > Math.floor((a - Math.PI) / (2 * Math.PI))) lo = -1;
+  return [lo, hi];
+}
+
 /**
  * The CBF filter for a swarm. Holds its buffers between calls: a tick allocates nothing once the swarm size is
  * stable. Obstacles and walls come from the target.
@@ -86,8 +148,15 @@ export class SafetyFilter {
   private readonly domain: Box;
   /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
   private cons = new Float64Array(3 * 64);
+  /** 1 for a constraint between two robots on the same point. */
+  private coincident = new Uint8Array(64);
   private first = new Int32Array(1);
   private count = 0;
+  /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
+  private raw = new Float64Array(3 * 64);
+  private rawCoincident = new Uint8Array(64);
+  private rawFirst = new Int32Array(1);
+  private rawCount = 0;
   // Bucket grid over the control points.
   private bucketStart = new Int32Array(1);
   private bucketItems = new Int32Array(0);
@@ -112,21 +181,37 @@ export class SafetyFilter {
    * Filters `velocities` in place. `points` holds the centre of every robot with a known pose (interleaved x, y);
    * `movable[i]` is 1 for robots commanded this tick (the others are obstacles that do not move); `velocities` are
    * the law's velocities of the commanded points (centres, or look-ahead points for differential drive), bounded by
-   * `maxSpeed` (m/s). `headings` (rad, per robot) marks differential-drive robots; omit it for holonomic ones.
+   * `o.maxSpeed` (m/s).
    */
-  filter(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, maxSpeed: number, headings?: Float64Array): SafetyReport {
+  filter(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): SafetyReport {
     const n = points.length >> 1;
+    const { headings, radii, sampled } = o;
+    const maxSpeed = o.maxSpeed;
     const dPair = minSeparation(s);
     const dEdge = s.robotRadius + s.clearance;
-    const alpha = s.gain;
-    const pairRange = dPair + (2 * maxSpeed) / alpha + TOLERANCE;
-    const edgeRange = dEdge + maxSpeed / alpha + TOLERANCE;
+    const g = appliedGain(s, sampled);
+    const brake = sampled ? sampled.brake : Infinity;
+    /** Allowed closing speed at gap h (negative: the separation speed asked of a robot inside, `dist` its barrier's distance). */
+    const allowed = (h: number, dist: number): number => {
+      if (h < -TOLERANCE) return -g * (-h + RECOVERY_MARGIN * dist);
+      if (h < 0) return 0; // on the boundary, up to round-off
+      const linear = g * h;
+      return brake === Infinity ? linear : Math.min(linear, Math.sqrt(brake * h));
+    };
+    // Gaps beyond which no barrier can bind: allowed(h) >= 2 maxSpeed (pairs), maxSpeed (edges).
+    const bind = (v: number): number => Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake);
+    let rMax = 0;
+    if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
+    const pairRange = dPair + 2 * rMax + bind(2 * maxSpeed) + TOLERANCE;
+    const edgeRange = dEdge + rMax + bind(maxSpeed) + TOLERANCE;
     this.index(points, pairRange);
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
     if (this.first.length < n + 1) this.first = new Int32Array(n + 1);
+    if (this.rawFirst.length < n + 1) this.rawFirst = new Int32Array(n + 1);
     this.count = 0;
+    this.rawCount = 0;
     let closestPair = Infinity;
     let closestObstacle = Infinity;
     let modified = 0;
@@ -134,52 +219,68 @@ export class SafetyFilter {
     const { xmin, xmax, ymin, ymax } = this.domain;
     for (let i = 0; i < n; i++) {
       this.first[i] = this.count;
+      this.rawFirst[i] = this.rawCount;
       this.ex = headings ? Math.cos(headings[i]) : Number.NaN;
       this.ey = headings ? Math.sin(headings[i]) : Number.NaN;
       const x = points[2 * i];
       const y = points[2 * i + 1];
+      const ri = radii ? radii[i] : 0;
       const found = this.collectNeighbours(points, i, x, y, pairRange);
       for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
       if (!movable[i]) continue;
-      // Barriers with other robots. One that cannot bind is skipped: the filtered velocity is never faster than the
-      // law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law| is
-      // inactive. Of the rest, the nearest MAX_NEIGHBOURS count (in a crowd the farther ones are behind them).
-      const speed = Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2);
+      // Barriers with other robots: h = |p_i - p_j| - d_pair - r_i - r_j (r: the discs of latency).
       let kept = 0;
+      let recovering = false;
       for (let t = 0; t < found; t++) {
         const j = this.near[t];
         const d = this.nearD[t];
         let nx: number;
         let ny: number;
-        let b: number;
-        if (d < 1e-12) {
-          // Coincident: separate along a direction fixed by the pair's order.
-          const angle = (i < j ? 0 : Math.PI) + 0.5;
-          [nx, ny, b] = [Math.cos(angle), Math.sin(angle), alpha * dPair * (movable[j] ? 0.5 : 1)];
+        if (d < COINCIDENT) {
+          // Direction undefined: each robot has its own escape direction (golden angle x index), and the pair
+          // separates along the difference of the two, which every robot of a coincident cluster can follow.
+          const dx = Math.cos(i * GOLDEN) - Math.cos(j * GOLDEN);
+          const dy = Math.sin(i * GOLDEN) - Math.sin(j * GOLDEN);
+          const norm = Math.sqrt(dx * dx + dy * dy);
+          nx = dx / norm;
+          ny = dy / norm;
         } else {
           nx = (x - points[2 * j]) / d;
           ny = (y - points[2 * j + 1]) / d;
-          const h = d - dPair;
-          if (!movable[j]) {
-            b = -alpha * h;
-          } else {
-            // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
-            const half = 0.5 * alpha * Math.max(h, 0);
-            const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
-            b = -0.5 * alpha * h + (drift > half ? half : drift < -half ? -half : drift);
-          }
         }
-        const reach = headings ? Math.abs(nx * this.ex + ny * this.ey) : 1;
-        if (b <= -speed * reach - TOLERANCE) continue;
+        const h = d - dPair - ri - (radii ? radii[j] : 0);
+        const budget = allowed(h, dPair);
+        let b: number;
+        if (!movable[j]) {
+          b = -budget;
+        } else {
+          // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
+          const half = 0.5 * Math.max(budget, 0);
+          const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
+          b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
+        }
+        if (b > 0) recovering = true;
         this.cand[4 * kept] = nx;
         this.cand[4 * kept + 1] = ny;
         this.cand[4 * kept + 2] = b;
         this.cand[4 * kept + 3] = d;
         kept++;
       }
-      for (let t = 0; t < Math.min(kept, MAX_NEIGHBOURS); t++) {
-        if (kept > MAX_NEIGHBOURS) this.selectNearest(t, kept);
-        this.push(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2]);
+      // A barrier that cannot bind is skipped: without recovery barriers the filtered velocity is never faster than
+      // the law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law|
+      // is inactive; with them, by every u with |u| <= maxSpeed. Of the rest, the nearest MAX_NEIGHBOURS count (in a
+      // crowd the farther ones are behind them).
+      const speed = recovering ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
+      let active = 0;
+      for (let t = 0; t < kept; t++) {
+        // (For a unicycle the bound holds whatever its heading, so a robot that turns stays covered: |v| <= |u|.)
+        if (this.cand[4 * t + 2] <= -speed - TOLERANCE) continue;
+        if (active !== t) for (let f = 0; f < 4; f++) this.cand[4 * active + f] = this.cand[4 * t + f];
+        active++;
+      }
+      for (let t = 0; t < Math.min(active, MAX_NEIGHBOURS); t++) {
+        if (active > MAX_NEIGHBOURS) this.selectNearest(t, active);
+        this.push(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], this.cand[4 * t + 3] < COINCIDENT);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
@@ -192,27 +293,71 @@ export class SafetyFilter {
           if (d < best) [best, bx, by] = [d, cx, cy];
         });
         closestObstacle = 0;
-        if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, alpha * (best + dEdge));
+        if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, -allowed(-(best + dEdge + ri), dEdge));
       } else {
         this.obstacles.visitEdges(x, y, edgeRange, (cx, cy) => {
           const dx = x - cx;
           const dy = y - cy;
           const d = Math.hypot(dx, dy);
           if (d < closestObstacle) closestObstacle = d;
-          if (d > 1e-12) this.push(dx / d, dy / d, -alpha * (d - dEdge));
+          if (d > 1e-12) this.push(dx / d, dy / d, -allowed(d - dEdge - ri, dEdge));
         });
       }
-      // Walls of the domain: half-planes (a robot outside is brought back at rate alpha).
-      if (x - xmin < edgeRange) this.push(1, 0, -alpha * (x - xmin - dEdge));
-      if (xmax - x < edgeRange) this.push(-1, 0, -alpha * (xmax - x - dEdge));
-      if (y - ymin < edgeRange) this.push(0, 1, -alpha * (y - ymin - dEdge));
-      if (ymax - y < edgeRange) this.push(0, -1, -alpha * (ymax - y - dEdge));
+      // Walls of the domain: half-planes (a robot outside is brought back).
+      if (x - xmin < edgeRange) this.push(1, 0, -allowed(x - xmin - dEdge - ri, dEdge));
+      if (xmax - x < edgeRange) this.push(-1, 0, -allowed(xmax - x - dEdge - ri, dEdge));
+      if (y - ymin < edgeRange) this.push(0, 1, -allowed(y - ymin - dEdge - ri, dEdge));
+      if (ymax - y < edgeRange) this.push(0, -1, -allowed(ymax - y - dEdge - ri, dEdge));
+      this.rawFirst[i + 1] = this.rawCount;
       const status = this.solve(i, velocities);
+      if (status > 1) this.escape(i, velocities, maxSpeed);
       if (status > 0) modified++;
       if (status > 1) infeasible++;
     }
     this.first[n] = this.count;
+    this.rawFirst[n] = this.rawCount;
     return { modified, infeasible, closestPair, closestObstacle };
+  }
+
+  /**
+   * A robot inside barriers it cannot all leave at the asked rate (solve relaxed them to not closing in) heads for
+   * the way out: the direction d that maximizes min_k n_k . d over its recovery barriers (when that minimum is
+   * positive, moving along d takes it away from every robot or edge it is inside). Its velocity is maxSpeed d
+   * projected on the relaxed half-planes: it moves out as far as they allow. A unicycle keeps that velocity's
+   * sideways part whole (no barrier restricts turning), so it turns towards the way out first and drives out once
+   * its heading allows; robots that sit on each other have different ways out (their escape directions), so they
+   * turn apart.
+   */
+  private escape(i: number, u: Float64Array, speed: number): void {
+    // Robots on the same point first get apart (they cannot come closer): their own escape directions decide.
+    let onPoint = false;
+    for (let k = this.first[i]; k < this.count; k++) if (this.coincident[k]) onPoint = true;
+    const counts = (k: number): boolean => (onPoint ? this.rawCoincident[k] === 1 : this.raw[3 * k + 2] > 0);
+    const r = this.raw;
+    let bestX = 0;
+    let bestY = 0;
+    let best = -Infinity;
+    const consider = (dx: number, dy: number): void => {
+      let worst = Infinity;
+      for (let k = this.rawFirst[i]; k < this.rawCount && worst > best; k++) if (counts(k)) worst = Math.min(worst, r[3 * k] * dx + r[3 * k + 1] * dy);
+      if (worst > best) [best, bestX, bestY] = [worst, dx, dy];
+    };
+    // The optimum of a max-min of linear functions on the unit circle is at one normal, or where two are equal.
+    for (let k = this.rawFirst[i]; k < this.rawCount; k++) {
+      if (!counts(k)) continue;
+      consider(r[3 * k], r[3 * k + 1]);
+      for (let m = k + 1; m < this.rawCount; m++) {
+        if (!counts(m)) continue;
+        const px = -(r[3 * k + 1] - r[3 * m + 1]);
+        const py = r[3 * k] - r[3 * m];
+        const norm = Math.sqrt(px * px + py * py);
+        if (norm < 1e-12) continue;
+        consider(px / norm, py / norm);
+        consider(-px / norm, -py / norm);
+      }
+    }
+    if (best === -Infinity) return;
+    this.project(this.first[i], this.count, speed * bestX, speed * bestY, u, i);
   }
 
   /**
@@ -231,6 +376,37 @@ export class SafetyFilter {
       t = Math.max(t, gain > 0 ? Math.min(1, -slack / gain) : 1);
     }
     return t;
+  }
+
+  /** True when robot i of the last pass is inside a robot's or an obstacle's barrier (it has to leave). */
+  recovering(i: number): boolean {
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) if (this.raw[3 * k + 2] > 0) return true;
+    return false;
+  }
+
+  /**
+   * The forward speeds [lo, hi] (lo <= 0 <= hi) of a unicycle, robot i of the last pass, that keep each of its
+   * barriers (a recovery barrier as not closing in) over a whole hold of `hold` s at yaw rate `w`, whatever its heading within [from, to] (rad)
+   * at the start. Exact bound, not first order: the centre moves on an arc whose chord over tau has length
+   * |v| tau sinc(w tau / 2) <= |v| tau and the direction of the mean heading theta + w tau / 2, which lies within
+   * [from, to] swept by w hold / 2; so n . D(tau) >= v tau min cos(direction - angle n) when that is negative
+   * (v > 0), likewise for v < 0, and the barrier's n . D(tau) >= b tau holds for every tau <= hold.
+   */
+  arcSpeedLimits(i: number, from: number, to: number, w: number, hold: number): { lo: number; hi: number } {
+    const sweep = 0.5 * w * hold;
+    const a = Math.min(from, from + sweep);
+    const z = Math.max(to, to + sweep);
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
+      // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc.
+      const b = Math.min(0, this.raw[3 * k + 2]);
+      const phi = Math.atan2(this.raw[3 * k + 1], this.raw[3 * k]);
+      const [cmin, cmax] = cosRange(a - phi, z - phi);
+      if (cmin < 0) hi = Math.min(hi, b / cmin);
+      if (cmax > 0) lo = Math.max(lo, b / cmax);
+    }
+    return { lo, hi };
   }
 
   private growNear(): void {
@@ -257,9 +433,23 @@ export class SafetyFilter {
   /**
    * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
    * for a holonomic robot, (grad h . e) e for a unicycle with heading e (p' = (e . u) e). A unicycle constraint that
-   * its forward speed cannot affect (heading across grad h) is dropped.
+   * its forward speed cannot affect (heading across grad h) is dropped from the half-planes, and kept as a barrier
+   * for `arcSpeedLimits` (the robot may turn into it).
    */
-  private push(ax: number, ay: number, b: number): void {
+  private push(ax: number, ay: number, b: number, coincident = false): void {
+    if (3 * (this.rawCount + 1) > this.raw.length) {
+      const grown = new Float64Array(this.raw.length * 2);
+      grown.set(this.raw);
+      this.raw = grown;
+      const flags = new Uint8Array(this.raw.length / 3);
+      flags.set(this.rawCoincident);
+      this.rawCoincident = flags;
+    }
+    this.rawCoincident[this.rawCount] = coincident ? 1 : 0;
+    this.raw[3 * this.rawCount] = ax;
+    this.raw[3 * this.rawCount + 1] = ay;
+    this.raw[3 * this.rawCount + 2] = b;
+    this.rawCount++;
     if (!Number.isNaN(this.ex)) {
       const k = ax * this.ex + ay * this.ey;
       if (Math.abs(k) < 1e-6) return;
@@ -270,7 +460,11 @@ export class SafetyFilter {
       const grown = new Float64Array(this.cons.length * 2);
       grown.set(this.cons);
       this.cons = grown;
+      const flags = new Uint8Array(this.cons.length / 3);
+      flags.set(this.coincident);
+      this.coincident = flags;
     }
+    this.coincident[this.count] = coincident ? 1 : 0;
     this.cons[3 * this.count] = ax;
     this.cons[3 * this.count + 1] = ay;
     this.cons[3 * this.count + 2] = b;
@@ -286,9 +480,13 @@ export class SafetyFilter {
     const uy = u[2 * i + 1];
     if (this.feasible(from, to, ux, uy)) return 0;
     if (this.project(from, to, ux, uy, u, i)) return 1;
-    // Already inside barriers whose recoveries conflict: separating at rate alpha |h| is relaxed to not closing in
-    // (b = 0), which u = 0 meets, and the law's velocity is projected on that (recorded for blendToSafe).
-    for (let k = from; k < to; k++) if (c[3 * k + 2] > 0) c[3 * k + 2] = 0;
+    // Already inside barriers whose recoveries conflict: separating at rate g |h| is relaxed to not closing in
+    // (b = 0), which u = 0 meets, and the law's velocity is projected on that (recorded for blendToSafe). Two robots
+    // on the same point cannot come closer, whatever they do: their barrier is dropped.
+    for (let k = from; k < to; k++) {
+      if (this.coincident[k]) c[3 * k] = c[3 * k + 1] = c[3 * k + 2] = 0;
+      else if (c[3 * k + 2] > 0) c[3 * k + 2] = 0;
+    }
     if (!this.project(from, to, ux, uy, u, i)) {
       u[2 * i] = 0;
       u[2 * i + 1] = 0;

@@ -13,7 +13,7 @@ test('two robots driven at each other: each keeps to its half of the barrier, th
   const d = 0.5;
   const points = Float64Array.of(2 - d / 2, 2, 2 + d / 2, 2);
   const u = Float64Array.of(1, 0, -1, 0);
-  const r = f.filter(points, Uint8Array.of(1, 1), u, settings, 1);
+  const r = f.filter(points, Uint8Array.of(1, 1), u, settings, { maxSpeed: 1 });
   const h = d - minSeparation(settings);
   // Closing speed u0x - u1x <= alpha h, split evenly, and the sideways part untouched (it was zero).
   assert.ok(Math.abs(u[0] - u[2] - settings.gain * h) < 1e-9, `closing speed ${u[0] - u[2]} against ${settings.gain * h}`);
@@ -27,12 +27,12 @@ test('a robot next to one that does not move takes the whole barrier; moving apa
   const f = new SafetyFilter(new Target(uniform, domain));
   const points = Float64Array.of(1, 1, 1.4, 1);
   const u = Float64Array.of(1, 0.3, 0, 0);
-  f.filter(points, Uint8Array.of(1, 0), u, settings, 2);
+  f.filter(points, Uint8Array.of(1, 0), u, settings, { maxSpeed: 2 });
   assert.ok(Math.abs(u[0] - settings.gain * (0.4 - minSeparation(settings))) < 1e-9);
   assert.ok(Math.abs(u[1] - 0.3) < 1e-12, 'the tangential part is kept (least change)');
   assert.deepEqual([u[2], u[3]], [0, 0], 'the stale robot is not commanded');
   const away = Float64Array.of(-1, 0, 0, 0);
-  assert.equal(f.filter(points, Uint8Array.of(1, 0), away, settings, 2).modified, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 0), away, settings, { maxSpeed: 2 }).modified, 0);
   assert.equal(away[0], -1);
 });
 
@@ -56,7 +56,7 @@ test('the filtered velocity is the exact solution of the per-robot QP (checked a
     const u = new Float64Array(2 * (k + 1));
     u[0] = u0[0];
     u[1] = u0[1];
-    f.filter(points, movable, u, settings, 1);
+    f.filter(points, movable, u, settings, { maxSpeed: 1 });
     const ok = (x: number, y: number) => {
       for (let j = 1; j <= k; j++) {
         const dx = points[0] - points[2 * j];
@@ -81,11 +81,11 @@ test('differential drive: the barrier limits the forward speed along the heading
   // Heading at the neighbour (yaw 0): a look-ahead velocity (1, 0.5) keeps its sideways (turning) part, and its
   // forward part drops to alpha h.
   const u = Float64Array.of(1, 0.5, 0, 0);
-  f.filter(points, Uint8Array.of(1, 0), u, settings, 2, Float64Array.of(0, 0));
+  f.filter(points, Uint8Array.of(1, 0), u, settings, { maxSpeed: 2, headings: Float64Array.of(0, 0) });
   assert.ok(Math.abs(u[0] - settings.gain * h) < 1e-9 && Math.abs(u[1] - 0.5) < 1e-12, `${u[0]}, ${u[1]}`);
   // Heading across (yaw pi/2): driving forward does not approach, nothing is changed.
   const across = Float64Array.of(1, 0.5, 0, 0);
-  assert.equal(f.filter(points, Uint8Array.of(1, 0), across, settings, 2, Float64Array.of(Math.PI / 2, 0)).modified, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 0), across, settings, { maxSpeed: 2, headings: Float64Array.of(Math.PI / 2, 0) }).modified, 0);
   assert.deepEqual([across[0], across[1]], [1, 0.5]);
 });
 
@@ -95,13 +95,13 @@ test('obstacle edges and walls: a robot heading into a polygon or a wall slows t
   const gap = 0.3;
   const dEdge = settings.robotRadius + settings.clearance;
   const u = Float64Array.of(1, 0);
-  f.filter(Float64Array.of(2 - gap, 2.5), Uint8Array.of(1), u, settings, 1);
+  f.filter(Float64Array.of(2 - gap, 2.5), Uint8Array.of(1), u, settings, { maxSpeed: 1 });
   assert.ok(Math.abs(u[0] - settings.gain * (gap - dEdge)) < 1e-9, `speed towards the edge ${u[0]}`);
   const w = Float64Array.of(-1, 0);
-  f.filter(Float64Array.of(0.3, 1), Uint8Array.of(1), w, settings, 1);
+  f.filter(Float64Array.of(0.3, 1), Uint8Array.of(1), w, settings, { maxSpeed: 1 });
   assert.ok(Math.abs(w[0] + settings.gain * (0.3 - dEdge)) < 1e-9, `speed towards the wall ${w[0]}`);
   const inside = Float64Array.of(0, 0);
-  const r = f.filter(Float64Array.of(2.1, 2.5), Uint8Array.of(1), inside, settings, 1);
+  const r = f.filter(Float64Array.of(2.1, 2.5), Uint8Array.of(1), inside, settings, { maxSpeed: 1 });
   assert.ok(inside[0] < 0 && Math.abs(inside[1]) < 1e-12, `out through the nearest edge: ${inside[0]}, ${inside[1]}`);
   assert.equal(r.closestObstacle, 0);
 });
@@ -111,7 +111,7 @@ test('robots already too close are pushed apart (recovery), however crowded', ()
   // Five robots on top of each other in a 2 cm cluster, all told to stay.
   const points = Float64Array.of(2, 2, 2.01, 2, 2, 2.01, 1.99, 2, 2, 1.99);
   const u = new Float64Array(10);
-  const r = f.filter(points, new Uint8Array(5).fill(1), u, settings, 1);
+  const r = f.filter(points, new Uint8Array(5).fill(1), u, settings, { maxSpeed: 1 });
   assert.ok(r.modified >= 4);
   // The centre of mass stays, the outer ones move outwards.
   for (let i = 1; i < 5; i++) assert.ok((points[2 * i] - 2) * u[2 * i] + (points[2 * i + 1] - 2) * u[2 * i + 1] > 0, `robot ${i} moves outwards`);
