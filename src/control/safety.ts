@@ -148,6 +148,8 @@ export class SafetyFilter {
   private readonly domain: Box;
   /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
   private cons = new Float64Array(3 * 64);
+  /** True when the last pass filtered unicycles. */
+  private unicycle = false;
   /** 1 for a constraint between two robots on the same point. */
   private coincident = new Uint8Array(64);
   private first = new Int32Array(1);
@@ -186,6 +188,7 @@ export class SafetyFilter {
   filter(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): SafetyReport {
     const n = points.length >> 1;
     const { headings, radii, sampled } = o;
+    this.unicycle = headings !== undefined;
     const maxSpeed = o.maxSpeed;
     const dPair = minSeparation(s);
     const dEdge = s.robotRadius + s.clearance;
@@ -278,9 +281,11 @@ export class SafetyFilter {
         if (active !== t) for (let f = 0; f < 4; f++) this.cand[4 * active + f] = this.cand[4 * t + f];
         active++;
       }
-      for (let t = 0; t < Math.min(active, MAX_NEIGHBOURS); t++) {
-        if (active > MAX_NEIGHBOURS) this.selectNearest(t, active);
-        this.push(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], this.cand[4 * t + 3] < COINCIDENT);
+      for (let t = 0; t < active; t++) {
+        if (t < MAX_NEIGHBOURS && active > MAX_NEIGHBOURS) this.selectNearest(t, active);
+        const coincident = this.cand[4 * t + 3] < COINCIDENT;
+        this.pushRaw(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
+        if (t < MAX_NEIGHBOURS) this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
@@ -309,8 +314,36 @@ export class SafetyFilter {
       if (y - ymin < edgeRange) this.push(0, 1, -allowed(y - ymin - dEdge - ri, dEdge));
       if (ymax - y < edgeRange) this.push(0, -1, -allowed(ymax - y - dEdge - ri, dEdge));
       this.rawFirst[i + 1] = this.rawCount;
-      const status = this.solve(i, velocities);
+      let status = this.solve(i, velocities);
       if (status > 1) this.escape(i, velocities, maxSpeed);
+      // Active set: a farther robot's barrier that the result breaks joins the problem, which is solved again, until
+      // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
+      for (let grew = active > MAX_NEIGHBOURS; grew; ) {
+        grew = false;
+        for (let t = MAX_NEIGHBOURS; t < active; t++) {
+          if (this.cand[4 * t + 3] < 0) continue; // already in
+          const coincident = this.cand[4 * t + 3] < COINCIDENT;
+          let ax = this.cand[4 * t];
+          let ay = this.cand[4 * t + 1];
+          let b = this.cand[4 * t + 2];
+          if (status > 1 && coincident) continue;
+          if (status > 1) b = Math.min(b, 0);
+          if (headings) {
+            const k = ax * this.ex + ay * this.ey;
+            [ax, ay] = [k * this.ex, k * this.ey];
+          }
+          if (ax * velocities[2 * i] + ay * velocities[2 * i + 1] >= b - TOLERANCE) continue;
+          this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], b, coincident);
+          this.cand[4 * t + 3] = -1;
+          grew = true;
+        }
+        if (grew) {
+          velocities[2 * i] = nominal[2 * i];
+          velocities[2 * i + 1] = nominal[2 * i + 1];
+          status = Math.max(status, this.solve(i, velocities));
+          if (status > 1) this.escape(i, velocities, maxSpeed);
+        }
+      }
       if (status > 0) modified++;
       if (status > 1) infeasible++;
     }
@@ -366,10 +399,15 @@ export class SafetyFilter {
    */
   blendToSafe(i: number, vx: number, vy: number, safeX: number, safeY: number): number {
     let t = 0;
-    for (let k = this.first[i]; k < this.first[i + 1]; k++) {
-      const ax = this.cons[3 * k];
-      const ay = this.cons[3 * k + 1];
-      const b = this.cons[3 * k + 2];
+    // A holonomic robot is checked against every barrier that can bind (a recovery one as not closing in), a unicycle
+    // against its half-planes (`arcSpeedLimits` then checks all its barriers).
+    const all = !this.unicycle;
+    const c = all ? this.raw : this.cons;
+    for (let k = all ? this.rawFirst[i] : this.first[i]; k < (all ? this.rawFirst[i + 1] : this.first[i + 1]); k++) {
+      if (all && this.rawCoincident[k]) continue;
+      const ax = c[3 * k];
+      const ay = c[3 * k + 1];
+      const b = all ? Math.min(0, c[3 * k + 2]) : c[3 * k + 2];
       const slack = ax * vx + ay * vy - b;
       if (slack >= -TOLERANCE) continue;
       const gain = ax * (safeX - vx) + ay * (safeY - vy);
@@ -390,7 +428,8 @@ export class SafetyFilter {
    * at the start. Exact bound, not first order: the centre moves on an arc whose chord over tau has length
    * |v| tau sinc(w tau / 2) <= |v| tau and the direction of the mean heading theta + w tau / 2, which lies within
    * [from, to] swept by w hold / 2; so n . D(tau) >= v tau min cos(direction - angle n) when that is negative
-   * (v > 0), likewise for v < 0, and the barrier's n . D(tau) >= b tau holds for every tau <= hold.
+   * (v > 0), likewise for v < 0, and the barrier's n . D(tau) >= b tau holds for every tau <= hold. (Beyond
+   * |w| hold > 2 pi, sinc changes sign: the chord may point anywhere and |v| <= -b.)
    */
   arcSpeedLimits(i: number, from: number, to: number, w: number, hold: number): { lo: number; hi: number } {
     const sweep = 0.5 * w * hold;
@@ -402,7 +441,8 @@ export class SafetyFilter {
       // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc.
       const b = Math.min(0, this.raw[3 * k + 2]);
       const phi = Math.atan2(this.raw[3 * k + 1], this.raw[3 * k]);
-      const [cmin, cmax] = cosRange(a - phi, z - phi);
+      // Past half a turn (w tau / 2 > pi) sinc changes sign and the chord may point anywhere.
+      const [cmin, cmax] = Math.abs(sweep) > Math.PI ? [-1, 1] : cosRange(a - phi, z - phi);
       if (cmin < 0) hi = Math.min(hi, b / cmin);
       if (cmax > 0) lo = Math.max(lo, b / cmax);
     }
@@ -436,7 +476,13 @@ export class SafetyFilter {
    * its forward speed cannot affect (heading across grad h) is dropped from the half-planes, and kept as a barrier
    * for `arcSpeedLimits` (the robot may turn into it).
    */
-  private push(ax: number, ay: number, b: number, coincident = false): void {
+  private push(ax: number, ay: number, b: number): void {
+    this.pushRaw(ax, ay, b, false);
+    this.pushCons(ax, ay, b, false);
+  }
+
+  /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
+  private pushRaw(ax: number, ay: number, b: number, coincident: boolean): void {
     if (3 * (this.rawCount + 1) > this.raw.length) {
       const grown = new Float64Array(this.raw.length * 2);
       grown.set(this.raw);
@@ -450,6 +496,10 @@ export class SafetyFilter {
     this.raw[3 * this.rawCount + 1] = ay;
     this.raw[3 * this.rawCount + 2] = b;
     this.rawCount++;
+  }
+
+  /** Adds a barrier's half-plane to the robot's problem (projected on a unicycle's heading). */
+  private pushCons(ax: number, ay: number, b: number, coincident: boolean): void {
     if (!Number.isNaN(this.ex)) {
       const k = ax * this.ex + ay * this.ey;
       if (Math.abs(k) < 1e-6) return;
