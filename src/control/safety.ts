@@ -98,6 +98,9 @@ export function appliedGain(s: SafetySettings, sampled: SampledData | undefined)
 /** Golden angle, rad: escape directions of coincident robots (distinct for every index). */
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
 
+/** cos of the largest angle between a unicycle's heading and its way out at which it leaves a pile (20 deg). */
+const TURN_FIRST = Math.cos((20 * Math.PI) / 180);
+
 /** Distance below which two points count as coincident (the direction between them is undefined), m. */
 const COINCIDENT = 1e-9;
 
@@ -390,7 +393,16 @@ export class SafetyFilter {
       }
     }
     if (best === -Infinity) return;
-    this.project(this.first[i], this.count, speed * bestX, speed * bestY, u, i);
+    let ux = speed * bestX;
+    let uy = speed * bestY;
+    if (onPoint && this.unicycle && this.ex * bestX + this.ey * bestY < TURN_FIRST) {
+      // A unicycle on a pile turns to its way out before it moves: driving along another heading would line the
+      // pile up along it, each robot then stuck between two others.
+      const forward = this.ex * ux + this.ey * uy;
+      ux -= forward * this.ex;
+      uy -= forward * this.ey;
+    }
+    this.project(this.first[i], this.count, ux, uy, u, i);
   }
 
   /**
@@ -438,7 +450,9 @@ export class SafetyFilter {
     let lo = -Infinity;
     let hi = Infinity;
     for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
-      // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc.
+      // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc; two robots on one point cannot
+      // come closer.
+      if (this.rawCoincident[k]) continue;
       const b = Math.min(0, this.raw[3 * k + 2]);
       const phi = Math.atan2(this.raw[3 * k + 1], this.raw[3 * k]);
       // Past half a turn (w tau / 2 > pi) sinc changes sign and the chord may point anywhere.
@@ -558,6 +572,11 @@ export class SafetyFilter {
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
     const c = this.cons;
+    if (this.feasible(from, to, ux, uy)) {
+      out[2 * i] = ux;
+      out[2 * i + 1] = uy;
+      return true;
+    }
     let bestX = 0;
     let bestY = 0;
     let bestD = Infinity;

@@ -65,6 +65,62 @@ for (const drive of ['holonomic', 'diff_drive'] as const) {
   });
 }
 
+/** Closest pair over every physics step (50 Hz) of `seconds` of a standalone session. */
+function closestOver(s: ReturnType<typeof createStandalone>, seconds: number): { closest: number; final: number } {
+  let closest = Infinity;
+  let final = Infinity;
+  for (let k = 1; k <= Math.round(seconds * 50); k++) {
+    s.clock.advanceTo(k * 0.02);
+    final = nearestNeighbourStats(s.sim.positions()).min;
+    closest = Math.min(closest, final);
+  }
+  return { closest, final };
+}
+
+// The red team's findings (issue 12): parameters the schema accepts broke the minimum separation. On the code before
+// the sampled-data barrier they measured, with this scenario: gain 15 at 10 Hz 0.1129 m; gain 15 at 2 m/s 0.0637 m;
+// differential drive at 2 Hz, gain 5, 0.0306 m; gain 100 at 1 Hz 0.0002 m. Now 0.1200 m in all four.
+for (const [name, drive, params] of [
+  ['safety_gain 15 at 10 Hz', 'holonomic', { safety_gain: 15 }],
+  ['safety_gain 15 at 2 m/s', 'holonomic', { safety_gain: 15, max_linear_speed: 2 }],
+  ['differential drive at 2 Hz, safety_gain 5', 'diff_drive', { safety_gain: 5, rate: 2 }],
+  ['safety_gain 100 at 1 Hz', 'holonomic', { safety_gain: 100, rate: 1 }],
+] as const) {
+  test(`red team: ${name} keeps the minimum separation in a target too tight for the swarm`, () => {
+    const scenario = tightScenario();
+    const s = createStandalone({ scenario, scenarioPath: '', drive, logger: recordingLogger([]), controller: { target: JSON.stringify({ domain: scenario.domain, target: scenario.target }), ...params } });
+    const { closest } = closestOver(s, 12);
+    assert.ok(closest >= 0.12 - 1e-5, `closest pair ${closest} m, minimum separation 0.12 m`);
+  });
+}
+
+/** `count` robots all on one point, in a domain with room for them (uniform target). */
+function pileUp(count: number) {
+  return parseScenario(
+    {
+      domain: { xmin: -1, xmax: 1, ymin: -1, ymax: 1 },
+      target: { type: 'mixture', components: [{ type: 'uniform' }] },
+      robots: { count, radius: 0.05, clearance: 0.02, initial: { type: 'positions', positions: Array.from({ length: count }, () => [0.3, 0.2]) } },
+    },
+    () => {
+      throw new Error('no maps');
+    },
+  );
+}
+
+// Red team: 30 differential-drive robots started on one point (same heading) were still 0 m apart after 10 s (the
+// old tie-break sent each robot of a pair one way by the pair's order, which the middle of a pile cannot follow).
+// Now each robot turns to its own escape direction and drives out: no pair closer than 0.119 m after 9.4 s; the
+// holonomic pile is apart after 4.1 s.
+for (const [drive, seconds] of [['diff_drive', 10], ['holonomic', 5]] as const) {
+  test(`${drive === 'diff_drive' ? 'red team: ' : ''}30 ${drive} robots started on one point separate`, () => {
+    const scenario = pileUp(30);
+    const s = createStandalone({ scenario, scenarioPath: '', drive, logger: recordingLogger([]), controller: { target: JSON.stringify({ domain: scenario.domain, target: scenario.target }) } });
+    const { final } = closestOver(s, seconds);
+    assert.ok(final >= 0.12 - 1e-3, `closest pair after ${seconds} s: ${final} m`);
+  });
+}
+
 test('60 robots in a room with two polygons and a map obstacle never enter them and cover the free space', () => {
   const path = join(scenarios, 'obstacles.yaml');
   const scenario = loadScenario(path);
