@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SafetyFilter, crowdingCheck, minSeparation } from '../../src/control/safety.js';
+import { SafetyFilter, appliedGain, crowdingCheck, minSeparation } from '../../src/control/safety.js';
 import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
 import type { Polygon } from '../../src/engine/index.js';
 
@@ -125,4 +125,121 @@ test('crowding check: a tight Gaussian is too tight for big robots, fine for sma
   assert.equal(big.feasible, false);
   assert.ok(big.tightMass > 0.9);
   assert.equal(crowdingCheck(gauss, 100, 0.03).feasible, true);
+});
+
+// Sampled data: commands held for up to H seconds (the robots' command timeout).
+const hold = 0.5;
+
+test('sampled data: the gain applied is min(safety_gain, 1 / H), so a command held for H closes at most the whole gap', () => {
+  assert.equal(appliedGain({ ...settings, gain: 100 }, { hold, brake: Infinity }), 2);
+  assert.equal(appliedGain({ ...settings, gain: 1 }, { hold, brake: Infinity }), 1);
+  assert.equal(appliedGain({ ...settings, gain: 100 }, undefined), 100);
+  // Two robots driven at each other at 1 m/s with safety_gain 100: the continuous-time filter lets them close at
+  // 100 x the gap, which a command held for H turns into a collision; the sampled-data one keeps the gap exactly.
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const s = { ...settings, gain: 100 };
+  const d = 0.4;
+  const h = d - minSeparation(s);
+  for (const sampled of [undefined, { hold, brake: Infinity }]) {
+    const u = Float64Array.of(1, 0, -1, 0);
+    f.filter(Float64Array.of(2 - d / 2, 2, 2 + d / 2, 2), Uint8Array.of(1, 1), u, s, { maxSpeed: 1, sampled });
+    const gapAfterHold = d + (u[2] - u[0]) * hold - minSeparation(s);
+    if (sampled) assert.ok(Math.abs(gapAfterHold - (1 - 2 * hold) * h) < 1e-12, `gap after H ${gapAfterHold}`);
+    else assert.ok(gapAfterHold < -0.1, `the continuous condition overshoots: ${gapAfterHold}`);
+  }
+});
+
+test('sampled data: the closing speed is also kept below sqrt(brake x gap), so that a robot can stop in time', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  // A robot heading at a standing one 0.4 m past the minimum separation: g h = 0.8 m/s, sqrt(1 x 0.4) = 0.63 m/s.
+  const h = 0.4;
+  const u = Float64Array.of(5, 0, 0, 0);
+  f.filter(Float64Array.of(1, 1, 1 + minSeparation(settings) + h, 1), Uint8Array.of(1, 0), u, settings, { maxSpeed: 5, sampled: { hold, brake: 1 } });
+  assert.ok(Math.abs(u[0] - Math.sqrt(h)) < 1e-9, `closing speed ${u[0]}`);
+});
+
+test('latency discs: a robot that may be anywhere within r of its point keeps the separation from the disc', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const d = 0.5;
+  const u = Float64Array.of(1, 0, 0, 0);
+  f.filter(Float64Array.of(1, 1, 1 + d, 1), Uint8Array.of(1, 0), u, settings, { maxSpeed: 1, sampled: { hold, brake: Infinity }, radii: Float64Array.of(0.05, 0.1) });
+  assert.ok(Math.abs(u[0] - 2 * (d - minSeparation(settings) - 0.15)) < 1e-9, `closing speed ${u[0]}`);
+});
+
+test('differential drive: the arc limits keep every barrier over a whole hold, whatever the yaw rate (exact arcs)', () => {
+  const rng = createRng(17);
+  const s = { ...settings, gain: 100 };
+  let cut = 0;
+  for (let trial = 0; trial < 200; trial++) {
+    // One unicycle among 1..5 standing robots just outside the minimum separation.
+    const k = 1 + Math.floor(rng.next() * 5);
+    const pts = [2, 2];
+    for (let j = 0; j < k; j++) {
+      const a = rng.next() * 2 * Math.PI;
+      const dist = minSeparation(s) + 0.002 + 0.2 * rng.next();
+      pts.push(2 + dist * Math.cos(a), 2 + dist * Math.sin(a));
+    }
+    const points = Float64Array.from(pts);
+    const movable = new Uint8Array(k + 1);
+    movable[0] = 1;
+    const yaw = rng.next() * 2 * Math.PI;
+    const headings = new Float64Array(k + 1);
+    headings[0] = yaw;
+    const f = new SafetyFilter(new Target(uniform, domain));
+    // Commands up to 3 m/s may come out of the rate limiter (the filter is told, as the controller tells it).
+    f.filter(points, movable, new Float64Array(2 * (k + 1)), s, { maxSpeed: 3, headings, sampled: { hold, brake: Infinity }, speeds: new Float64Array(k + 1).fill(3) });
+    const w = (rng.next() - 0.5) * 30;
+    const { lo, hi } = f.arcSpeedLimits(0, yaw, yaw, w, hold);
+    assert.ok(lo <= 0 && hi >= 0);
+    for (const v of [lo, hi, 0.5 * lo, 0.5 * hi, 3, -3]) {
+      if (!(v >= lo && v <= hi)) {
+        cut++;
+        continue;
+      }
+      // Exact unicycle motion over the hold: every gap stays at least (1 - g tau) of what it was (g = 1 / H here).
+      for (let step = 1; step <= 400; step++) {
+        const tau = (step / 400) * hold;
+        const x = 2 + (Math.abs(w) < 1e-12 ? v * tau * Math.cos(yaw) : (v / w) * (Math.sin(yaw + w * tau) - Math.sin(yaw)));
+        const y = 2 + (Math.abs(w) < 1e-12 ? v * tau * Math.sin(yaw) : (v / w) * (Math.cos(yaw) - Math.cos(yaw + w * tau)));
+        for (let j = 1; j <= k; j++) {
+          const h0 = Math.hypot(2 - points[2 * j], 2 - points[2 * j + 1]) - minSeparation(s);
+          const h = Math.hypot(x - points[2 * j], y - points[2 * j + 1]) - minSeparation(s);
+          assert.ok(h >= (1 - tau / hold) * h0 - 1e-12, `trial ${trial}, v ${v}, w ${w}, tau ${tau}: gap ${h0} -> ${h}`);
+        }
+      }
+    }
+  }
+  assert.ok(cut > 50, 'fast commands were cut');
+});
+
+test('robots on one point separate along their own escape directions, both drives', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const points = new Float64Array(10).fill(2);
+  const u = new Float64Array(10);
+  f.filter(points, new Uint8Array(5).fill(1), u, settings, { maxSpeed: 1, sampled: { hold, brake: Infinity } });
+  // Every pair moves apart.
+  for (let i = 0; i < 5; i++) for (let j = i + 1; j < 5; j++) assert.ok(Math.hypot(u[2 * i] - u[2 * j], u[2 * i + 1] - u[2 * j + 1]) > 0.05, `${i}, ${j}`);
+  // Two unicycles on one point with one heading: one drives forward, the other backward.
+  const g = new SafetyFilter(new Target(uniform, domain));
+  const w = new Float64Array(4);
+  g.filter(Float64Array.of(2, 2, 2, 2), Uint8Array.of(1, 1), w, settings, { maxSpeed: 1, headings: Float64Array.of(0, 0), sampled: { hold, brake: Infinity } });
+  assert.ok(w[0] * w[2] < 0, `forward speeds ${w[0]}, ${w[2]}`);
+});
+
+test('a robot beyond the nearest twelve is still a barrier when the result would hit it (active set)', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  // Robot 0 at (1, 2) with 14 standing robots close behind it and one 0.3 m past the separation ahead.
+  const pts = [1, 2];
+  for (let j = 0; j < 14; j++) {
+    const a = Math.PI / 2 + (Math.PI * (j + 0.5)) / 14;
+    pts.push(1 + (minSeparation(settings) + 0.01) * Math.cos(a), 2 + (minSeparation(settings) + 0.01) * Math.sin(a));
+  }
+  pts.push(1 + minSeparation(settings) + 0.3, 2);
+  const n = pts.length / 2;
+  const movable = new Uint8Array(n);
+  movable[0] = 1;
+  const u = new Float64Array(2 * n);
+  u[0] = 3;
+  f.filter(Float64Array.from(pts), movable, u, settings, { maxSpeed: 3, sampled: { hold, brake: Infinity } });
+  assert.ok(u[0] <= 2 * 0.3 + 1e-9, `speed towards the robot ahead ${u[0]}`);
 });
