@@ -258,6 +258,11 @@ export class CoverageControllerNode {
       r = { commands: zeros, live: 0, stale: [], saturated: 0, stopped: 'disabled', energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     }
     this.publishCommands(r.commands, now);
+    const closest = r.safety?.closestPair ?? Infinity;
+    const minSep = 2 * (this.values.robot_radius as number) + (this.values.safety_clearance as number);
+    if (closest < minSep - 1e-6) {
+      this.warnThrottled('separation', `two robots are ${closest.toFixed(4)} m apart, closer than the minimum separation ${minSep.toFixed(3)} m: the safety layer is separating them`);
+    }
     this.loopSeconds = (performance.now() - started) / 1000;
     this.lastResult = r;
     this.ticks++;
@@ -344,6 +349,7 @@ export class CoverageControllerNode {
       ['safety modified', String(safety?.modified ?? 0)],
       ['safety infeasible', String(safety?.infeasible ?? 0)],
       ['safety accel overrides', String(r?.safetyOverrides ?? 0)],
+      ['safety gain applied (1/s)', r?.safetyGain === undefined ? 'n/a' : r.safetyGain.toFixed(3)],
       ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
       ['target mass too tight', crowd.tightMass.toFixed(3)],
     ].map(([key, value]) => ({ key, value }));

@@ -121,6 +121,17 @@ for (const [drive, seconds] of [['diff_drive', 10], ['holonomic', 5]] as const) 
   });
 }
 
+test('robots closer than the minimum separation are logged; /diagnostics shows the gain applied (safety_gain capped at 1 / cmd_timeout)', () => {
+  const warnings: string[] = [];
+  const scenario = pileUp(4);
+  const s = createStandalone({ scenario, scenarioPath: '', drive: 'holonomic', logger: recordingLogger(warnings), controller: { target: JSON.stringify({ domain: scenario.domain, target: scenario.target }), safety_gain: 15, cmd_timeout: 0.25 } });
+  const diagnostics: DiagnosticArray[] = [];
+  s.bus.createNode('monitor', { logger: recordingLogger([])('monitor') }).createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', 'default', (m) => diagnostics.push(m));
+  s.clock.advanceTo(1.05);
+  assert.ok(warnings.some((w) => /0\.0000 m apart, closer than the minimum separation 0\.120 m/.test(w)), warnings.join('\n'));
+  assert.equal(diagnostics.at(-1)!.status[0].values.find((v) => v.key === 'safety gain applied (1/s)')!.value, '4.000');
+});
+
 test('60 robots in a room with two polygons and a map obstacle never enter them and cover the free space', () => {
   const path = join(scenarios, 'obstacles.yaml');
   const scenario = loadScenario(path);
