@@ -206,17 +206,19 @@ export class CoverageController {
   private onArc(k: number, c: BodyCommand, hold: number, lookahead: number): BodyCommand {
     const from = this.yawFrom[k];
     const to = this.yawTo[k];
+    const speed = Math.abs(c.vx);
     const within = (w: number): boolean => {
-      const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, w, hold);
+      const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, w, hold, speed);
       return c.vx >= lo && c.vx <= hi;
     };
     if (within(c.wz)) return c;
-    const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, c.wz, hold);
+    const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, c.wz, hold, speed);
     const slower = { vx: Math.min(hi, Math.max(lo, c.vx)), vy: 0, wz: c.wz };
     if (!within(0)) return slower;
+    // The largest fraction of the turn that lets the speed through, to 0.1%.
     let a = 0;
     let b = 1;
-    for (let it = 0; it < 20; it++) {
+    for (let it = 0; it < 10; it++) {
       const m = 0.5 * (a + b);
       if (within(m * c.wz)) a = m;
       else b = m;
@@ -266,8 +268,9 @@ export class CoverageController {
       this.points[2 * known + 1] = pose.y;
       this.headings[known] = pose.yaw;
       this.radii[known] = pose.radius;
-      const before = controlPointVelocity(this.previous[i], pose.yaw, l);
-      this.previousSpeed[known] = Math.sqrt(before.x ** 2 + before.y ** 2);
+      // Speed of the commanded point under the previous command (a rotation keeps it): |(vx, vy + l wz)|.
+      const before = this.previous[i];
+      this.previousSpeed[known] = Math.sqrt(before.vx ** 2 + (before.vy + l * before.wz) ** 2);
       this.yawFrom[known] = pose.yawFrom;
       this.yawTo[known] = pose.yawTo;
       this.movable[known] = fresh ? 1 : 0;

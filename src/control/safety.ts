@@ -122,24 +122,11 @@ const TOLERANCE = 1e-9;
 export const MAX_NEIGHBOURS = 12;
 
 /** Component along n of the velocity of robot k's centre under its desired command (its heading for a unicycle). */
-function alongNormal(nx: number, ny: number, u: Float64Array, k: number, headings: Float64Array | undefined): number {
-  if (!headings) return nx * u[2 * k] + ny * u[2 * k + 1];
-  const c = Math.cos(headings[k]);
-  const s = Math.sin(headings[k]);
+function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading: Float64Array | undefined): number {
+  if (!heading) return nx * u[2 * k] + ny * u[2 * k + 1];
+  const c = heading[2 * k];
+  const s = heading[2 * k + 1];
   return (nx * c + ny * s) * (c * u[2 * k] + s * u[2 * k + 1]);
-}
-
-/** Smallest and largest cos over the angles [a, z] (a <= z), rad. */
-function cosRange(a: number, z: number): [number, number] {
-  if (z - a >= 2 * Math.PI) return [-1, 1];
-  const ca = Math.cos(a);
-  const cz = Math.cos(z);
-  let lo = Math.min(ca, cz);
-  let hi = Math.max(ca, cz);
-  // cos is 1 at 2 k pi and -1 at (2 k + 1) pi: is one of them inside?
-  if (Math.floor(z / (2 * Math.PI)) > Math.floor(a / (2 * Math.PI))) hi = 1;
-  if (Math.floor((z - Math.PI) / (2 * Math.PI)) > Math.floor((a - Math.PI) / (2 * Math.PI))) lo = -1;
-  return [lo, hi];
 }
 
 /**
@@ -160,6 +147,8 @@ export class SafetyFilter {
   /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
   private raw = new Float64Array(3 * 64);
   private rawCoincident = new Uint8Array(64);
+  /** The result of arcSpeedLimits (reused: nothing is allocated per robot). */
+  private readonly arc = { lo: 0, hi: 0 };
   private rawFirst = new Int32Array(1);
   private rawCount = 0;
   // Bucket grid over the control points.
@@ -168,6 +157,7 @@ export class SafetyFilter {
   private bucketOf = new Int32Array(0);
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
+  private headingUnit = new Float64Array(0);
   /** Neighbours of the robot being filtered and their distances. */
   private near = new Int32Array(32);
   private nearD = new Float64Array(32);
@@ -214,6 +204,16 @@ export class SafetyFilter {
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
+    // Unit headings (cos, sin) of unicycles, once per pass.
+    let unit: Float64Array | undefined;
+    if (headings) {
+      if (this.headingUnit.length < 2 * n) this.headingUnit = new Float64Array(2 * n);
+      unit = this.headingUnit;
+      for (let k = 0; k < n; k++) {
+        unit[2 * k] = Math.cos(headings[k]);
+        unit[2 * k + 1] = Math.sin(headings[k]);
+      }
+    }
     if (this.first.length < n + 1) this.first = new Int32Array(n + 1);
     if (this.rawFirst.length < n + 1) this.rawFirst = new Int32Array(n + 1);
     this.count = 0;
@@ -226,8 +226,8 @@ export class SafetyFilter {
     for (let i = 0; i < n; i++) {
       this.first[i] = this.count;
       this.rawFirst[i] = this.rawCount;
-      this.ex = headings ? Math.cos(headings[i]) : Number.NaN;
-      this.ey = headings ? Math.sin(headings[i]) : Number.NaN;
+      this.ex = unit ? unit[2 * i] : Number.NaN;
+      this.ey = unit ? unit[2 * i + 1] : Number.NaN;
       const x = points[2 * i];
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
@@ -262,7 +262,7 @@ export class SafetyFilter {
         } else {
           // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
           const half = 0.5 * Math.max(budget, 0);
-          const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
+          const drift = 0.5 * (alongNormal(nx, ny, nominal, i, unit) + alongNormal(nx, ny, nominal, j, unit));
           b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
         }
         if (b > 0) recovering = true;
@@ -288,7 +288,9 @@ export class SafetyFilter {
         if (t < MAX_NEIGHBOURS && active > MAX_NEIGHBOURS) this.selectNearest(t, active);
         const coincident = this.cand[4 * t + 3] < COINCIDENT;
         this.pushRaw(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
-        if (t < MAX_NEIGHBOURS) this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
+        // A unicycle's half-plane binds only through its heading's part of n (its speed along n is |n . e| |u|).
+        const reach = headings ? Math.abs(this.cand[4 * t] * this.ex + this.cand[4 * t + 1] * this.ey) : 1;
+        if (t < MAX_NEIGHBOURS && this.cand[4 * t + 2] > -speed * reach - TOLERANCE) this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
@@ -443,24 +445,40 @@ export class SafetyFilter {
    * (v > 0), likewise for v < 0, and the barrier's n . D(tau) >= b tau holds for every tau <= hold. (Beyond
    * |w| hold > 2 pi, sinc changes sign: the chord may point anywhere and |v| <= -b.)
    */
-  arcSpeedLimits(i: number, from: number, to: number, w: number, hold: number): { lo: number; hi: number } {
+  arcSpeedLimits(i: number, from: number, to: number, w: number, hold: number, speed = Infinity): { readonly lo: number; readonly hi: number } {
     const sweep = 0.5 * w * hold;
     const a = Math.min(from, from + sweep);
     const z = Math.max(to, to + sweep);
+    // Past half a turn (w tau / 2 > pi) sinc changes sign and the chord may point anywhere.
+    const anywhere = Math.abs(sweep) > Math.PI || z - a >= 2 * Math.PI;
+    // The headings [a, z]: their ends, and the cone around their middle m of half-angle (z - a) / 2.
+    const [ax, ay, zx, zy, mx, my] = [Math.cos(a), Math.sin(a), Math.cos(z), Math.sin(z), Math.cos(0.5 * (a + z)), Math.sin(0.5 * (a + z))];
+    const cone = Math.cos(0.5 * (z - a));
     let lo = -Infinity;
     let hi = Infinity;
     for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
       // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc; two robots on one point cannot
-      // come closer.
-      if (this.rawCoincident[k]) continue;
+      // come closer. A barrier with b <= -speed cannot stop a forward speed up to `speed`.
       const b = Math.min(0, this.raw[3 * k + 2]);
-      const phi = Math.atan2(this.raw[3 * k + 1], this.raw[3 * k]);
-      // Past half a turn (w tau / 2 > pi) sinc changes sign and the chord may point anywhere.
-      const [cmin, cmax] = Math.abs(sweep) > Math.PI ? [-1, 1] : cosRange(a - phi, z - phi);
-      if (cmin < 0) hi = Math.min(hi, b / cmin);
-      if (cmax > 0) lo = Math.max(lo, b / cmax);
+      if (this.rawCoincident[k] || b <= -speed) continue;
+      let cmin = -1;
+      let cmax = 1;
+      if (!anywhere) {
+        // cos(heading - angle of n) over the headings: n . e at the ends, 1 if n is inside the cone, -1 if -n is.
+        const nx = this.raw[3 * k];
+        const ny = this.raw[3 * k + 1];
+        const ca = nx * ax + ny * ay;
+        const cz = nx * zx + ny * zy;
+        const cm = nx * mx + ny * my;
+        cmin = -cm >= cone ? -1 : Math.min(ca, cz);
+        cmax = cm >= cone ? 1 : Math.max(ca, cz);
+      }
+      if (cmin < 0 && b / cmin < hi) hi = b / cmin;
+      if (cmax > 0 && b / cmax > lo) lo = b / cmax;
     }
-    return { lo, hi };
+    this.arc.lo = lo;
+    this.arc.hi = hi;
+    return this.arc;
   }
 
   private growNear(): void {
