@@ -343,7 +343,11 @@ export class CoverageController {
         const t = this.filter.blendToSafe(k, v.x, v.y, w.x, w.y);
         if (t > 0) c = { vx: c.vx + t * (shaped.vx - c.vx), vy: c.vy + t * (shaped.vy - c.vy), wz: c.wz + t * (shaped.wz - c.wz) };
         const arc = diff ? this.onArc(k, c, hold, l) : c;
-        if (t > 0 || arc !== c) overrides++;
+        // Counted when the safe command is out of the acceleration limits' reach from the previous one.
+        if (t > 0 || arc !== c) {
+          const reach = dt > 0 ? rateLimit(this.previous[i], arc, dt, s.limits) : this.previous[i];
+          if (Math.abs(reach.vx - arc.vx) + Math.abs(reach.vy - arc.vy) + Math.abs(reach.wz - arc.wz) > 1e-9) overrides++;
+        }
         c = arc;
       }
       this.previous[i] = c;
