@@ -1,37 +1,32 @@
 /**
- * The safety layer between the coverage law and the commands: a control barrier function (CBF) filter.
+ * The safety layer between the coverage law and the commands: a control barrier function (CBF) filter, exact for
+ * the sampled-data loop (docs/safety.md has the statement, the assumptions and the proofs).
  *
- * Barrier functions on the robots' centres p_i must stay non-negative:
- *   robots   h_ij = |p_i - p_j| - d_pair          (d_pair = 2 r + clearance)
- *   edges    h_ie = |p_i - c_ie| - d_edge         (c_ie: closest point of obstacle edge e; d_edge = r + clearance)
- *   walls    h_iw = (distance into the domain) - d_edge
- * A holonomic robot moves its centre with the commanded u_i, so each barrier gives a half-plane in u_i:
- * grad h . u_i >= -alpha h. A differential-drive robot is commanded through its look-ahead point (u_i is that
- * point's velocity) but its centre moves with v_i e_i only (e_i the heading, v_i = e_i . u_i): the barrier then
- * reads (grad h . e_i)(e_i . u_i) >= -alpha h, again a half-plane in u_i, which restricts the forward speed and
- * never the turning: a robot can always turn in place.
- * For a pair of commanded robots the pair's condition n_ij . (p_i' - p_j') >= -alpha h_ij (n_ij the unit vector
- * from p_j to p_i) is split between them, each solving its own problem:
- *   n_ij . p_i' >= -alpha h_ij / 2 + c_ij,   n_ji . p_j' >= -alpha h_ij / 2 - c_ij,
- * which add up to the pair's condition for any c_ij. With c_ij the pair's mean desired velocity along n_ij, clamped to
- * [-alpha h / 2, alpha h / 2], two robots moving the same way are not slowed (the follower gets the budget the leader
- * frees), and u = 0 stays feasible for both. Then d/dt h >= -alpha h along the motion, so h(t) >= h(0) e^{-alpha t}
- * >= 0: robots that start apart stay apart, and robots outside obstacles stay outside, since entering one means
- * crossing an edge, where h_ie = -d_edge < 0. The per-robot problem min |u - u_law|^2 over half-planes in the plane
- * is solved exactly (the optimum is u_law, its projection on one constraint line, or the intersection of two).
- * While the robots are safe every right-hand side is non-positive, so u = 0 is feasible and scaling a safe command
- * down (speed saturation, which keeps the direction or the curvature) keeps it safe. When robots are already too
- * close (a pose jump, a robot that appeared), the constraints ask for separation at rate alpha |h|; if they cannot
- * all be met, they are relaxed to not closing in any further, and the law's velocity is projected on that.
- * Only barriers that can bind are built: with |u| <= v_max, a pair farther than d_pair + 2 v_max / alpha (an edge
- * farther than d_edge + v_max / alpha) cannot constrain u; and in a crowd only the MAX_NEIGHBOURS nearest robots
- * count (the others are behind them), so the filter costs O(1) per robot.
- * Sampled data (docs/safety.md): a command is held for at most H s (the robots' command timeout), so the filter asks
- * for a closing speed of at most s(h) = min(g h, sqrt(a h)) with g = min(alpha, 1 / H) and a the braking deceleration.
- * Over any hold tau <= H the gap then closes by at most s(h) tau <= h: exactly, not to first order, since
- * |r + d| >= n . (r + d) for n = r / |r| (Cauchy-Schwarz). Differential-drive centres move on arcs, which
- * `arcSpeedLimits` bounds for the final command. Poses that are some latency old come in as discs (`radii`): the
- * robot is somewhere on the path its commands since traced, and every gap is taken from the discs' edges.
+ * Barrier functions on the robots' centres p_i (each a disc of radius r_i: where a robot whose pose is some latency
+ * old can be) must stay non-negative:
+ *   robots   h_ij = |p_i - p_j| - d_pair - r_i - r_j     (d_pair = 2 robot_radius + clearance)
+ *   edges    h_ie = |p_i - c_ie| - d_edge - r_i          (c_ie: closest point of obstacle edge e; d_edge = radius + clearance)
+ *   walls    h_iw = (distance into the domain) - d_edge - r_i
+ * A command is in force for at most H s (the robots' command timeout), so each barrier may close at most
+ * s(h) = min(g h, sqrt(a h)) per second, g = min(alpha, 1 / H), a the braking deceleration: over any hold tau <= H,
+ * h(tau) >= h - s(h) tau >= 0, exactly, since |r + d| >= n . (r + d) for n = r / |r| (Cauchy-Schwarz); and the
+ * sqrt term keeps the braking it asks for within a. For a holonomic robot (p_i' = u_i) a barrier is the half-plane
+ * grad h . u_i >= -s(h). A differential-drive robot is commanded through its look-ahead point (u_i is that point's
+ * velocity) and its centre moves with v_i e_i (e_i the heading, v_i = e_i . u_i): the half-plane
+ * (grad h . e_i)(e_i . u_i) >= -s(h) restricts the forward speed, never the turning; the arc its centre really
+ * follows is bounded for the final command by `arcSpeedLimits`.
+ * For a pair of commanded robots the condition n_ij . (p_i' - p_j') >= -s(h_ij) is split between them:
+ *   n_ij . p_i' >= -s / 2 + c_ij,   n_ji . p_j' >= -s / 2 - c_ij,
+ * with c_ij the pair's mean desired velocity along n_ij clamped to [-s / 2, s / 2]: a follower gets the budget its
+ * leader frees, u = 0 stays feasible, and a robot that does nothing (dead) meets its half. The per-robot problem
+ * min |u - u_law|^2 over half-planes in the plane is solved exactly (u_law, its projection on one constraint line,
+ * or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling a safe command
+ * down (speed saturation) keeps it safe. Robots already too close are asked to separate at g (|h| + margin); if
+ * they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out (`escape`). Robots
+ * on one point separate along their own escape directions.
+ * Only barriers that can bind are built (a pair farther than d_pair + the gap at which s(h) >= 2 v_max cannot
+ * constrain a speed v_max); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
+ * result would break its barrier (active set), so the filter costs O(1) per robot in a crowd.
  */
 import type { Box } from '../engine/geometry.js';
 import type { ObstacleMap } from '../engine/obstacles.js';
