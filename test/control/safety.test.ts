@@ -170,7 +170,7 @@ test('differential drive: the arc limits keep every barrier over a whole hold, w
   const rng = createRng(17);
   const s = { ...settings, gain: 100 };
   let cut = 0;
-  for (let trial = 0; trial < 200; trial++) {
+  for (let trial = 0; trial < 100; trial++) {
     // One unicycle among 1..5 standing robots just outside the minimum separation.
     const k = 1 + Math.floor(rng.next() * 5);
     const pts = [2, 2];
@@ -197,8 +197,8 @@ test('differential drive: the arc limits keep every barrier over a whole hold, w
         continue;
       }
       // Exact unicycle motion over the hold: every gap stays at least (1 - g tau) of what it was (g = 1 / H here).
-      for (let step = 1; step <= 400; step++) {
-        const tau = (step / 400) * hold;
+      for (let step = 1; step <= 200; step++) {
+        const tau = (step / 200) * hold;
         const x = 2 + (Math.abs(w) < 1e-12 ? v * tau * Math.cos(yaw) : (v / w) * (Math.sin(yaw + w * tau) - Math.sin(yaw)));
         const y = 2 + (Math.abs(w) < 1e-12 ? v * tau * Math.sin(yaw) : (v / w) * (Math.cos(yaw) - Math.cos(yaw + w * tau)));
         for (let j = 1; j <= k; j++) {
@@ -209,7 +209,7 @@ test('differential drive: the arc limits keep every barrier over a whole hold, w
       }
     }
   }
-  assert.ok(cut > 50, 'fast commands were cut');
+  assert.ok(cut > 25, 'fast commands were cut');
 });
 
 test('robots on one point separate along their own escape directions, both drives', () => {
