@@ -230,9 +230,11 @@ export class CoverageController {
 
   /**
    * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
-   * with a known pose is an obstacle; stale ones do not move), then speed saturation and acceleration limits. A
-   * rate-limited command that would break a barrier is moved towards the filtered one just enough to keep it:
-   * safety wins over smoothness, as stopping does.
+   * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
+   * commanded), then speed saturation and acceleration limits. A rate-limited command that would break a barrier
+   * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
+   * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
+   * recorded for the predictions of the next ticks.
    */
   tick(now: number): TickResult {
     const dt = this.lastTick === undefined ? 0 : Math.max(0, now - this.lastTick);
