@@ -82,6 +82,7 @@ export function controllerSettings(v: ParamValues): ControllerSettings {
     drive: v.drive as 'holonomic' | 'diff_drive',
     lookahead: v.lookahead as number,
     poseTimeout: v.pose_timeout as number,
+    commandTimeout: v.cmd_timeout as number,
     enabled: v.enabled as boolean,
     safety: { enabled: v.safety as boolean, robotRadius: v.robot_radius as number, clearance: v.safety_clearance as number, gain: v.safety_gain as number },
     limits: {
@@ -446,6 +447,11 @@ export class CoverageControllerNode {
       r = { commands: zeros, live: 0, stale: [], saturated: 0, stopped: 'disabled', energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     }
     this.publishCommands(r.commands, now);
+    const closest = r.safety?.closestPair ?? Infinity;
+    const minSep = 2 * (this.values.robot_radius as number) + (this.values.safety_clearance as number);
+    if (closest < minSep - 1e-6) {
+      this.warnThrottled('separation', `two robots are ${closest.toFixed(4)} m apart, closer than the minimum separation ${minSep.toFixed(3)} m: the safety layer is separating them`);
+    }
     this.loopSeconds = (performance.now() - started) / 1000;
     this.lastResult = r;
     this.ticks++;
@@ -539,6 +545,7 @@ export class CoverageControllerNode {
       ['safety modified', String(safety?.modified ?? 0)],
       ['safety infeasible', String(safety?.infeasible ?? 0)],
       ['safety accel overrides', String(r?.safetyOverrides ?? 0)],
+      ['safety gain applied (1/s)', r?.safetyGain === undefined ? 'n/a' : r.safetyGain.toFixed(3)],
       ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
       ['target mass too tight', crowd.tightMass.toFixed(3)],
       ['target status', this.statusText(now)],

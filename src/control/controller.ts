@@ -1,6 +1,7 @@
 import type { CoverageLaw } from './law.js';
-import type { SafetyReport, SafetySettings } from './safety.js';
-import { SafetyFilter } from './safety.js';
+import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
+import { SafetyFilter, appliedGain } from './safety.js';
+import { CommandHistory, createPredictedPose } from './prediction.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 
@@ -12,6 +13,11 @@ export interface ControllerSettings {
   readonly limits: Limits;
   /** A pose older than this (s) makes its robot stale. */
   readonly poseTimeout: number;
+  /**
+   * The robots' command timeout, s (default DEFAULT_COMMAND_TIMEOUT): the longest a command stays in force when the
+   * next one is late. The safety barrier keeps every command safe for this long.
+   */
+  readonly commandTimeout?: number;
   /** false: zero to everyone. */
   readonly enabled: boolean;
   /** The collision-avoidance filter between the law and the commands. */
@@ -40,7 +46,12 @@ export interface TickResult {
   readonly safety?: SafetyReport;
   /** Robots whose acceleration limit was overridden because the rate-limited command would break a barrier. */
   readonly safetyOverrides: number;
+  /** Barrier gain applied, 1/s: safety_gain capped at 1 / command timeout (absent when stopped or unfiltered). */
+  readonly safetyGain?: number;
 }
+
+/** Default command timeout of the robots, s: robot-side watchdogs (diff_drive_controller, twist_mux) use 0.5 s. */
+export const DEFAULT_COMMAND_TIMEOUT = 0.5;
 
 /** Time constant (s) of the return of a robot found outside the domain. */
 export const RETURN_TIME = 0.5;
@@ -71,6 +82,14 @@ export class CoverageController {
   private readonly movable: Uint8Array;
   private readonly pointVelocity: Float64Array;
   private readonly headings: Float64Array;
+  /** Per slot: radius of the disc the robot is in (pose latency), and the range of its heading. */
+  private readonly radii: Float64Array;
+  /** Per slot: speed of the commanded point under the previous command (a rate-limited command may keep it). */
+  private readonly previousSpeed: Float64Array;
+  private readonly yawFrom: Float64Array;
+  private readonly yawTo: Float64Array;
+  private readonly history: CommandHistory;
+  private readonly predicted = createPredictedPose();
   /** 1 where the law's velocity was cut to the fastest the commanded point can move (this tick). */
   private readonly clipped: Uint8Array;
   private readonly lawPositions: Float64Array;
@@ -98,6 +117,11 @@ export class CoverageController {
     this.movable = new Uint8Array(n);
     this.pointVelocity = new Float64Array(2 * n);
     this.headings = new Float64Array(n);
+    this.radii = new Float64Array(n);
+    this.previousSpeed = new Float64Array(n);
+    this.yawFrom = new Float64Array(n);
+    this.yawTo = new Float64Array(n);
+    this.history = new CommandHistory(n);
     this.clipped = new Uint8Array(n);
     this.lawPositions = new Float64Array(2 * n);
     this.lawOutside = new Float64Array(2 * n);
@@ -174,10 +198,43 @@ export class CoverageController {
   }
 
   /**
+   * A differential-drive command whose centre keeps every barrier of slot k over a whole hold on its arc. Of the
+   * two ways to get there, the one that moves the look-ahead point's velocity least: cut the forward speed to what
+   * the barriers allow at this yaw rate, or keep the speed and turn less (down to driving straight, which the
+   * filter allowed). A robot leaving robots it is inside (recovery) keeps its speed whenever it can.
+   */
+  private onArc(k: number, c: BodyCommand, hold: number, lookahead: number): BodyCommand {
+    const from = this.yawFrom[k];
+    const to = this.yawTo[k];
+    const speed = Math.abs(c.vx);
+    const within = (w: number): boolean => {
+      const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, w, hold, speed);
+      return c.vx >= lo && c.vx <= hi;
+    };
+    if (within(c.wz)) return c;
+    const { lo, hi } = this.filter.arcSpeedLimits(k, from, to, c.wz, hold, speed);
+    const slower = { vx: Math.min(hi, Math.max(lo, c.vx)), vy: 0, wz: c.wz };
+    if (!within(0)) return slower;
+    // The largest fraction of the turn that lets the speed through, to 0.1%.
+    let a = 0;
+    let b = 1;
+    for (let it = 0; it < 10; it++) {
+      const m = 0.5 * (a + b);
+      if (within(m * c.wz)) a = m;
+      else b = m;
+    }
+    const straighter = { vx: c.vx, vy: 0, wz: a * c.wz };
+    if (this.filter.recovering(k)) return straighter;
+    return Math.abs(c.vx - slower.vx) <= lookahead * Math.abs(c.wz - straighter.wz) ? slower : straighter;
+  }
+
+  /**
    * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
-   * with a known pose is an obstacle; stale ones do not move), then speed saturation and acceleration limits. A
-   * rate-limited command that would break a barrier is moved towards the filtered one just enough to keep it:
-   * safety wins over smoothness, as stopping does.
+   * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
+   * commanded), then speed saturation and acceleration limits. A rate-limited command that would break a barrier
+   * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
+   * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
+   * recorded for the predictions of the next ticks.
    */
   tick(now: number): TickResult {
     const dt = this.lastTick === undefined ? 0 : Math.max(0, now - this.lastTick);
@@ -191,21 +248,33 @@ export class CoverageController {
       else stale.push(this.names[i]);
     }
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
+    this.history.begin(now);
     if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;
-    // Slots: every robot with a known pose is in the safety filter; live robots also get a law slot.
+    const hold = s.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
+    const sampled: SampledData = { hold, brake: s.limits.maxLinearAccel };
+    // Slots: every robot with a known pose is in the safety filter, as the disc it is in now (its pose moved along
+    // the commands sent since it was measured); live robots also get a law slot.
     let known = 0;
     let live = 0;
+    const pose = this.predicted;
     for (let i = 0; i < n; i++) {
       this.slot[i] = -1;
       if (this.stamp[i] === -Infinity) continue;
       const fresh = now - this.stamp[i] <= s.poseTimeout;
-      this.points[2 * known] = this.x[i];
-      this.points[2 * known + 1] = this.y[i];
-      this.headings[known] = this.yaw[i];
+      this.history.predict(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i], now, hold, s.limits.maxLinear, s.limits.maxAngular, pose);
+      this.points[2 * known] = pose.x;
+      this.points[2 * known + 1] = pose.y;
+      this.headings[known] = pose.yaw;
+      this.radii[known] = pose.radius;
+      // Speed of the commanded point under the previous command (a rotation keeps it): |(vx, vy + l wz)|.
+      const before = this.previous[i];
+      this.previousSpeed[known] = Math.sqrt(before.vx ** 2 + (before.vy + l * before.wz) ** 2);
+      this.yawFrom[known] = pose.yawFrom;
+      this.yawTo[known] = pose.yawTo;
       this.movable[known] = fresh ? 1 : 0;
       if (fresh) {
         const x = this.x[i] < xmin ? xmin : this.x[i] > xmax ? xmax : this.x[i];
@@ -242,7 +311,13 @@ export class CoverageController {
       this.pointVelocity[2 * k + 1] = vy;
     }
     const safety = s.safety.enabled
-      ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, vmax, diff ? this.headings.subarray(0, known) : undefined)
+      ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {
+          maxSpeed: vmax,
+          headings: diff ? this.headings.subarray(0, known) : undefined,
+          sampled,
+          radii: this.radii.subarray(0, known),
+          speeds: this.previousSpeed.subarray(0, known),
+        })
       : undefined;
     const commands: BodyCommand[] = new Array<BodyCommand>(n);
     let saturated = 0;
@@ -256,7 +331,8 @@ export class CoverageController {
       }
       const ux = this.pointVelocity[2 * k];
       const uy = this.pointVelocity[2 * k + 1];
-      const yaw = this.yaw[i];
+      // The heading the robot has now, as predicted (it executes the command from there).
+      const yaw = this.headings[k];
       const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
       const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.sqrt(ux ** 2 + uy ** 2);
       // Cut by the speed bound before the filter, or by the shaping limits after it.
@@ -267,14 +343,19 @@ export class CoverageController {
         const v = controlPointVelocity(c, yaw, l);
         const w = controlPointVelocity(shaped, yaw, l);
         const t = this.filter.blendToSafe(k, v.x, v.y, w.x, w.y);
-        if (t > 0) {
-          overrides++;
-          c = { vx: c.vx + t * (shaped.vx - c.vx), vy: c.vy + t * (shaped.vy - c.vy), wz: c.wz + t * (shaped.wz - c.wz) };
+        if (t > 0) c = { vx: c.vx + t * (shaped.vx - c.vx), vy: c.vy + t * (shaped.vy - c.vy), wz: c.wz + t * (shaped.wz - c.wz) };
+        const arc = diff ? this.onArc(k, c, hold, l) : c;
+        // Counted when the safe command is out of the acceleration limits' reach from the previous one.
+        if (t > 0 || arc !== c) {
+          const reach = dt > 0 ? rateLimit(this.previous[i], arc, dt, s.limits) : this.previous[i];
+          if (Math.abs(reach.vx - arc.vx) + Math.abs(reach.vy - arc.vy) + Math.abs(reach.wz - arc.wz) > 1e-9) overrides++;
         }
+        c = arc;
       }
       this.previous[i] = c;
+      this.history.set(i, c.vx, diff ? 0 : c.vy, c.wz);
       commands[i] = { ...c };
     }
-    return { commands, live, stale, saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: overrides };
+    return { commands, live, stale, saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: overrides, safetyGain: safety ? appliedGain(s.safety, sampled) : undefined };
   }
 }

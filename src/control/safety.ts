@@ -1,33 +1,32 @@
 /**
- * The safety layer between the coverage law and the commands: a control barrier function (CBF) filter.
+ * The safety layer between the coverage law and the commands: a control barrier function (CBF) filter, exact for
+ * the sampled-data loop (docs/safety.md has the statement, the assumptions and the proofs).
  *
- * Barrier functions on the robots' centres p_i must stay non-negative:
- *   robots   h_ij = |p_i - p_j| - d_pair          (d_pair = 2 r + clearance)
- *   edges    h_ie = |p_i - c_ie| - d_edge         (c_ie: closest point of obstacle edge e; d_edge = r + clearance)
- *   walls    h_iw = (distance into the domain) - d_edge
- * A holonomic robot moves its centre with the commanded u_i, so each barrier gives a half-plane in u_i:
- * grad h . u_i >= -alpha h. A differential-drive robot is commanded through its look-ahead point (u_i is that
- * point's velocity) but its centre moves with v_i e_i only (e_i the heading, v_i = e_i . u_i): the barrier then
- * reads (grad h . e_i)(e_i . u_i) >= -alpha h, again a half-plane in u_i, which restricts the forward speed and
- * never the turning: a robot can always turn in place.
- * For a pair of commanded robots the pair's condition n_ij . (p_i' - p_j') >= -alpha h_ij (n_ij the unit vector
- * from p_j to p_i) is split between them, each solving its own problem:
- *   n_ij . p_i' >= -alpha h_ij / 2 + c_ij,   n_ji . p_j' >= -alpha h_ij / 2 - c_ij,
- * which add up to the pair's condition for any c_ij. With c_ij the pair's mean desired velocity along n_ij, clamped to
- * [-alpha h / 2, alpha h / 2], two robots moving the same way are not slowed (the follower gets the budget the leader
- * frees), and u = 0 stays feasible for both. Then d/dt h >= -alpha h along the motion, so h(t) >= h(0) e^{-alpha t}
- * >= 0: robots that start apart stay apart, and robots outside obstacles stay outside, since entering one means
- * crossing an edge, where h_ie = -d_edge < 0. The per-robot problem min |u - u_law|^2 over half-planes in the plane
- * is solved exactly (the optimum is u_law, its projection on one constraint line, or the intersection of two).
- * While the robots are safe every right-hand side is non-positive, so u = 0 is feasible and scaling a safe command
- * down (speed saturation, which keeps the direction or the curvature) keeps it safe. When robots are already too
- * close (a pose jump, a robot that appeared), the constraints ask for separation at rate alpha |h|; if they cannot
- * all be met, they are relaxed to not closing in any further, and the law's velocity is projected on that.
- * Only barriers that can bind are built: with |u| <= v_max, a pair farther than d_pair + 2 v_max / alpha (an edge
- * farther than d_edge + v_max / alpha) cannot constrain u; and in a crowd only the MAX_NEIGHBOURS nearest robots
- * count (the others are behind them), so the filter costs O(1) per robot.
- * In discrete time (commands held for 1/rate s, poses a little old) the guarantee holds up to O(alpha / rate):
- * keep alpha well below the control rate.
+ * Barrier functions on the robots' centres p_i (each a disc of radius r_i: where a robot whose pose is some latency
+ * old can be) must stay non-negative:
+ *   robots   h_ij = |p_i - p_j| - d_pair - r_i - r_j     (d_pair = 2 robot_radius + clearance)
+ *   edges    h_ie = |p_i - c_ie| - d_edge - r_i          (c_ie: closest point of obstacle edge e; d_edge = radius + clearance)
+ *   walls    h_iw = (distance into the domain) - d_edge - r_i
+ * A command is in force for at most H s (the robots' command timeout), so each barrier may close at most
+ * s(h) = min(g h, sqrt(a h)) per second, g = min(alpha, 1 / H), a the braking deceleration: over any hold tau <= H,
+ * h(tau) >= h - s(h) tau >= 0, exactly, since |r + d| >= n . (r + d) for n = r / |r| (Cauchy-Schwarz); and the
+ * sqrt term keeps the braking it asks for within a. For a holonomic robot (p_i' = u_i) a barrier is the half-plane
+ * grad h . u_i >= -s(h). A differential-drive robot is commanded through its look-ahead point (u_i is that point's
+ * velocity) and its centre moves with v_i e_i (e_i the heading, v_i = e_i . u_i): the half-plane
+ * (grad h . e_i)(e_i . u_i) >= -s(h) restricts the forward speed, never the turning; the arc its centre really
+ * follows is bounded for the final command by `arcSpeedLimits`.
+ * For a pair of commanded robots the condition n_ij . (p_i' - p_j') >= -s(h_ij) is split between them:
+ *   n_ij . p_i' >= -s / 2 + c_ij,   n_ji . p_j' >= -s / 2 - c_ij,
+ * with c_ij the pair's mean desired velocity along n_ij clamped to [-s / 2, s / 2]: a follower gets the budget its
+ * leader frees, u = 0 stays feasible, and a robot that does nothing (dead) meets its half. The per-robot problem
+ * min |u - u_law|^2 over half-planes in the plane is solved exactly (u_law, its projection on one constraint line,
+ * or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling a safe command
+ * down (speed saturation) keeps it safe. Robots already too close are asked to separate at g (|h| + margin); if
+ * they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out (`escape`). Robots
+ * on one point separate along their own escape directions.
+ * Only barriers that can bind are built (a pair farther than d_pair + the gap at which s(h) >= 2 v_max cannot
+ * constrain a speed v_max); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
+ * result would break its barrier (active set), so the filter costs O(1) per robot in a crowd.
  */
 import type { Box } from '../engine/geometry.js';
 import type { ObstacleMap } from '../engine/obstacles.js';
@@ -52,6 +51,54 @@ export function minSeparation(s: SafetySettings): number {
   return 2 * s.robotRadius + s.clearance;
 }
 
+/** How the commands are executed, which makes the barrier exact for the sampled-data loop. */
+export interface SampledData {
+  /** H: the longest a command stays in force (the robots' command timeout, when the next command is late), s. */
+  readonly hold: number;
+  /** Deceleration the barrier may ask for, m/s^2: a closing speed at most sqrt(brake x gap) (max_linear_accel). */
+  readonly brake: number;
+}
+
+/** What the filter needs besides positions and velocities. */
+export interface FilterOptions {
+  /** Bound on the speed of the commanded points, m/s. */
+  readonly maxSpeed: number;
+  /** Heading per point (rad) for differential-drive robots; absent for holonomic ones. */
+  readonly headings?: Float64Array;
+  /** The sampled-data loop; absent: the continuous-time condition dh/dt >= -alpha h. */
+  readonly sampled?: SampledData;
+  /** Uncertainty radius per point, m (where the robot may be around its point); absent: none. */
+  readonly radii?: Float64Array;
+  /**
+   * Bound on the speed of each point's final command, m/s, when it may exceed the law's (a rate-limited command
+   * between the previous one and the filtered one); absent: the law's speed.
+   */
+  readonly speeds?: Float64Array;
+}
+
+/** Largest fraction of a gap one command may close over its whole hold (gamma in h_next >= (1 - gamma) h). */
+export const GAMMA_MAX = 1;
+
+/**
+ * A robot inside a barrier leaves at rate g (|h| + RECOVERY_MARGIN x the barrier's distance), so that it is out in
+ * finite time rather than approaching the boundary for ever.
+ */
+export const RECOVERY_MARGIN = 0.02;
+
+/** The barrier gain applied, 1/s: alpha, capped at GAMMA_MAX / H for a command held up to H seconds. */
+export function appliedGain(s: SafetySettings, sampled: SampledData | undefined): number {
+  return sampled ? Math.min(s.gain, GAMMA_MAX / sampled.hold) : s.gain;
+}
+
+/** Golden angle, rad: escape directions of coincident robots (distinct for every index). */
+const GOLDEN = Math.PI * (3 - Math.sqrt(5));
+
+/** cos of the largest angle between a unicycle's heading and its way out at which it leaves a pile (20 deg). */
+const TURN_FIRST = Math.cos((20 * Math.PI) / 180);
+
+/** Distance below which two points count as coincident (the direction between them is undefined), m. */
+const COINCIDENT = 1e-9;
+
 /** What one filtering pass did. */
 export interface SafetyReport {
   /** Commanded robots whose velocity the filter changed. */
@@ -70,10 +117,10 @@ const TOLERANCE = 1e-9;
 export const MAX_NEIGHBOURS = 12;
 
 /** Component along n of the velocity of robot k's centre under its desired command (its heading for a unicycle). */
-function alongNormal(nx: number, ny: number, u: Float64Array, k: number, headings: Float64Array | undefined): number {
-  if (!headings) return nx * u[2 * k] + ny * u[2 * k + 1];
-  const c = Math.cos(headings[k]);
-  const s = Math.sin(headings[k]);
+function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading: Float64Array | undefined): number {
+  if (!heading) return nx * u[2 * k] + ny * u[2 * k + 1];
+  const c = heading[2 * k];
+  const s = heading[2 * k + 1];
   return (nx * c + ny * s) * (c * u[2 * k] + s * u[2 * k + 1]);
 }
 
@@ -86,14 +133,26 @@ export class SafetyFilter {
   private readonly domain: Box;
   /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
   private cons = new Float64Array(3 * 64);
+  /** True when the last pass filtered unicycles. */
+  private unicycle = false;
+  /** 1 for a constraint between two robots on the same point. */
+  private coincident = new Uint8Array(64);
   private first = new Int32Array(1);
   private count = 0;
+  /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
+  private raw = new Float64Array(3 * 64);
+  private rawCoincident = new Uint8Array(64);
+  /** The result of arcSpeedLimits (reused: nothing is allocated per robot). */
+  private readonly arc = { lo: 0, hi: 0 };
+  private rawFirst = new Int32Array(1);
+  private rawCount = 0;
   // Bucket grid over the control points.
   private bucketStart = new Int32Array(1);
   private bucketItems = new Int32Array(0);
   private bucketOf = new Int32Array(0);
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
+  private headingUnit = new Float64Array(0);
   /** Neighbours of the robot being filtered and their distances. */
   private near = new Int32Array(32);
   private nearD = new Float64Array(32);
@@ -112,21 +171,48 @@ export class SafetyFilter {
    * Filters `velocities` in place. `points` holds the centre of every robot with a known pose (interleaved x, y);
    * `movable[i]` is 1 for robots commanded this tick (the others are obstacles that do not move); `velocities` are
    * the law's velocities of the commanded points (centres, or look-ahead points for differential drive), bounded by
-   * `maxSpeed` (m/s). `headings` (rad, per robot) marks differential-drive robots; omit it for holonomic ones.
+   * `o.maxSpeed` (m/s).
    */
-  filter(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, maxSpeed: number, headings?: Float64Array): SafetyReport {
+  filter(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): SafetyReport {
     const n = points.length >> 1;
+    const { headings, radii, sampled } = o;
+    this.unicycle = headings !== undefined;
+    const maxSpeed = o.maxSpeed;
     const dPair = minSeparation(s);
     const dEdge = s.robotRadius + s.clearance;
-    const alpha = s.gain;
-    const pairRange = dPair + (2 * maxSpeed) / alpha + TOLERANCE;
-    const edgeRange = dEdge + maxSpeed / alpha + TOLERANCE;
+    const g = appliedGain(s, sampled);
+    const brake = sampled ? sampled.brake : Infinity;
+    /** Allowed closing speed at gap h (negative: the separation speed asked of a robot inside, `dist` its barrier's distance). */
+    const allowed = (h: number, dist: number): number => {
+      if (h < -TOLERANCE) return -g * (-h + RECOVERY_MARGIN * dist);
+      if (h < 0) return 0; // on the boundary, up to round-off
+      const linear = g * h;
+      return brake === Infinity ? linear : Math.min(linear, Math.sqrt(brake * h));
+    };
+    // Gaps beyond which no barrier can bind: allowed(h) >= 2 maxSpeed (pairs), maxSpeed (edges).
+    const bind = (v: number): number => Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake);
+    let rMax = 0;
+    if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
+    const pairRange = dPair + 2 * rMax + bind(2 * maxSpeed) + TOLERANCE;
+    const edgeRange = dEdge + rMax + bind(maxSpeed) + TOLERANCE;
     this.index(points, pairRange);
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
+    // Unit headings (cos, sin) of unicycles, once per pass.
+    let unit: Float64Array | undefined;
+    if (headings) {
+      if (this.headingUnit.length < 2 * n) this.headingUnit = new Float64Array(2 * n);
+      unit = this.headingUnit;
+      for (let k = 0; k < n; k++) {
+        unit[2 * k] = Math.cos(headings[k]);
+        unit[2 * k + 1] = Math.sin(headings[k]);
+      }
+    }
     if (this.first.length < n + 1) this.first = new Int32Array(n + 1);
+    if (this.rawFirst.length < n + 1) this.rawFirst = new Int32Array(n + 1);
     this.count = 0;
+    this.rawCount = 0;
     let closestPair = Infinity;
     let closestObstacle = Infinity;
     let modified = 0;
@@ -134,52 +220,72 @@ export class SafetyFilter {
     const { xmin, xmax, ymin, ymax } = this.domain;
     for (let i = 0; i < n; i++) {
       this.first[i] = this.count;
-      this.ex = headings ? Math.cos(headings[i]) : Number.NaN;
-      this.ey = headings ? Math.sin(headings[i]) : Number.NaN;
+      this.rawFirst[i] = this.rawCount;
+      this.ex = unit ? unit[2 * i] : Number.NaN;
+      this.ey = unit ? unit[2 * i + 1] : Number.NaN;
       const x = points[2 * i];
       const y = points[2 * i + 1];
+      const ri = radii ? radii[i] : 0;
       const found = this.collectNeighbours(points, i, x, y, pairRange);
       for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
       if (!movable[i]) continue;
-      // Barriers with other robots. One that cannot bind is skipped: the filtered velocity is never faster than the
-      // law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law| is
-      // inactive. Of the rest, the nearest MAX_NEIGHBOURS count (in a crowd the farther ones are behind them).
-      const speed = Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2);
+      // Barriers with other robots: h = |p_i - p_j| - d_pair - r_i - r_j (r: the discs of latency).
       let kept = 0;
+      let recovering = false;
       for (let t = 0; t < found; t++) {
         const j = this.near[t];
         const d = this.nearD[t];
         let nx: number;
         let ny: number;
-        let b: number;
-        if (d < 1e-12) {
-          // Coincident: separate along a direction fixed by the pair's order.
-          const angle = (i < j ? 0 : Math.PI) + 0.5;
-          [nx, ny, b] = [Math.cos(angle), Math.sin(angle), alpha * dPair * (movable[j] ? 0.5 : 1)];
+        if (d < COINCIDENT) {
+          // Direction undefined: each robot has its own escape direction (golden angle x index), and the pair
+          // separates along the difference of the two, which every robot of a coincident cluster can follow.
+          const dx = Math.cos(i * GOLDEN) - Math.cos(j * GOLDEN);
+          const dy = Math.sin(i * GOLDEN) - Math.sin(j * GOLDEN);
+          const norm = Math.sqrt(dx * dx + dy * dy);
+          nx = dx / norm;
+          ny = dy / norm;
         } else {
           nx = (x - points[2 * j]) / d;
           ny = (y - points[2 * j + 1]) / d;
-          const h = d - dPair;
-          if (!movable[j]) {
-            b = -alpha * h;
-          } else {
-            // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
-            const half = 0.5 * alpha * Math.max(h, 0);
-            const drift = 0.5 * (alongNormal(nx, ny, nominal, i, headings) + alongNormal(nx, ny, nominal, j, headings));
-            b = -0.5 * alpha * h + (drift > half ? half : drift < -half ? -half : drift);
-          }
         }
-        const reach = headings ? Math.abs(nx * this.ex + ny * this.ey) : 1;
-        if (b <= -speed * reach - TOLERANCE) continue;
+        const h = d - dPair - ri - (radii ? radii[j] : 0);
+        const budget = allowed(h, dPair);
+        let b: number;
+        if (!movable[j]) {
+          b = -budget;
+        } else {
+          // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
+          const half = 0.5 * Math.max(budget, 0);
+          const drift = 0.5 * (alongNormal(nx, ny, nominal, i, unit) + alongNormal(nx, ny, nominal, j, unit));
+          b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
+        }
+        if (b > 0) recovering = true;
         this.cand[4 * kept] = nx;
         this.cand[4 * kept + 1] = ny;
         this.cand[4 * kept + 2] = b;
         this.cand[4 * kept + 3] = d;
         kept++;
       }
-      for (let t = 0; t < Math.min(kept, MAX_NEIGHBOURS); t++) {
-        if (kept > MAX_NEIGHBOURS) this.selectNearest(t, kept);
-        this.push(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2]);
+      // A barrier that cannot bind is skipped: without recovery barriers the filtered velocity is never faster than
+      // the law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law|
+      // is inactive; with them, by every u with |u| <= maxSpeed. Of the rest, the nearest MAX_NEIGHBOURS count (in a
+      // crowd the farther ones are behind them).
+      const speed = recovering ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
+      let active = 0;
+      for (let t = 0; t < kept; t++) {
+        // (For a unicycle the bound holds whatever its heading, so a robot that turns stays covered: |v| <= |u|.)
+        if (this.cand[4 * t + 2] <= -speed - TOLERANCE) continue;
+        if (active !== t) for (let f = 0; f < 4; f++) this.cand[4 * active + f] = this.cand[4 * t + f];
+        active++;
+      }
+      for (let t = 0; t < active; t++) {
+        if (t < MAX_NEIGHBOURS && active > MAX_NEIGHBOURS) this.selectNearest(t, active);
+        const coincident = this.cand[4 * t + 3] < COINCIDENT;
+        this.pushRaw(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
+        // A unicycle's half-plane binds only through its heading's part of n (its speed along n is |n . e| |u|).
+        const reach = headings ? Math.abs(this.cand[4 * t] * this.ex + this.cand[4 * t + 1] * this.ey) : 1;
+        if (t < MAX_NEIGHBOURS && this.cand[4 * t + 2] > -speed * reach - TOLERANCE) this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
@@ -192,27 +298,108 @@ export class SafetyFilter {
           if (d < best) [best, bx, by] = [d, cx, cy];
         });
         closestObstacle = 0;
-        if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, alpha * (best + dEdge));
+        if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, -allowed(-(best + dEdge + ri), dEdge));
       } else {
         this.obstacles.visitEdges(x, y, edgeRange, (cx, cy) => {
           const dx = x - cx;
           const dy = y - cy;
           const d = Math.hypot(dx, dy);
           if (d < closestObstacle) closestObstacle = d;
-          if (d > 1e-12) this.push(dx / d, dy / d, -alpha * (d - dEdge));
+          if (d > 1e-12) this.push(dx / d, dy / d, -allowed(d - dEdge - ri, dEdge));
         });
       }
-      // Walls of the domain: half-planes (a robot outside is brought back at rate alpha).
-      if (x - xmin < edgeRange) this.push(1, 0, -alpha * (x - xmin - dEdge));
-      if (xmax - x < edgeRange) this.push(-1, 0, -alpha * (xmax - x - dEdge));
-      if (y - ymin < edgeRange) this.push(0, 1, -alpha * (y - ymin - dEdge));
-      if (ymax - y < edgeRange) this.push(0, -1, -alpha * (ymax - y - dEdge));
-      const status = this.solve(i, velocities);
+      // Walls of the domain: half-planes (a robot outside is brought back).
+      if (x - xmin < edgeRange) this.push(1, 0, -allowed(x - xmin - dEdge - ri, dEdge));
+      if (xmax - x < edgeRange) this.push(-1, 0, -allowed(xmax - x - dEdge - ri, dEdge));
+      if (y - ymin < edgeRange) this.push(0, 1, -allowed(y - ymin - dEdge - ri, dEdge));
+      if (ymax - y < edgeRange) this.push(0, -1, -allowed(ymax - y - dEdge - ri, dEdge));
+      this.rawFirst[i + 1] = this.rawCount;
+      let status = this.solve(i, velocities);
+      if (status > 1) this.escape(i, velocities, maxSpeed);
+      // Active set: a farther robot's barrier that the result breaks joins the problem, which is solved again, until
+      // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
+      for (let grew = active > MAX_NEIGHBOURS; grew; ) {
+        grew = false;
+        for (let t = MAX_NEIGHBOURS; t < active; t++) {
+          if (this.cand[4 * t + 3] < 0) continue; // already in
+          const coincident = this.cand[4 * t + 3] < COINCIDENT;
+          let ax = this.cand[4 * t];
+          let ay = this.cand[4 * t + 1];
+          let b = this.cand[4 * t + 2];
+          if (status > 1 && coincident) continue;
+          if (status > 1) b = Math.min(b, 0);
+          if (headings) {
+            const k = ax * this.ex + ay * this.ey;
+            [ax, ay] = [k * this.ex, k * this.ey];
+          }
+          if (ax * velocities[2 * i] + ay * velocities[2 * i + 1] >= b - TOLERANCE) continue;
+          this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], b, coincident);
+          this.cand[4 * t + 3] = -1;
+          grew = true;
+        }
+        if (grew) {
+          velocities[2 * i] = nominal[2 * i];
+          velocities[2 * i + 1] = nominal[2 * i + 1];
+          status = Math.max(status, this.solve(i, velocities));
+          if (status > 1) this.escape(i, velocities, maxSpeed);
+        }
+      }
       if (status > 0) modified++;
       if (status > 1) infeasible++;
     }
     this.first[n] = this.count;
+    this.rawFirst[n] = this.rawCount;
     return { modified, infeasible, closestPair, closestObstacle };
+  }
+
+  /**
+   * A robot inside barriers it cannot all leave at the asked rate (solve relaxed them to not closing in) heads for
+   * the way out: the direction d that maximizes min_k n_k . d over its recovery barriers (when that minimum is
+   * positive, moving along d takes it away from every robot or edge it is inside). Its velocity is maxSpeed d
+   * projected on the relaxed half-planes: it moves out as far as they allow. A unicycle keeps that velocity's
+   * sideways part whole (no barrier restricts turning), so it turns towards the way out first and drives out once
+   * its heading allows; robots that sit on each other have different ways out (their escape directions), so they
+   * turn apart.
+   */
+  private escape(i: number, u: Float64Array, speed: number): void {
+    // Robots on the same point first get apart (they cannot come closer): their own escape directions decide.
+    let onPoint = false;
+    for (let k = this.first[i]; k < this.count; k++) if (this.coincident[k]) onPoint = true;
+    const counts = (k: number): boolean => (onPoint ? this.rawCoincident[k] === 1 : this.raw[3 * k + 2] > 0);
+    const r = this.raw;
+    let bestX = 0;
+    let bestY = 0;
+    let best = -Infinity;
+    const consider = (dx: number, dy: number): void => {
+      let worst = Infinity;
+      for (let k = this.rawFirst[i]; k < this.rawCount && worst > best; k++) if (counts(k)) worst = Math.min(worst, r[3 * k] * dx + r[3 * k + 1] * dy);
+      if (worst > best) [best, bestX, bestY] = [worst, dx, dy];
+    };
+    // The optimum of a max-min of linear functions on the unit circle is at one normal, or where two are equal.
+    for (let k = this.rawFirst[i]; k < this.rawCount; k++) {
+      if (!counts(k)) continue;
+      consider(r[3 * k], r[3 * k + 1]);
+      for (let m = k + 1; m < this.rawCount; m++) {
+        if (!counts(m)) continue;
+        const px = -(r[3 * k + 1] - r[3 * m + 1]);
+        const py = r[3 * k] - r[3 * m];
+        const norm = Math.sqrt(px * px + py * py);
+        if (norm < 1e-12) continue;
+        consider(px / norm, py / norm);
+        consider(-px / norm, -py / norm);
+      }
+    }
+    if (best === -Infinity) return;
+    let ux = speed * bestX;
+    let uy = speed * bestY;
+    if (onPoint && this.unicycle && this.ex * bestX + this.ey * bestY < TURN_FIRST) {
+      // A unicycle on a pile turns to its way out before it moves: driving along another heading would line the
+      // pile up along it, each robot then stuck between two others.
+      const forward = this.ex * ux + this.ey * uy;
+      ux -= forward * this.ex;
+      uy -= forward * this.ey;
+    }
+    this.project(this.first[i], this.count, ux, uy, u, i);
   }
 
   /**
@@ -221,16 +408,72 @@ export class SafetyFilter {
    */
   blendToSafe(i: number, vx: number, vy: number, safeX: number, safeY: number): number {
     let t = 0;
-    for (let k = this.first[i]; k < this.first[i + 1]; k++) {
-      const ax = this.cons[3 * k];
-      const ay = this.cons[3 * k + 1];
-      const b = this.cons[3 * k + 2];
+    // A holonomic robot is checked against every barrier that can bind (a recovery one as not closing in), a unicycle
+    // against its half-planes (`arcSpeedLimits` then checks all its barriers).
+    const all = !this.unicycle;
+    const c = all ? this.raw : this.cons;
+    for (let k = all ? this.rawFirst[i] : this.first[i]; k < (all ? this.rawFirst[i + 1] : this.first[i + 1]); k++) {
+      if (all && this.rawCoincident[k]) continue;
+      const ax = c[3 * k];
+      const ay = c[3 * k + 1];
+      const b = all ? Math.min(0, c[3 * k + 2]) : c[3 * k + 2];
       const slack = ax * vx + ay * vy - b;
       if (slack >= -TOLERANCE) continue;
       const gain = ax * (safeX - vx) + ay * (safeY - vy);
       t = Math.max(t, gain > 0 ? Math.min(1, -slack / gain) : 1);
     }
     return t;
+  }
+
+  /** True when robot i of the last pass is inside a robot's or an obstacle's barrier (it has to leave). */
+  recovering(i: number): boolean {
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) if (this.raw[3 * k + 2] > 0) return true;
+    return false;
+  }
+
+  /**
+   * The forward speeds [lo, hi] (lo <= 0 <= hi) of a unicycle, robot i of the last pass, that keep each of its
+   * barriers (a recovery barrier as not closing in) over a whole hold of `hold` s at yaw rate `w`, whatever its heading within [from, to] (rad)
+   * at the start. Exact bound, not first order: the centre moves on an arc whose chord over tau has length
+   * |v| tau sinc(w tau / 2) <= |v| tau and the direction of the mean heading theta + w tau / 2, which lies within
+   * [from, to] swept by w hold / 2; so n . D(tau) >= v tau min cos(direction - angle n) when that is negative
+   * (v > 0), likewise for v < 0, and the barrier's n . D(tau) >= b tau holds for every tau <= hold. (Beyond
+   * |w| hold > 2 pi, sinc changes sign: the chord may point anywhere and |v| <= -b.)
+   */
+  arcSpeedLimits(i: number, from: number, to: number, w: number, hold: number, speed = Infinity): { readonly lo: number; readonly hi: number } {
+    const sweep = 0.5 * w * hold;
+    const a = Math.min(from, from + sweep);
+    const z = Math.max(to, to + sweep);
+    // Past half a turn (w tau / 2 > pi) sinc changes sign and the chord may point anywhere.
+    const anywhere = Math.abs(sweep) > Math.PI || z - a >= 2 * Math.PI;
+    // The headings [a, z]: their ends, and the cone around their middle m of half-angle (z - a) / 2.
+    const [ax, ay, zx, zy, mx, my] = [Math.cos(a), Math.sin(a), Math.cos(z), Math.sin(z), Math.cos(0.5 * (a + z)), Math.sin(0.5 * (a + z))];
+    const cone = Math.cos(0.5 * (z - a));
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
+      // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc; two robots on one point cannot
+      // come closer. A barrier with b <= -speed cannot stop a forward speed up to `speed`.
+      const b = Math.min(0, this.raw[3 * k + 2]);
+      if (this.rawCoincident[k] || b <= -speed) continue;
+      let cmin = -1;
+      let cmax = 1;
+      if (!anywhere) {
+        // cos(heading - angle of n) over the headings: n . e at the ends, 1 if n is inside the cone, -1 if -n is.
+        const nx = this.raw[3 * k];
+        const ny = this.raw[3 * k + 1];
+        const ca = nx * ax + ny * ay;
+        const cz = nx * zx + ny * zy;
+        const cm = nx * mx + ny * my;
+        cmin = -cm >= cone ? -1 : Math.min(ca, cz);
+        cmax = cm >= cone ? 1 : Math.max(ca, cz);
+      }
+      if (cmin < 0 && b / cmin < hi) hi = b / cmin;
+      if (cmax > 0 && b / cmax > lo) lo = b / cmax;
+    }
+    this.arc.lo = lo;
+    this.arc.hi = hi;
+    return this.arc;
   }
 
   private growNear(): void {
@@ -257,9 +500,33 @@ export class SafetyFilter {
   /**
    * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
    * for a holonomic robot, (grad h . e) e for a unicycle with heading e (p' = (e . u) e). A unicycle constraint that
-   * its forward speed cannot affect (heading across grad h) is dropped.
+   * its forward speed cannot affect (heading across grad h) is dropped from the half-planes, and kept as a barrier
+   * for `arcSpeedLimits` (the robot may turn into it).
    */
   private push(ax: number, ay: number, b: number): void {
+    this.pushRaw(ax, ay, b, false);
+    this.pushCons(ax, ay, b, false);
+  }
+
+  /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
+  private pushRaw(ax: number, ay: number, b: number, coincident: boolean): void {
+    if (3 * (this.rawCount + 1) > this.raw.length) {
+      const grown = new Float64Array(this.raw.length * 2);
+      grown.set(this.raw);
+      this.raw = grown;
+      const flags = new Uint8Array(this.raw.length / 3);
+      flags.set(this.rawCoincident);
+      this.rawCoincident = flags;
+    }
+    this.rawCoincident[this.rawCount] = coincident ? 1 : 0;
+    this.raw[3 * this.rawCount] = ax;
+    this.raw[3 * this.rawCount + 1] = ay;
+    this.raw[3 * this.rawCount + 2] = b;
+    this.rawCount++;
+  }
+
+  /** Adds a barrier's half-plane to the robot's problem (projected on a unicycle's heading). */
+  private pushCons(ax: number, ay: number, b: number, coincident: boolean): void {
     if (!Number.isNaN(this.ex)) {
       const k = ax * this.ex + ay * this.ey;
       if (Math.abs(k) < 1e-6) return;
@@ -270,7 +537,11 @@ export class SafetyFilter {
       const grown = new Float64Array(this.cons.length * 2);
       grown.set(this.cons);
       this.cons = grown;
+      const flags = new Uint8Array(this.cons.length / 3);
+      flags.set(this.coincident);
+      this.coincident = flags;
     }
+    this.coincident[this.count] = coincident ? 1 : 0;
     this.cons[3 * this.count] = ax;
     this.cons[3 * this.count + 1] = ay;
     this.cons[3 * this.count + 2] = b;
@@ -286,9 +557,13 @@ export class SafetyFilter {
     const uy = u[2 * i + 1];
     if (this.feasible(from, to, ux, uy)) return 0;
     if (this.project(from, to, ux, uy, u, i)) return 1;
-    // Already inside barriers whose recoveries conflict: separating at rate alpha |h| is relaxed to not closing in
-    // (b = 0), which u = 0 meets, and the law's velocity is projected on that (recorded for blendToSafe).
-    for (let k = from; k < to; k++) if (c[3 * k + 2] > 0) c[3 * k + 2] = 0;
+    // Already inside barriers whose recoveries conflict: separating at rate g |h| is relaxed to not closing in
+    // (b = 0), which u = 0 meets, and the law's velocity is projected on that (recorded for blendToSafe). Two robots
+    // on the same point cannot come closer, whatever they do: their barrier is dropped.
+    for (let k = from; k < to; k++) {
+      if (this.coincident[k]) c[3 * k] = c[3 * k + 1] = c[3 * k + 2] = 0;
+      else if (c[3 * k + 2] > 0) c[3 * k + 2] = 0;
+    }
     if (!this.project(from, to, ux, uy, u, i)) {
       u[2 * i] = 0;
       u[2 * i + 1] = 0;
@@ -310,6 +585,11 @@ export class SafetyFilter {
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
     const c = this.cons;
+    if (this.feasible(from, to, ux, uy)) {
+      out[2 * i] = ux;
+      out[2 * i + 1] = uy;
+      return true;
+    }
     let bestX = 0;
     let bestY = 0;
     let bestD = Infinity;

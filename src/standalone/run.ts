@@ -71,7 +71,7 @@ export interface StandaloneSession {
 }
 
 /** Builds a standalone session from a scenario (nothing runs until the clock is advanced). */
-export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenarioPath' | 'drive' | 'controller' | 'simulator' | 'logger'>): StandaloneSession {
+export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenarioPath' | 'drive' | 'controller' | 'simulator' | 'logger'> & { readonly initialYaw?: Float64Array }): StandaloneSession {
   const robots = scenarioRobots(o.scenario);
   const target = scenarioTarget(o.scenario);
   const initial = initialPositions(o.scenario, target);
@@ -79,7 +79,7 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const bus = new InProcessBus(clock);
   const common = { robot_count: robots.count, robot_prefix: 'robot_' };
   const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, publish_tf: false, ...o.simulator } });
-  const sim = new SwarmSimulatorNode(simNode, { initial, domain: o.scenario.domain });
+  const sim = new SwarmSimulatorNode(simNode, { initial, initialYaw: o.initialYaw, domain: o.scenario.domain });
   const controllerNode = bus.createNode('blob_coverage_controller', {
     logger: o.logger('blob_coverage_controller'),
     parameters: {

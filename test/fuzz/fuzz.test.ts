@@ -234,7 +234,9 @@ const UNKNOWN_NAMES = ['', ' ', 'Rate', 'rate ', 'max_speed', 'robot_count_', '_
 function wrongTyped(f: Fuzz, p: ParamSpec): unknown {
   for (;;) {
     const v = f.oneOf<unknown>([[6, () => notANumber(f)], [1, () => undefined], [1, () => f.pick([0n, 1n, 10n ** 30n])], [2, () => f.pick(ABSURD_NUMBERS)]]);
-    const sameType = p.type === 'bool' ? typeof v === 'boolean' : p.type === 'string' ? typeof v === 'string' : p.type === 'string_array' ? Array.isArray(v) && v.every((s) => typeof s === 'string') : false;
+    // A number in range is not wrong for a numeric parameter (1e7 is a fine integer seed).
+    const inRange = typeof v === 'number' && v >= (p.min ?? -Infinity) && v <= (p.max ?? Infinity) && (p.type !== 'integer' || Number.isInteger(v));
+    const sameType = p.type === 'bool' ? typeof v === 'boolean' : p.type === 'string' ? typeof v === 'string' : p.type === 'string_array' ? Array.isArray(v) && v.every((s) => typeof s === 'string') : inRange;
     if (!sameType) return v;
   }
 }
