@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { FileReadError, readRegularFile } from '../io/files.js';
 import { loadMapFile } from '../io/map.js';
+import { yamlProblem } from '../io/quote.js';
 import type { Scenario } from './scenario.js';
 import { parseScenario } from './scenario.js';
 import { ConfigError } from './validate.js';
@@ -9,9 +10,13 @@ import { ConfigError } from './validate.js';
 /** Largest scenario file read, bytes (a list of positions for the largest swarm fits). */
 const MAX_SCENARIO_BYTES = 1 << 28;
 
-/** Reads and validates a scenario YAML file; map paths are relative to the scenario's folder. */
-export function loadScenario(path: string): Scenario {
+/**
+ * Reads and validates a scenario YAML file; map paths are relative to the scenario's folder. `read`, when given,
+ * receives the path of every file read (the scenario, map YAML files, their images).
+ */
+export function loadScenario(path: string, read?: string[]): Scenario {
   const file = resolve(path);
+  read?.push(file);
   let text: string;
   try {
     text = readRegularFile(file, MAX_SCENARIO_BYTES).toString('utf8');
@@ -22,10 +27,14 @@ export function loadScenario(path: string): Scenario {
   try {
     doc = parse(text);
   } catch (e) {
-    throw new ConfigError('', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`, path);
+    throw new ConfigError('', yamlProblem(e), path);
   }
   try {
-    return parseScenario(doc, (p) => loadMapFile(resolve(dirname(file), p)));
+    return parseScenario(doc, (p) => {
+      const map = loadMapFile(resolve(dirname(file), p));
+      read?.push(map.path, map.imagePath);
+      return map;
+    });
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(e.key, e.problem, path);
     throw e;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadMapFile } from '../io/map.js';
+import { yamlProblem } from '../io/quote.js';
 import type { Target } from '../engine/target.js';
 import { loadScenario } from './load.js';
 import { parseScenario } from './scenario.js';
@@ -18,7 +19,7 @@ export function targetFromParameters(inline: string, file: string, fallback: str
     try {
       doc = parse(inline);
     } catch (e) {
-      throw new ConfigError('target', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new ConfigError('target', yamlProblem(e));
     }
     try {
       return scenarioTarget(parseScenario(doc, (p) => loadMapFile(resolve(p))));
