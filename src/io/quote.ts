@@ -11,7 +11,7 @@ export const QUOTE_LIMIT = 40;
 /** Text cut to `limit` characters (with '...') and made one line: control characters are escaped. */
 export function clip(text: string, limit = QUOTE_LIMIT): string {
   const cut = text.length > limit ? text.slice(0, limit) + '...' : text;
-  return JSON.stringify(cut).slice(1, -1).replace(/'/g, "\\'");
+  return JSON.stringify(cut).slice(1, -1).replace(/\\"/g, '"');
 }
 
 /** A value the caller gave, as a message quotes it: strings in quotes, every kind cut to `limit` characters. */
@@ -21,7 +21,7 @@ export function quote(v: unknown, limit = QUOTE_LIMIT): string {
   if (Array.isArray(v)) {
     let text = '';
     for (let i = 0; i < v.length && text.length <= limit; i++) text += (i ? ', ' : '') + quote(v[i], limit);
-    return `[${clip(text, limit).replace(/\\'/g, "'")}]`;
+    return `[${clip(text, limit)}]`;
   }
   if (v !== null && typeof v === 'object') return 'a mapping';
   return clip(String(v), limit);

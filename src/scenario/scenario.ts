@@ -5,6 +5,7 @@ import { rasterExtent } from '../engine/density.js';
 import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
 import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
 import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
+import { quotePath } from '../io/quote.js';
 import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
 import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
 
@@ -244,7 +245,7 @@ function parseObstacles(root: Reader, loadMap: MapLoader): Scenario['obstacles']
       throw new ConfigError(o.key('map'), (e as Error).message);
     }
     const occupancy = occupancyFromIntensity(loaded.raster, loaded.occupiedThresh ?? 0.65);
-    if (!occupancy.occupied.some((v) => v === 1)) throw new ConfigError(o.key('map'), 'has no occupied cell (occupancy above occupied_thresh)');
+    if (!occupancy.occupied.some((v) => v === 1)) throw new ConfigError(o.key('map'), `${quotePath(path)} has no occupied cell (occupancy above occupied_thresh)`);
     maps.push(occupancy);
   }
   return { polygons, maps };

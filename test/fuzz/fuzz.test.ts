@@ -19,6 +19,7 @@ import { makeGrid } from '../../src/engine/grid.js';
 import { Target } from '../../src/engine/target.js';
 import { encodePgm } from '../../src/io/image.js';
 import { loadMapFile, MapFileError } from '../../src/io/map.js';
+import { clip } from '../../src/io/quote.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger, NodeHandle, ParamVerdict } from '../../src/node/interface.js';
@@ -702,9 +703,11 @@ function targetProblem(s: Scenario): string | undefined {
 function configErrorProblem(e: unknown, file?: string): string | undefined {
   if (!(e instanceof ConfigError)) return `threw ${thrown(e)}`;
   if (e.problem.trim() === '') return `empty problem: ${e.message}`;
-  const whole = /^(is not valid YAML|scenario must be a YAML mapping|scenario file )/.test(e.problem);
+  // A refusal of the whole document (not a scenario at all) names no key: keys that misspell none are not quoted.
+  const whole = /^(is not valid YAML|is not a scenario|scenario file )/.test(e.problem);
   if (e.key === '' && !whole) return `no key named: ${e.message}`;
-  if (e.key !== '' && !e.message.includes(`'${e.key}'`)) return `message does not name the key '${e.key}': ${e.message}`;
+  // Keys show as messages quote them: on one line (control characters escaped).
+  if (e.key !== '' && !e.message.includes(`'${clip(e.key, 80)}'`)) return `message does not name the key '${e.key}': ${e.message}`;
   if (file !== undefined && !e.message.startsWith(`${file}: `)) return `message does not name the file: ${e.message}`;
   return undefined;
 }
@@ -797,6 +800,11 @@ function mapInput(f: Fuzz, k: number): MapInput {
   ]);
 }
 
+/** True when `message` refuses the unknown map key `key` as it must: naming it only when it misspells a known key. */
+function unknownKeyRefusal(key: string, message: string): boolean {
+  return !(MAP_KEYS as readonly string[]).includes(key) && /is not a map: it has a key that is not one of /.test(message);
+}
+
 test('map files: loaded, or a MapFileError naming the file and the key; huge headers refused fast', () => {
   const f = new Fuzz(SEED + 4);
   const failures = new Failures('map files');
@@ -822,7 +830,7 @@ test('map files: loaded, or a MapFileError naming the file and the key; huge hea
       if (!(e instanceof MapFileError)) failures.add(`threw ${e instanceof Error ? e.name : 'a non-error'}`, k, input, thrown(e));
       else if (!e.message.includes(file)) failures.add('MapFileError without the file', k, input, e.message);
       else if (c.expect === 'ok') failures.add('refused a good map', k, input, e.message);
-      else if (c.expect !== 'either' && c.expect.key !== undefined && !e.message.includes(`'${c.expect.key}'`)) failures.add('MapFileError without the key', k, input, e.message);
+      else if (c.expect !== 'either' && c.expect.key !== undefined && !e.message.includes(`'${c.expect.key}'`) && !(unknownKeyRefusal(c.expect.key, e.message))) failures.add('MapFileError without the key', k, input, e.message);
     }
     const ms = performance.now() - started;
     if (c.huge && ms > 250) failures.add('huge header not refused fast', k, input, `${ms.toFixed(0)} ms`);
