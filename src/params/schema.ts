@@ -114,7 +114,7 @@ export function applyUpdates(
   const merged: Record<string, ParamValue> = { ...current };
   for (const [name, value] of Object.entries(updates)) {
     const p = specOf(schema, name);
-    if (!p) return { ok: false, reason: `unknown parameter '${name}'` };
+    if (!p) return { ok: false, reason: `unknown parameter ${show(name)}` };
     if (options.live && p.readOnly) return { ok: false, reason: `parameter '${name}' is read-only: set it at start-up` };
     const reason = checkParam(p, value);
     if (reason) return { ok: false, reason };

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { loadMapFile } from '../io/map.js';
 import { yamlProblem } from '../io/quote.js';
 import type { Target } from '../engine/target.js';
-import { loadScenario } from './load.js';
+import { loadScenario, parseYamlOrJson } from './load.js';
 import { parseScenario } from './scenario.js';
 import { scenarioTarget } from './setup.js';
 import { ConfigError } from './validate.js';
@@ -17,7 +16,7 @@ export function targetFromParameters(inline: string, file: string, fallback: str
   if (inline.trim() !== '') {
     let doc: unknown;
     try {
-      doc = parse(inline);
+      doc = parseYamlOrJson(inline);
     } catch (e) {
       throw new ConfigError('target', yamlProblem(e));
     }
