@@ -19,7 +19,7 @@ import { makeGrid } from '../../src/engine/grid.js';
 import { Target } from '../../src/engine/target.js';
 import { encodePgm } from '../../src/io/image.js';
 import { loadMapFile, MapFileError } from '../../src/io/map.js';
-import { clip } from '../../src/io/quote.js';
+import { clip, quote } from '../../src/io/quote.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger, NodeHandle, ParamVerdict } from '../../src/node/interface.js';
@@ -73,6 +73,11 @@ class Failures {
     for (const [kind, list] of this.byKind) lines.push(`  ${kind} (${list.length}), first ones:`, ...list.slice(0, 3).map((s) => `    ${s}`));
     assert.fail(lines.join('\n'));
   }
+}
+
+/** True when a refusal names the parameter `name`: whole, or as refusals quote it (cut to a few dozen characters). */
+function names(reason: string, name: string): boolean {
+  return reason.includes(name) || reason.includes(quote(name));
 }
 
 /** The name and message of anything thrown. */
@@ -400,7 +405,7 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       } catch (e) {
         if (isEngineError(e)) failures.add(`start-up threw ${(e as Error).name ?? 'a non-error'}`, k, input, thrown(e));
         else if (bad.length === 0) failures.add('start-up refused good parameters', k, input, thrown(e));
-        else if (!bad.some((n) => (e as Error).message.includes(n))) failures.add('start-up refusal does not name the parameter', k, input, thrown(e));
+        else if (!bad.some((n) => names((e as Error).message, n))) failures.add('start-up refusal does not name the parameter', k, input, thrown(e));
       }
       continue;
     }
@@ -431,7 +436,7 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       const blamed = [...list.filter((e) => e.expect !== 'good').map((e) => e.name), ...(entries.has('target') ? ['target_file'] : [])];
       if (expect === 'good') failures.add('refused a good update', k, input, verdict.reason);
       else if (typeof verdict.reason !== 'string' || verdict.reason.trim() === '') failures.add('refusal without a reason', k, input, show(verdict));
-      else if (!blamed.some((n) => verdict.reason.includes(n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
+      else if (!blamed.some((n) => names(verdict.reason, n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
       try {
         assert.deepEqual(after, before);
         assert.equal(r.ctl.controller.currentLaw, law);
@@ -524,7 +529,7 @@ test('parameters: a valid target on an absurd domain is refused or served, never
       continue;
     }
     if (!verdict.successful) {
-      if (!Object.keys(updates).some((n) => verdict.reason.includes(n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
+      if (!Object.keys(updates).some((n) => names(verdict.reason, n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
       if (show(effective(r.ctl)) !== show(before) || r.ctl.controller.currentLaw !== law) failures.add('configuration changed by a refused update', k, input, show(effective(r.ctl)));
       continue;
     }

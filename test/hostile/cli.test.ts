@@ -45,12 +45,10 @@ const CASES: readonly CliCase[] = [
   // Parameters too fine for the grids, or physical parameters out of their bounds (stack traces or NaN before).
   { name: 'eps too fine for the grid limit', args: ['run', scenario('eps.yaml', (t) => t.replace('epsilon: 0.1', 'epsilon: 0.0001')), '--out', out], says: /'blob\.epsilon' \(0\.0001 m\) is below 0\.005 x the domain's size/ },
   { name: 'diffusivity 1e308 (every position NaN before)', args: ['run', scenario('d308.yaml', (t) => t.replace('diffusivity: 1.0', 'diffusivity: 1e308')), '--out', out], says: /'blob\.diffusivity' must be <= 1000000/ },
-  { name: 'standalone for a billion seconds', args: ['standalone', demo, '--duration', '1e9'], says: /--duration must be a positive number of seconds, at most 3600/ },
   // Outputs: checked before any work, never an input, only regular files.
   { name: '--out a folder', args: ['run', good, '--out', join(dir, 'folder')], says: /--out .*folder: is a folder/ },
   { name: '--out in a missing folder', args: ['run', good, '--out', join(dir, 'missing', 'o.json')], says: /its folder .*missing does not exist/ },
   { name: '--out the input itself', args: ['run', good, '--out', good], says: /--out .*good\.yaml is an input of this command/, untouched: [good] },
-  { name: '--svg the same file as --out', args: ['run', good, '--out', out, '--svg', out], says: /--svg and --out name the same file/ },
   { name: '--out a symbolic link', args: ['run', good, '--out', link], says: /is a symbolic link/, untouched: [join(dir, 'linked-target.json')] },
   { name: '--out /dev/null (a device)', args: ['run', good, '--out', '/dev/null'], says: /is not a regular file/ },
   { name: 'gz-bridge --out a folder', args: ['gz-bridge', '--robots', '3', '--out', join(dir, 'folder')], says: /is a folder/ },
