@@ -66,7 +66,18 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
   };
 }
 
-/** Runs a prepared scenario for its duration. */
+/**
+ * The work budget of a run, in robot-steps: a run stops (and reports `truncated`) after min(1,000,000,
+ * MAX_ROBOT_STEPS / N) steps, so that no scenario runs without end (about an hour at 3 microseconds per robot-step).
+ */
+export const MAX_ROBOT_STEPS = 1e9;
+
+/** The most steps a run of `n` robots takes. */
+export function runStepBudget(n: number): number {
+  return Math.max(1, Math.min(1_000_000, Math.floor(MAX_ROBOT_STEPS / Math.max(1, n))));
+}
+
+/** Runs a prepared scenario for its duration (at most `runStepBudget` steps). */
 export function executeRun(
   run: PreparedRun,
   onProgress?: (t: number, duration: number, s: HistorySample | undefined) => void,
@@ -80,6 +91,7 @@ export function executeRun(
     mmd: run.mmd,
     lloyd: run.lloyd,
     historySamples: run.scenario.sim.historySamples,
+    maxSteps: runStepBudget(run.initial.length / 2),
     recordPositions,
     onProgress,
   });

@@ -1,7 +1,7 @@
 /** `blob-coverage gz-bridge`: the ros_gz_bridge YAML of a Gazebo swarm. */
 import { parseArgs } from 'node:util';
 import { gzBridgeYaml } from '../deploy/gz-bridge.js';
-import { writeFileAtomic } from './output.js';
+import { checkOutputs, writeFileAtomic } from './output.js';
 import { relativeTopicFlag, robotNamesFlag } from './robot-flags.js';
 
 /** `gz-bridge --robots N [--prefix P] [--cmd-topic T] [--pose-topic T] [--out FILE]` (stdout without --out). */
@@ -18,6 +18,7 @@ export function gzBridgeCommand(args: string[]): number {
     strict: true,
   });
   const names = robotNamesFlag(values.robots, values.prefix);
+  if (values.out) checkOutputs([{ flag: '--out', path: values.out }]);
   const topics = { cmdTopic: relativeTopicFlag('--cmd-topic', values['cmd-topic']), poseTopic: relativeTopicFlag('--pose-topic', values['pose-topic']) };
   const text = gzBridgeYaml(names, topics);
   if (values.out) writeFileAtomic(values.out, text);

@@ -1,6 +1,7 @@
 /** Command-line flags that name a swarm's robots, checked as the nodes check the parameters they stand for. */
 import { ROBOT_PARAMS, topicCheck } from '../params/common.js';
 import { checkParam, specOf } from '../params/schema.js';
+import { quote } from '../io/quote.js';
 import { UsageError } from './errors.js';
 
 function checkFlag(param: 'robot_count' | 'robot_prefix', flag: string, value: number | string): void {
@@ -20,6 +21,6 @@ export function robotNamesFlag(robots: string | undefined, prefix: string): stri
 
 /** A topic name relative to each robot's namespace (as the nodes' cmd_topic and pose_topic). */
 export function relativeTopicFlag(flag: string, value: string): string {
-  if (topicCheck(value) !== undefined || /^[~/]/.test(value)) throw new UsageError(`${flag} must be a topic name relative to each robot's namespace, got '${value}'`);
+  if (topicCheck(value) !== undefined || /^[~/]/.test(value)) throw new UsageError(`${flag} must be a topic name relative to each robot's namespace, got ${quote(value)}`);
   return value;
 }

@@ -26,6 +26,14 @@ export interface Grid {
   readonly inside: Uint8Array;
 }
 
+/** A grid that would exceed its node limit: the width asked for is too fine for the domain. */
+export class GridSizeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GridSizeError';
+  }
+}
+
 /**
  * Builds a grid over `domain` with spacing at most `spacing` and a margin at least `marginDistance` wide.
  * The spacing is shrunk slightly per axis so that cells tile the domain exactly.
@@ -42,9 +50,7 @@ export function makeGrid(domain: Box, spacing: number, marginDistance: number, m
   const nx = cx + 2 * margin;
   const ny = cy + 2 * margin;
   if (nx * ny > maxNodes) {
-    throw new Error(
-      `quadrature grid of ${nx} x ${ny} nodes is too large (limit ${maxNodes}): increase epsilon or the grid spacing`,
-    );
+    throw new GridSizeError(`quadrature grid of ${nx} x ${ny} nodes is too large (limit ${maxNodes}): increase epsilon or the grid spacing`);
   }
   const x0 = domain.xmin + (0.5 - margin) * hx;
   const y0 = domain.ymin + (0.5 - margin) * hy;

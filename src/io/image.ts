@@ -36,7 +36,7 @@ export function decodePgm(bytes: Uint8Array): GreyImage {
     return text(start, pos);
   };
   const magic = token();
-  if (magic !== 'P5' && magic !== 'P2') throw new Error(`not a PGM image (magic '${magic.slice(0, 2)}', expected P5 or P2)`);
+  if (magic !== 'P5' && magic !== 'P2') throw new Error('not a PGM image (expected the magic number P5 or P2)');
   const width = Number(token());
   const height = Number(token());
   const maxval = Number(token());

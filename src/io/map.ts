@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { Raster } from '../engine/density.js';
 import { FileReadError, readRegularFile } from './files.js';
 import { decodeImage } from './image.js';
+import { clip, nearMiss, quotePath, shapeOf, yamlProblem } from './quote.js';
 
 /** Largest map YAML read, bytes (map_server files are a few lines). */
 const MAX_YAML_BYTES = 1 << 20;
@@ -15,6 +16,8 @@ const MODES = ['trinary', 'scale', 'raw'];
 export interface MapFile {
   /** Absolute path of the YAML file. */
   readonly path: string;
+  /** Absolute path of its image. */
+  readonly imagePath: string;
   readonly raster: Raster;
   /** Whether intensities were inverted (map_server's `negate`). */
   readonly negate: boolean;
@@ -25,7 +28,7 @@ export interface MapFile {
 /** An error in a map file, naming the file and, where it applies, the key. */
 export class MapFileError extends Error {
   constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
+    super(`${quotePath(file)}: ${message}`);
     this.name = 'MapFileError';
   }
 }
@@ -40,15 +43,20 @@ export function loadMapFile(path: string): MapFile {
   try {
     doc = parse(readRegularFile(file, MAX_YAML_BYTES).toString('utf8'));
   } catch (e) {
-    throw new MapFileError(file, e instanceof FileReadError ? `file ${e.problem}` : `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new MapFileError(file, e instanceof FileReadError ? `file ${e.problem}` : yamlProblem(e));
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new MapFileError(file, 'must be a YAML mapping with image, resolution and origin');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new MapFileError(file, `is not a map: a map is a YAML mapping with image, resolution and origin, this is ${shapeOf(doc)}`);
   const m = doc as Record<string, unknown>;
-  const known = new Set(['image', 'resolution', 'origin', 'negate', 'occupied_thresh', 'free_thresh', 'mode']);
-  for (const k of Object.keys(m)) if (!known.has(k)) throw new MapFileError(file, `unknown key '${k}' (expected ${[...known].join(', ')})`);
+  const known = ['image', 'resolution', 'origin', 'negate', 'occupied_thresh', 'free_thresh', 'mode'];
+  for (const k of Object.keys(m)) {
+    if (known.includes(k)) continue;
+    const near = nearMiss(k, known);
+    // Only a misspelt key is quoted: any other may be a line of a file that is no map at all.
+    throw new MapFileError(file, near ? `unknown key '${k}' (did you mean '${near}'? expected ${known.join(', ')})` : `is not a map: it has a key that is not one of ${known.join(', ')}`);
+  }
   if (typeof m.image !== 'string' || m.image === '') throw new MapFileError(file, "key 'image' must name the image file");
   if (typeof m.resolution !== 'number' || !(m.resolution > 0) || !Number.isFinite(m.resolution)) {
-    throw new MapFileError(file, `key 'resolution' must be a positive number of metres per pixel, got ${String(m.resolution)}`);
+    throw new MapFileError(file, `key 'resolution' must be a positive number of metres per pixel, got ${shapeOf(m.resolution)}`);
   }
   const origin = m.origin ?? [0, 0, 0];
   if (!Array.isArray(origin) || origin.length < 2 || origin.length > 3 || !origin.every((v) => typeof v === 'number' && Number.isFinite(v))) {
@@ -68,17 +76,18 @@ export function loadMapFile(path: string): MapFile {
   try {
     bytes = readRegularFile(imagePath, MAX_IMAGE_BYTES);
   } catch (e) {
-    throw new MapFileError(file, `key 'image': cannot read ${imagePath} (${(e as FileReadError).problem})`);
+    throw new MapFileError(file, `key 'image': cannot read ${quotePath(imagePath)} (${(e as FileReadError).problem})`);
   }
   let img;
   try {
     img = decodeImage(bytes);
   } catch (e) {
-    throw new MapFileError(file, `key 'image': ${imagePath}: ${(e as Error).message}`);
+    throw new MapFileError(file, `key 'image': ${quotePath(imagePath)}: ${clip((e as Error).message, 200)}`);
   }
   const values = negate ? img.values.map((v) => 1 - v) : img.values;
   return {
     path: file,
+    imagePath,
     raster: { width: img.width, height: img.height, values, resolution: m.resolution, origin: [origin[0] as number, origin[1] as number] },
     negate,
     occupiedThresh: thresh('occupied_thresh', 0.65),

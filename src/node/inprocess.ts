@@ -47,6 +47,14 @@ export function resolveTopic(namespace: string, nodeName: string, topic: string)
   return `${ns}/${topic}`;
 }
 
+/** A node's start-up parameters were refused (the node cannot start on them). */
+export class ParameterRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParameterRefusedError';
+  }
+}
+
 /**
  * A publish/subscribe bus inside one process, for the standalone mode and the tests: no ROS. Messages published
  * during a callback are queued and delivered after it (as an executor would), in publication order. Message
@@ -143,9 +151,9 @@ export class InProcessBus {
       declareParameters(s: ParamSchema, cb: (u: ParamValues) => ParamVerdict): Record<string, ParamValue> {
         schema = s;
         const start = applyUpdates(s, defaults(s), options.parameters ?? {}, { live: false });
-        if (!start.ok) throw new Error(`${full}: ${start.reason}`);
+        if (!start.ok) throw new ParameterRefusedError(`${full}: ${start.reason}`);
         const verdict = cb(start.values);
-        if (!verdict.successful) throw new Error(`${full}: ${verdict.reason}`);
+        if (!verdict.successful) throw new ParameterRefusedError(`${full}: ${verdict.reason}`);
         values = start.values;
         onSet = cb;
         return { ...values };

@@ -1,3 +1,4 @@
+import { quote } from '../io/quote.js';
 import type { ParamSpec, ParamValues } from './schema.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -10,16 +11,16 @@ const MAX_TOPIC_LENGTH = 247;
 
 /** Refusal reason for a string that is not a valid ROS topic name. */
 export const topicCheck = (v: string): string | undefined =>
-  !TOPIC.test(v) ? `is not a valid ROS topic name: '${v}'` : v.length > MAX_TOPIC_LENGTH ? `is longer than the ${MAX_TOPIC_LENGTH} characters of a ROS topic name` : undefined;
+  !TOPIC.test(v) ? `is not a valid ROS topic name: ${quote(v)}` : v.length > MAX_TOPIC_LENGTH ? `is longer than the ${MAX_TOPIC_LENGTH} characters of a ROS topic name` : undefined;
 
 /** Refusal reason for a topic that is not a valid relative ROS topic name (it goes under each robot's namespace). */
 export const relativeTopicCheck = (v: string): string | undefined =>
-  topicCheck(v) ?? (RELATIVE_TOPIC.test(v) ? undefined : `must be relative to the robot's namespace (no leading '/' or '~/'): '${v}'`);
+  topicCheck(v) ?? (RELATIVE_TOPIC.test(v) ? undefined : `must be relative to the robot's namespace (no leading '/' or '~/'): ${quote(v)}`);
 
 /** The parameters that name the swarm's robots, shared by the controller and the simulator. */
 export const ROBOT_PARAMS: readonly ParamSpec[] = [
-  { name: 'robot_names', type: 'string_array', default: [], readOnly: true, description: 'Robot namespaces, e.g. [tb3_0, tb3_1]. Empty: robot_prefix followed by 0 .. robot_count-1.', check: (v: string[]) => v.some((n) => !NAME.test(n)) ? `contains an invalid name '${v.find((n) => !NAME.test(n))}'` : new Set(v).size !== v.length ? 'contains a name twice' : undefined },
-  { name: 'robot_prefix', type: 'string', default: 'robot_', readOnly: true, description: 'Namespace prefix of the robots when robot_names is empty.', check: (v: string) => (NAME.test(v) ? undefined : `is not a valid namespace prefix: '${v}'`) },
+  { name: 'robot_names', type: 'string_array', default: [], readOnly: true, description: 'Robot namespaces, e.g. [tb3_0, tb3_1]. Empty: robot_prefix followed by 0 .. robot_count-1.', check: (v: string[]) => v.some((n) => !NAME.test(n)) ? `contains an invalid name ${quote(v.find((n) => !NAME.test(n)))}` : new Set(v).size !== v.length ? 'contains a name twice' : undefined },
+  { name: 'robot_prefix', type: 'string', default: 'robot_', readOnly: true, description: 'Namespace prefix of the robots when robot_names is empty.', check: (v: string) => (NAME.test(v) ? undefined : `is not a valid namespace prefix: ${quote(v)}`) },
   { name: 'robot_count', type: 'integer', default: 10, min: 1, max: 10000, readOnly: true, description: 'Number of robots when robot_names is empty.' },
 ];
 

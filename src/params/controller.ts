@@ -8,6 +8,11 @@ import type { ParamSchema, ParamValues } from './schema.js';
 /** A tf2 frame id: letters, digits, '_', '-', '.', '/' (a leading '/' is tolerated, as tf2 strips it). */
 const FRAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+/** Longest `target_file` path (Linux's PATH_MAX). */
+const MAX_PATH = 4096;
+/** Longest inline `target` YAML, characters. */
+const MAX_INLINE_TARGET = 65536;
+
 /**
  * Every parameter of the coverage controller, declared once. Live parameters take effect at the next control tick;
  * read-only ones shape the ROS graph (topics, robots) and are set at start-up.
@@ -47,8 +52,8 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'lloyd_gain', type: 'double', default: DEFAULT_LLOYD_GAIN, min: 0.001, max: 100, unit: '1/s', readOnly: false, description: "Gain k of Lloyd's law v = k (centroid - position). With algorithm lloyd, at most the rate: a larger k overshoots the centroid within one tick." },
   { name: 'langevin_diffusivity', type: 'double', default: DEFAULT_LANGEVIN_DIFFUSIVITY, min: 1e-6, max: 10, unit: 'm^2/s', readOnly: false, description: 'Diffusivity D of the Langevin law v = D grad log rho_bar + sqrt(2 D rate) xi. Its noise is sqrt(4 D rate) RMS: above max_linear_speed the limits clip it and bias where the robots settle.' },
   { name: 'langevin_seed', type: 'integer', default: DEFAULT_LANGEVIN_SEED, min: 0, max: 4294967295, readOnly: false, description: "Seed of the Langevin law's noise: the same seed and poses give the same commands. Setting it restarts the sequence." },
-  { name: 'target_file', type: 'string', default: '', readOnly: false, description: 'Scenario YAML whose domain and target are used. Empty: the target parameter, or the built-in default. A change is checked (a regular file of bounded size), then built aside: a file that fails to build is refused on /diagnostics and the parameter restored.' },
-  { name: 'target', type: 'string', default: '', readOnly: false, description: 'Inline scenario-style YAML with domain and target, e.g. "{domain: {...}, target: {type: expression, expr: ...}}"; wins over target_file. Its YAML and formula are checked at once, the target built aside: one that fails to build is refused on /diagnostics and the parameter restored.' },
+  { name: 'target_file', type: 'string', default: '', readOnly: false, description: 'Scenario YAML whose domain and target are used. Empty: the target parameter, or the built-in default. A change is checked (a regular file of bounded size), then built aside: a file that fails to build is refused on /diagnostics and the parameter restored.', check: (v: string) => (v.length > MAX_PATH ? `is longer than ${MAX_PATH} characters` : undefined) },
+  { name: 'target', type: 'string', default: '', readOnly: false, description: 'Inline scenario-style YAML with domain and target, e.g. "{domain: {...}, target: {type: expression, expr: ...}}"; wins over target_file. Its YAML and formula are checked at once, the target built aside: one that fails to build is refused on /diagnostics and the parameter restored.', check: (v: string) => (v.length > MAX_INLINE_TARGET ? `is longer than ${MAX_INLINE_TARGET} characters (put a large target in a file: target_file)` : undefined) },
   // What users look at.
   { name: 'publish_markers', type: 'bool', default: true, readOnly: false, description: 'Publish a visualization_msgs/MarkerArray of robots and commands on ~/markers.' },
   { name: 'density_resolution', type: 'double', default: 0.05, min: 0.001, max: 10, unit: 'm', readOnly: false, description: 'Cell size of the latched target density OccupancyGrid on ~/target_density.' },

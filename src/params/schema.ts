@@ -1,3 +1,5 @@
+import { quote } from '../io/quote.js';
+
 /** Value types a parameter can have, mirroring ROS 2 parameter types. */
 export type ParamType = 'double' | 'integer' | 'bool' | 'string' | 'string_array' | 'double_array';
 
@@ -72,7 +74,7 @@ export function checkParam(p: ParamSpec, value: unknown): string | undefined {
       break;
     case 'string':
       if (typeof value !== 'string') return `${where} must be a string, got ${show(value)}`;
-      if (p.choices && !p.choices.includes(value)) return `${where} must be one of ${p.choices.join(', ')}, got '${value}'`;
+      if (p.choices && !p.choices.includes(value)) return `${where} must be one of ${p.choices.join(', ')}, got ${show(value)}`;
       break;
     case 'string_array':
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return `${where} must be a list of strings, got ${show(value)}`;
@@ -112,7 +114,7 @@ export function applyUpdates(
   const merged: Record<string, ParamValue> = { ...current };
   for (const [name, value] of Object.entries(updates)) {
     const p = specOf(schema, name);
-    if (!p) return { ok: false, reason: `unknown parameter '${name}'` };
+    if (!p) return { ok: false, reason: `unknown parameter ${show(name)}` };
     if (options.live && p.readOnly) return { ok: false, reason: `parameter '${name}' is read-only: set it at start-up` };
     const reason = checkParam(p, value);
     if (reason) return { ok: false, reason };
@@ -126,7 +128,7 @@ export function applyUpdates(
 /** Parses a command-line string into a parameter value of the spec's type. */
 export function parseParamText(p: ParamSpec, text: string): ParamValue {
   const fail = (): never => {
-    throw new Error(`--${p.name.replace(/_/g, '-')}: cannot read '${text}' as ${p.type}`);
+    throw new Error(`--${p.name.replace(/_/g, '-')}: cannot read ${show(text)} as ${p.type}`);
   };
   switch (p.type) {
     case 'double':
@@ -151,9 +153,5 @@ export function parseParamText(p: ParamSpec, text: string): ParamValue {
   }
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'bigint') return `${v} (integer)`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  return String(v);
-}
+/** A value as a refusal quotes it (cut to a few dozen characters, one line). */
+const show = quote;

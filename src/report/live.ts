@@ -27,6 +27,8 @@ export interface LiveViewOptions {
 export interface LiveView {
   readonly url: string;
   readonly server: Server;
+  /** Heat-map images held (at most HEAT_CACHE_SIZE). */
+  readonly cachedImages: () => number;
   /** Stops the simulation loop, sends zero to every robot, closes the server. */
   close(): Promise<void>;
 }
@@ -66,11 +68,52 @@ poll(); setInterval(poll, 100);
 })();
 </script></body></html>`;
 
+/** Most heat-map images the live view keeps (least recently used dropped first). */
+export const HEAT_CACHE_SIZE = 8;
+
+/** A map that keeps its `cap` most recently used entries. */
+class LruCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly cap: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The value of `key`, made from `make` when absent (then the least recently used entry beyond the cap goes). */
+  getOrMake(key: string, make: () => V): V {
+    let v = this.map.get(key);
+    if (v !== undefined) this.map.delete(key);
+    else v = make();
+    this.map.set(key, v);
+    if (this.map.size > this.cap) this.map.delete(this.map.keys().next().value as string);
+    return v;
+  }
+}
+
+/**
+ * Why a request is refused for where it comes from, or undefined. Every request must name this server in its Host
+ * header (127.0.0.1 or localhost and the port), so that a DNS-rebinding page cannot read it; a state change must be a
+ * POST whose Origin is this server's, so that no other page can pause the run or switch the target.
+ */
+export function requestProblem(method: string | undefined, headers: { host?: string; origin?: string }, port: number, changesState: boolean): { code: number; reason: string } | undefined {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!hosts.includes((headers.host ?? '').toLowerCase())) return { code: 403, reason: 'forbidden: the Host header does not name this server' };
+  if (!changesState) return undefined;
+  if (method !== 'POST') return { code: 405, reason: 'method not allowed: state changes are POST requests' };
+  if (!hosts.map((h) => `http://${h}`).includes((headers.origin ?? '').toLowerCase())) return { code: 403, reason: "forbidden: a state change must come from this server's own page (Origin)" };
+  return undefined;
+}
+
+/** The paths whose requests change the run's state. */
+const STATE_CHANGES = new Set(['/pause', '/resume', '/target']);
+
 /**
  * Serves a live view of a standalone session on 127.0.0.1: the robots over the target, refreshed ten times a
  * second, a pause/resume button and one button per target preset (switched through the controller's
  * `target_file` parameter, as `ros2 param set` would: built aside, the map changes once the switch is in force).
- * The simulation advances in real time while not paused.
+ * The simulation advances in real time while not paused. Requests must name this server as their Host, and state
+ * changes must come from its page (see requestProblem).
  */
 export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   const s = o.session;
@@ -79,16 +122,14 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   let current = o.presets[0]?.name ?? 'scenario';
   /** Target switches asked for; only the last one's outcome moves the map. */
   let switches = 0;
-  const heat = new Map<string, Buffer>();
+  let port = 0;
+  const heat = new LruCache<Buffer>(HEAT_CACHE_SIZE);
   const heatPng = (target: Target): Buffer => Buffer.from(heatmapDataUri(target, 120).split(',')[1], 'base64');
-  const heatOf = (name: string): Buffer => {
-    let png = heat.get(name);
-    if (!png) {
-      const preset = o.presets.find((p) => p.name === name);
-      png = heatPng(preset ? o.loadTarget(preset.path) : s.target);
-      heat.set(name, png);
-    }
-    return png;
+  /** The heat map of a preset or of the current target; undefined for any other name. */
+  const heatOf = (name: string): Buffer | undefined => {
+    const preset = o.presets.find((p) => p.name === name);
+    if (!preset && name !== current) return undefined;
+    return heat.getOrMake(name, () => heatPng(preset ? o.loadTarget(preset.path) : s.target));
   };
   const step = 0.05;
   const loop = setInterval(() => {
@@ -97,25 +138,30 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (code: number, type: string, body: string | Buffer) => {
-      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
       res.end(body);
     };
+    const refused = requestProblem(req.method, req.headers, port, STATE_CHANGES.has(url.pathname));
+    if (refused) return send(refused.code, 'text/plain', refused.reason);
     if (req.method === 'GET' && url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE);
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (req.method === 'GET' && url.pathname === '/state') {
       const status = s.controller.targetStatus;
       return send(200, 'application/json', JSON.stringify({ t: s.clock.now(), paused, target: current, targetStatus: status.state === 'refused' ? `refused: ${status.reason}` : status.state, presets: o.presets.map((p) => p.name), domain: s.target.domain, positions: Array.from(s.sim.positions()) }));
     }
-    if (req.method === 'GET' && url.pathname === '/target.png') return send(200, 'image/png', heatOf(url.searchParams.get('name') ?? current));
-    if (req.method === 'POST' && url.pathname === '/pause') {
+    if (req.method === 'GET' && url.pathname === '/target.png') {
+      const png = heatOf(url.searchParams.get('name') ?? current);
+      return png ? send(200, 'image/png', png) : send(404, 'text/plain', 'no such target');
+    }
+    if (url.pathname === '/pause') {
       paused = true;
       return send(204, 'text/plain', '');
     }
-    if (req.method === 'POST' && url.pathname === '/resume') {
+    if (url.pathname === '/resume') {
       paused = false;
       return send(204, 'text/plain', '');
     }
-    if (req.method === 'POST' && url.pathname === '/target') {
+    if (url.pathname === '/target') {
       const preset = o.presets.find((p) => p.name === url.searchParams.get('name'));
       if (!preset) return send(404, 'text/plain', 'no such preset');
       // The switch is built aside like any `ros2 param set`: the map follows once the controller has it in force.
@@ -125,7 +171,7 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
       void s.controller.whenSettled().then(() => {
         if (request !== switches || s.controller.targetStatus.state !== 'ok') return;
         current = preset.name;
-        if (!heat.has(preset.name)) heat.set(preset.name, heatPng(s.controller.controller.currentLaw.target));
+        heat.getOrMake(preset.name, () => heatPng(s.controller.controller.currentLaw.target)); // in force: no second read
       });
       return send(202, 'text/plain', '');
     }
@@ -134,10 +180,11 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
+      port = (server.address() as AddressInfo).port;
       resolve({
         url: `http://127.0.0.1:${port}/`,
         server,
+        cachedImages: () => heat.size,
         close: () =>
           new Promise<void>((done) => {
             clearInterval(loop);

@@ -6,6 +6,7 @@ import { FormulaError, parseFormula } from '../engine/formula.js';
 import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
 import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
 import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
+import { quotePath } from '../io/quote.js';
 import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
 import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
 
@@ -102,6 +103,31 @@ const TOP_KEYS = ['name', 'description', 'domain', 'target', 'obstacles', 'blob'
  */
 const MAX_DOMAIN_ASPECT = 1000;
 
+/**
+ * The bounds of a scenario's physical parameters: inside them a run allocates grids of at most a few million nodes,
+ * its velocities stay finite, and it ends (`runCoverage` also stops at a step budget). `size` is sqrt(domain area).
+ */
+export const SCENARIO_BOUNDS = {
+  /** Largest |coordinate| of the domain, m (float64 keeps 1e-9 m resolution there). */
+  maxCoordinate: 1e6,
+  /** Shortest side of the domain, m. */
+  minSide: 1e-3,
+  /**
+   * Smallest blob.epsilon as a fraction of the size, as the controller's `epsilon` (the multiscale auto width at
+   * 10,000 robots). At 0.002 a 100-robot run of 0.05 simulated s took over 300 s of CPU and 1 GB: the flow's step
+   * shrinks as eps^4.
+   */
+  minEpsilonFraction: 5e-3,
+  /** Largest blob.diffusivity, m^2/s (the controller's `diffusivity` parameter has the same bound). */
+  maxDiffusivity: 1e6,
+  /** Longest sim.duration, s. */
+  maxDuration: 3600,
+  /** Most robots. */
+  maxRobots: 100_000,
+  /** Smallest metrics.mmd_bandwidth as a fraction of the size (its quadrature grid is then 1,100 x 1,100 nodes). */
+  minMmdBandwidthFraction: 5e-3,
+} as const;
+
 /** Validates a parsed scenario document; every error names the bad key. */
 export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
   const root = Reader.root(doc).only(TOP_KEYS);
@@ -141,7 +167,8 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
   let domain: Box;
   if (root.has('domain')) {
     const d = root.map('domain').only(['xmin', 'xmax', 'ymin', 'ymax']);
-    domain = { xmin: d.number('xmin'), xmax: d.number('xmax'), ymin: d.number('ymin'), ymax: d.number('ymax') };
+    const coordinate = { min: -SCENARIO_BOUNDS.maxCoordinate, max: SCENARIO_BOUNDS.maxCoordinate };
+    domain = { xmin: d.number('xmin', coordinate), xmax: d.number('xmax', coordinate), ymin: d.number('ymin', coordinate), ymax: d.number('ymax', coordinate) };
     if (!(domain.xmax > domain.xmin)) throw new ConfigError('domain.xmax', `must be greater than domain.xmin (${domain.xmin}), got ${domain.xmax}`);
     if (!(domain.ymax > domain.ymin)) throw new ConfigError('domain.ymax', `must be greater than domain.ymin (${domain.ymin}), got ${domain.ymax}`);
   } else if (mapExtent) {
@@ -150,20 +177,29 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
     throw new ConfigError('domain', 'is required (it may be omitted only for a map target, which then covers its image)');
   }
   const [short, long] = [domain.xmax - domain.xmin, domain.ymax - domain.ymin].sort((a, b) => a - b);
+  const domainKey = root.has('domain') ? 'domain' : t.key('map');
   if (!(long <= MAX_DOMAIN_ASPECT * short)) {
-    throw new ConfigError(root.has('domain') ? 'domain' : t.key('map'), `is ${long} m by ${short} m: more than ${MAX_DOMAIN_ASPECT} times longer than it is wide`);
+    throw new ConfigError(domainKey, `is ${long} m by ${short} m: more than ${MAX_DOMAIN_ASPECT} times longer than it is wide`);
   }
+  if (!(short >= SCENARIO_BOUNDS.minSide)) throw new ConfigError(domainKey, `is ${short} m wide: less than ${SCENARIO_BOUNDS.minSide} m`);
+  if (![domain.xmin, domain.xmax, domain.ymin, domain.ymax].every((v) => Math.abs(v) <= SCENARIO_BOUNDS.maxCoordinate)) {
+    throw new ConfigError(domainKey, `reaches beyond ${SCENARIO_BOUNDS.maxCoordinate} m from the origin`);
+  }
+  const size = Math.sqrt(boxArea(domain));
 
   const b = root.map('blob', false).only(['epsilon', 'diffusivity', 'method']);
   const epsRaw = b.raw('epsilon');
   const epsilon: number | 'auto' =
     epsRaw === undefined || epsRaw === null || epsRaw === 'auto' ? 'auto' : checkNumber(epsRaw, b.key('epsilon'), { min: 0, exclusiveMin: true });
-  if (epsilon !== 'auto' && epsilon > Math.sqrt(boxArea(domain))) {
-    throw new ConfigError(b.key('epsilon'), `(${epsilon} m) is larger than the domain (${Math.sqrt(boxArea(domain)).toFixed(3)} m across)`);
+  if (epsilon !== 'auto' && epsilon > size) {
+    throw new ConfigError(b.key('epsilon'), `(${epsilon} m) is larger than the domain (${size.toFixed(3)} m across)`);
+  }
+  if (epsilon !== 'auto' && epsilon < SCENARIO_BOUNDS.minEpsilonFraction * size) {
+    throw new ConfigError(b.key('epsilon'), `(${epsilon} m) is below ${SCENARIO_BOUNDS.minEpsilonFraction} x the domain's size (${(SCENARIO_BOUNDS.minEpsilonFraction * size).toPrecision(3)} m): its grids would not fit`);
   }
   const blob = {
     epsilon,
-    diffusivity: b.number('diffusivity', { def: 1, min: 0, exclusiveMin: true }),
+    diffusivity: b.number('diffusivity', { def: 1, min: 0, exclusiveMin: true, max: SCENARIO_BOUNDS.maxDiffusivity }),
     method: b.string('method', { def: 'multiscale', oneOf: FLOW_METHODS }) as FlowMethod,
   };
 
@@ -173,12 +209,15 @@ export function parseScenario(doc: unknown, loadMap: MapLoader): Scenario {
 
   const s = root.map('sim', false).only(['duration', 'max_speed', 'history_samples']);
   const sim = {
-    duration: s.number('duration', { def: 20, min: 0, exclusiveMin: true }),
+    duration: s.number('duration', { def: 20, min: 0, exclusiveMin: true, max: SCENARIO_BOUNDS.maxDuration }),
     maxSpeed: s.has('max_speed') ? s.number('max_speed', { min: 0, exclusiveMin: true }) : undefined,
     historySamples: s.number('history_samples', { def: 200, integer: true, min: 2, max: 100_000 }),
   };
   const m = root.map('metrics', false).only(['mmd_bandwidth']);
-  const metrics = { mmdBandwidth: m.number('mmd_bandwidth', { def: 0.05 * Math.sqrt(boxArea(domain)), min: 0, exclusiveMin: true }) };
+  const metrics = { mmdBandwidth: m.number('mmd_bandwidth', { def: 0.05 * size, min: 0, exclusiveMin: true }) };
+  if (metrics.mmdBandwidth < SCENARIO_BOUNDS.minMmdBandwidthFraction * size) {
+    throw new ConfigError(m.key('mmd_bandwidth'), `(${metrics.mmdBandwidth} m) is below ${SCENARIO_BOUNDS.minMmdBandwidthFraction} x the domain's size (${(SCENARIO_BOUNDS.minMmdBandwidthFraction * size).toPrecision(3)} m): its grid would not fit`);
+  }
   const name = root.has('name') ? root.string('name') : undefined;
   return { name, domain, target, targetFloor, obstacles, blob, law, robots, sim, metrics };
 }
@@ -218,7 +257,7 @@ function parseObstacles(root: Reader, loadMap: MapLoader): Scenario['obstacles']
       throw new ConfigError(o.key('map'), (e as Error).message);
     }
     const occupancy = occupancyFromIntensity(loaded.raster, loaded.occupiedThresh ?? 0.65);
-    if (!occupancy.occupied.some((v) => v === 1)) throw new ConfigError(o.key('map'), `${path} has no occupied cell (occupancy above occupied_thresh)`);
+    if (!occupancy.occupied.some((v) => v === 1)) throw new ConfigError(o.key('map'), `${quotePath(path)} has no occupied cell (occupancy above occupied_thresh)`);
     maps.push(occupancy);
   }
   return { polygons, maps };
@@ -237,17 +276,18 @@ function parseRobots(root: Reader, domain: Box): ScenarioRobots {
     ini.only(['type', 'positions']);
     const list = ini.list('positions');
     if (list.length === 0) throw new ConfigError(ini.key('positions'), 'must not be empty');
+    if (list.length > SCENARIO_BOUNDS.maxRobots) throw new ConfigError(ini.key('positions'), `lists ${list.length} robots, more than ${SCENARIO_BOUNDS.maxRobots}`);
     const positions = list.map((p, i) => checkTuple(p, `${ini.key('positions')}[${i}]`, 2) as [number, number]);
     positions.forEach((p, i) => {
       if (p[0] < domain.xmin || p[0] > domain.xmax || p[1] < domain.ymin || p[1] > domain.ymax) {
         throw new ConfigError(`${ini.key('positions')}[${i}]`, `(${p[0]}, ${p[1]}) lies outside the domain`);
       }
     });
-    count = r.has('count') ? r.number('count', { integer: true, min: 1 }) : positions.length;
+    count = r.has('count') ? r.number('count', { integer: true, min: 1, max: SCENARIO_BOUNDS.maxRobots }) : positions.length;
     if (count !== positions.length) throw new ConfigError(r.key('count'), `is ${count} but robots.initial.positions lists ${positions.length} robots`);
     initial = { type: 'positions', positions };
   } else {
-    count = r.number('count', { integer: true, min: 1, max: 10_000_000 });
+    count = r.number('count', { integer: true, min: 1, max: SCENARIO_BOUNDS.maxRobots });
     const seed = ini.number('seed', { def: 1, integer: true });
     if (itype === 'target') {
       ini.only(['type', 'seed']);

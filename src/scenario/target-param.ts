@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { loadMapFile } from '../io/map.js';
 import { FormulaError, parseFormula } from '../engine/formula.js';
 import type { Box } from '../engine/geometry.js';
+import { yamlProblem } from '../io/quote.js';
 import type { Target } from '../engine/target.js';
-import { MAX_SCENARIO_BYTES, loadScenario } from './load.js';
+import { MAX_SCENARIO_BYTES, loadScenario, parseYamlOrJson } from './load.js';
 import { parseScenario } from './scenario.js';
 import { scenarioTarget } from './setup.js';
 import { ConfigError } from './validate.js';
@@ -19,9 +19,9 @@ export function targetFromParameters(inline: string, file: string, fallback: str
   if (inline.trim() !== '') {
     let doc: unknown;
     try {
-      doc = parse(inline);
+      doc = parseYamlOrJson(inline);
     } catch (e) {
-      throw new ConfigError('target', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new ConfigError('target', yamlProblem(e));
     }
     try {
       return scenarioTarget(parseScenario(doc, (p) => loadMapFile(resolve(p))));
@@ -61,9 +61,9 @@ export function targetSourceProblem(inline: string, file: string): { problem?: s
     if (inline.length > MAX_INLINE_TARGET) return { problem: new ConfigError('target', `is ${inline.length} characters long, more than ${MAX_INLINE_TARGET}: put the target in a file (target_file)`).message };
     let doc: unknown;
     try {
-      doc = parse(inline);
+      doc = parseYamlOrJson(inline);
     } catch (e) {
-      return { problem: new ConfigError('target', `is not valid YAML: ${cut((e as Error).message.split('\n')[0], 120)}`).message };
+      return { problem: new ConfigError('target', yamlProblem(e)).message };
     }
     const root = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
     if (!root) return { problem: new ConfigError('target', 'must be a YAML mapping with the keys domain and target').message };

@@ -1,7 +1,15 @@
-/** An invalid value in a configuration document, naming its key path (e.g. `robots.initial.box`). */
+import { QUOTE_LIMIT, clip, nearMiss, quote, quotePath, shapeOf } from '../io/quote.js';
+
+/** Longest problem text a ConfigError carries (a net under messages built from values: they stay short). */
+const MAX_PROBLEM = 400;
+
+/**
+ * An invalid value in a configuration document, naming its key path (e.g. `robots.initial.box`) and, when it came
+ * from a file, the file. The message never quotes a string of the document (see io/quote.ts), and stays one line.
+ */
 export class ConfigError extends Error {
   constructor(readonly key: string, readonly problem: string, readonly file?: string) {
-    super(`${file ? file + ': ' : ''}${key ? `'${key}' ` : ''}${problem}`);
+    super(`${file ? quotePath(file) + ': ' : ''}${key ? `'${clip(key, 2 * QUOTE_LIMIT)}' ` : ''}${clip(problem, MAX_PROBLEM)}`);
     this.name = 'ConfigError';
   }
 }
@@ -10,13 +18,13 @@ type Obj = Record<string, unknown>;
 
 /** Reads typed values out of a parsed YAML/JSON mapping, throwing ConfigError with the key path. */
 export class Reader {
-  constructor(private readonly obj: Obj, readonly path: string) {}
-
-  /** A child mapping reader; `required` false gives an empty mapping when absent. */
+  /** The reader of a whole document, which must be a mapping (`what` names the document in the refusal). */
   static root(doc: unknown, what = 'scenario'): Reader {
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError('', `${what} must be a YAML mapping`);
-    return new Reader(doc as Obj, '');
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError('', `is not a ${what}: a ${what} is a YAML mapping, this is ${shapeOf(doc)}`);
+    return new Reader(doc as Obj, '', what);
   }
+
+  constructor(private readonly obj: Obj, readonly path: string, private readonly what = 'scenario') {}
 
   key(k: string): string {
     return this.path ? `${this.path}.${k}` : k;
@@ -30,10 +38,18 @@ export class Reader {
     return this.obj[k];
   }
 
-  /** Rejects keys not in `allowed`, naming the first unknown one (a blank one quoted, so that it shows). */
+  /**
+   * Rejects keys not in `allowed`. A key that misspells an allowed one is named with the correction; any other is
+   * not quoted (it may be a line of a file that is no scenario at all): the refusal names the mapping that holds it.
+   */
   only(allowed: readonly string[]): this {
     for (const k of Object.keys(this.obj)) {
-      if (!allowed.includes(k)) throw new ConfigError(this.key(k.trim() === '' ? JSON.stringify(k) : k), `is not a known key (expected one of: ${allowed.join(', ')})`);
+      if (allowed.includes(k)) continue;
+      const expected = `expected one of: ${allowed.join(', ')}`;
+      const near = nearMiss(k, allowed);
+      if (near !== undefined) throw new ConfigError(this.key(k), `is not a known key (did you mean '${near}'? ${expected})`);
+      if (this.path === '') throw new ConfigError('', `is not a ${this.what}: it has a top-level key that is not one of its keys (${expected})`);
+      throw new ConfigError(this.path, `has a key that is not one of its keys (${expected})`);
     }
     return this;
   }
@@ -45,7 +61,7 @@ export class Reader {
       return new Reader({}, this.key(k));
     }
     if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(this.key(k), 'must be a mapping');
-    return new Reader(v as Obj, this.key(k));
+    return new Reader(v as Obj, this.key(k), this.what);
   }
 
   number(k: string, opts: { def?: number; min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {}): number {
@@ -64,7 +80,10 @@ export class Reader {
       return opts.def;
     }
     if (typeof v !== 'string') throw new ConfigError(this.key(k), `must be a string, got ${describe(v)}`);
-    if (opts.oneOf && !opts.oneOf.includes(v)) throw new ConfigError(this.key(k), `must be one of ${opts.oneOf.map((s) => `'${s}'`).join(', ')}, got '${v}'`);
+    if (opts.oneOf && !opts.oneOf.includes(v)) {
+      const near = nearMiss(v, opts.oneOf);
+      throw new ConfigError(this.key(k), `must be one of ${opts.oneOf.map((s) => `'${s}'`).join(', ')}, got ${near === undefined ? shapeOf(v) : `${quote(v)} (did you mean '${near}'?)`}`);
+    }
     return v;
   }
 
@@ -92,11 +111,5 @@ export function checkTuple(v: unknown, key: string, n: number): number[] {
   return v.map((x, i) => checkNumber(x, `${key}[${i}]`));
 }
 
-/** Short description of a value for error messages. */
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (typeof v === 'object') return 'a mapping';
-  return String(v);
-}
+/** What a message says of a value found in a document: its kind and size, never a string's characters. */
+export const describe = shapeOf;

@@ -20,6 +20,7 @@ import { makeGrid } from '../../src/engine/grid.js';
 import { Target } from '../../src/engine/target.js';
 import { encodePgm } from '../../src/io/image.js';
 import { loadMapFile, MapFileError } from '../../src/io/map.js';
+import { clip, quote } from '../../src/io/quote.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger, NodeHandle, ParamVerdict } from '../../src/node/interface.js';
@@ -72,6 +73,11 @@ class Failures {
     for (const [kind, list] of this.byKind) lines.push(`  ${kind} (${list.length}), first ones:`, ...list.slice(0, 3).map((s) => `    ${s}`));
     assert.fail(lines.join('\n'));
   }
+}
+
+/** True when a refusal names the parameter `name`: whole, or as refusals quote it (cut to a few dozen characters). */
+function names(reason: string, name: string): boolean {
+  return reason.includes(name) || reason.includes(quote(name));
 }
 
 /** The name and message of anything thrown. */
@@ -407,7 +413,7 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       } catch (e) {
         if (isEngineError(e)) failures.add(`start-up threw ${(e as Error).name ?? 'a non-error'}`, k, input, thrown(e));
         else if (bad.length === 0) failures.add('start-up refused good parameters', k, input, thrown(e));
-        else if (!bad.some((n) => (e as Error).message.includes(n))) failures.add('start-up refusal does not name the parameter', k, input, thrown(e));
+        else if (!bad.some((n) => names((e as Error).message, n))) failures.add('start-up refusal does not name the parameter', k, input, thrown(e));
       }
       continue;
     }
@@ -452,7 +458,7 @@ test('parameters: refused with a reason naming them, configuration unchanged; ac
       const blamed = [...list.filter((e) => e.expect !== 'good').map((e) => e.name), ...(entries.has('target') ? ['target_file'] : [])];
       if (expect === 'good') failures.add('refused a good update', k, input, verdict.reason);
       else if (typeof verdict.reason !== 'string' || verdict.reason.trim() === '') failures.add('refusal without a reason', k, input, show(verdict));
-      else if (!blamed.some((n) => verdict.reason.includes(n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
+      else if (!blamed.some((n) => names(verdict.reason, n))) failures.add('refusal does not name the parameter', k, input, verdict.reason);
       try {
         assert.deepEqual(after, unchanged);
         assert.equal(r.ctl.controller.currentLaw, law);
@@ -552,7 +558,7 @@ test('parameters: a valid target on an absurd domain is refused or served, never
     }
     if (!verdict.successful) {
       const reason = verdict.reason;
-      if (!Object.keys(updates).some((n) => reason.includes(n))) failures.add('refusal does not name the parameter', k, input, reason);
+      if (!Object.keys(updates).some((n) => names(reason, n))) failures.add('refusal does not name the parameter', k, input, reason);
       if (show(effective(r.ctl)) !== show(before) || r.ctl.controller.currentLaw !== law) failures.add('configuration changed by a refused update', k, input, show(effective(r.ctl)));
       continue;
     }
@@ -731,9 +737,11 @@ function targetProblem(s: Scenario): string | undefined {
 function configErrorProblem(e: unknown, file?: string): string | undefined {
   if (!(e instanceof ConfigError)) return `threw ${thrown(e)}`;
   if (e.problem.trim() === '') return `empty problem: ${e.message}`;
-  const whole = /^(is not valid YAML|scenario must be a YAML mapping|scenario file )/.test(e.problem);
+  // A refusal of the whole document (not a scenario at all) names no key: keys that misspell none are not quoted.
+  const whole = /^(is not valid YAML|is not a scenario|scenario file )/.test(e.problem);
   if (e.key === '' && !whole) return `no key named: ${e.message}`;
-  if (e.key !== '' && !e.message.includes(`'${e.key}'`)) return `message does not name the key '${e.key}': ${e.message}`;
+  // Keys show as messages quote them: on one line (control characters escaped).
+  if (e.key !== '' && !e.message.includes(`'${clip(e.key, 80)}'`)) return `message does not name the key '${e.key}': ${e.message}`;
   if (file !== undefined && !e.message.startsWith(`${file}: `)) return `message does not name the file: ${e.message}`;
   return undefined;
 }
@@ -826,6 +834,11 @@ function mapInput(f: Fuzz, k: number): MapInput {
   ]);
 }
 
+/** True when `message` refuses the unknown map key `key` as it must: naming it only when it misspells a known key. */
+function unknownKeyRefusal(key: string, message: string): boolean {
+  return !(MAP_KEYS as readonly string[]).includes(key) && /is not a map: it has a key that is not one of /.test(message);
+}
+
 test('map files: loaded, or a MapFileError naming the file and the key; huge headers refused fast', () => {
   const f = new Fuzz(SEED + 4);
   const failures = new Failures('map files');
@@ -851,7 +864,7 @@ test('map files: loaded, or a MapFileError naming the file and the key; huge hea
       if (!(e instanceof MapFileError)) failures.add(`threw ${e instanceof Error ? e.name : 'a non-error'}`, k, input, thrown(e));
       else if (!e.message.includes(file)) failures.add('MapFileError without the file', k, input, e.message);
       else if (c.expect === 'ok') failures.add('refused a good map', k, input, e.message);
-      else if (c.expect !== 'either' && c.expect.key !== undefined && !e.message.includes(`'${c.expect.key}'`)) failures.add('MapFileError without the key', k, input, e.message);
+      else if (c.expect !== 'either' && c.expect.key !== undefined && !e.message.includes(`'${c.expect.key}'`) && !(unknownKeyRefusal(c.expect.key, e.message))) failures.add('MapFileError without the key', k, input, e.message);
     }
     const ms = performance.now() - started;
     if (c.huge && ms > 250) failures.add('huge header not refused fast', k, input, `${ms.toFixed(0)} ms`);

@@ -36,8 +36,9 @@ test('malformed images and map files are refused naming the file and the key', (
     ['image: ok.pgm\nresolution: 0.1\norigin: [0, 0, 0.5]\n', /rotated map/],
     ['image: nope.pgm\nresolution: 0.1\norigin: [0, 0, 0]\n', /'image': cannot read/],
     ['image: ok.pgm\nresolution: 0.1\nnegate: 2\n', /'negate' must be 0 or 1/],
-    ['image: ok.pgm\nresolution: 0.1\ncolour: red\n', /unknown key 'colour'/],
-    ['[1, 2]\n', /must be a YAML mapping/],
+    ['image: ok.pgm\nresolution: 0.1\nnegat: 1\n', /unknown key 'negat' \(did you mean 'negate'\?/],
+    ['image: ok.pgm\nresolution: 0.1\ncolour: red\n', /is not a map: it has a key that is not one of image, /],
+    ['[1, 2]\n', /is not a map: a map is a YAML mapping with image, resolution and origin, this is a list of 2/],
   ];
   cases.forEach(([text, pattern], i) => {
     const f = join(dir, `m${i}.yaml`);

@@ -23,9 +23,9 @@ test("the live view's target switch goes through the controller's build aside; t
   });
   try {
     const state = async () => (await (await fetch(new URL('/state', view.url))).json()) as { target: string; targetStatus: string };
-    await fetch(new URL('/pause', view.url), { method: 'POST' }); // the switch needs no simulation running
+    await fetch(new URL('/pause', view.url), { method: 'POST', headers: { origin: new URL(view.url).origin } }); // the switch needs no simulation running
     const before = session.controller.controller.currentLaw;
-    const r = await fetch(new URL('/target?name=ring', view.url), { method: 'POST' });
+    const r = await fetch(new URL('/target?name=ring', view.url), { method: 'POST', headers: { origin: new URL(view.url).origin } }); // the page's own Origin
     assert.equal(r.status, 202, 'accepted: the switch is built aside');
     assert.equal((await state()).targetStatus, 'building');
     assert.equal((await state()).target, 'demo', 'the map shows the target in force');
@@ -38,7 +38,7 @@ test("the live view's target switch goes through the controller's build aside; t
     assert.equal(png.headers.get('content-type'), 'image/png');
     assert.ok((await png.arrayBuffer()).byteLength > 100);
     assert.deepEqual(loaded, [], "the ring's heat map is drawn from the controller's target, not read again");
-    assert.equal((await fetch(new URL('/target?name=nope', view.url), { method: 'POST' })).status, 404);
+    assert.equal((await fetch(new URL('/target?name=nope', view.url), { method: 'POST', headers: { origin: new URL(view.url).origin } })).status, 404);
   } finally {
     await view.close();
   }

@@ -107,8 +107,9 @@ test('every bad key is named in the refusal', () => {
     [(d) => (d.robots.initial.box = [-3, 0, 0, 0.5]), /'robots\.initial\.box' must lie inside the domain/],
     [(d) => (d.sim.duration = 0), /'sim\.duration' must be > 0/],
     [(d) => (d.sim.durations = 1), /'sim\.durations' is not a known key/],
-    [(d) => (d[''] = 1), /^'""' is not a known key/],
-    [(d) => (d.blob[' '] = 1), /'blob\." "' is not a known key/],
+    [(d) => (d[''] = 1), /^is not a scenario: it has a top-level key that is not one of its keys \(expected one of: name, /],
+    [(d) => (d.blob[' '] = 1), /^'blob' has a key that is not one of its keys \(expected one of: epsilon, diffusivity, method\)$/],
+    [(d) => (d.robots.initial.tpye = 'grid'), /^'robots\.initial\.tpye' is not a known key \(did you mean 'type'\?/],
   ];
   for (const [mutate, pattern] of cases) {
     const doc = parse(ISSUE_EXAMPLE);
@@ -182,7 +183,8 @@ test('obstacles: polygons and an occupancy map are read; bad ones are refused na
   assert.equal(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 1]]] } }).key, 'obstacles.polygons[0]');
   assert.match(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 1], [2, 2]]] } }).message, /zero area/);
   assert.equal(refusal({ ...room, obstacles: { polygons: [[[0, 0], [1, 'a'], [2, 0]]] } }).key, 'obstacles.polygons[0][1][1]');
-  assert.equal(refusal({ ...room, obstacles: { wall: 1 } }).key, 'obstacles.wall');
+  assert.equal(refusal({ ...room, obstacles: { wall: 1 } }).key, 'obstacles', 'an unknown key that misspells none: the mapping is named, not the key');
+  assert.equal(refusal({ ...room, obstacles: { maps: 1 } }).key, 'obstacles.maps', 'a misspelt key is named');
   writeFileSync(join(dir, 'free.pgm'), encodePgm({ width: 2, height: 2, values: new Float64Array(4).fill(1) }));
   writeFileSync(join(dir, 'free.yaml'), 'image: free.pgm\nresolution: 1.0\n');
   writeFileSync(join(dir, 'f.yaml'), JSON.stringify({ ...room, obstacles: { map: 'free.yaml' } }));
@@ -234,7 +236,7 @@ test('the controller target parameters: a refusal names the parameter, the key a
     }
     assert.fail('accepted');
   };
-  assert.equal(refused('[1, 2]', '').message, "'target' scenario must be a YAML mapping");
+  assert.equal(refused('[1, 2]', '').message, "'target' is not a scenario: a scenario is a YAML mapping, this is a list of 2");
   assert.equal(refused('{domain: {xmin: 1, xmax: 0, ymin: 0, ymax: 1}, target: {type: expression, expr: "1"}}', '').key, 'target: domain.xmax');
   assert.equal(refused('', '/nonexistent.yaml').message, "/nonexistent.yaml: 'target_file' scenario file not found");
   writeFileSync(join(dir, 'bad.yaml'), 'target: {type: expression, expr: "x"}\ndomain: {xmin: -1, xmax: 1, ymin: -1, ymax: 1}\n');
@@ -253,11 +255,12 @@ test('the law section: the blob flow by default, the other laws and their settin
   assert.deepEqual(l.law, { algorithm: 'langevin', langevinDiffusivity: 0.01, langevinSeed: 9, lloydGain: 2 });
   assert.deepEqual(scenarioControllerParameters(l), { epsilon: 0.1, diffusivity: 1, method: 'multiscale', algorithm: 'langevin', lloyd_gain: 2, langevin_diffusivity: 0.01, langevin_seed: 9 });
   const cases: [(d: any) => void, RegExp][] = [
-    [(d) => (d.law = { algorithm: 'voronoi' }), /'law\.algorithm' must be one of 'blob', 'lloyd', 'langevin', got 'voronoi'/],
+    [(d) => (d.law = { algorithm: 'voronoi' }), /'law\.algorithm' must be one of 'blob', 'lloyd', 'langevin', got a string of 7 characters$/],
+    [(d) => (d.law = { algorithm: 'loyd' }), /'law\.algorithm' must be one of 'blob', 'lloyd', 'langevin', got 'loyd' \(did you mean 'lloyd'\?\)/],
     [(d) => (d.law = { algorithm: 'lloyd', lloyd_gain: 0 }), /'law\.lloyd_gain' must be >= 0\.001, got 0/],
     [(d) => (d.law = { langevin_diffusivity: -1 }), /'law\.langevin_diffusivity' must be >= 0\.000001/],
     [(d) => (d.law = { langevin_seed: 1.5 }), /'law\.langevin_seed' must be an integer/],
-    [(d) => (d.law = { gain: 1 }), /'law\.gain' is not a known key/],
+    [(d) => (d.law = { gain: 1 }), /'law' has a key that is not one of its keys/],
     [(d) => (d.law = 'lloyd'), /'law' must be a mapping/],
   ];
   for (const [mutate, pattern] of cases) {

@@ -1,0 +1,96 @@
+/** `blob-coverage velocity` and `blob-coverage run`: the blob flow offline, on a scenario file. */
+import { parseArgs } from 'node:util';
+import { BlobField } from '../engine/field.js';
+import { loadPositions } from '../io/positions.js';
+import { quote } from '../io/quote.js';
+import { loadScenario } from '../scenario/load.js';
+import { FLOW_METHODS, SCENARIO_BOUNDS } from '../scenario/scenario.js';
+import type { FlowMethod } from '../scenario/scenario.js';
+import { scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
+import { swarmSvg } from '../report/svg.js';
+import { samplesReport } from '../report/html.js';
+import { executeRun, lawLabel, prepareRun, resultDocument } from './coverage.js';
+import { UsageError, inFile } from './errors.js';
+import { algorithmFlag, outputFlags } from './flags.js';
+import { ProgressBar, checkOutputs, writeFileAtomic } from './output.js';
+
+/** `velocity SCENARIO --positions FILE`: the blob velocities and energy of the robots in FILE, on stdout. */
+export function velocityCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { positions: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('velocity takes exactly one SCENARIO file');
+  if (!values.positions) throw new UsageError('velocity needs --positions FILE (a JSON array of [x, y] pairs)');
+  const scenario = loadScenario(positionals[0]);
+  const positions = loadPositions(values.positions, SCENARIO_BOUNDS.maxRobots);
+  const target = inFile(positionals[0], () => scenarioTarget(scenario));
+  const n = positions.length / 2;
+  const field = inFile(positionals[0], () => new BlobField(target, { epsilon: scenarioEpsilon(scenario, n, 'fixed'), diffusivity: scenario.blob.diffusivity }));
+  const v = new Float64Array(positions.length);
+  const energy = field.evaluate(positions, v);
+  const velocities: [number, number][] = [];
+  for (let i = 0; i < n; i++) velocities.push([v[2 * i], v[2 * i + 1]]);
+  process.stdout.write(JSON.stringify({ velocities, energy }) + '\n');
+  return 0;
+}
+
+/** `run SCENARIO --out RESULT.json [...]`: integrates the scenario's law for sim.duration and writes the result. */
+export function runCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' }, algorithm: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
+  if (!values.out) throw new UsageError('run needs --out RESULT.json');
+  const method = values.method;
+  if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`--method must be one of ${FLOW_METHODS.join(', ')}, got ${quote(method)}`);
+  }
+  const law = algorithmFlag(values.algorithm);
+  const path = positionals[0];
+  const outputs = outputFlags(values, ['out', 'svg', 'report']);
+  // The outputs are checked before any work, and again against every file the scenario reads.
+  checkOutputs(outputs, [path]);
+  const inputs: string[] = [];
+  const scenario = loadScenario(path, inputs);
+  checkOutputs(outputs, inputs);
+  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
+  const quiet = values.quiet ?? false;
+  const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
+  const started = performance.now();
+  const result = executeRun(
+    run,
+    quiet ? undefined : (t, duration, s) => {
+      if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
+    },
+    values.report !== undefined,
+  );
+  if (!quiet) bar.done();
+  const seconds = (performance.now() - started) / 1000;
+  writeFileAtomic(values.out, JSON.stringify(resultDocument(run, result)) + '\n');
+  if (values.report) {
+    const head = {
+      title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}`,
+      subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
+      target: run.target,
+    };
+    writeFileAtomic(values.report, samplesReport(head, result.history, { name: 'mean speed', values: result.history.map((x) => x.meanSpeed), log: true }));
+  }
+  if (values.svg) {
+    const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
+    writeFileAtomic(values.svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
+  }
+  if (result.truncated) {
+    process.stderr.write(`blob-coverage: warning: the run stopped at its budget of ${result.steps} steps, at t = ${result.simulatedTime.toPrecision(4)} of ${scenario.sim.duration} s (the result says truncated)\n`);
+  }
+  if (!quiet) {
+    const f = result.final;
+    const first = result.history[0];
+    process.stderr.write(
+      `${run.initial.length / 2} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
+        `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)}, energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, ` +
+        `nearest neighbour min ${f.nnMin.toFixed(4)} m mean ${f.nnMean.toFixed(4)} m; wrote ${values.out}\n`,
+    );
+  }
+  return 0;
+}
