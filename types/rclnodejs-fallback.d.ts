@@ -1,6 +1,6 @@
 /**
  * The part of rclnodejs's API this package uses, for type checking on a machine where the optional rclnodejs could
- * not be installed (no ROS: its install script fails, and npm drops it). tsconfig.json maps `rclnodejs` to the real
+ * not be installed (no ROS: its install script fails, and npm drops it). tsconfig.build.json maps `rclnodejs` to the real
  * package first and to this file only when the package is missing, so the build (`npm install` runs it) never needs
  * rclnodejs. test/ros/rclnodejs-fallback.check.ts checks that the real typings satisfy this file when present.
  */

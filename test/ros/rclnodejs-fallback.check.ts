@@ -2,7 +2,8 @@
  * A compile-time check (run by `npm run typecheck`, not by node:test): the real rclnodejs typings satisfy
  * types/rclnodejs-fallback.d.ts, the declaration the build uses when the optional rclnodejs is not installed. With
  * rclnodejs installed, `rclnodejs` resolves to its own typings and a difference fails the typecheck; without it, it
- * resolves to the fallback itself (see tsconfig.json's paths) and the check holds trivially.
+ * fails to resolve (the typecheck needs rclnodejs's typings: `npm ci --ignore-scripts` installs them). The build
+ * (tsconfig.build.json's paths) falls back to the fallback when rclnodejs is missing.
  */
 import type * as Real from 'rclnodejs';
 import type * as Fallback from '../../types/rclnodejs-fallback.js';
