@@ -12,7 +12,8 @@ import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
 import { MapFileError } from '../io/map.js';
 import { gzBridgeCommand } from './gz-bridge.js';
 import { spawnPosesCommand } from './spawn-poses.js';
-import { executeRun, lawLabel, prepareRun, resultDocument } from './coverage.js';
+import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from './coverage.js';
+import { RunProgress } from './run-progress.js';
 import { UsageError } from './errors.js';
 import { ProgressBar, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
@@ -105,17 +106,12 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   }
   const law = algorithmFlag(algorithm);
   const scenario = loadScenario(path);
+  if (!quiet) process.stderr.write(`setting up ${scenario.robots?.count ?? 0} robots (target, fields, metrics)...\n`);
   const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
-  const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
+  const progress = new RunProgress(process.stderr, scenario.name ?? 'run', run.initial.length / 2, run.maxStep ?? 0, run.stagesAt);
   const started = performance.now();
-  const result = executeRun(
-    run,
-    quiet ? undefined : (t, duration, s) => {
-      if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
-    },
-    report !== undefined,
-  );
-  if (!quiet) bar.done();
+  const result = executeRun(run, quiet ? undefined : (t, duration, s, step) => progress.update(t, duration, s, step), report !== undefined);
+  if (!quiet) progress.done();
   const seconds = (performance.now() - started) / 1000;
   if (out) writeFileAtomic(out, JSON.stringify(resultDocument(run, result)) + '\n');
   if (report) {
@@ -130,15 +126,7 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
     const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
     writeFileAtomic(svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
   }
-  if (!quiet) {
-    const f = result.final;
-    const first = result.history[0];
-    process.stderr.write(
-      `${run.initial.length / 2} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
-        `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)}, energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, ` +
-        `nearest neighbour min ${f.nnMin.toFixed(4)} m mean ${f.nnMean.toFixed(4)} m${out ? `; wrote ${out}` : ''}\n`,
-    );
-  }
+  if (!quiet) process.stderr.write(summaryLine(run, result, seconds, out) + '\n');
   return 0;
 }
 

@@ -2,9 +2,11 @@ import type { Box, Positions } from './geometry.js';
 import { boxArea } from './geometry.js';
 import { meanSpacing } from './epsilon.js';
 import { makeGrid } from './grid.js';
-import type { Flow } from './integrator.js';
+import type { Flow, StepResult } from './integrator.js';
+import { FlowIntegrator } from './integrator.js';
 import type { ChebyshevOptions, ChebyshevStepResult } from './chebyshev.js';
 import { ChebyshevIntegrator } from './chebyshev.js';
+import { SeparationTerm } from './separation.js';
 import type { Target } from './target.js';
 
 /** Options of a Neumann blob field. */
@@ -282,15 +284,25 @@ function foldedKernelMatrix(n: number, x0: number, h: number, m: number, s0: num
 }
 
 /**
- * Ratio of the multi-scale flow's fine width to the mean spacing sqrt(|Omega| / N). Measured (scripts/sparse-targets.ts):
- * the fine term of the multi-scale flow compares smoothed measures, so it does not deconvolve the target and tolerates
- * a wider kernel than the plain blob energy; 0.5 matched the target best on public-s1 and the sparse target.
+ * Ratio of the multi-scale flow's fine width to the mean spacing sqrt(|Omega| / N) from SMALL_SWARM robots up.
+ * Measured (scripts/sparse-targets.ts): the fine term of the multi-scale flow compares smoothed measures, so it does
+ * not deconvolve the target and tolerates a wider kernel than the plain blob energy; 0.5 matched the target best on
+ * public-s1 and the sparse target.
  */
 export const MULTISCALE_EPSILON_RATIO = 0.5;
 
-/** The fine width for MultiScaleStepper: MULTISCALE_EPSILON_RATIO * sqrt(|Omega| / N). */
+/** Swarm size below which the multiscale width narrows as (N / SMALL_SWARM)^(1/4). */
+export const SMALL_SWARM = 400;
+
+/**
+ * The multiscale flow's fine width, the one rule of `run`, `sample` and the controller: MULTISCALE_EPSILON_RATIO x the
+ * mean spacing, scaled by (N / 400)^(1/4) below 400 robots (0.25 x the spacing at 25 robots, 0.35 x at 100).
+ * Measured through the controller on the five bench:coverage scenarios (README: at 25 robots the narrower width lowered
+ * the final MMD^2 in all five, at 100 robots 0.35 x did in all five, at 400 robots 0.5 x stayed best) and offline by
+ * `npm run study:stacking` (docs/engine-scale.md).
+ */
 export function multiScaleEpsilon(domain: Box, n: number): number {
-  return MULTISCALE_EPSILON_RATIO * meanSpacing(domain, n);
+  return MULTISCALE_EPSILON_RATIO * meanSpacing(domain, n) * Math.min(1, (n / SMALL_SWARM) ** 0.25);
 }
 
 /** Options of the multi-scale blob flow. */
@@ -312,6 +324,26 @@ export interface MultiScaleOptions {
    * by the target) rather than with the target itself (the blob energy, minimized by a deconvolution). Default true.
    */
   readonly smoothFine?: boolean;
+  /**
+   * Range of the short-range separation term (SeparationTerm) that keeps robots from stacking, as a fraction of the
+   * mean spacing sqrt(|Omega| / N) (N: the robots of each evaluation); 0: none. Default SEPARATION.
+   */
+  readonly separation?: number;
+  /** Strength of the separation term (SeparationOptions.strength). */
+  readonly separationStrength?: number;
+}
+
+/**
+ * Default range of the separation term, a fraction of the mean spacing: robots end at least ~0.2 x the spacing apart
+ * (measured by scripts/stacking-study.ts: 0.2 left robots packed just under 0.2; 0.3 kept them 0.3 apart but spread
+ * narrow bumps, MMD^2 9x that of 0.25).
+ */
+export const SEPARATION = 0.25;
+
+/** How MultiScaleStepper integrates: the stabilized Chebyshev step (default) or the explicit Euler reference. */
+export interface MultiScaleIntegratorOptions extends ChebyshevOptions {
+  /** 'chebyshev' (default) or 'euler' (FlowIntegrator, eps/10 steps: the slow reference for studies). */
+  readonly scheme?: 'chebyshev' | 'euler';
 }
 
 type Energy = { evaluate(p: Positions, v: Float64Array): number; energy(p: Positions): number };
@@ -365,8 +397,10 @@ class WeightedFlow implements Flow {
 export class MultiScaleStepper {
   readonly fine: NeumannBlobField;
   readonly coarse: readonly NeumannBlobField[];
+  /** The separation term (absent when its range is 0). */
+  readonly separation: SeparationTerm | undefined;
   private readonly flow: WeightedFlow;
-  private readonly integrator: ChebyshevIntegrator;
+  private readonly integrator: ChebyshevIntegrator | FlowIntegrator;
   private readonly c0: Float64Array;
   private readonly decay: number;
   private readonly residual: number;
@@ -374,7 +408,7 @@ export class MultiScaleStepper {
   /** Simulated time since the start, s (drives the weights). */
   time = 0;
 
-  constructor(target: Target, options: MultiScaleOptions, integrator: ChebyshevOptions) {
+  constructor(target: Target, options: MultiScaleOptions, integrator: MultiScaleIntegratorOptions) {
     const eps = options.epsilon;
     const D = options.diffusivity;
     const scales = options.scales ?? [4 * eps, 2 * eps];
@@ -389,9 +423,11 @@ export class MultiScaleStepper {
     if (!(this.residual >= 0 && this.residual <= 1)) throw new Error(`residual must be in [0, 1], got ${this.residual}`);
     this.fine = new NeumannBlobField(target, { epsilon: eps, diffusivity: D, smoothTarget: options.smoothFine ?? true });
     this.coarse = scales.map((L) => new NeumannBlobField(target, { epsilon: L, diffusivity: D, smoothTarget: true }));
-    this.flow = new WeightedFlow([this.fine, ...this.coarse], eps);
+    const fraction = options.separation ?? SEPARATION;
+    this.separation = fraction > 0 ? new SeparationTerm(target.domain, { fraction, diffusivity: D, strength: options.separationStrength }) : undefined;
+    this.flow = new WeightedFlow([this.fine, ...this.coarse, ...(this.separation ? [this.separation] : [])], eps);
     this.setWeights();
-    this.integrator = new ChebyshevIntegrator(this.flow, integrator);
+    this.integrator = integrator.scheme === 'euler' ? new FlowIntegrator(this.flow, { ...integrator, stepFraction: undefined }) : new ChebyshevIntegrator(this.flow, integrator);
   }
 
   private setWeights(): void {
@@ -401,6 +437,7 @@ export class MultiScaleStepper {
     // A coarse scale whose weight has decayed below 1e-12 of its start is dropped (its evaluation would cost as much
     // as the fine field's for nothing): a decrease, so E stays a Lyapunov function.
     for (let s = 0; s < this.c0.length; s++) w[s + 1] = f < 1e-12 ? 0 : this.c0[s] * f;
+    if (this.separation) w[this.c0.length + 1] = 1;
   }
 
   /** The current weights [1, c_1(t), ...] of [fine, ...coarse]. */
@@ -424,7 +461,7 @@ export class MultiScaleStepper {
   }
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
-  step(positions: Positions, maxDt: number): ChebyshevStepResult {
+  step(positions: Positions, maxDt: number): StepResult | ChebyshevStepResult {
     // A robot exactly on a wall coincides with its own image: its normal speed is exactly zero and it would stay
     // there forever (an unstable equilibrium of the folded flow). Start such a robot a thousandth of eps inside;
     // the repulsion of its image then takes it off the wall.

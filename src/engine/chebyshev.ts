@@ -32,7 +32,12 @@ export interface ChebyshevStepResult extends StepResult {
 }
 
 /** Safety factor on the estimated spectral radius. */
-const MARGIN = 1.25;
+export const STIFFNESS_MARGIN = 1.25;
+/** Default longest step, s. */
+export const DEFAULT_MAX_STEP = 0.1;
+/** Default damping of the Chebyshev polynomial. */
+export const DEFAULT_DAMPING = 0.3;
+const MARGIN = STIFFNESS_MARGIN;
 
 /**
  * A stabilized explicit integrator for gradient flows: the damped first-order Runge-Kutta-Chebyshev method (van der
@@ -73,9 +78,9 @@ export class ChebyshevIntegrator {
     this.domain = options.domain;
     this.fraction = options.stepFraction ?? 0.5;
     this.maxSpeed = options.maxSpeed ?? Infinity;
-    this.maxStep = options.maxStep ?? 0.1;
+    this.maxStep = options.maxStep ?? DEFAULT_MAX_STEP;
     this.maxStages = options.maxStages ?? 64;
-    this.damping = options.damping ?? 0.3;
+    this.damping = options.damping ?? DEFAULT_DAMPING;
     if (!(this.fraction > 0 && this.fraction <= 4)) throw new Error(`stepFraction must be in (0, 4], got ${this.fraction}`);
     if (!(this.maxSpeed > 0)) throw new Error(`maxSpeed must be positive, got ${this.maxSpeed}`);
     if (!(this.maxStep > 0)) throw new Error(`maxStep must be positive, got ${this.maxStep}`);
