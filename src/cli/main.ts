@@ -12,6 +12,7 @@ import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
 import { MapFileError } from '../io/map.js';
 import { gzBridgeCommand } from './gz-bridge.js';
 import { spawnPosesCommand } from './spawn-poses.js';
+import { sampleCommand } from './sample.js';
 import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from './coverage.js';
 import { RunProgress } from './run-progress.js';
 import { UsageError } from './errors.js';
@@ -49,6 +50,8 @@ commands:
                                        the ros_gz_bridge YAML of a Gazebo swarm: /clock, each robot's cmd_vel and odometry
   spawn-poses --scenario FILE --robots N [--prefix robot_] [--min-separation 0.2] [--out FILE]
                                        JSON spawn poses: the scenario's initial layout, robots pushed apart to the separation
+  sample SCENARIO --n N --out POINTS.json|POINTS.csv [--seed S] [--time T]
+                                       N deterministic samples of the scenario's target by the blob method
   help                                 show this text`;
 
 /** The root of the installed package (holds scenarios/). */
@@ -305,6 +308,8 @@ export async function main(argv: string[]): Promise<number> {
         return gzBridgeCommand(rest);
       case 'spawn-poses':
         return spawnPosesCommand(rest);
+      case 'sample':
+        return sampleCommand(rest);
       case 'help':
       case '--help':
       case '-h':

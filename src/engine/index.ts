@@ -20,3 +20,4 @@ export * from './lloyd.js';
 export * from './langevin.js';
 export * from './chebyshev.js';
 export * from './separation.js';
+export * from './blob-sampler.js';
