@@ -38,6 +38,8 @@ export const DEFAULT_MAX_STEP = 0.1;
 /** Default damping of the Chebyshev polynomial. */
 export const DEFAULT_DAMPING = 0.3;
 const MARGIN = STIFFNESS_MARGIN;
+/** Attempts per step before a step that cannot lower the energy is taken as a stationary point. */
+const MAX_ATTEMPTS = 6;
 
 /**
  * A stabilized explicit integrator for gradient flows: the damped first-order Runge-Kutta-Chebyshev method (van der
@@ -52,7 +54,8 @@ const MARGIN = STIFFNESS_MARGIN;
  * the previous step's vector, one iteration per step). dt is the smallest of maxStep, the time asked for, and the time
  * in which the fastest robot moves stepFraction x the flow's length; the stage count is the smallest s with
  * beta(s) >= margin x lambda dt (dt shrinks if that needs more than maxStages). A step that would raise the energy is
- * rejected and retried with a doubled stiffness estimate, so the energy never increases (up to round-off).
+ * rejected and retried with a doubled stiffness estimate and half the step (six times at most; then the swarm is at a
+ * stationary point to round-off and stays put), so the energy never increases.
  */
 export class ChebyshevIntegrator {
   private readonly flow: Flow;
@@ -181,7 +184,7 @@ export class ChebyshevIntegrator {
     const reach = this.fraction * this.flow.length;
     let dt = Math.min(maxDt, this.maxStep, (4 * reach) / vmax, v99 > 0 ? reach / v99 : Infinity);
     let lambda = MARGIN * this.stiffness;
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       let s = stagesFor(lambda * dt, this.damping);
       if (s > this.maxStages) {
         s = this.maxStages;
@@ -195,12 +198,12 @@ export class ChebyshevIntegrator {
         positions.set(this.y1);
         return { dt, energy: e1, maxSpeed: vmax, meanSpeed, stages: s, stiffness: this.stiffness, evaluations };
       }
-      // The estimate was too low (or the step too long for the nonlinearity): more stages, then a shorter step.
-      if (s < this.maxStages) lambda *= 2;
-      else dt *= 0.5;
-      this.stiffness = Math.max(this.stiffness, lambda / MARGIN);
+      // The estimate was too low, or the step too long for the nonlinearity: a shorter step with a safer stiffness
+      // (the stage count stays about the same, so a stuck step costs no more than a few ordinary ones).
+      lambda *= 2;
+      dt *= 0.5;
     }
-    // At a stationary point to round-off: stay put.
+    // At a stationary point to round-off (every energy change is below 1e-13 of it): stay put.
     return { dt: Math.min(maxDt, this.maxStep), energy: e0, maxSpeed: vmax, meanSpeed, stages: 0, stiffness: this.stiffness, evaluations };
   }
 
