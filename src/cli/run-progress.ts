@@ -20,10 +20,10 @@ export function duration(seconds: number): string {
 
 /**
  * Progress of `blob-coverage run` on a terminal: simulated time, the rate (simulated seconds per wall second over the
- * recent past) and the time left at that rate. A few seconds in, the run also states a lower bound of its cost, from
- * the stiffness the integrator measured: every remaining simulated second needs at least stages(lambda x max step) /
- * max step field evaluations, at the cost per evaluation measured so far. A run that will obviously take hours says so
- * (on any stream, TTY or not), with what to change.
+ * recent past) and the time left at that rate. A few seconds in, the run also states its cost at the cost per field
+ * evaluation measured so far: a lower bound (3 evaluations per remaining max-length step) and the cost if the
+ * stiffness the integrator measured stays (stages(lambda x max step) + 2 per step). A run whose lower bound is over an
+ * hour says so (on any stream, TTY or not), with what to change.
  */
 export class RunProgress {
   private readonly bar: ProgressBar;
@@ -57,13 +57,17 @@ export class RunProgress {
     if (!this.estimated && wall > ESTIMATE_AFTER && step?.stiffness && this.stagesAt) {
       this.estimated = true;
       const perEvaluation = wall / this.evaluations;
+      const steps = (total - t) / this.maxStep;
+      // A true lower bound: every remaining max-length step takes at least 3 evaluations. The stiffness-based figure
+      // is what the rest costs if the fastest mode keeps its current rate (it falls as a clustered start spreads).
+      const floor = steps * 3 * perEvaluation;
       const stages = this.stagesAt(step.stiffness, this.maxStep);
-      const floor = ((total - t) / this.maxStep) * (stages + 2) * perEvaluation;
+      const now = steps * (stages + 2) * perEvaluation;
       const line =
-        `estimate: at least ${duration(floor)} more (${this.robots} robots: fastest mode ${step.stiffness.toExponential(1)} 1/s, ` +
-        `${stages} stages per ${this.maxStep} s step, ${(1000 * perEvaluation).toFixed(1)} ms per field evaluation)`;
+        `estimate: at least ${duration(floor)} more, ${duration(now)} at the current stiffness (${this.robots} robots: fastest mode ` +
+        `${step.stiffness.toExponential(1)} 1/s, ${stages} stages per ${this.maxStep} s step, ${(1000 * perEvaluation).toFixed(1)} ms per field evaluation)`;
       if (floor > LONG_RUN) this.warn(`blob-coverage: warning: this run will take hours; ${line}. Fewer robots, a shorter sim.duration or a larger blob.epsilon make it cheaper.`);
-      else if (this.bar.active && floor > 60) this.warn(line);
+      else if (this.bar.active && now > 60) this.warn(line);
     }
     if (this.bar.active) {
       const rateText = rate >= 0.1 ? `${rate.toFixed(2)} sim s/s` : `${(rate * 1000).toFixed(2)} sim ms/s`;
