@@ -109,7 +109,8 @@ function runScenario(path: string, out: string | undefined, quiet: boolean, meth
   }
   const law = algorithmFlag(algorithm);
   const scenario = loadScenario(path);
-  if (!quiet) process.stderr.write(`setting up ${scenario.robots?.count ?? 0} robots (target, fields, metrics)...\n`);
+  // On a terminal only: elsewhere stderr carries the one-line result or error.
+  if (!quiet && process.stderr.isTTY) process.stderr.write(`setting up ${scenario.robots?.count ?? 0} robots (target, fields, metrics)...\n`);
   const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
   const progress = new RunProgress(process.stderr, scenario.name ?? 'run', run.initial.length / 2, run.maxStep ?? 0, run.stagesAt);
   const started = performance.now();

@@ -41,7 +41,7 @@ test('blob-coverage sample refuses bad flags with one line and writes nothing', 
     [['sample', demo, '--n', '0', '--out', out], /--n must be an integer/],
     [['sample', demo, '--n', '2.5', '--out', out], /--n must be an integer/],
     [['sample', demo, '--n', '10', '--out', join(dir, 'p.txt')], /\.json or \.csv/],
-    [['sample', demo, '--n', '10', '--out', out, '--time', '-1'], /--time/],
+    [['sample', demo, '--n', '10', '--out', out, '--time=-1'], /--time must be/],
   ] as [string[], RegExp][]) {
     const r = cli(...args);
     assert.equal(r.code, 2, r.stderr);
