@@ -9,10 +9,11 @@ import type { FlowMethod } from '../scenario/scenario.js';
 import { scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import { swarmSvg } from '../report/svg.js';
 import { samplesReport } from '../report/html.js';
-import { executeRun, lawLabel, prepareRun, resultDocument } from './coverage.js';
+import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from './coverage.js';
+import { RunProgress } from './run-progress.js';
 import { UsageError, inFile } from './errors.js';
 import { algorithmFlag, outputFlags } from './flags.js';
-import { ProgressBar, checkOutputs, writeFileAtomic } from './output.js';
+import { checkOutputs, writeFileAtomic } from './output.js';
 
 /** `velocity SCENARIO --positions FILE`: the blob velocities and energy of the robots in FILE, on stdout. */
 export function velocityCommand(args: string[]): number {
@@ -54,18 +55,14 @@ export function runCommand(args: string[]): number {
   const inputs: string[] = [];
   const scenario = loadScenario(path, inputs);
   checkOutputs(outputs, inputs);
-  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
   const quiet = values.quiet ?? false;
-  const bar = new ProgressBar(process.stderr, scenario.name ?? 'run');
+  // On a terminal only: elsewhere stderr carries the one-line result or error.
+  if (!quiet && process.stderr.isTTY) process.stderr.write(`setting up ${scenario.robots?.count ?? 0} robots (target, fields, metrics)...\n`);
+  const run = inFile(path, () => prepareRun(scenario, method as FlowMethod | undefined, law));
+  const progress = new RunProgress(process.stderr, scenario.name ?? 'run', run.initial.length / 2, run.maxStep ?? 0, run.stagesAt);
   const started = performance.now();
-  const result = executeRun(
-    run,
-    quiet ? undefined : (t, duration, s) => {
-      if (bar.active) bar.update(t / duration, `t=${t.toFixed(2)}/${duration} s${s ? ` MMD^2=${s.mmd2.toExponential(2)}` : ''}`);
-    },
-    values.report !== undefined,
-  );
-  if (!quiet) bar.done();
+  const result = executeRun(run, quiet ? undefined : (t, duration, s, step) => progress.update(t, duration, s, step), values.report !== undefined);
+  if (!quiet) progress.done();
   const seconds = (performance.now() - started) / 1000;
   writeFileAtomic(values.out, JSON.stringify(resultDocument(run, result)) + '\n');
   if (values.report) {
@@ -83,14 +80,6 @@ export function runCommand(args: string[]): number {
   if (result.truncated) {
     process.stderr.write(`blob-coverage: warning: the run stopped at its budget of ${result.steps} steps, at t = ${result.simulatedTime.toPrecision(4)} of ${scenario.sim.duration} s (the result says truncated)\n`);
   }
-  if (!quiet) {
-    const f = result.final;
-    const first = result.history[0];
-    process.stderr.write(
-      `${run.initial.length / 2} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${result.steps} steps in ${seconds.toFixed(2)} s: ` +
-        `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)}, energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, ` +
-        `nearest neighbour min ${f.nnMin.toFixed(4)} m mean ${f.nnMean.toFixed(4)} m; wrote ${values.out}\n`,
-    );
-  }
+  if (!quiet) process.stderr.write(summaryLine(run, result, seconds, values.out) + '\n');
   return 0;
 }

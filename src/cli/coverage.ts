@@ -1,6 +1,7 @@
 import { BlobField } from '../engine/field.js';
 import { blobFlow } from '../engine/flow.js';
-import { FlowIntegrator } from '../engine/integrator.js';
+import type { StepResult } from '../engine/integrator.js';
+import { ChebyshevIntegrator, DEFAULT_DAMPING, DEFAULT_MAX_STEP, STIFFNESS_MARGIN, stagesFor } from '../engine/chebyshev.js';
 import { LloydCost, MmdMetric } from '../engine/metrics.js';
 import type { CoverageRunResult, HistorySample, Stepper } from '../engine/simulation.js';
 import { runCoverage } from '../engine/simulation.js';
@@ -10,6 +11,10 @@ import { MultiScaleStepper } from '../engine/bandwidth.js';
 import { LloydStepper } from '../engine/lloyd.js';
 import { LangevinStepper } from '../engine/langevin.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
+import { meanSpacing } from '../engine/epsilon.js';
+import { PointIndex } from '../engine/neighbours.js';
+import { createRng } from '../engine/random.js';
+import { targetSampler } from '../engine/sampling.js';
 import type { Target } from '../engine/target.js';
 
 /** A scenario made ready to run: target, widths, stepper, metrics. */
@@ -29,6 +34,10 @@ export interface PreparedRun {
   readonly mmd: MmdMetric;
   readonly lloyd: LloydCost;
   readonly initial: Float64Array;
+  /** Longest step of the blob flow's stabilized integrator, s (undefined for Lloyd's and Langevin laws). */
+  readonly maxStep?: number;
+  /** Stages the stabilized integrator needs for a step dt at stiffness lambda (undefined for the other laws). */
+  readonly stagesAt?: (lambda: number, dt: number) => number;
 }
 
 /** Builds everything a run needs from a validated scenario (the law: `algorithm`, the scenario's by default). */
@@ -50,7 +59,7 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
     energy = (p) => field.energy(p);
     if (algorithm === 'lloyd') stepper = new LloydStepper(target, { gain: law.lloydGain, ...options });
     else if (algorithm === 'langevin') stepper = new LangevinStepper(target, { diffusivity: law.langevinDiffusivity, seed: law.langevinSeed, ...options });
-    else stepper = new FlowIntegrator(blobFlow(field), options);
+    else stepper = new ChebyshevIntegrator(blobFlow(field), options);
   }
   return {
     scenario,
@@ -63,6 +72,7 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
     mmd: new MmdMetric(target, scenario.metrics.mmdBandwidth),
     lloyd: new LloydCost(target),
     initial: initialPositions(scenario, target),
+    ...(algorithm === 'blob' ? { maxStep: DEFAULT_MAX_STEP, stagesAt: (lambda: number, dt: number) => stagesFor(STIFFNESS_MARGIN * lambda * dt, DEFAULT_DAMPING) } : {}),
   };
 }
 
@@ -80,7 +90,7 @@ export function runStepBudget(n: number): number {
 /** Runs a prepared scenario for its duration (at most `runStepBudget` steps). */
 export function executeRun(
   run: PreparedRun,
-  onProgress?: (t: number, duration: number, s: HistorySample | undefined) => void,
+  onProgress?: (t: number, duration: number, s: HistorySample | undefined, step: StepResult) => void,
   recordPositions = false,
 ): CoverageRunResult {
   return runCoverage({
@@ -140,4 +150,50 @@ export function resultDocument(run: PreparedRun, r: CoverageRunResult): Record<s
       mean_speed: h.meanSpeed,
     })),
   };
+}
+
+/** A robot is in a close pair when its nearest neighbour is nearer than this fraction of the mean spacing sqrt(area / N). */
+export const CLOSE_PAIR_FRACTION = 0.2;
+
+/** Robots whose nearest neighbour is closer than CLOSE_PAIR_FRACTION x the mean spacing, and the closest distance, m. */
+export function closePairs(p: Float64Array, spacing: number): { robots: number; closest: number } {
+  if (p.length < 4) return { robots: 0, closest: Infinity };
+  const nn = new PointIndex(p).nearestNeighbourDistances();
+  let robots = 0;
+  let closest = Infinity;
+  for (const d of nn) {
+    if (d < CLOSE_PAIR_FRACTION * spacing) robots++;
+    if (d < closest) closest = d;
+  }
+  return { robots, closest };
+}
+
+/**
+ * Median squared MMD of `draws` sets of N i.i.d. samples of the target (seeded): the coverage benchmark's yardstick,
+ * with the same estimator (MmdMetric against the target as given, floor excluded).
+ */
+export function iidMedianMmd2(run: PreparedRun, n: number, draws = 21, seed = 7): number {
+  const sample = targetSampler(run.target);
+  const rng = createRng(seed);
+  const v = Array.from({ length: draws }, () => run.mmd.evaluate(sample(n, rng))).sort((a, b) => a - b);
+  return v[draws >> 1];
+}
+
+/** The one-line summary `run` prints: MMD (and against i.i.d. samples), energy, spacing, and any close pairs, flagged. */
+export function summaryLine(run: PreparedRun, r: CoverageRunResult, seconds: number, out?: string): string {
+  const n = run.initial.length / 2;
+  const f = r.final;
+  const first = r.history[0];
+  const h = meanSpacing(run.scenario.domain, n);
+  const iid = iidMedianMmd2(run, n);
+  const close = closePairs(r.finalPositions, h);
+  const pairs =
+    close.robots > 0
+      ? `; CLOSE PAIRS: ${close.robots} robots within ${CLOSE_PAIR_FRACTION} x the mean spacing (${(CLOSE_PAIR_FRACTION * h).toPrecision(2)} m) of a neighbour, closest ${close.closest.toExponential(1)} m`
+      : `; no close pairs (closest ${(close.closest / h).toFixed(2)} x the mean spacing ${h.toPrecision(2)} m)`;
+  return (
+    `${n} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${r.steps} steps in ${seconds.toFixed(2)} s: ` +
+    `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)} (${(f.mmd2 / iid).toPrecision(2)} x that of ${n} i.i.d. target samples), ` +
+    `energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, nearest neighbour mean ${f.nnMean.toFixed(4)} m${pairs}${out ? `; wrote ${out}` : ''}`
+  );
 }

@@ -24,6 +24,8 @@ commands:
                                        the ros_gz_bridge YAML of a Gazebo swarm: /clock, each robot's cmd_vel and odometry
   spawn-poses --scenario FILE --robots N [--prefix robot_] [--min-separation 0.2] [--out FILE]
                                        JSON spawn poses: the scenario's initial layout, robots pushed apart to the separation
+  sample SCENARIO --n N --out POINTS.json|POINTS.csv [--seed S] [--time T]
+                                       N deterministic samples of the scenario's target by the blob method
   help                                 show this text`;
 
 /** The commands, each loaded on first use: name -> the function that runs it. */
@@ -34,6 +36,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<(args: string[]) => Promis
   demo: async () => (await import('./standalone-commands.js')).demoCommand,
   'gz-bridge': async () => (await import('./gz-bridge.js')).gzBridgeCommand,
   'spawn-poses': async () => (await import('./spawn-poses.js')).spawnPosesCommand,
+  sample: async () => (await import('./sample.js')).sampleCommand,
 };
 
 /**

@@ -1,4 +1,4 @@
-import { MultiScaleStepper, multiScaleEpsilon } from '../engine/bandwidth.js';
+import { MultiScaleStepper, SMALL_SWARM, multiScaleEpsilon } from '../engine/bandwidth.js';
 import { autoEpsilon } from '../engine/epsilon.js';
 import { BlobField } from '../engine/field.js';
 import type { Box, Positions } from '../engine/geometry.js';
@@ -27,19 +27,14 @@ export interface BlobLawSettings {
  */
 export const STABLE_STEP = 2;
 
-/** Swarm size from which the controller's multiscale width is the engine's 0.5 x the mean spacing. */
-export const SMALL_SWARM = 400;
+/** Swarm size below which the multiscale width narrows (the engine's rule). */
+export { SMALL_SWARM };
 
 /**
- * The multiscale flow's fine width in the control loop: the engine's rule (0.5 x the mean spacing) scaled by
- * (N / 400)^(1/4) below 400 robots, i.e. 0.25 x the spacing at 25 robots and 0.35 x at 100. Measured through the
- * controller (limits, safety filter, diffusivity cap) on the five bench:coverage scenarios (README): at 25 robots
- * the narrower width lowered the final MMD^2 in all five (ring 2.2e-2 -> 1.0e-2, demo 2.5e-2 -> 1.2e-2), at 100
- * robots 0.35 x the spacing did in all five (ring 1.3e-3 -> 5.7e-4), and at 400 robots 0.5 x stayed best.
+ * The multiscale flow's fine width in the control loop: the engine's one rule, multiScaleEpsilon (0.5 x the mean
+ * spacing, scaled by (N / 400)^(1/4) below 400 robots), the same as `run` and `sample` use.
  */
-export function controllerMultiScaleEpsilon(domain: Box, n: number): number {
-  return multiScaleEpsilon(domain, n) * Math.min(1, (n / SMALL_SWARM) ** 0.25);
-}
+export const controllerMultiScaleEpsilon: (domain: Box, n: number) => number = multiScaleEpsilon;
 
 /** Ratio between consecutive widths the auto rule can pick (fields are cached per width). */
 const EPSILON_STEP = 1.02;

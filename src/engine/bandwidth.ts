@@ -5,6 +5,9 @@ import { makeGrid } from './grid.js';
 import type { Grid } from './grid.js';
 import type { Flow, IntegratorOptions, StepResult } from './integrator.js';
 import { FlowIntegrator } from './integrator.js';
+import type { ChebyshevOptions, ChebyshevStepResult } from './chebyshev.js';
+import { ChebyshevIntegrator } from './chebyshev.js';
+import { SeparationTerm } from './separation.js';
 import type { Target } from './target.js';
 
 /** Options of a Neumann blob field. */
@@ -140,34 +143,14 @@ export class NeumannBlobField {
     let a1 = Math.floor((x + reach - lo) / h - 0.5);
     if (a0 < 0) a0 = 0;
     if (a1 > nodes - 1) a1 = nodes - 1;
-    const inv = -0.5 / (e * e);
-    const ie2 = 1 / (e * e);
-    const xl = 2 * lo - x;
-    const xh = 2 * hi - x;
-    const nearLo = x - lo < reach;
-    const nearHi = hi - x < reach;
-    let c = 0;
-    for (let a = a0; a <= a1; a++, c++) {
-      const y = lo + (a + 0.5) * h;
-      const d0 = y - x;
-      let v = Math.exp(inv * d0 * d0);
-      let dv = d0 * ie2 * v;
-      if (nearLo) {
-        const d1 = y - xl;
-        const t = Math.exp(inv * d1 * d1);
-        v += t;
-        dv -= d1 * ie2 * t;
-      }
-      if (nearHi) {
-        const d2 = y - xh;
-        const t = Math.exp(inv * d2 * d2);
-        v += t;
-        dv -= d2 * ie2 * t;
-      }
-      w[c] = v;
-      if (g) g[c] = dv;
-    }
-    return c > 0 ? a0 * 1048576 + c : 0;
+    const c = a1 - a0 + 1;
+    if (c <= 0) return 0;
+    const y0 = lo + (a0 + 0.5) * h;
+    gaussianRun(y0 - x, h, c, e, w, g, false);
+    // Mirror images across a wall within reach (each image's derivative in x has the opposite sign).
+    if (x - lo < reach) gaussianRun(y0 - (2 * lo - x), h, c, e, w, g, true);
+    if (hi - x < reach) gaussianRun(y0 - (2 * hi - x), h, c, e, w, g, true);
+    return a0 * 1048576 + c;
   }
 
   private deposit(p: Positions, masses?: Float64Array): number {
@@ -190,7 +173,12 @@ export class NeumannBlobField {
       for (let b = 0; b < cy; b++) {
         const s = c * wy[b];
         const row = (j0 + b) * nx + i0;
-        for (let a = 0; a < cx; a++) f[row + a] += s * wx[a];
+        let a = 0;
+        for (; a + 1 < cx; a += 2) {
+          f[row + a] += s * wx[a];
+          f[row + a + 1] += s * wx[a + 1];
+        }
+        if (a < cx) f[row + a] += s * wx[a];
       }
     }
     let energy = 0;
@@ -226,13 +214,26 @@ export class NeumannBlobField {
       let vy = 0;
       for (let b = 0; b < cy; b++) {
         const row = (j0 + b) * nx + i0;
+        // Two independent accumulator pairs: the additions are latency-bound otherwise.
         let s0 = 0;
         let s1 = 0;
-        for (let a = 0; a < cx; a++) {
-          const t = u[row + a];
-          s0 += t * wx[a];
-          s1 += t * gx[a];
+        let t0 = 0;
+        let t1 = 0;
+        let a = 0;
+        for (; a + 1 < cx; a += 2) {
+          const ua = u[row + a];
+          const ub = u[row + a + 1];
+          s0 += ua * wx[a];
+          s1 += ua * gx[a];
+          t0 += ub * wx[a + 1];
+          t1 += ub * gx[a + 1];
         }
+        if (a < cx) {
+          s0 += u[row + a] * wx[a];
+          s1 += u[row + a] * gx[a];
+        }
+        s0 += t0;
+        s1 += t1;
         vx += wy[b] * s1;
         vy += gy[b] * s0;
       }
@@ -245,6 +246,36 @@ export class NeumannBlobField {
   /** E of a configuration. */
   energy(p: Positions, masses?: Float64Array): number {
     return this.deposit(p, masses);
+  }
+}
+
+/**
+ * Adds (or, with `add` false, writes) exp(-d_c^2 / 2 e^2) into w[c] for d_c = d0 + c h, c < count, and its derivative
+ * in the source position, d_c / e^2 exp(...) (negated for a mirror image, `image`), into g when given. Gaussian
+ * recurrence along the nodes: w_(c+1) = w_c r_c, r_(c+1) = r_c q, restarted every 32 nodes (drift ~1e-14 relative):
+ * two exponentials per 32 nodes instead of one per node.
+ */
+function gaussianRun(d0: number, h: number, count: number, e: number, w: Float64Array, g: Float64Array | null, image: boolean): void {
+  const inv = -0.5 / (e * e);
+  const ie2 = (image ? -1 : 1) / (e * e);
+  const q = Math.exp(2 * inv * h * h);
+  let wc = 0;
+  let ratio = 0;
+  for (let c = 0; c < count; c++) {
+    const dc = d0 + c * h;
+    if ((c & 31) === 0) {
+      wc = Math.exp(inv * dc * dc);
+      ratio = Math.exp(inv * (h * h + 2 * h * dc));
+    }
+    if (image) {
+      w[c] += wc;
+      if (g) g[c] += dc * ie2 * wc;
+    } else {
+      w[c] = wc;
+      if (g) g[c] = dc * ie2 * wc;
+    }
+    wc *= ratio;
+    ratio *= q;
   }
 }
 
@@ -267,15 +298,25 @@ function foldedKernelMatrix(n: number, x0: number, h: number, m: number, s0: num
 }
 
 /**
- * Ratio of the multi-scale flow's fine width to the mean spacing sqrt(|Omega| / N). Measured (scripts/sparse-targets.ts):
- * the fine term of the multi-scale flow compares smoothed measures, so it does not deconvolve the target and tolerates
- * a wider kernel than the plain blob energy; 0.5 matched the target best on public-s1 and the sparse target.
+ * Ratio of the multi-scale flow's fine width to the mean spacing sqrt(|Omega| / N) from SMALL_SWARM robots up.
+ * Measured (scripts/sparse-targets.ts): the fine term of the multi-scale flow compares smoothed measures, so it does
+ * not deconvolve the target and tolerates a wider kernel than the plain blob energy; 0.5 matched the target best on
+ * public-s1 and the sparse target.
  */
 export const MULTISCALE_EPSILON_RATIO = 0.5;
 
-/** The fine width for MultiScaleStepper: MULTISCALE_EPSILON_RATIO * sqrt(|Omega| / N). */
+/** Swarm size below which the multiscale width narrows as (N / SMALL_SWARM)^(1/4). */
+export const SMALL_SWARM = 400;
+
+/**
+ * The multiscale flow's fine width, the one rule of `run`, `sample` and the controller: MULTISCALE_EPSILON_RATIO x the
+ * mean spacing, scaled by (N / 400)^(1/4) below 400 robots (0.25 x the spacing at 25 robots, 0.35 x at 100).
+ * Measured through the controller on the five bench:coverage scenarios (README: at 25 robots the narrower width lowered
+ * the final MMD^2 in all five, at 100 robots 0.35 x did in all five, at 400 robots 0.5 x stayed best) and offline by
+ * `npm run study:stacking` (docs/engine-scale.md).
+ */
 export function multiScaleEpsilon(domain: Box, n: number): number {
-  return MULTISCALE_EPSILON_RATIO * meanSpacing(domain, n);
+  return MULTISCALE_EPSILON_RATIO * meanSpacing(domain, n) * Math.min(1, (n / SMALL_SWARM) ** 0.25);
 }
 
 /** Options of the multi-scale blob flow. */
@@ -297,6 +338,26 @@ export interface MultiScaleOptions {
    * by the target) rather than with the target itself (the blob energy, minimized by a deconvolution). Default true.
    */
   readonly smoothFine?: boolean;
+  /**
+   * Range of the short-range separation term (SeparationTerm) that keeps robots from stacking, as a fraction of the
+   * mean spacing sqrt(|Omega| / N) (N: the robots of each evaluation); 0: none. Default SEPARATION.
+   */
+  readonly separation?: number;
+  /** Strength of the separation term (SeparationOptions.strength). */
+  readonly separationStrength?: number;
+}
+
+/**
+ * Default range of the separation term, a fraction of the mean spacing: robots end at least ~0.2 x the spacing apart
+ * (measured by scripts/stacking-study.ts: 0.2 left robots packed just under 0.2; 0.3 kept them 0.3 apart but spread
+ * narrow bumps, MMD^2 9x that of 0.25).
+ */
+export const SEPARATION = 0.25;
+
+/** How MultiScaleStepper integrates: the stabilized Chebyshev step (default) or the explicit Euler reference. */
+export interface MultiScaleIntegratorOptions extends ChebyshevOptions {
+  /** 'chebyshev' (default) or 'euler' (FlowIntegrator, eps/10 steps: the slow reference for studies). */
+  readonly scheme?: 'chebyshev' | 'euler';
 }
 
 type Energy = { evaluate(p: Positions, v: Float64Array): number; energy(p: Positions): number };
@@ -345,13 +406,15 @@ class WeightedFlow implements Flow {
  * equilibrium; at L_s ~ the distance between the target's features it is not) without the over-concentration of a
  * plain large-eps blob energy. The weights never increase, so dE/dt = sum_s c_s' E_s + grad E . xdot <= 0: E is a
  * Lyapunov function of the whole run (reported as the step energy), and the run ends on the fine E_eps (r = 0).
- * A drop-in Stepper: explicit Euler with the FlowIntegrator's adaptive, energy-backtracked step.
+ * A drop-in Stepper, integrated by the stabilized ChebyshevIntegrator (the flow is stiff; see chebyshev.ts).
  */
 export class MultiScaleStepper {
   readonly fine: NeumannBlobField;
   readonly coarse: readonly NeumannBlobField[];
+  /** The separation term (absent when its range is 0). */
+  readonly separation: SeparationTerm | undefined;
   private readonly flow: WeightedFlow;
-  private readonly integrator: FlowIntegrator;
+  private readonly integrator: ChebyshevIntegrator | FlowIntegrator;
   private readonly c0: Float64Array;
   private readonly decay: number;
   private readonly residual: number;
@@ -359,7 +422,7 @@ export class MultiScaleStepper {
   /** Simulated time since the start, s (drives the weights). */
   time = 0;
 
-  constructor(target: Target, options: MultiScaleOptions, integrator: IntegratorOptions) {
+  constructor(target: Target, options: MultiScaleOptions, integrator: MultiScaleIntegratorOptions) {
     const eps = options.epsilon;
     const D = options.diffusivity;
     const scales = options.scales ?? [4 * eps, 2 * eps];
@@ -374,9 +437,11 @@ export class MultiScaleStepper {
     if (!(this.residual >= 0 && this.residual <= 1)) throw new Error(`residual must be in [0, 1], got ${this.residual}`);
     this.fine = new NeumannBlobField(target, { epsilon: eps, diffusivity: D, smoothTarget: options.smoothFine ?? true });
     this.coarse = scales.map((L) => new NeumannBlobField(target, { epsilon: L, diffusivity: D, smoothTarget: true }));
-    this.flow = new WeightedFlow([this.fine, ...this.coarse], eps);
+    const fraction = options.separation ?? SEPARATION;
+    this.separation = fraction > 0 ? new SeparationTerm(target.domain, { fraction, diffusivity: D, strength: options.separationStrength }) : undefined;
+    this.flow = new WeightedFlow([this.fine, ...this.coarse, ...(this.separation ? [this.separation] : [])], eps);
     this.setWeights();
-    this.integrator = new FlowIntegrator(this.flow, integrator);
+    this.integrator = integrator.scheme === 'euler' ? new FlowIntegrator(this.flow, { ...integrator, stepFraction: undefined }) : new ChebyshevIntegrator(this.flow, integrator);
   }
 
   private setWeights(): void {
@@ -386,6 +451,7 @@ export class MultiScaleStepper {
     // A coarse scale whose weight has decayed below 1e-12 of its start is dropped (its evaluation would cost as much
     // as the fine field's for nothing): a decrease, so E stays a Lyapunov function.
     for (let s = 0; s < this.c0.length; s++) w[s + 1] = f < 1e-12 ? 0 : this.c0[s] * f;
+    if (this.separation) w[this.c0.length + 1] = 1;
   }
 
   /** The current weights [1, c_1(t), ...] of [fine, ...coarse]. */
@@ -409,7 +475,7 @@ export class MultiScaleStepper {
   }
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
-  step(positions: Positions, maxDt: number): StepResult {
+  step(positions: Positions, maxDt: number): StepResult | ChebyshevStepResult {
     // A robot exactly on a wall coincides with its own image: its normal speed is exactly zero and it would stay
     // there forever (an unstable equilibrium of the folded flow). Start such a robot a thousandth of eps inside;
     // the repulsion of its image then takes it off the wall.

@@ -18,3 +18,6 @@ export * from './presets.js';
 export * from './obstacles.js';
 export * from './lloyd.js';
 export * from './langevin.js';
+export * from './chebyshev.js';
+export * from './separation.js';
+export * from './blob-sampler.js';

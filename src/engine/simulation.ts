@@ -52,8 +52,8 @@ export interface CoverageRunOptions {
   readonly maxSteps?: number;
   /** Keep a copy of the positions in every history sample (for reports). Default false. */
   readonly recordPositions?: boolean;
-  /** Called after each step with the simulated time. */
-  readonly onProgress?: (t: number, duration: number, sample: HistorySample | undefined) => void;
+  /** Called after each step with the simulated time, the history sample taken (if any) and the step's result. */
+  readonly onProgress?: (t: number, duration: number, sample: HistorySample | undefined, step: StepResult) => void;
 }
 
 /** Result of a coverage run. */
@@ -112,7 +112,7 @@ export function runCoverage(o: CoverageRunOptions): CoverageRunResult {
     steps++;
     let sample: HistorySample | undefined;
     if (next < times.length && t >= times[next] - 1e-12) sample = record(last);
-    o.onProgress?.(t, o.duration, sample);
+    o.onProgress?.(t, o.duration, sample, last);
   }
   if (history[history.length - 1].t < t) record(last);
   const f = history[history.length - 1];

@@ -70,7 +70,10 @@ test('epsilon auto follows N and the area', () => {
   assert.equal(s.blob.epsilon, 'auto');
   const e100 = scenarioEpsilon(s, 100);
   const e400 = scenarioEpsilon(s, 400);
-  assert.ok(Math.abs(e100 / e400 - 2) < 1e-12);
+  const e1600 = scenarioEpsilon(s, 1600);
+  assert.ok(Math.abs(e400 / e1600 - 2) < 1e-12);
+  // Below 400 robots the multiscale rule narrows by (N / 400)^(1/4): 2 x 0.707 from 100 to 400.
+  assert.ok(Math.abs(e100 / e400 - 2 * Math.SQRT1_2) < 1e-12);
   delete doc.blob;
   assert.equal(parseScenario(doc, noMaps).blob.epsilon, 'auto');
 });
