@@ -2,7 +2,7 @@
  * Side by side: our blob field (BlobField.evaluate) against the same algorithm in C (bench/c/stencil.c, compiled
  * here with gcc -O3), on the public-s1 target, robots sampled from the target (seed 1), eps = autoEpsilon, D = 1,
  * the default grid spacing and cut-off. Both read the same grid, 1/rho_bar and positions (written to a temporary
- * file the C program reads); reported: CPU time per evaluation (median over repetitions after a warm-up; ours from
+ * file the C program reads); reported: CPU time per evaluation (median over interleaved rounds of repetitions after a warm-up; ours from
  * process.cpuUsage, C's from CLOCK_PROCESS_CPUTIME_ID), their ratio, and the largest velocity difference relative to
  * the largest speed.
  *
@@ -19,7 +19,8 @@ import { PUBLIC_S1 } from '../../src/engine/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const COUNTS = (process.env.BENCH_C_COUNTS ?? '10000,100000').split(',').map(Number);
-const REPS = Number(process.env.BENCH_C_REPS ?? 15);
+const REPS = Number(process.env.BENCH_C_REPS ?? 5);
+const ROUNDS = Number(process.env.BENCH_C_ROUNDS ?? 4);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'blob-stencil-'));
@@ -47,7 +48,7 @@ const gccVersion = execFileSync('gcc', ['-dumpfullversion']).toString().trim();
 console.log(`# Blob field: ours (TypeScript, node ${process.version}) vs the same stencil in C (gcc ${gccVersion} -O3)`);
 console.log();
 console.log(`${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
-  `CPU time per evaluation, median of ${REPS} after a warm-up.`);
+  `CPU time per evaluation, median of ${ROUNDS} interleaved rounds of ${REPS} after a warm-up.`);
 console.log();
 console.log('| N | grid | ours (ms CPU) | C (ms CPU) | ours / C | max velocity difference / max speed | energy difference (rel.) |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
@@ -67,22 +68,27 @@ try {
     const outFile = path.join(dir, 'out.bin');
     writeFileSync(inFile, input);
 
+    // Interleaved rounds (ours, then C) so that a change in the machine's load hits both sides alike.
     const v = new Float64Array(2 * n);
     let energy = field.evaluate(p, v);
     for (let r = 0; r < 2; r++) field.evaluate(p, v);
     const ours: number[] = [];
-    for (let r = 0; r < REPS; r++) {
-      const t0 = cpuMs();
-      energy = field.evaluate(p, v);
-      ours.push(cpuMs() - t0);
+    const theirs: number[] = [];
+    let out = new Float64Array(0);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let r = 0; r < REPS; r++) {
+        const t0 = cpuMs();
+        energy = field.evaluate(p, v);
+        ours.push(cpuMs() - t0);
+      }
+      execFileSync(exe, [inFile, outFile, String(REPS)], { stdio: 'inherit' });
+      const buf = readFileSync(outFile);
+      out = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
+      theirs.push(...out.subarray(2 * n + 1));
     }
-
-    execFileSync(exe, [inFile, outFile, String(REPS)], { stdio: 'inherit' });
-    const buf = readFileSync(outFile);
-    const out = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
     const vc = out.subarray(0, 2 * n);
     const energyC = out[2 * n];
-    const c = median(Array.from(out.subarray(2 * n + 1)));
+    const c = median(theirs);
     let diff = 0;
     let speed = 0;
     for (let i = 0; i < n; i++) {
