@@ -20,7 +20,7 @@ import { PUBLIC_S1 } from '../../src/engine/presets.js';
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const COUNTS = (process.env.BENCH_C_COUNTS ?? '10000,100000').split(',').map(Number);
 const REPS = Number(process.env.BENCH_C_REPS ?? 5);
-const ROUNDS = Number(process.env.BENCH_C_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_C_ROUNDS ?? 8);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'blob-stencil-'));

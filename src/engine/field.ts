@@ -56,6 +56,12 @@ export class BlobField {
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
   private readonly sums = new Float64Array(2);
+  /** Robots in tile order (see tileOrder), grown on demand; tile counts. */
+  private order = new Int32Array(0);
+  private readonly tiles: Int32Array;
+  private readonly tilesX: number;
+  private readonly tileW: number;
+  private readonly tileH: number;
 
   constructor(target: Target, options: BlobFieldOptions) {
     const { epsilon, diffusivity } = options;
@@ -81,6 +87,14 @@ export class BlobField {
     this.wy = new Float64Array(maxStencil);
     this.dx = new Float64Array(maxStencil);
     this.dy = new Float64Array(maxStencil);
+    // Tiles of about one stencil (2 cut-off widths) a side: robots taken tile by tile share most of their grid rows,
+    // which then stay in cache between robots (the grid is megabytes; robots arrive in any order).
+    this.tileW = 2 * this.cutoff * epsilon;
+    this.tileH = this.tileW;
+    const g = this.grid;
+    this.tilesX = Math.max(1, Math.ceil((g.nx * g.hx) / this.tileW));
+    const tilesY = Math.max(1, Math.ceil((g.ny * g.hy) / this.tileH));
+    this.tiles = new Int32Array(this.tilesX * tilesY + 1);
   }
 
   /** Number of quadrature nodes. */
@@ -109,19 +123,32 @@ export class BlobField {
     return weighByTarget(this.f, this.invRhoBar, this.u, this.grid.cellArea, this.grid.nx);
   }
 
+  /** The robots in tile order (counting sort by tile: O(N + tiles)). */
+  private sortRobots(positions: Positions): Int32Array {
+    const n = positions.length >> 1;
+    if (this.order.length < n) this.order = new Int32Array(n);
+    const g = this.grid;
+    tileOrder(positions, n, g.x0 - 0.5 * g.hx, g.y0 - 0.5 * g.hy, this.tileW, this.tileH, this.tilesX, this.tiles, this.order);
+    return this.order;
+  }
+
   /** f = sum_j m_j phi_eps_j(. - x_j) on the grid. */
   private spread(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): void {
     const n = positions.length >> 1;
     const { f, wx, wy, dx, dy, epsilon, maxEpsilon, cutoff } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
+    const qx = recurrenceRatio(epsilon, hx);
+    const qy = recurrenceRatio(epsilon, hy);
     f.fill(0);
     const m0 = n > 0 ? 1 / n : 0;
-    for (let p = 0; p < n; p++) {
+    const order = this.sortRobots(positions);
+    for (let q = 0; q < n; q++) {
+      const p = order[q];
       const m = masses ? masses[p] : m0;
       if (m === 0) continue;
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
-      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, wx, dx);
-      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, wy, dy);
+      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
       if (sx === 0 || sy === 0) continue;
       const i0 = Math.floor(sx / 1048576);
       const j0 = Math.floor(sy / 1048576);
@@ -137,10 +164,14 @@ export class BlobField {
     const n = positions.length >> 1;
     const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
-    for (let p = 0; p < n; p++) {
+    const qx = recurrenceRatio(epsilon, hx);
+    const qy = recurrenceRatio(epsilon, hy);
+    const order = this.order; // from the deposit of the same positions
+    for (let q = 0; q < n; q++) {
+      const p = order[q];
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
-      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, wx, dx);
-      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, wy, dy);
+      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
       if (sx === 0 || sy === 0) {
         velocities[2 * p] = 0;
         velocities[2 * p + 1] = 0;
@@ -154,6 +185,33 @@ export class BlobField {
       velocities[2 * p + 1] = c * sums[1];
     }
   }
+}
+
+/**
+ * Robot indices sorted by tile (tiles w x h from (x0, y0), tilesX a row, row-major; robots off the grid go to the
+ * nearest tile): a counting sort, stable, into order[0, n). `counts` has one entry per tile plus one.
+ */
+function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h: number, tilesX: number, counts: Int32Array, order: Int32Array): void {
+  const last = counts.length - 1;
+  const tilesY = last / tilesX;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY) + 1]++;
+  for (let t = 0; t < last; t++) counts[t + 1] += counts[t];
+  for (let i = 0; i < n; i++) order[counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY)]++] = i;
+}
+
+/** Tile index of (x, y), clamped to the tiles. */
+function tileOf(x: number, y: number, x0: number, y0: number, w: number, h: number, tilesX: number, tilesY: number): number {
+  let tx = Math.floor((x - x0) / w);
+  let ty = Math.floor((y - y0) / h);
+  tx = tx < 0 ? 0 : tx >= tilesX ? tilesX - 1 : tx;
+  ty = ty < 0 ? 0 : ty >= tilesY ? tilesY - 1 : ty;
+  return ty * tilesX + tx;
+}
+
+/** q = exp(-h^2 / e^2), the second ratio of the Gaussian recurrence of gaussianStencil (as it computed it). */
+function recurrenceRatio(e: number, h: number): number {
+  return Math.exp(2 * (-0.5 / (e * e)) * h * h);
 }
 
 /** A per-robot width clipped to [lo, hi]. */
@@ -261,9 +319,9 @@ function weighByTarget(f: Float64Array, inv: Float64Array, u: Float64Array, w: n
  * Gaussian recurrence along the equally spaced nodes: with d_(c+1) = d_c - h, w_(c+1) = w_c r_c,
  * r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per 32 nodes (plus q)
  * instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the square of the run length,
- * to ~1e-14 relative.
+ * to ~1e-14 relative. `q` is recurrenceRatio(e, h), computed once per width by the caller.
  */
-function gaussianStencil(p: number, origin: number, h: number, nodes: number, e: number, reach: number, w: Float64Array, d: Float64Array): number {
+function gaussianStencil(p: number, origin: number, h: number, nodes: number, e: number, reach: number, q: number, w: Float64Array, d: Float64Array): number {
   let k0 = Math.ceil((p - reach - origin) / h);
   let k1 = Math.floor((p + reach - origin) / h);
   if (k0 < 0) k0 = 0;
@@ -271,7 +329,6 @@ function gaussianStencil(p: number, origin: number, h: number, nodes: number, e:
   const count = k1 - k0 + 1;
   if (count <= 0) return 0;
   const inv = -0.5 / (e * e);
-  const q = Math.exp(2 * inv * h * h);
   let wc = 0;
   let ratio = 0;
   for (let c = 0; c < count; c++) {
