@@ -4,7 +4,8 @@
  * the default grid spacing and cut-off. Both read the same grid, 1/rho_bar and positions (written to a temporary
  * file the C program reads); reported: CPU time per evaluation (median over interleaved rounds of repetitions after a warm-up; ours from
  * process.cpuUsage, C's from CLOCK_PROCESS_CPUTIME_ID), their ratio, and the largest velocity difference relative to
- * the largest speed.
+ * the largest speed. C runs twice: on the robots as given (the order BlobField used to take them in) and on the same
+ * robots sorted into the tile order BlobField now uses inside (sorted outside C's timing).
  *
  * Run: npm run bench:c   (needs gcc; about a minute)
  */
@@ -50,8 +51,8 @@ console.log();
 console.log(`${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
   `CPU time per evaluation, median of ${ROUNDS} interleaved rounds of ${REPS} after a warm-up.`);
 console.log();
-console.log('| N | grid | ours (ms CPU) | C (ms CPU) | ours / C | max velocity difference / max speed | energy difference (rel.) |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| N | grid | ours (ms CPU) | C, robots as given (ms CPU) | ours / C | C, robots in tile order | ours / that | max velocity difference / max speed | energy difference (rel.) |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
   for (const n of COUNTS) {
     const eps = autoEpsilon(DOMAIN, n);
@@ -67,6 +68,18 @@ try {
     const inFile = path.join(dir, 'in.bin');
     const outFile = path.join(dir, 'out.bin');
     writeFileSync(inFile, input);
+    // The same robots in the tile order BlobField now uses inside (tiles 2 cut-off widths a side), sorted here outside
+    // C's timing: C with the same cache advantage.
+    const tile = 2 * field.cutoff * eps;
+    const key = (i: number): number => Math.floor((p[2 * i + 1] - g.y0) / tile) * 1e6 + Math.floor((p[2 * i] - g.x0) / tile);
+    const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b));
+    const sorted = input.slice();
+    idx.forEach((j, i) => {
+      sorted[11 + M + 2 * i] = p[2 * j];
+      sorted[11 + M + 2 * i + 1] = p[2 * j + 1];
+    });
+    const sortedFile = path.join(dir, 'in-sorted.bin');
+    writeFileSync(sortedFile, sorted);
 
     // Interleaved rounds (ours, then C) so that a change in the machine's load hits both sides alike.
     const v = new Float64Array(2 * n);
@@ -74,6 +87,7 @@ try {
     for (let r = 0; r < 2; r++) field.evaluate(p, v);
     const ours: number[] = [];
     const theirs: number[] = [];
+    const theirsSorted: number[] = [];
     let out = new Float64Array(0);
     for (let round = 0; round < ROUNDS; round++) {
       for (let r = 0; r < REPS; r++) {
@@ -85,10 +99,14 @@ try {
       const buf = readFileSync(outFile);
       out = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
       theirs.push(...out.subarray(2 * n + 1));
+      execFileSync(exe, [sortedFile, path.join(dir, 'out-sorted.bin'), String(REPS)], { stdio: 'inherit' });
+      const bs = readFileSync(path.join(dir, 'out-sorted.bin'));
+      theirsSorted.push(...new Float64Array(bs.buffer, bs.byteOffset, bs.byteLength / 8).subarray(2 * n + 1));
     }
     const vc = out.subarray(0, 2 * n);
     const energyC = out[2 * n];
     const c = median(theirs);
+    const cs = median(theirsSorted);
     let diff = 0;
     let speed = 0;
     for (let i = 0; i < n; i++) {
@@ -96,7 +114,7 @@ try {
       diff = Math.max(diff, Math.hypot(v[2 * i] - vc[2 * i], v[2 * i + 1] - vc[2 * i + 1]));
     }
     const o = median(ours);
-    console.log(`| ${n.toLocaleString('en-US')} | ${g.nx} x ${g.ny} | ${o.toFixed(1)} | ${c.toFixed(1)} | ${(o / c).toFixed(2)}x | ` +
+    console.log(`| ${n.toLocaleString('en-US')} | ${g.nx} x ${g.ny} | ${o.toFixed(1)} | ${c.toFixed(1)} | ${(o / c).toFixed(2)}x | ${cs.toFixed(1)} | ${(o / cs).toFixed(2)}x | ` +
       `${(diff / speed).toExponential(1)} | ${(Math.abs(energy - energyC) / energyC).toExponential(1)} |`);
   }
 } finally {

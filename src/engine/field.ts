@@ -200,12 +200,13 @@ function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h
   for (let i = 0; i < n; i++) order[counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY)]++] = i;
 }
 
-/** Tile index of (x, y), clamped to the tiles. */
+/** Tile index of (x, y), clamped to the tiles (NaN: tile 0). */
 function tileOf(x: number, y: number, x0: number, y0: number, w: number, h: number, tilesX: number, tilesY: number): number {
   let tx = Math.floor((x - x0) / w);
   let ty = Math.floor((y - y0) / h);
-  tx = tx < 0 ? 0 : tx >= tilesX ? tilesX - 1 : tx;
-  ty = ty < 0 ? 0 : ty >= tilesY ? tilesY - 1 : ty;
+  // Written so that NaN goes to tile 0: every robot must land in exactly one tile.
+  tx = tx >= 0 ? (tx < tilesX ? tx : tilesX - 1) : 0;
+  ty = ty >= 0 ? (ty < tilesY ? ty : tilesY - 1) : 0;
   return ty * tilesX + tx;
 }
 
