@@ -55,6 +55,13 @@ export class BlobField {
   private readonly wy: Float64Array;
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
+  private readonly sums = new Float64Array(2);
+  /** Robots in tile order (see tileOrder), grown on demand; tile counts. */
+  private order = new Int32Array(0);
+  private readonly tiles: Int32Array;
+  private readonly tilesX: number;
+  private readonly tileW: number;
+  private readonly tileH: number;
 
   constructor(target: Target, options: BlobFieldOptions) {
     const { epsilon, diffusivity } = options;
@@ -80,6 +87,14 @@ export class BlobField {
     this.wy = new Float64Array(maxStencil);
     this.dx = new Float64Array(maxStencil);
     this.dy = new Float64Array(maxStencil);
+    // Tiles of about one stencil (2 cut-off widths) a side: robots taken tile by tile share most of their grid rows,
+    // which then stay in cache between robots (the grid is megabytes; robots arrive in any order).
+    this.tileW = 2 * this.cutoff * epsilon;
+    this.tileH = this.tileW;
+    const g = this.grid;
+    this.tilesX = Math.max(1, Math.ceil((g.nx * g.hx) / this.tileW));
+    const tilesY = Math.max(1, Math.ceil((g.ny * g.hy) / this.tileH));
+    this.tiles = new Int32Array(this.tilesX * tilesY + 1);
   }
 
   /** Number of quadrature nodes. */
@@ -102,129 +117,200 @@ export class BlobField {
     return this.deposit(positions, masses, epsilons);
   }
 
-  private widthOf(epsilons: Float64Array | undefined, i: number): number {
-    if (!epsilons) return this.epsilon;
-    const e = epsilons[i];
-    return e > this.maxEpsilon ? this.maxEpsilon : e > this.epsilon ? e : this.epsilon;
-  }
-
-  /** Fills wx/dx for the columns within the cut-off of px; returns the first column * 2^20 + the count (0: none). */
-  private stencilX(px: number, e: number): number {
-    const g = this.grid;
-    return gaussianStencil(px, g.x0, g.hx, g.nx, e, this.cutoff * e, this.wx, this.dx);
-  }
-
-  /** Fills wy/dy for the rows within the cut-off of py, packed like stencilX. */
-  private stencilY(py: number, e: number): number {
-    const g = this.grid;
-    return gaussianStencil(py, g.y0, g.hy, g.ny, e, this.cutoff * e, this.wy, this.dy);
-  }
-
   /** Particles to grid (f), then u = w f / rho_bar; returns E_eps. */
   private deposit(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): number {
+    this.spread(positions, masses, epsilons);
+    return weighByTarget(this.f, this.invRhoBar, this.u, this.grid.cellArea, this.grid.nx);
+  }
+
+  /** The robots in tile order (counting sort by tile: O(N + tiles)). */
+  private sortRobots(positions: Positions): Int32Array {
     const n = positions.length >> 1;
-    const f = this.f;
-    const nx = this.grid.nx;
-    const wx = this.wx;
-    const wy = this.wy;
+    if (this.order.length < n) this.order = new Int32Array(n);
+    const g = this.grid;
+    tileOrder(positions, n, g.x0 - 0.5 * g.hx, g.y0 - 0.5 * g.hy, this.tileW, this.tileH, this.tilesX, this.tiles, this.order);
+    return this.order;
+  }
+
+  /** f = sum_j m_j phi_eps_j(. - x_j) on the grid. */
+  private spread(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): void {
+    const n = positions.length >> 1;
+    const { f, wx, wy, dx, dy, epsilon, maxEpsilon, cutoff } = this;
+    const { nx, ny, x0, y0, hx, hy } = this.grid;
+    const qx = recurrenceRatio(epsilon, hx);
+    const qy = recurrenceRatio(epsilon, hy);
     f.fill(0);
     const m0 = n > 0 ? 1 / n : 0;
-    for (let p = 0; p < n; p++) {
+    const order = this.sortRobots(positions);
+    for (let q = 0; q < n; q++) {
+      const p = order[q];
       const m = masses ? masses[p] : m0;
       if (m === 0) continue;
-      const e = this.widthOf(epsilons, p);
-      const sx = this.stencilX(positions[2 * p], e);
-      const sy = this.stencilY(positions[2 * p + 1], e);
+      const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
+      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
       if (sx === 0 || sy === 0) continue;
       const i0 = Math.floor(sx / 1048576);
-      const cx = sx - i0 * 1048576;
       const j0 = Math.floor(sy / 1048576);
-      const cy = sy - j0 * 1048576;
-      const c = m / (TWO_PI * e * e);
-      for (let b = 0; b < cy; b++) {
-        const s = c * wy[b];
-        const row = (j0 + b) * nx + i0;
-        let a = 0;
-        for (; a + 1 < cx; a += 2) {
-          const k = row + a;
-          f[k] += s * wx[a];
-          f[k + 1] += s * wx[a + 1];
-        }
-        if (a < cx) f[row + a] += s * wx[a];
-      }
+      addStencil(f, nx, i0, sx - i0 * 1048576, j0, sy - j0 * 1048576, m / (TWO_PI * e * e), wx, wy);
     }
-    const u = this.u;
-    const inv = this.invRhoBar;
-    const w = this.grid.cellArea;
-    let energy = 0;
-    for (let k = 0; k < f.length; k++) {
-      const fk = f[k];
-      if (fk === 0) {
-        u[k] = 0;
-        continue;
-      }
-      const t = fk * inv[k];
-      energy += fk * t;
-      u[k] = w * t;
-    }
-    return 0.5 * w * energy;
+    // Nothing after the robot loop: it runs long enough to be optimized on the stack, and that code, reused at the
+    // next call, went back to the interpreter at any code after the loop (no type feedback when it was compiled).
+    // The grid pass follows in the caller.
   }
 
   /** Grid to particles: v_i = (D / eps_i^2) sum_k u_k phi(x_i - y_k) (x_i - y_k). */
   private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array): void {
     const n = positions.length >> 1;
-    const u = this.u;
-    const nx = this.grid.nx;
-    const wx = this.wx;
-    const wy = this.wy;
-    const dx = this.dx;
-    const dy = this.dy;
-    for (let p = 0; p < n; p++) {
-      const e = this.widthOf(epsilons, p);
-      const sxp = this.stencilX(positions[2 * p], e);
-      const syp = this.stencilY(positions[2 * p + 1], e);
-      if (sxp === 0 || syp === 0) {
+    const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity } = this;
+    const { nx, ny, x0, y0, hx, hy } = this.grid;
+    const qx = recurrenceRatio(epsilon, hx);
+    const qy = recurrenceRatio(epsilon, hy);
+    const order = this.order; // from the deposit of the same positions
+    for (let q = 0; q < n; q++) {
+      const p = order[q];
+      const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
+      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
+      if (sx === 0 || sy === 0) {
         velocities[2 * p] = 0;
         velocities[2 * p + 1] = 0;
         continue;
       }
-      const i0 = Math.floor(sxp / 1048576);
-      const cx = sxp - i0 * 1048576;
-      const j0 = Math.floor(syp / 1048576);
-      const cy = syp - j0 * 1048576;
-      let vx = 0;
-      let vy = 0;
-      for (let b = 0; b < cy; b++) {
-        const row = (j0 + b) * nx + i0;
-        // Two independent accumulator pairs: the additions are latency-bound otherwise.
-        let s0 = 0;
-        let s1 = 0;
-        let t0 = 0;
-        let t1 = 0;
-        let a = 0;
-        for (; a + 1 < cx; a += 2) {
-          const ta = u[row + a] * wx[a];
-          const tb = u[row + a + 1] * wx[a + 1];
-          s0 += ta;
-          s1 += ta * dx[a];
-          t0 += tb;
-          t1 += tb * dx[a + 1];
-        }
-        if (a < cx) {
-          const ta = u[row + a] * wx[a];
-          s0 += ta;
-          s1 += ta * dx[a];
-        }
-        s0 += t0;
-        s1 += t1;
-        vx += wy[b] * s1;
-        vy += wy[b] * dy[b] * s0;
-      }
-      const c = this.diffusivity / (e * e) / (TWO_PI * e * e);
-      velocities[2 * p] = c * vx;
-      velocities[2 * p + 1] = c * vy;
+      const i0 = Math.floor(sx / 1048576);
+      const j0 = Math.floor(sy / 1048576);
+      stencilDot(u, nx, i0, sx - i0 * 1048576, j0, sy - j0 * 1048576, wx, dx, wy, dy, sums);
+      const c = diffusivity / (e * e) / (TWO_PI * e * e);
+      velocities[2 * p] = c * sums[0];
+      velocities[2 * p + 1] = c * sums[1];
     }
   }
+}
+
+/**
+ * Robot indices sorted by tile (tiles w x h from (x0, y0), tilesX a row, row-major; robots off the grid go to the
+ * nearest tile): a counting sort, stable, into order[0, n). `counts` has one entry per tile plus one.
+ */
+function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h: number, tilesX: number, counts: Int32Array, order: Int32Array): void {
+  const last = counts.length - 1;
+  const tilesY = last / tilesX;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY) + 1]++;
+  for (let t = 0; t < last; t++) counts[t + 1] += counts[t];
+  for (let i = 0; i < n; i++) order[counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY)]++] = i;
+}
+
+/** Tile index of (x, y), clamped to the tiles (NaN: tile 0). */
+function tileOf(x: number, y: number, x0: number, y0: number, w: number, h: number, tilesX: number, tilesY: number): number {
+  let tx = Math.floor((x - x0) / w);
+  let ty = Math.floor((y - y0) / h);
+  // Written so that NaN goes to tile 0: every robot must land in exactly one tile.
+  tx = tx >= 0 ? (tx < tilesX ? tx : tilesX - 1) : 0;
+  ty = ty >= 0 ? (ty < tilesY ? ty : tilesY - 1) : 0;
+  return ty * tilesX + tx;
+}
+
+/** q = exp(-h^2 / e^2), the second ratio of the Gaussian recurrence of gaussianStencil (as it computed it). */
+function recurrenceRatio(e: number, h: number): number {
+  return Math.exp(2 * (-0.5 / (e * e)) * h * h);
+}
+
+/** A per-robot width clipped to [lo, hi]. */
+function clampWidth(e: number, lo: number, hi: number): number {
+  return e > hi ? hi : e > lo ? e : lo;
+}
+
+// The hot loops are small top-level functions of typed arrays and numbers only: each is optimized once, on its own
+// type feedback (inside the per-robot loop of a method, a loop never run before the on-stack optimization sent the
+// whole method back to the interpreter at every evaluation), and V8 hoists their loads.
+
+/** f[(j0 + b) nx + i0 + a] += c wy[b] wx[a] over the cx x cy stencil, two rows at a time (wx[a] loaded once for both). */
+function addStencil(f: Float64Array, nx: number, i0: number, cx: number, j0: number, cy: number, c: number, wx: Float64Array, wy: Float64Array): void {
+  let b = 0;
+  for (; b + 1 < cy; b += 2) {
+    const s0 = c * wy[b];
+    const s1 = c * wy[b + 1];
+    const r0 = (j0 + b) * nx + i0;
+    const r1 = r0 + nx;
+    for (let a = 0; a < cx; a++) {
+      const x = wx[a];
+      f[r0 + a] += s0 * x;
+      f[r1 + a] += s1 * x;
+    }
+  }
+  if (b < cy) {
+    const s0 = c * wy[b];
+    const r0 = (j0 + b) * nx + i0;
+    for (let a = 0; a < cx; a++) f[r0 + a] += s0 * wx[a];
+  }
+}
+
+/**
+ * out[0] = sum u wx dx wy, out[1] = sum u wx wy dy over the stencil (the x and y moments), two rows at a time:
+ * wx[a] and dx[a] loaded once for both, four independent accumulators.
+ */
+function stencilDot(u: Float64Array, nx: number, i0: number, cx: number, j0: number, cy: number, wx: Float64Array, dx: Float64Array, wy: Float64Array, dy: Float64Array, out: Float64Array): void {
+  let vx = 0;
+  let vy = 0;
+  let b = 0;
+  for (; b + 1 < cy; b += 2) {
+    const r0 = (j0 + b) * nx + i0;
+    const r1 = r0 + nx;
+    let s0 = 0;
+    let s1 = 0;
+    let t0 = 0;
+    let t1 = 0;
+    for (let a = 0; a < cx; a++) {
+      const x = wx[a];
+      const d = dx[a];
+      const ta = u[r0 + a] * x;
+      const tb = u[r1 + a] * x;
+      s0 += ta;
+      s1 += ta * d;
+      t0 += tb;
+      t1 += tb * d;
+    }
+    const w0 = wy[b];
+    const w1 = wy[b + 1];
+    vx += w0 * s1 + w1 * t1;
+    vy += w0 * dy[b] * s0 + w1 * dy[b + 1] * t0;
+  }
+  if (b < cy) {
+    const r0 = (j0 + b) * nx + i0;
+    let s0 = 0;
+    let s1 = 0;
+    for (let a = 0; a < cx; a++) {
+      const ta = u[r0 + a] * wx[a];
+      s0 += ta;
+      s1 += ta * dx[a];
+    }
+    vx += wy[b] * s1;
+    vy += wy[b] * dy[b] * s0;
+  }
+  out[0] = vx;
+  out[1] = vy;
+}
+
+/** u = w f / rho_bar on the nodes [k0, k1); returns sum f^2 / rho_bar over them. */
+function weighRange(f: Float64Array, inv: Float64Array, u: Float64Array, w: number, k0: number, k1: number): number {
+  let sum = 0;
+  for (let k = k0; k < k1; k++) {
+    const fk = f[k];
+    const t = fk * inv[k];
+    sum += fk * t;
+    u[k] = w * t;
+  }
+  return sum;
+}
+
+/**
+ * u = w f / rho_bar; returns E_eps = 1/2 w sum f^2 / rho_bar. Row by row: a short function called often is optimized
+ * whole, where one long loop is only optimized on the stack, with no type feedback yet for the code after it.
+ */
+function weighByTarget(f: Float64Array, inv: Float64Array, u: Float64Array, w: number, nx: number): number {
+  let energy = 0;
+  for (let k = 0; k < f.length; k += nx) energy += weighRange(f, inv, u, w, k, k + nx);
+  return 0.5 * w * energy;
 }
 
 /**
@@ -234,9 +320,9 @@ export class BlobField {
  * Gaussian recurrence along the equally spaced nodes: with d_(c+1) = d_c - h, w_(c+1) = w_c r_c,
  * r_c = exp(inv (h^2 - 2 h d_c)), r_(c+1) = r_c q, q = exp(2 inv h^2): two exponentials per 32 nodes (plus q)
  * instead of one per node. Restarting every 32 nodes bounds the drift, which grows as the square of the run length,
- * to ~1e-14 relative.
+ * to ~1e-14 relative. `q` is recurrenceRatio(e, h), computed once per width by the caller.
  */
-function gaussianStencil(p: number, origin: number, h: number, nodes: number, e: number, reach: number, w: Float64Array, d: Float64Array): number {
+function gaussianStencil(p: number, origin: number, h: number, nodes: number, e: number, reach: number, q: number, w: Float64Array, d: Float64Array): number {
   let k0 = Math.ceil((p - reach - origin) / h);
   let k1 = Math.floor((p + reach - origin) / h);
   if (k0 < 0) k0 = 0;
@@ -244,7 +330,6 @@ function gaussianStencil(p: number, origin: number, h: number, nodes: number, e:
   const count = k1 - k0 + 1;
   if (count <= 0) return 0;
   const inv = -0.5 / (e * e);
-  const q = Math.exp(2 * inv * h * h);
   let wc = 0;
   let ratio = 0;
   for (let c = 0; c < count; c++) {
