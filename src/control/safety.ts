@@ -46,6 +46,15 @@ export interface SafetySettings {
   readonly gain: number;
 }
 
+/** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room, contents kept. */
+function doubled(triples: Float64Array, flags: Uint8Array): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
+  const t = new Float64Array(triples.length * 2);
+  t.set(triples);
+  const f = new Uint8Array(t.length / 3);
+  f.set(flags);
+  return [t, f];
+}
+
 /** Minimum centre-to-centre distance the settings keep between two robots, m. */
 export function minSeparation(s: SafetySettings): number {
   return 2 * s.robotRadius + s.clearance;
@@ -510,14 +519,7 @@ export class SafetyFilter {
 
   /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
   private pushRaw(ax: number, ay: number, b: number, coincident: boolean): void {
-    if (3 * (this.rawCount + 1) > this.raw.length) {
-      const grown = new Float64Array(this.raw.length * 2);
-      grown.set(this.raw);
-      this.raw = grown;
-      const flags = new Uint8Array(this.raw.length / 3);
-      flags.set(this.rawCoincident);
-      this.rawCoincident = flags;
-    }
+    if (3 * (this.rawCount + 1) > this.raw.length) [this.raw, this.rawCoincident] = doubled(this.raw, this.rawCoincident);
     this.rawCoincident[this.rawCount] = coincident ? 1 : 0;
     this.raw[3 * this.rawCount] = ax;
     this.raw[3 * this.rawCount + 1] = ay;
@@ -533,14 +535,7 @@ export class SafetyFilter {
       ax = k * this.ex;
       ay = k * this.ey;
     }
-    if (3 * (this.count + 1) > this.cons.length) {
-      const grown = new Float64Array(this.cons.length * 2);
-      grown.set(this.cons);
-      this.cons = grown;
-      const flags = new Uint8Array(this.cons.length / 3);
-      flags.set(this.coincident);
-      this.coincident = flags;
-    }
+    if (3 * (this.count + 1) > this.cons.length) [this.cons, this.coincident] = doubled(this.cons, this.coincident);
     this.coincident[this.count] = coincident ? 1 : 0;
     this.cons[3 * this.count] = ax;
     this.cons[3 * this.count + 1] = ay;
