@@ -1,5 +1,4 @@
 /** `blob-coverage velocity` and `blob-coverage run`: the blob flow offline, on a scenario file. */
-import { parseArgs } from 'node:util';
 import { BlobField } from '../engine/field.js';
 import { loadPositions } from '../io/positions.js';
 import { quote } from '../io/quote.js';
@@ -13,12 +12,13 @@ import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from '.
 import { RunProgress } from './run-progress.js';
 import { UsageError, inFile } from './errors.js';
 import { algorithmFlag, outputFlags } from './flags.js';
+import { parseCommand } from './args.js';
+import { RUN, VELOCITY } from './commands.js';
 import { checkOutputs, writeFileAtomic } from './output.js';
 
 /** `velocity SCENARIO --positions FILE`: the blob velocities and energy of the robots in FILE, on stdout. */
 export function velocityCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, options: { positions: { type: 'string' } }, allowPositionals: true, strict: true });
-  if (positionals.length !== 1) throw new UsageError('velocity takes exactly one SCENARIO file');
+  const { values, positionals } = parseCommand(VELOCITY, args);
   if (!values.positions) throw new UsageError('velocity needs --positions FILE (a JSON array of [x, y] pairs)');
   const scenario = loadScenario(positionals[0]);
   const positions = loadPositions(values.positions, SCENARIO_BOUNDS.maxRobots);
@@ -35,13 +35,7 @@ export function velocityCommand(args: string[]): number {
 
 /** `run SCENARIO --out RESULT.json [...]`: integrates the scenario's law for sim.duration and writes the result. */
 export function runCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' }, algorithm: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
+  const { values, positionals } = parseCommand(RUN, args);
   if (!values.out) throw new UsageError('run needs --out RESULT.json');
   const method = values.method;
   if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
