@@ -10,6 +10,7 @@ import { swarmSvg } from '../report/svg.js';
 import { samplesReport } from '../report/html.js';
 import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from './coverage.js';
 import { RunProgress } from './run-progress.js';
+import { fileLink, metricNotes } from './explain.js';
 import { UsageError, inFile } from './errors.js';
 import { algorithmFlag, outputFlags } from './flags.js';
 import { parseCommand } from './args.js';
@@ -74,6 +75,12 @@ export function runCommand(args: string[]): number {
   if (result.truncated) {
     process.stderr.write(`blob-coverage: warning: the run stopped at its budget of ${result.steps} steps, at t = ${result.simulatedTime.toPrecision(4)} of ${scenario.sim.duration} s (the result says truncated)\n`);
   }
-  if (!quiet) process.stderr.write(summaryLine(run, result, seconds, values.out) + '\n');
+  if (!quiet) {
+    const tty = Boolean(process.stderr.isTTY);
+    process.stderr.write(summaryLine(run, result, seconds, values.out) + '\n');
+    // On a terminal, what each number means; a pipe keeps the one summary line.
+    if (tty) process.stderr.write(metricNotes({ bandwidth: run.mmd.bandwidth, robots: run.initial.length / 2, offline: true }).join('\n') + '\n');
+    if (values.report) process.stderr.write(`report: ${fileLink(values.report, tty)}\n`);
+  }
   return 0;
 }

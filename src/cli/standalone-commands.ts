@@ -24,6 +24,9 @@ import { DEMO, STANDALONE } from './commands.js';
 import { UsageError, inFile } from './errors.js';
 import { ProgressBar, checkOutputs, writeFileAtomic } from './output.js';
 import { terminalPlot } from './terminal-plot.js';
+import { fileLink, metricNotes } from './explain.js';
+import { iidMedianMmd2 } from './coverage.js';
+import { MmdMetric } from '../engine/metrics.js';
 
 /** The root of the installed package (holds scenarios/). */
 function packageRoot(): string {
@@ -90,12 +93,26 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
   if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
   const first = result.history[0];
   const last = result.history[result.history.length - 1];
+  const n = result.final.length / 2;
+  const mmd = new MmdMetric(result.target, scenario.metrics.mmdBandwidth);
+  const iid = iidMedianMmd2({ target: result.target, mmd }, n);
+  const tty = Boolean(process.stderr.isTTY);
   process.stderr.write(
-    `standalone (${drive}, ${algorithm} law): ${result.final.length / 2} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
-      `MMD^2 ${first.mmd2.toExponential(3)} -> ${last.mmd2.toExponential(3)}, nearest neighbour ${last.nnMin.toFixed(3)} m, ` +
-      `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${values.out}` : ''}${values.report ? `; report: ${values.report}` : ''}\n`,
+    `standalone (${drive}, ${algorithm} law): ${n} robots, ${last.t.toFixed(1)} s simulated in ${seconds.toFixed(2)} s, ${result.ticks} control ticks: ` +
+      `MMD^2 ${first.mmd2.toExponential(3)} -> ${last.mmd2.toExponential(3)} (${(last.mmd2 / iid).toPrecision(2)} x i.i.d.), nearest neighbour ${last.nnMin.toFixed(3)} m, ` +
+      `fastest command ${result.maxCommand.toFixed(3)} m/s${values.out ? `; wrote ${fileLink(values.out, false)}` : ''}\n`,
   );
+  // People get what each number means; a pipe keeps the one summary line.
+  if (tty || draw) process.stderr.write(metricNotes({ bandwidth: mmd.bandwidth, robots: n, separation: separationOf(controller, scenario) }).join('\n') + '\n');
+  if (values.report) process.stderr.write(`report: ${fileLink(values.report, tty)}${tty ? ' (open it in a browser)' : ''}\n`);
   return 0;
+}
+
+/** The minimum separation the safety layer keeps, m: 2 robot_radius + safety_clearance (flags, else the scenario, else the defaults). */
+function separationOf(controller: ParamValues, scenario: Scenario): number {
+  const radius = Number(controller.robot_radius ?? scenario.robots?.radius ?? specOf(CONTROLLER_SCHEMA, 'robot_radius')?.default);
+  const clearance = Number(controller.safety_clearance ?? scenario.robots?.clearance ?? specOf(CONTROLLER_SCHEMA, 'safety_clearance')?.default);
+  return 2 * radius + clearance;
 }
 
 /** The controller parameters of the flags: `-p name:=value`, and `--algorithm NAME` (which wins over -p algorithm). */
