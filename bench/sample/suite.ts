@@ -5,6 +5,7 @@
  * samples. Deterministic apart from the CPU times.
  */
 import { blobSample } from '../../src/engine/blob-sampler.js';
+import { scrambledHaltonSample } from '../../src/engine/halton.js';
 import type { Positions } from '../../src/engine/geometry.js';
 import { MmdMetric } from '../../src/engine/metrics.js';
 import { createRng } from '../../src/engine/random.js';
@@ -16,7 +17,6 @@ import { iidMmd2 } from '../coverage/run.js';
 import { IID_DRAWS, IID_SEED } from '../coverage/suite.js';
 import { targetCells } from './cells.js';
 import { herdingSample } from './herding.js';
-import { scrambledHaltonSample } from './qmc.js';
 import { svgdSample } from './svgd.js';
 
 /** The methods compared, in table order. */
@@ -74,7 +74,7 @@ export function sampleWith(method: Method, target: Target, n: number, bandwidth:
     case 'iid':
       return targetSampler(target)(n, createRng(seed));
     case 'halton':
-      return scrambledHaltonSample(targetCells(target), n, seed);
+      return scrambledHaltonSample(target, n, seed);
     case 'herding':
       return herdingSample(targetCells(target), n, bandwidth);
     case 'svgd':
