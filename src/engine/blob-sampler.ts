@@ -1,5 +1,6 @@
 import { MultiScaleStepper, multiScaleEpsilon } from './bandwidth.js';
 import { boxArea } from './geometry.js';
+import { makeGrid, nodeX, nodeY } from './grid.js';
 import type { Positions } from './geometry.js';
 import { scrambledHaltonSample } from './halton.js';
 import { createRng } from './random.js';
@@ -30,7 +31,8 @@ export interface BlobSampleOptions {
  * coarse scales 2 eps and 4 eps, with their default weights and decay, and the separation term) for `time` |Omega| / D.
  * The coarse terms correct the mid-scale density errors (too many points in one region, too few in the next) that the
  * fine term alone leaves, because a fine kernel does not reach across the gaps of thin regions; the fine term and the
- * separation term even out the spacing. Same seed and N, same points, bit for bit.
+ * separation term even out the spacing. Last, the few points left where the target is zero are moved onto its support
+ * (moveOntoSupport). Same seed and N, same points, bit for bit.
  */
 export function blobSample(target: Target, n: number, options: BlobSampleOptions = {}): Positions {
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`the number of samples must be a positive integer, got ${n}`);
@@ -49,5 +51,62 @@ export function blobSample(target: Target, n: number, options: BlobSampleOptions
     t += stepper.step(p, duration - t).dt;
     options.onProgress?.(t / duration);
   }
+  moveOntoSupport(target, p);
   return p;
+}
+
+/**
+ * Moves every point where the target density is zero (a wall of a map, an obstacle: the flow sees the floored target,
+ * smoothed at its width, and may leave a few points there) to the nearest point of the nearest cell with positive
+ * density, on the cells of targetSampler (about 256 a side). Measured: 0-2 of 400 points in the obstacle room, 5-12
+ * of 100-1,600 on the floor map's walls and furniture. Returns how many points moved.
+ */
+export function moveOntoSupport(target: Target, p: Positions, cellsPerSide = 256): number {
+  const n = p.length >> 1;
+  let moved = 0;
+  let cells: { g: ReturnType<typeof makeGrid>; density: Float64Array } | undefined;
+  for (let q = 0; q < n; q++) {
+    const x = p[2 * q];
+    const y = p[2 * q + 1];
+    if (target.valueAt(x, y) > 0) continue;
+    if (!cells) {
+      const g = makeGrid(target.domain, Math.sqrt(boxArea(target.domain)) / cellsPerSide, 0);
+      cells = { g, density: target.onGrid(g).density };
+    }
+    const { g, density } = cells;
+    const ci = Math.min(g.nx - 1, Math.max(0, Math.round((x - g.x0) / g.hx)));
+    const cj = Math.min(g.ny - 1, Math.max(0, Math.round((y - g.y0) / g.hy)));
+    // Rings of cells around the point's cell, until the ring is further than the best found.
+    let best = Infinity;
+    let bx = x;
+    let by = y;
+    const rings = Math.max(g.nx, g.ny);
+    for (let r = 1; r <= rings; r++) {
+      if ((r - 1) * Math.min(g.hx, g.hy) > Math.sqrt(best)) break;
+      for (let j = cj - r; j <= cj + r; j++) {
+        if (j < 0 || j >= g.ny) continue;
+        const step = j === cj - r || j === cj + r ? 1 : 2 * r;
+        for (let i = ci - r; i <= ci + r; i += step) {
+          if (i < 0 || i >= g.nx || !(density[j * g.nx + i] > 0)) continue;
+          // The point of the cell (shrunk by 1%) nearest to (x, y).
+          const cx = nodeX(g, i);
+          const cy = nodeY(g, j);
+          const px = Math.min(cx + 0.49 * g.hx, Math.max(cx - 0.49 * g.hx, x));
+          const py = Math.min(cy + 0.49 * g.hy, Math.max(cy - 0.49 * g.hy, y));
+          const d2 = (px - x) ** 2 + (py - y) ** 2;
+          if (d2 < best && target.valueAt(px, py) > 0) {
+            best = d2;
+            bx = px;
+            by = py;
+          }
+        }
+      }
+    }
+    if (best < Infinity) {
+      p[2 * q] = bx;
+      p[2 * q + 1] = by;
+      moved++;
+    }
+  }
+  return moved;
 }
