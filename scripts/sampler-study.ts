@@ -30,6 +30,8 @@ interface Variant {
   readonly weights?: readonly number[];
   /** Flow time, |Omega| / D. */
   readonly time: number;
+  /** Decay time of the coarse weights, |Omega| / D (default run's, 0.75). */
+  readonly decay?: number;
 }
 
 const VARIANTS: Readonly<Record<string, Variant | 'default'>> = {
@@ -41,6 +43,8 @@ const VARIANTS: Readonly<Record<string, Variant | 'default'>> = {
   'default(t=0.05)': { start: 'halton', scales: SAMPLE_SCALES, weights: SAMPLE_WEIGHTS, time: 0.05 },
   default: 'default', // blobSample as shipped
   'default(t=0.2)': { start: 'halton', scales: SAMPLE_SCALES, weights: SAMPLE_WEIGHTS, time: 0.2 },
+  'decay0.03': { start: 'halton', scales: SAMPLE_SCALES, weights: SAMPLE_WEIGHTS, time: 0.1, decay: 0.03 },
+  'decay0.015': { start: 'halton', scales: SAMPLE_SCALES, weights: SAMPLE_WEIGHTS, time: 0.1, decay: 0.015 },
 };
 
 function sample(target: Target, n: number, v: Variant | 'default'): Positions {
@@ -49,7 +53,7 @@ function sample(target: Target, n: number, v: Variant | 'default'): Positions {
   const p = v.start === 'iid' ? targetSampler(target)(n, createRng(1)) : scrambledHaltonSample(target, n, 1);
   if (v.time === 0) return p;
   const eps = multiScaleEpsilon(d, n);
-  const stepper = new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1, scales: v.scales.map((s) => s * eps), weights: v.weights }, { domain: d });
+  const stepper = new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1, scales: v.scales.map((s) => s * eps), weights: v.weights, decay: v.decay === undefined ? undefined : v.decay * boxArea(d) }, { domain: d });
   const duration = v.time * boxArea(d);
   let t = 0;
   while (t < duration - 1e-12) t += stepper.step(p, duration - t).dt;
