@@ -17,6 +17,7 @@ export const SAMPLE_TIME = 0.1;
  * bandwidth; the other bundled targets the same or better, the floor map 7% worse at the bandwidth).
  */
 export const SAMPLE_SCALES: readonly number[] = [8, 4, 2];
+/** Initial weights of SAMPLE_SCALES, in the same order. */
 export const SAMPLE_WEIGHTS: readonly number[] = [20, 20, 5];
 
 /** Options of the blob sampler. */
