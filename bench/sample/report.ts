@@ -1,26 +1,28 @@
 /** The sampler comparison as a Markdown table and an SVG plot (MMD ratio to i.i.d. against N, log axes). */
 import type { Method, SampleCell } from './suite.js';
-import { METHOD_NAMES } from './suite.js';
+import { METHOD_NAMES, WIDE } from './suite.js';
 
 const sci = (x: number): string => (Number.isFinite(x) ? x.toExponential(1) : 'n/a');
 const sig = (x: number, digits: number): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : 'n/a');
 
 
 /**
- * One row per scenario and N: the i.i.d. yardstick, then per method its MMD² over the yardstick and its CPU time;
- * the lowest ratio of each row in bold.
+ * One row per scenario and N: the i.i.d. yardsticks (at the bandwidth and at WIDE x it), then per method its MMD² over
+ * each yardstick and its CPU time; the lowest ratio of each row and bandwidth in bold.
  */
 export function sampleTable(cells: readonly SampleCell[]): string {
   const methods = cells[0]?.results.map((r) => r.method) ?? [];
-  const headers = ['scenario', 'N', 'i.i.d. median MMD²', ...methods.map((m) => `${METHOD_NAMES[m]}: / i.i.d. (CPU s)`)];
+  const headers = ['scenario', 'N', `i.i.d. median MMD² (bandwidth, ${WIDE}x)`, ...methods.map((m) => `${METHOD_NAMES[m]}: / i.i.d., ${WIDE}x (CPU s)`)];
   const lines = [`| ${headers.join(' | ')} |`, `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
   for (const c of cells) {
     const best = Math.min(...c.results.map((r) => r.mmd2));
+    const bestWide = Math.min(...c.results.map((r) => r.mmd2Wide));
     const values = c.results.map((r) => {
       const ratio = sig(r.mmd2 / c.iidMmd2, 2);
-      return `${r.mmd2 === best ? `**${ratio}**` : ratio} (${sig(r.cpu, 2)})`;
+      const wide = sig(r.mmd2Wide / c.iidMmd2Wide, 2);
+      return `${r.mmd2 === best ? `**${ratio}**` : ratio}, ${r.mmd2Wide === bestWide ? `**${wide}**` : wide} (${sig(r.cpu, 2)})`;
     });
-    lines.push(`| ${c.scenario} | ${c.n} | ${sci(c.iidMmd2)} | ${values.join(' | ')} |`);
+    lines.push(`| ${c.scenario} | ${c.n} | ${sci(c.iidMmd2)}, ${sci(c.iidMmd2Wide)} | ${values.join(' | ')} |`);
   }
   return lines.join('\n');
 }

@@ -2,9 +2,11 @@
  * The sampler comparison: every scenario x N x method, each method given a fresh target (no shared caches), timed in
  * CPU time (process.cpuUsage, user + system, including its set-up), scored by the squared MMD of the coverage bench
  * and `run` (MmdMetric at the scenario's bandwidth) and by its ratio to the median of IID_DRAWS sets of N i.i.d.
- * samples. Deterministic apart from the CPU times.
+ * samples; the same again at twice the bandwidth (WIDE), so that no method's lead is an artefact of one kernel.
+ * Deterministic apart from the CPU times.
  */
 import { blobSample } from '../../src/engine/blob-sampler.js';
+import { scrambledHaltonSample } from '../../src/engine/halton.js';
 import type { Positions } from '../../src/engine/geometry.js';
 import { MmdMetric } from '../../src/engine/metrics.js';
 import { createRng } from '../../src/engine/random.js';
@@ -16,8 +18,10 @@ import { iidMmd2 } from '../coverage/run.js';
 import { IID_DRAWS, IID_SEED } from '../coverage/suite.js';
 import { targetCells } from './cells.js';
 import { herdingSample } from './herding.js';
-import { scrambledHaltonSample } from './qmc.js';
 import { svgdSample } from './svgd.js';
+
+/** The second MMD bandwidth, a multiple of the scenario's. */
+export const WIDE = 2;
 
 /** The methods compared, in table order. */
 export const METHODS = ['iid', 'halton', 'herding', 'svgd', 'blob'] as const;
@@ -42,6 +46,8 @@ export interface SampleScenario {
 export interface MethodResult {
   readonly method: Method;
   readonly mmd2: number;
+  /** Squared MMD at WIDE x the bandwidth. */
+  readonly mmd2Wide: number;
   /** CPU seconds (user + system) of the method, set-up included. */
   readonly cpu: number;
 }
@@ -52,6 +58,8 @@ export interface SampleCell {
   readonly n: number;
   /** Median squared MMD of IID_DRAWS sets of n i.i.d. samples (seed IID_SEED). */
   readonly iidMmd2: number;
+  /** The same at WIDE x the bandwidth. */
+  readonly iidMmd2Wide: number;
   readonly results: readonly MethodResult[];
 }
 
@@ -74,7 +82,7 @@ export function sampleWith(method: Method, target: Target, n: number, bandwidth:
     case 'iid':
       return targetSampler(target)(n, createRng(seed));
     case 'halton':
-      return scrambledHaltonSample(targetCells(target), n, seed);
+      return scrambledHaltonSample(target, n, seed);
     case 'herding':
       return herdingSample(targetCells(target), n, bandwidth);
     case 'svgd':
@@ -98,19 +106,21 @@ export function runSampleSuite(o: SampleSuiteOptions): SampleCell[] {
     const bandwidth = scenario.metrics.mmdBandwidth;
     const scoring = scenarioTarget(scenario);
     const mmd = new MmdMetric(scoring, bandwidth);
+    const wide = new MmdMetric(scoring, WIDE * bandwidth);
     for (const n of o.counts) {
       const iid = iidMmd2(scoring, mmd, n, IID_DRAWS, IID_SEED);
+      const iidWide = iidMmd2(scoring, wide, n, IID_DRAWS, IID_SEED);
       const results = methods.map((method): MethodResult => {
         const target = scenarioTarget(scenario);
         const c0 = cpuSeconds();
         const points = sampleWith(method, target, n, bandwidth, seed, o.svgdIterations);
         const cpu = cpuSeconds() - c0;
         if (points.length !== 2 * n) throw new Error(`${method} returned ${points.length >> 1} points, not ${n}`);
-        const r = { method, mmd2: mmd.evaluate(points), cpu };
+        const r = { method, mmd2: mmd.evaluate(points), mmd2Wide: wide.evaluate(points), cpu };
         o.onResult?.({ scenario: name, n }, r);
         return r;
       });
-      cells.push({ scenario: name, n, iidMmd2: iid, results });
+      cells.push({ scenario: name, n, iidMmd2: iid, iidMmd2Wide: iidWide, results });
     }
   }
   return cells;

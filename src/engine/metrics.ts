@@ -12,7 +12,10 @@ import type { Target } from './target.js';
  *
  * Evaluated in O(N + M) through k = 2 pi sigma^2 (phi_s * phi_s), s = sigma / sqrt 2, so that
  * MMD^2 = 2 pi sigma^2 Int (phi_s * (mu_N - rho_bar))^2: a deposit of the robots and a precomputed smoothing of
- * the target on a grid of spacing s / 4 (quadrature error below 1e-8 relative).
+ * the target on a grid of spacing s / 4 (quadrature error below 1e-8 relative for a smooth target). The target is
+ * smoothed from a finer sampling (at most sqrt(area) / 512 apart), so that the sharp edges of maps and obstacles are
+ * resolved: sampled only at the metric's nodes, a map of 5 cm pixels measured 200,000 i.i.d. samples at 0.18 of the
+ * 1,600-sample median at bandwidth 0.35 m (the expected ratio is 0.008).
  */
 export class MmdMetric {
   readonly bandwidth: number;
@@ -28,17 +31,7 @@ export class MmdMetric {
     this.s = bandwidth / Math.SQRT2;
     this.grid = makeGrid(target.domain, this.s / 4, 6 * this.s);
     const g = this.grid;
-    // Separable convolution of the target with phi_s (quadrature over the grid nodes), once per target and bandwidth.
-    this.smoothTarget = target.derived(`mmd:${bandwidth}`, () => {
-      const { density } = target.onGrid(g);
-      const kx = gaussianTaps(g.hx, this.s);
-      const ky = gaussianTaps(g.hy, this.s);
-      const tmp = new Float64Array(g.nx * g.ny);
-      convolveRows(density, tmp, g.nx, g.ny, kx, g.hx);
-      const out = new Float64Array(g.nx * g.ny);
-      convolveCols(tmp, out, g.nx, g.ny, ky, g.hy);
-      return out;
-    });
+    this.smoothTarget = target.derived(`mmd:${bandwidth}`, () => smoothedTarget(target, g, this.s));
     this.a = new Float64Array(g.nx * g.ny);
     this.w = new Float64Array(Math.ceil((12 * this.s) / Math.min(g.hx, g.hy)) + 4);
   }
@@ -81,6 +74,66 @@ export class MmdMetric {
   }
 }
 
+/**
+ * phi_s * rho_bar at the nodes of g (margin included), by separable quadrature over a finer grid aligned with g: an
+ * odd number k of fine nodes per cell side, so that every node of g is also a fine node, the fine nodes at most
+ * sqrt(area) / 512 apart.
+ */
+function smoothedTarget(target: Target, g: Grid, s: number): Float64Array {
+  const d = target.domain;
+  const fineSpacing = Math.sqrt((d.xmax - d.xmin) * (d.ymax - d.ymin)) / 512;
+  let k = Math.max(1, Math.ceil(Math.max(g.hx, g.hy) / fineSpacing));
+  if (k % 2 === 0) k++;
+  const cx = g.nx - 2 * g.margin;
+  const cy = g.ny - 2 * g.margin;
+  const fx = cx * k;
+  const fy = cy * k;
+  const hx = g.hx / k;
+  const hy = g.hy / k;
+  // The density at the fine nodes inside the domain (zero outside), normalized.
+  const density = new Float64Array(fx * fy);
+  const scale = 1 / target.mass;
+  for (let j = 0; j < fy; j++) {
+    const y = d.ymin + (j + 0.5) * hy;
+    for (let i = 0; i < fx; i++) {
+      const x = d.xmin + (i + 0.5) * hx;
+      const v = target.valueAt(x, y);
+      if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`target density is not a finite non-negative number at (x, y) = (${x.toPrecision(4)}, ${y.toPrecision(4)})`);
+      density[j * fx + i] = v * scale;
+    }
+  }
+  // Fine node i sits at g's column (i - (k - 1) / 2) / k + margin: rows first (fine rows x g's columns), then columns.
+  const off = (k - 1) / 2;
+  const kx = gaussianTaps(hx, s);
+  const ky = gaussianTaps(hy, s);
+  const rows = new Float64Array(fy * g.nx);
+  const halfX = (kx.length - 1) >> 1;
+  for (let j = 0; j < fy; j++) {
+    const row = j * fx;
+    for (let c = 0; c < g.nx; c++) {
+      const centre = (c - g.margin) * k + off;
+      const t0 = Math.max(-halfX, -centre);
+      const t1 = Math.min(halfX, fx - 1 - centre);
+      let acc = 0;
+      for (let t = t0; t <= t1; t++) acc += kx[t + halfX] * density[row + centre + t];
+      rows[j * g.nx + c] = acc * hx;
+    }
+  }
+  const out = new Float64Array(g.nx * g.ny);
+  const halfY = (ky.length - 1) >> 1;
+  for (let r = 0; r < g.ny; r++) {
+    const centre = (r - g.margin) * k + off;
+    const t0 = Math.max(-halfY, -centre);
+    const t1 = Math.min(halfY, fy - 1 - centre);
+    for (let c = 0; c < g.nx; c++) {
+      let acc = 0;
+      for (let t = t0; t <= t1; t++) acc += ky[t + halfY] * rows[(centre + t) * g.nx + c];
+      out[r * g.nx + c] = acc * hy;
+    }
+  }
+  return out;
+}
+
 function gaussianTaps(h: number, s: number): Float64Array {
   const half = Math.ceil((6 * s) / h);
   const taps = new Float64Array(2 * half + 1);
@@ -89,32 +142,6 @@ function gaussianTaps(h: number, s: number): Float64Array {
   return taps;
 }
 
-function convolveRows(src: Float64Array, dst: Float64Array, nx: number, ny: number, taps: Float64Array, h: number): void {
-  const half = (taps.length - 1) >> 1;
-  for (let j = 0; j < ny; j++) {
-    const row = j * nx;
-    for (let i = 0; i < nx; i++) {
-      let acc = 0;
-      const t0 = Math.max(-half, -i);
-      const t1 = Math.min(half, nx - 1 - i);
-      for (let t = t0; t <= t1; t++) acc += taps[t + half] * src[row + i + t];
-      dst[row + i] = acc * h;
-    }
-  }
-}
-
-function convolveCols(src: Float64Array, dst: Float64Array, nx: number, ny: number, taps: Float64Array, h: number): void {
-  const half = (taps.length - 1) >> 1;
-  for (let j = 0; j < ny; j++) {
-    const t0 = Math.max(-half, -j);
-    const t1 = Math.min(half, ny - 1 - j);
-    for (let i = 0; i < nx; i++) {
-      let acc = 0;
-      for (let t = t0; t <= t1; t++) acc += taps[t + half] * src[(j + t) * nx + i];
-      dst[j * nx + i] = acc * h;
-    }
-  }
-}
 
 /** Minimum and mean distance from each robot to its nearest neighbour, in metres. */
 export function nearestNeighbourStats(positions: Positions): { min: number; mean: number } {

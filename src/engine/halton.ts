@@ -2,11 +2,12 @@
  * A scrambled low-discrepancy point set mapped to the target: the 2-D Halton sequence (bases 2 and 3) with nested
  * (Owen-type) random digit scrambling, each point then mapped through the target's conditional CDFs on its cells:
  * the inverse CDF of the x marginal, then of y given that column. Exact for a density constant on each cell, like
- * the engine's i.i.d. sampler, so the two differ only in the uniform numbers they feed it.
+ * the engine's i.i.d. sampler (targetSampler, same cells), so the two differ only in the uniform numbers they feed it.
  */
-import type { Positions } from '../../src/engine/geometry.js';
-import { nodeX, nodeY } from '../../src/engine/grid.js';
-import type { TargetCells } from './cells.js';
+import type { Positions } from './geometry.js';
+import { boxArea } from './geometry.js';
+import { makeGrid, nodeX, nodeY } from './grid.js';
+import type { Target } from './target.js';
 
 /** Digits kept per base (2^-32 and 3^-20 resolution; scrambling fills the digits an index does not have). */
 const DIGITS: Readonly<Record<number, number>> = { 2: 32, 3: 20 };
@@ -54,9 +55,13 @@ export function scrambledRadicalInverse(i: number, base: number, seed: number, d
   return x;
 }
 
-/** n points of the scrambled Halton sequence, mapped to the target by its conditional CDFs. */
-export function scrambledHaltonSample(cells: TargetCells, n: number, seed: number): Positions {
-  const { grid: g, density } = cells;
+/**
+ * n points of the scrambled Halton sequence (seeded scrambling), mapped to the target by its conditional CDFs over
+ * about `cellsPerSide` cells across sqrt(area) (the cells of targetSampler).
+ */
+export function scrambledHaltonSample(target: Target, n: number, seed: number, cellsPerSide = 256): Positions {
+  const g = makeGrid(target.domain, Math.sqrt(boxArea(target.domain)) / cellsPerSide, 0);
+  const { density } = target.onGrid(g);
   // Column masses and each column's CDF over its rows.
   const colCdf = new Float64Array(g.nx + 1);
   const rowCdf = new Float64Array(g.nx * (g.ny + 1));
