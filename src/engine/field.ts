@@ -138,7 +138,7 @@ export class BlobField {
   private deposit(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): number {
     this.spread(positions, masses, epsilons);
     const w = this.grid.cellArea;
-    if (this.wasm) return 0.5 * w * this.wasm.weigh(this.at[0], this.at[2], this.at[1], this.f.length, w);
+    if (this.wasm) return weighRows(this.wasm, this.at[0], this.at[2], this.at[1], w, this.grid.nx, this.grid.ny);
     return weighByTarget(this.f, this.invRhoBar, this.u, w, this.grid.nx);
   }
 
@@ -368,6 +368,13 @@ function weighRange(f: Float64Array, inv: Float64Array, u: Float64Array, w: numb
 function weighByTarget(f: Float64Array, inv: Float64Array, u: Float64Array, w: number, nx: number): number {
   let energy = 0;
   for (let k = 0; k < f.length; k += nx) energy += weighRange(f, inv, u, w, k, k + nx);
+  return 0.5 * w * energy;
+}
+
+/** weighByTarget with the Wasm kernel (byte offsets of f, 1/rho_bar, u), row by row like it: the same summation tree. */
+function weighRows(k: StencilExports, f: number, inv: number, u: number, w: number, nx: number, ny: number): number {
+  let energy = 0;
+  for (let j = 0, at = 0; j < ny; j++, at += 8 * nx) energy += k.weigh(f + at, inv + at, u + at, nx, w);
   return 0.5 * w * energy;
 }
 

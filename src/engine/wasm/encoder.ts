@@ -63,6 +63,8 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i32And: [0x71],
   i32LtU: [0x49],
   i32GeU: [0x4f],
   f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -79,7 +81,7 @@ export const op = {
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
-  /** Structured control: block/loop with no result, branches by depth. */
+  /** Structured control: block/loop/if (the condition on the stack before it) with no result, branches by depth. */
   block: (...body: number[][]): number[] => [0x02, 0x40, ...body.flat(), 0x0b],
   loop: (...body: number[][]): number[] => [0x03, 0x40, ...body.flat(), 0x0b],
   if: (...body: number[][]): number[] => [0x04, 0x40, ...body.flat(), 0x0b],

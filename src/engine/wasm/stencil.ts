@@ -136,32 +136,40 @@ function stencilDot(): FunctionSpec {
 }
 
 /**
- * weigh(f, inv, u, n, w) -> sum_k f_k (f_k inv_k), and u_k = w (f_k inv_k), for k < n rounded up to even (so f, inv
- * and u need one zero node of padding after node n - 1 when n is odd). Byte offsets.
+ * weigh(f, inv, u, n, w) -> sum_k f_k (f_k inv_k), and u_k = w (f_k inv_k), for k < n: pairs of nodes, then the last
+ * node alone when n is odd. Byte offsets.
  */
 function weigh(): FunctionSpec {
   const [f, inv, u, n, w] = [0, 1, 2, 3, 4];
-  const [a, end, E, W, x, t] = [5, 6, 7, 8, 9, 10];
+  const [a, end, last, t, r, E, W, x, tt] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
   return {
     name: 'weigh',
     params: [I32, I32, I32, I32, F64],
     results: [F64],
-    locals: [I32, I32, V128, V128, V128, V128],
+    locals: [I32, I32, F64, F64, F64, V128, V128, V128, V128],
     body: [
-      get(n), i32(3), i32Shl, set(end),
+      get(n), i32(1), op.i32ShrU, i32(4), i32Shl, set(end),
       get(w), f64x2Splat, set(W),
       v128Zero, set(E),
       i32(0), set(a),
       block(loop(
         [...get(a), ...get(end), ...i32GeU, ...brIf(1)],
         [...get(f), ...get(a), ...i32Add, ...v128Load(), ...set(x)],
-        [...get(x), ...get(inv), ...get(a), ...i32Add, ...v128Load(), ...f64x2Mul, ...set(t)],
-        fma2(E, get(x), get(t)),
-        [...get(u), ...get(a), ...i32Add, ...get(W), ...get(t), ...f64x2Mul, ...v128Store()],
+        [...get(x), ...get(inv), ...get(a), ...i32Add, ...v128Load(), ...f64x2Mul, ...set(tt)],
+        fma2(E, get(x), get(tt)),
+        [...get(u), ...get(a), ...i32Add, ...get(W), ...get(tt), ...f64x2Mul, ...v128Store()],
         bump(a, i32(16)),
         br(0),
       )),
-      hsum(E),
+      op.f64Zero, set(last),
+      get(n), i32(1), op.i32And,
+      op.if(
+        [...get(f), ...get(a), ...i32Add, ...f64Load(), ...set(t)],
+        [...get(t), ...get(inv), ...get(a), ...i32Add, ...f64Load(), ...f64Mul, ...set(r)],
+        [...get(u), ...get(a), ...i32Add, ...get(w), ...get(r), ...f64Mul, ...f64Store()],
+        [...get(t), ...get(r), ...f64Mul, ...set(last)],
+      ),
+      hsum(E), get(last), f64Add,
     ],
   };
 }
