@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlobField, Target, createRng, targetSampler } from '../../src/engine/index.js';
+import { BlobField, NeumannBlobField, Target, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Box } from '../../src/engine/index.js';
 import { PUBLIC_S1 } from '../../src/engine/presets.js';
 import { sleb, uleb } from '../../src/engine/wasm/encoder.js';
@@ -89,4 +89,34 @@ test('wasm and JS kernels agree with masses and per-robot widths (clipped, some 
     widths[i] = 0.01 + 0.08 * rng.next(); // some below epsilon, some above maxEpsilon: clipped
   }
   compare({ epsilon: 0.02, maxEpsilon: 0.06 }, p, masses, widths);
+});
+
+test('NeumannBlobField: wasm and JS kernels give the same velocities bit for bit, energies to round-off', () => {
+  const inside = targetSampler(target)(1500, createRng(9));
+  const edge = [-1, -1, 1, 1, -0.999, 0.3, 0.98, -0.97, 1.2, 0, Number.NaN, 0.5];
+  const p = new Float64Array(inside.length + edge.length);
+  p.set(inside);
+  p.set(edge, inside.length);
+  const n = p.length >> 1;
+  for (const [epsilon, smoothTarget] of [[0.03, false], [0.045, true]] as const) {
+    const wasm = new NeumannBlobField(target, { epsilon, diffusivity: 1.2, smoothTarget });
+    const js = new NeumannBlobField(target, { epsilon, diffusivity: 1.2, smoothTarget, kernel: 'js' });
+    assert.equal(wasm.kernel, 'wasm');
+    assert.equal(js.kernel, 'js');
+    const va = new Float64Array(2 * n);
+    const vb = new Float64Array(2 * n);
+    wasm.evaluate(targetSampler(target)(21, createRng(98)), new Float64Array(42));
+    const ea = wasm.evaluate(p, va);
+    const eb = js.evaluate(p, vb);
+    assert.ok(eb > 0 && Math.abs(ea - eb) <= 1e-12 * eb, `energy ${ea} vs ${eb}`);
+    let differ = 0;
+    let speed = 0;
+    for (let i = 0; i < 2 * n; i++) {
+      if (va[i] !== vb[i]) differ++;
+      speed = Math.max(speed, Math.abs(vb[i]));
+    }
+    assert.ok(speed > 0);
+    assert.equal(differ, 0, `${differ} velocity components differ (eps ${epsilon})`);
+    assert.equal(va[2 * n - 2], 0);
+  }
 });
