@@ -2,9 +2,11 @@
 // written by hand as instruction lists (see stencil.ts). No toolchain, no .wasm file: the bytes are built at start-up.
 // Reference: the WebAssembly core specification 2.0, binary format (sections, LEB128, the 0xfd SIMD prefix).
 
-/** Value types. */
+/** Value type i32 (also the type of memory addresses). */
 export const I32 = 0x7f;
+/** Value type f64. */
 export const F64 = 0x7c;
+/** Value type v128 (here: two f64 lanes). */
 export const V128 = 0x7b;
 
 /** Unsigned LEB128 of a non-negative integer below 2^32. */
