@@ -2,7 +2,8 @@
  * Side by side: our blob field (BlobField.evaluate) against the same algorithm in C (bench/c/stencil.c, compiled
  * here with gcc -O3), on the public-s1 target, robots sampled from the target (seed 1), eps = autoEpsilon, D = 1,
  * the default grid spacing and cut-off. Both read the same grid, 1/rho_bar and positions (written to a temporary
- * file the C program reads); reported: CPU time per evaluation (median over interleaved rounds of repetitions after a warm-up; ours from
+ * file the C program reads); ours runs with the WebAssembly SIMD kernel (the default) and with the plain JS loops
+ * (kernel: 'js', the reference). Reported: CPU time per evaluation (median over interleaved rounds of repetitions after a warm-up; ours from
  * process.cpuUsage, C's from CLOCK_PROCESS_CPUTIME_ID), their ratio, and the largest velocity difference relative to
  * the largest speed. C runs twice: on the robots as given (the order BlobField used to take them in) and on the same
  * robots sorted into the tile order BlobField now uses inside (sorted outside C's timing).
@@ -51,13 +52,15 @@ console.log();
 console.log(`${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ` +
   `CPU time per evaluation, median of ${ROUNDS} interleaved rounds of ${REPS} after a warm-up.`);
 console.log();
-console.log('| N | grid | ours (ms CPU) | C, robots as given (ms CPU) | ours / C | C, robots in tile order | ours / that | max velocity difference / max speed | energy difference (rel.) |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| N | grid | ours, Wasm (ms CPU) | ours, JS | C, robots as given | C, robots in tile order | Wasm / C as given | Wasm / C tile order | JS / C tile order | max velocity difference / max speed (Wasm vs C) | energy difference (rel.) |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
   for (const n of COUNTS) {
     const eps = autoEpsilon(DOMAIN, n);
     const p = sample(n, createRng(1));
     const field = new BlobField(target, { epsilon: eps, diffusivity: 1 });
+    const fieldJs = new BlobField(target, { epsilon: eps, diffusivity: 1, kernel: 'js' });
+    if (field.kernel !== 'wasm') console.error('WebAssembly SIMD unavailable: the "Wasm" column runs the JS loops');
     const g = field.grid;
     const M = g.nx * g.ny;
     const input = new Float64Array(11 + M + 2 * n);
@@ -84,8 +87,13 @@ try {
     // Interleaved rounds (ours, then C) so that a change in the machine's load hits both sides alike.
     const v = new Float64Array(2 * n);
     let energy = field.evaluate(p, v);
-    for (let r = 0; r < 2; r++) field.evaluate(p, v);
+    const vJs = new Float64Array(2 * n);
+    for (let r = 0; r < 2; r++) {
+      field.evaluate(p, v);
+      fieldJs.evaluate(p, vJs);
+    }
     const ours: number[] = [];
+    const oursJs: number[] = [];
     const theirs: number[] = [];
     const theirsSorted: number[] = [];
     let out = new Float64Array(0);
@@ -94,6 +102,9 @@ try {
         const t0 = cpuMs();
         energy = field.evaluate(p, v);
         ours.push(cpuMs() - t0);
+        const t1 = cpuMs();
+        fieldJs.evaluate(p, vJs);
+        oursJs.push(cpuMs() - t1);
       }
       execFileSync(exe, [inFile, outFile, String(REPS)], { stdio: 'inherit' });
       const buf = readFileSync(outFile);
@@ -114,7 +125,9 @@ try {
       diff = Math.max(diff, Math.hypot(v[2 * i] - vc[2 * i], v[2 * i + 1] - vc[2 * i + 1]));
     }
     const o = median(ours);
-    console.log(`| ${n.toLocaleString('en-US')} | ${g.nx} x ${g.ny} | ${o.toFixed(1)} | ${c.toFixed(1)} | ${(o / c).toFixed(2)}x | ${cs.toFixed(1)} | ${(o / cs).toFixed(2)}x | ` +
+    const oj = median(oursJs);
+    console.log(`| ${n.toLocaleString('en-US')} | ${g.nx} x ${g.ny} | ${o.toFixed(1)} | ${oj.toFixed(1)} | ${c.toFixed(1)} | ${cs.toFixed(1)} | ${(o / c).toFixed(2)}x | ` +
+      `${(o / cs).toFixed(2)}x | ${(oj / cs).toFixed(2)}x | ` +
       `${(diff / speed).toExponential(1)} | ${(Math.abs(energy - energyC) / energyC).toExponential(1)} |`);
   }
 } finally {

@@ -9,6 +9,9 @@ import type { ChebyshevOptions, ChebyshevStepResult } from './chebyshev.js';
 import { ChebyshevIntegrator } from './chebyshev.js';
 import { SeparationTerm } from './separation.js';
 import type { Target } from './target.js';
+import type { FieldKernel } from './field.js';
+import { wasmStencil } from './wasm/stencil.js';
+import type { StencilExports } from './wasm/stencil.js';
 
 /** Options of a Neumann blob field. */
 export interface NeumannFieldOptions {
@@ -25,6 +28,8 @@ export interface NeumannFieldOptions {
   readonly gridSpacing?: number;
   /** Kernel cut-off, multiples of eps. Default 5. */
   readonly cutoff?: number;
+  /** Hot loops in WebAssembly SIMD ('wasm', the default where available) or plain JS ('js', the reference). */
+  readonly kernel?: FieldKernel;
 }
 
 /**
@@ -52,6 +57,12 @@ export class NeumannBlobField {
   readonly ny: number;
   readonly hx: number;
   readonly hy: number;
+  /** The hot loops in use (see NeumannFieldOptions.kernel). */
+  readonly kernel: FieldKernel;
+  /** The Wasm kernel and the byte offsets of wInv, f, u, wx, wy, gx, gy, sums in its memory (null: JS loops). */
+  private readonly wasm: StencilExports | null;
+  private readonly at: Int32Array;
+  private readonly sums: Float64Array;
   /** 1 / r on the nodes, times the cell area. */
   private readonly wInv: Float64Array;
   private readonly f: Float64Array;
@@ -78,18 +89,25 @@ export class NeumannBlobField {
     const n = this.nx * this.ny;
     // 1 / r is computed once per target, width, spacing and smoothing (and may come from a worker: Target.derived).
     const spacing = options.gridSpacing ?? 0.5;
-    this.wInv = target.derived(`neumann:${e}:${spacing}:${options.smoothTarget ? 1 : 0}`, () => {
+    const wInv = target.derived(`neumann:${e}:${spacing}:${options.smoothTarget ? 1 : 0}`, () => {
       const r = NeumannBlobField.smoothedTarget(target, grid, e, this.nx, this.ny, options.smoothTarget === true);
       const wInv = new Float64Array(n);
       for (let k = 0; k < n; k++) wInv[k] = grid.cellArea / r[k];
       return wInv;
     });
-    this.f = new Float64Array(n);
-    this.u = new Float64Array(n);
-    this.wx = new Float64Array(this.nx);
-    this.wy = new Float64Array(this.ny);
-    this.gx = new Float64Array(this.nx);
-    this.gy = new Float64Array(this.ny);
+    // One node more than a row or column: the Wasm kernel takes columns in pairs and reads a zero weight there.
+    const lengths = [n, n, n, this.nx + 1, this.ny + 1, this.nx + 1, this.ny + 1, 2];
+    const wasm = options.kernel === 'js' ? null : wasmStencil(lengths);
+    this.kernel = wasm ? 'wasm' : 'js';
+    this.wasm = wasm ? wasm.kernel : null;
+    this.at = Int32Array.from(wasm ? wasm.offsets : lengths.map(() => 0));
+    if (wasm) {
+      [this.wInv, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums] = wasm.arrays;
+      this.wInv.set(wInv); // once per field: the shared array stays outside the kernel's memory
+    } else {
+      this.wInv = wInv;
+      [, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums] = lengths.map((k) => new Float64Array(k));
+    }
   }
 
   /** r on the field's nodes: the target convolved with the folded kernel (smooth), or rho_bar itself. */
@@ -155,7 +173,7 @@ export class NeumannBlobField {
 
   private deposit(p: Positions, masses?: Float64Array): number {
     const n = p.length >> 1;
-    const { nx, wx, wy, f, u, wInv } = this;
+    const { nx, wx, wy, f, u, wInv, wasm, at } = this;
     const d = this.domain;
     const e = this.epsilon;
     f.fill(0);
@@ -164,12 +182,17 @@ export class NeumannBlobField {
       if (m === 0) continue;
       const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, null);
       const sy = this.stencil(p[2 * q + 1], d.ymin, d.ymax, this.hy, this.ny, wy, null);
-      if (sx === 0 || sy === 0) continue;
+      if (!(sx > 0 && sy > 0)) continue; // 0: no node in reach; NaN: a robot at NaN
       const i0 = Math.floor(sx / 1048576);
       const cx = sx - i0 * 1048576;
       const j0 = Math.floor(sy / 1048576);
       const cy = sy - j0 * 1048576;
       const c = m / (2 * Math.PI * e * e);
+      if (wasm) {
+        wx[cx] = 0;
+        wasm.addStencil(at[1], nx, i0, cx, j0, cy, c, at[3], at[4]);
+        continue;
+      }
       for (let b = 0; b < cy; b++) {
         const s = c * wy[b];
         const row = (j0 + b) * nx + i0;
@@ -181,6 +204,7 @@ export class NeumannBlobField {
         if (a < cx) f[row + a] += s * wx[a];
       }
     }
+    if (wasm) return 0.5 * wasm.weigh(at[1], at[0], at[2], f.length, 1);
     let energy = 0;
     for (let k = 0; k < f.length; k++) {
       const t = f[k] * wInv[k];
@@ -194,14 +218,14 @@ export class NeumannBlobField {
   evaluate(p: Positions, v: Float64Array, masses?: Float64Array): number {
     const energy = this.deposit(p, masses);
     const n = p.length >> 1;
-    const { nx, wx, wy, gx, gy, u } = this;
+    const { nx, wx, wy, gx, gy, u, wasm, at, sums } = this;
     const d = this.domain;
     const e = this.epsilon;
     const c = -this.diffusivity / (2 * Math.PI * e * e);
     for (let q = 0; q < n; q++) {
       const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, gx);
       const sy = this.stencil(p[2 * q + 1], d.ymin, d.ymax, this.hy, this.ny, wy, gy);
-      if (sx === 0 || sy === 0) {
+      if (!(sx > 0 && sy > 0)) {
         v[2 * q] = 0;
         v[2 * q + 1] = 0;
         continue;
@@ -210,6 +234,15 @@ export class NeumannBlobField {
       const cx = sx - i0 * 1048576;
       const j0 = Math.floor(sy / 1048576);
       const cy = sy - j0 * 1048576;
+      if (wasm) {
+        // The same sums in the same order as below (lane 0: even columns, lane 1: odd ones), so the same bits.
+        wx[cx] = 0;
+        gx[cx] = 0;
+        wasm.stencilDot(at[2], nx, i0, cx, j0, cy, at[3], at[5], at[4], at[6], at[7]);
+        v[2 * q] = c * sums[0];
+        v[2 * q + 1] = c * sums[1];
+        continue;
+      }
       let vx = 0;
       let vy = 0;
       for (let b = 0; b < cy; b++) {

@@ -2,6 +2,11 @@ import type { Positions } from './geometry.js';
 import type { Grid } from './grid.js';
 import { makeGrid } from './grid.js';
 import type { Target, TargetOnGrid } from './target.js';
+import { wasmStencil } from './wasm/stencil.js';
+import type { StencilExports } from './wasm/stencil.js';
+
+/** Implementations of the hot loops: WebAssembly SIMD, or the plain JS loops (the reference). */
+export type FieldKernel = 'wasm' | 'js';
 
 /** Numerical options of the blob field. */
 export interface BlobFieldOptions {
@@ -20,6 +25,11 @@ export interface BlobFieldOptions {
   readonly maxEpsilon?: number;
   /** Width of the smooth decay of rho_bar beyond the walls, m (see Target.onGrid). Default DEFAULT_WALL_WIDTH eps. */
   readonly wallWidth?: number;
+  /**
+   * Hot loops in WebAssembly SIMD ('wasm', the default; falls back to 'js' where unavailable) or plain JS ('js', the
+   * reference). Both give the same field up to round-off.
+   */
+  readonly kernel?: FieldKernel;
 }
 
 /** Default quadrature spacing (fraction of eps) and cut-off (multiple of eps). */
@@ -49,15 +59,21 @@ export class BlobField {
   readonly target: TargetOnGrid;
   /** Blob density f on the grid after the last evaluation. */
   readonly f: Float64Array;
+  /** The hot loops in use (see BlobFieldOptions.kernel). */
+  readonly kernel: FieldKernel;
+  /** The Wasm kernel and the byte offsets of f, u, 1/rho_bar, wx, wy, dx, dy, sums in its memory (null: JS loops). */
+  private readonly wasm: StencilExports | null;
+  private readonly at: Int32Array;
   private readonly invRhoBar: Float64Array;
   private readonly u: Float64Array;
   private readonly wx: Float64Array;
   private readonly wy: Float64Array;
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
-  private readonly sums = new Float64Array(2);
-  /** Robots in tile order (see tileOrder), grown on demand; tile counts. */
+  private readonly sums: Float64Array;
+  /** Robots in tile order (see tileOrder) and their positions in that order, grown on demand; tile counts. */
   private order = new Int32Array(0);
+  private sorted = new Float64Array(0);
   private readonly tiles: Int32Array;
   private readonly tilesX: number;
   private readonly tileW: number;
@@ -78,15 +94,16 @@ export class BlobField {
     this.wallWidth = options.wallWidth ?? DEFAULT_WALL_WIDTH * epsilon;
     this.target = target.onGrid(this.grid, this.wallWidth);
     const n = this.grid.nx * this.grid.ny;
-    this.f = new Float64Array(n);
-    this.u = new Float64Array(n);
-    this.invRhoBar = new Float64Array(n);
+    // One more node than the longest stencil: the Wasm kernel takes columns in pairs and reads a zero weight there.
+    const maxStencil = Math.ceil((2 * this.cutoff * this.maxEpsilon) / Math.min(this.grid.hx, this.grid.hy)) + 3;
+    const lengths = [n, n, n, maxStencil, maxStencil, maxStencil, maxStencil, 2];
+    // The arrays live in the kernel's memory (allocated once, never grown), so nothing is copied per evaluation.
+    const wasm = options.kernel === 'js' ? null : wasmStencil(lengths);
+    this.kernel = wasm ? 'wasm' : 'js';
+    this.wasm = wasm ? wasm.kernel : null;
+    this.at = Int32Array.from(wasm ? wasm.offsets : lengths.map(() => 0));
+    [this.f, this.u, this.invRhoBar, this.wx, this.wy, this.dx, this.dy, this.sums] = wasm ? wasm.arrays : lengths.map((k) => new Float64Array(k));
     for (let k = 0; k < n; k++) this.invRhoBar[k] = 1 / this.target.rhoBar[k];
-    const maxStencil = Math.ceil((2 * this.cutoff * this.maxEpsilon) / Math.min(this.grid.hx, this.grid.hy)) + 2;
-    this.wx = new Float64Array(maxStencil);
-    this.wy = new Float64Array(maxStencil);
-    this.dx = new Float64Array(maxStencil);
-    this.dy = new Float64Array(maxStencil);
     // Tiles of about one stencil (2 cut-off widths) a side: robots taken tile by tile share most of their grid rows,
     // which then stay in cache between robots (the grid is megabytes; robots arrive in any order).
     this.tileW = 2 * this.cutoff * epsilon;
@@ -120,39 +137,55 @@ export class BlobField {
   /** Particles to grid (f), then u = w f / rho_bar; returns E_eps. */
   private deposit(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): number {
     this.spread(positions, masses, epsilons);
-    return weighByTarget(this.f, this.invRhoBar, this.u, this.grid.cellArea, this.grid.nx);
+    const w = this.grid.cellArea;
+    if (this.wasm) return weighRows(this.wasm, this.at[0], this.at[2], this.at[1], w, this.grid.nx, this.grid.ny);
+    return weighByTarget(this.f, this.invRhoBar, this.u, w, this.grid.nx);
   }
 
-  /** The robots in tile order (counting sort by tile: O(N + tiles)). */
+  /**
+   * The robots in tile order (counting sort by tile: O(N + tiles)), and their positions copied in that order: both
+   * robot loops then read positions in sequence (at 100,000 robots, reading them through the order cost more than
+   * the copy: the reads missed the cache).
+   */
   private sortRobots(positions: Positions): Int32Array {
     const n = positions.length >> 1;
-    if (this.order.length < n) this.order = new Int32Array(n);
+    if (this.order.length < n) {
+      this.order = new Int32Array(n);
+      this.sorted = new Float64Array(2 * n);
+    }
     const g = this.grid;
-    tileOrder(positions, n, g.x0 - 0.5 * g.hx, g.y0 - 0.5 * g.hy, this.tileW, this.tileH, this.tilesX, this.tiles, this.order);
+    tileOrder(positions, n, g.x0 - 0.5 * g.hx, g.y0 - 0.5 * g.hy, this.tileW, this.tileH, this.tilesX, this.tiles, this.order, this.sorted);
     return this.order;
   }
 
   /** f = sum_j m_j phi_eps_j(. - x_j) on the grid. */
   private spread(positions: Positions, masses?: Float64Array, epsilons?: Float64Array): void {
     const n = positions.length >> 1;
-    const { f, wx, wy, dx, dy, epsilon, maxEpsilon, cutoff } = this;
+    const { f, wx, wy, dx, dy, epsilon, maxEpsilon, cutoff, wasm, at } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
     const qx = recurrenceRatio(epsilon, hx);
     const qy = recurrenceRatio(epsilon, hy);
     f.fill(0);
     const m0 = n > 0 ? 1 / n : 0;
     const order = this.sortRobots(positions);
+    const xy = this.sorted;
     for (let q = 0; q < n; q++) {
       const p = order[q];
       const m = masses ? masses[p] : m0;
       if (m === 0) continue;
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
-      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
-      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
-      if (sx === 0 || sy === 0) continue;
+      const sx = gaussianStencil(xy[2 * q], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(xy[2 * q + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
+      if (!(sx > 0 && sy > 0)) continue; // 0: no node in reach; NaN: a robot at NaN
       const i0 = Math.floor(sx / 1048576);
       const j0 = Math.floor(sy / 1048576);
-      addStencil(f, nx, i0, sx - i0 * 1048576, j0, sy - j0 * 1048576, m / (TWO_PI * e * e), wx, wy);
+      const cx = sx - i0 * 1048576;
+      if (wasm) {
+        wx[cx] = 0;
+        wasm.addStencil(at[0], nx, i0, cx, j0, sy - j0 * 1048576, m / (TWO_PI * e * e), at[3], at[4]);
+      } else {
+        addStencil(f, nx, i0, cx, j0, sy - j0 * 1048576, m / (TWO_PI * e * e), wx, wy);
+      }
     }
     // Nothing after the robot loop: it runs long enough to be optimized on the stack, and that code, reused at the
     // next call, went back to the interpreter at any code after the loop (no type feedback when it was compiled).
@@ -162,24 +195,34 @@ export class BlobField {
   /** Grid to particles: v_i = (D / eps_i^2) sum_k u_k phi(x_i - y_k) (x_i - y_k). */
   private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array): void {
     const n = positions.length >> 1;
-    const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity } = this;
+    const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity, wasm, at } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
     const qx = recurrenceRatio(epsilon, hx);
     const qy = recurrenceRatio(epsilon, hy);
     const order = this.order; // from the deposit of the same positions
+    const xy = this.sorted;
     for (let q = 0; q < n; q++) {
       const p = order[q];
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
-      const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
-      const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
-      if (sx === 0 || sy === 0) {
+      const sx = gaussianStencil(xy[2 * q], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
+      const sy = gaussianStencil(xy[2 * q + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);
+      if (!(sx > 0 && sy > 0)) {
         velocities[2 * p] = 0;
         velocities[2 * p + 1] = 0;
         continue;
       }
       const i0 = Math.floor(sx / 1048576);
       const j0 = Math.floor(sy / 1048576);
-      stencilDot(u, nx, i0, sx - i0 * 1048576, j0, sy - j0 * 1048576, wx, dx, wy, dy, sums);
+      const cx = sx - i0 * 1048576;
+      const cy = sy - j0 * 1048576;
+      if (wasm) {
+        // The kernel takes the moment weights whole: dx <- wx dx, dy <- wy dy (round-off apart, the same sums).
+        moments(wx, dx, cx);
+        moments(wy, dy, cy);
+        wasm.stencilDot(at[1], nx, i0, cx, j0, cy, at[3], at[5], at[4], at[6], at[7]);
+      } else {
+        stencilDot(u, nx, i0, cx, j0, cy, wx, dx, wy, dy, sums);
+      }
       const c = diffusivity / (e * e) / (TWO_PI * e * e);
       velocities[2 * p] = c * sums[0];
       velocities[2 * p + 1] = c * sums[1];
@@ -189,15 +232,23 @@ export class BlobField {
 
 /**
  * Robot indices sorted by tile (tiles w x h from (x0, y0), tilesX a row, row-major; robots off the grid go to the
- * nearest tile): a counting sort, stable, into order[0, n). `counts` has one entry per tile plus one.
+ * nearest tile): a counting sort, stable, into order[0, n), and the positions in that order into sorted[0, 2n).
+ * `counts` has one entry per tile plus one.
  */
-function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h: number, tilesX: number, counts: Int32Array, order: Int32Array): void {
+function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h: number, tilesX: number, counts: Int32Array, order: Int32Array, sorted: Float64Array): void {
   const last = counts.length - 1;
   const tilesY = last / tilesX;
   counts.fill(0);
   for (let i = 0; i < n; i++) counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY) + 1]++;
   for (let t = 0; t < last; t++) counts[t + 1] += counts[t];
-  for (let i = 0; i < n; i++) order[counts[tileOf(p[2 * i], p[2 * i + 1], x0, y0, w, h, tilesX, tilesY)]++] = i;
+  for (let i = 0; i < n; i++) {
+    const x = p[2 * i];
+    const y = p[2 * i + 1];
+    const k = counts[tileOf(x, y, x0, y0, w, h, tilesX, tilesY)]++;
+    order[k] = i;
+    sorted[2 * k] = x;
+    sorted[2 * k + 1] = y;
+  }
 }
 
 /** Tile index of (x, y), clamped to the tiles (NaN: tile 0). */
@@ -291,6 +342,13 @@ function stencilDot(u: Float64Array, nx: number, i0: number, cx: number, j0: num
   out[1] = vy;
 }
 
+/** d[c] = w[c] d[c] for c < count, and w[count] = d[count] = 0 (the Wasm kernel's padding node). */
+function moments(w: Float64Array, d: Float64Array, count: number): void {
+  for (let c = 0; c < count; c++) d[c] *= w[c];
+  w[count] = 0;
+  d[count] = 0;
+}
+
 /** u = w f / rho_bar on the nodes [k0, k1); returns sum f^2 / rho_bar over them. */
 function weighRange(f: Float64Array, inv: Float64Array, u: Float64Array, w: number, k0: number, k1: number): number {
   let sum = 0;
@@ -313,6 +371,13 @@ function weighByTarget(f: Float64Array, inv: Float64Array, u: Float64Array, w: n
   return 0.5 * w * energy;
 }
 
+/** weighByTarget with the Wasm kernel (byte offsets of f, 1/rho_bar, u), row by row like it: the same summation tree. */
+function weighRows(k: StencilExports, f: number, inv: number, u: number, w: number, nx: number, ny: number): number {
+  let energy = 0;
+  for (let j = 0, at = 0; j < ny; j++, at += 8 * nx) energy += k.weigh(f + at, inv + at, u + at, nx, w);
+  return 0.5 * w * energy;
+}
+
 /**
  * 1-D Gaussian weights exp(-d^2 / 2 e^2) and offsets d = p - node over the nodes origin + k h (0 <= k < nodes) within
  * `reach` of p; returns the first node * 2^20 + the count, or 0 when no node is in reach.
@@ -330,18 +395,18 @@ function gaussianStencil(p: number, origin: number, h: number, nodes: number, e:
   const count = k1 - k0 + 1;
   if (count <= 0) return 0;
   const inv = -0.5 / (e * e);
-  let wc = 0;
-  let ratio = 0;
-  for (let c = 0; c < count; c++) {
-    const dc = p - (origin + (k0 + c) * h);
-    if ((c & 31) === 0) {
-      wc = Math.exp(inv * dc * dc);
-      ratio = Math.exp(inv * (h * h - 2 * h * dc));
+  // Runs of 32 with the exponentials outside the inner loop: a call inside it cost registers (1.6x slower).
+  for (let c0 = 0; c0 < count; c0 += 32) {
+    const d0 = p - (origin + (k0 + c0) * h);
+    let wc = Math.exp(inv * d0 * d0);
+    let ratio = Math.exp(inv * (h * h - 2 * h * d0));
+    const c1 = count < c0 + 32 ? count : c0 + 32;
+    for (let c = c0; c < c1; c++) {
+      d[c] = p - (origin + (k0 + c) * h);
+      w[c] = wc;
+      wc *= ratio;
+      ratio *= q;
     }
-    d[c] = dc;
-    w[c] = wc;
-    wc *= ratio;
-    ratio *= q;
   }
   return k0 * 1048576 + count;
 }

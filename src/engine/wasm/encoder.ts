@@ -1,0 +1,130 @@
+// A minimal WebAssembly binary encoder: enough to emit a module of a few numeric functions over an imported memory,
+// written by hand as instruction lists (see stencil.ts). No toolchain, no .wasm file: the bytes are built at start-up.
+// Reference: the WebAssembly core specification 2.0, binary format (sections, LEB128, the 0xfd SIMD prefix).
+
+/** Value type i32 (also the type of memory addresses). */
+export const I32 = 0x7f;
+/** Value type f64. */
+export const F64 = 0x7c;
+/** Value type v128 (here: two f64 lanes). */
+export const V128 = 0x7b;
+
+/** Unsigned LEB128 of a non-negative integer below 2^32. */
+export function uleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`uleb: not a u32: ${n}`);
+  const out: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+/** Signed LEB128 of an integer in the i32 range. */
+export function sleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new Error(`sleb: not an i32: ${n}`);
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A UTF-8 name as a vector. */
+function name(s: string): number[] {
+  const b = new TextEncoder().encode(s);
+  return [...uleb(b.length), ...b];
+}
+
+/** A vector of byte sequences. */
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** A section: id, size, contents. */
+function section(id: number, contents: number[]): number[] {
+  return [id, ...uleb(contents.length), ...contents];
+}
+
+const simd = (code: number): number[] => [0xfd, ...uleb(code)];
+/** memarg: log2 of the alignment hint, then the static offset in bytes. */
+const memarg = (align: number, offset: number): number[] => [align, ...uleb(offset)];
+
+/** Instructions, as byte lists to spread into a function body. */
+export const op = {
+  get: (i: number): number[] => [0x20, ...uleb(i)],
+  set: (i: number): number[] => [0x21, ...uleb(i)],
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  i32: (n: number): number[] => [0x41, ...sleb(n)],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i32And: [0x71],
+  i32LtU: [0x49],
+  i32GeU: [0x4f],
+  f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64Add: [0xa0],
+  f64Mul: [0xa2],
+  /** f64.load / f64.store at address + offset (bytes). */
+  f64Load: (offset = 0): number[] => [0x2b, ...memarg(3, offset)],
+  f64Store: (offset = 0): number[] => [0x39, ...memarg(3, offset)],
+  /** v128.load / v128.store (any alignment is valid; the hint says 8 bytes, which is what the callers guarantee). */
+  v128Load: (offset = 0): number[] => [...simd(0x00), ...memarg(3, offset)],
+  v128Store: (offset = 0): number[] => [...simd(0x0b), ...memarg(3, offset)],
+  v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  f64x2Splat: simd(0x14),
+  f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
+  f64x2Add: simd(0xf0),
+  f64x2Mul: simd(0xf2),
+  /** Structured control: block/loop/if (the condition on the stack before it) with no result, branches by depth. */
+  block: (...body: number[][]): number[] => [0x02, 0x40, ...body.flat(), 0x0b],
+  loop: (...body: number[][]): number[] => [0x03, 0x40, ...body.flat(), 0x0b],
+  if: (...body: number[][]): number[] => [0x04, 0x40, ...body.flat(), 0x0b],
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+};
+
+/** One exported function: parameter and result types, extra locals (by type), body (without the final `end`). */
+export interface FunctionSpec {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  readonly locals: readonly number[];
+  readonly body: readonly number[][];
+}
+
+/**
+ * A module importing one memory as env.memory (at least `minPages` 64 KiB pages) and exporting the functions
+ * (each with its own type).
+ */
+export function encodeModule(functions: readonly FunctionSpec[], minPages = 1): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)]];
+  const exports = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
+  const bodies = functions.map((f) => {
+    // Locals run-length encoded by type.
+    const groups: number[][] = [];
+    for (const t of f.locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const code = [...vec(groups.map(([count, t]) => [...uleb(count), t])), ...f.body.flat(), 0x0b];
+    return [...uleb(code.length), ...code];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec(imports)),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(exports)),
+    ...section(10, vec(bodies)),
+  ]);
+}

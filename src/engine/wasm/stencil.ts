@@ -1,0 +1,240 @@
+// The blob field's hot loops as a WebAssembly SIMD kernel (two doubles per instruction, no bounds checks: V8 guards
+// 32-bit memories with unmapped pages). Same arithmetic per grid node as the JS loops in field.ts (a multiply, then
+// an add; no fused multiply-add), so the deposit is bit-for-bit the JS one; sums are taken two lanes at a time, so
+// the gather and the energy differ from JS in summation order only (round-off).
+import { F64, I32, V128, encodeModule, op } from './encoder.js';
+import type { FunctionSpec } from './encoder.js';
+
+const { get, set, i32, i32Add, i32Shl, i32LtU, i32GeU, f64Add, f64Mul, f64Load, f64Store, v128Load, v128Store } = op;
+const { v128Zero, f64x2Splat, f64x2ExtractLane, f64x2Add, f64x2Mul, block, loop, br, brIf } = op;
+
+/** x = x + a * b on v128 locals. */
+const fma2 = (x: number, a: number[], b: number[]): number[] => [...get(x), ...a, ...b, ...f64x2Mul, ...f64x2Add, ...set(x)];
+/** Lane 0 + lane 1 of a v128 local. */
+const hsum = (v: number): number[] => [...get(v), ...f64x2ExtractLane(0), ...get(v), ...f64x2ExtractLane(1), ...f64Add];
+/** local += n (i32). */
+const bump = (l: number, n: number[]): number[] => [...get(l), ...n, ...i32Add, ...set(l)];
+/** First row's address: base + ((j0 nx + i0) << 3). */
+const rowStart = (base: number, nx: number, i0: number, j0: number): number[] =>
+  [...get(base), ...get(j0), ...get(nx), ...op.i32Mul, ...get(i0), ...i32Add, ...i32(3), ...i32Shl, ...i32Add];
+
+/**
+ * addStencil(f, nx, i0, cx, j0, cy, c, wx, wy): f[(j0 + b) nx + i0 + a] += (c wy[b]) wx[a] for a < cx, b < cy, two rows
+ * and two columns at a time. f, wx, wy are byte offsets; cx, cy >= 1; wx[cx] must be 0 when cx is odd (the last
+ * pair then adds 0 to the node after the row, which must exist).
+ */
+function addStencil(): FunctionSpec {
+  const [f, nx, i0, cx, j0, cy, c, wx, wy] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [p, stride, end, a, r1, yp, yEnd, s0, s1, w] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const update = (row: number, s: number): number[] => [
+    ...get(row), ...get(a), ...i32Add,
+    ...get(row), ...get(a), ...i32Add, ...v128Load(),
+    ...get(s), ...get(w), ...f64x2Mul, ...f64x2Add,
+    ...v128Store(),
+  ];
+  const columns = (rows: number[][]): number[] => [
+    ...i32(0), ...set(a),
+    ...loop(
+      [...get(wx), ...get(a), ...i32Add, ...v128Load(), ...set(w)],
+      ...rows,
+      bump(a, i32(16)),
+      [...get(a), ...get(end), ...i32LtU, ...brIf(0)],
+    ),
+  ];
+  const scaled = (offset: number): number[] => [...get(c), ...get(yp), ...f64Load(offset), ...f64Mul, ...f64x2Splat];
+  return {
+    name: 'addStencil',
+    params: [I32, I32, I32, I32, I32, I32, F64, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128],
+    body: [
+      rowStart(f, nx, i0, j0), set(p),
+      get(nx), i32(3), i32Shl, set(stride),
+      get(cx), i32(3), i32Shl, set(end),
+      get(wy), set(yp),
+      get(wy), get(cy), i32(3), i32Shl, i32Add, set(yEnd),
+      block(loop(
+        [...get(yp), ...i32(8), ...i32Add, ...get(yEnd), ...i32GeU, ...brIf(1)],
+        [...scaled(0), ...set(s0), ...scaled(8), ...set(s1)],
+        [...get(p), ...get(stride), ...i32Add, ...set(r1)],
+        columns([update(p, s0), update(r1, s1)]),
+        [...get(r1), ...get(stride), ...i32Add, ...set(p)],
+        bump(yp, i32(16)),
+        br(0),
+      )),
+      block(
+        [...get(yp), ...get(yEnd), ...i32GeU, ...brIf(0)],
+        [...scaled(0), ...set(s0)],
+        columns([update(p, s0)]),
+      ),
+    ],
+  };
+}
+
+/**
+ * stencilDot(u, nx, i0, cx, j0, cy, wx, gx, wy, gy, out): with S_b = sum_a u[(j0 + b) nx + i0 + a] wx[a] and G_b the
+ * same with gx, writes out[0] = sum_b wy[b] G_b and out[1] = sum_b gy[b] S_b (two rows and two columns at a time,
+ * four vector accumulators). Byte offsets; cx, cy >= 1; wx[cx] = gx[cx] = 0 when cx is odd.
+ */
+function stencilDot(): FunctionSpec {
+  const [u, nx, i0, cx, j0, cy, wx, gx, wy, gy, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [p, stride, end, a, r1, yp, yEnd, gp] = [11, 12, 13, 14, 15, 16, 17, 18];
+  const [vx, vy] = [19, 20];
+  const [S0, G0, S1, G1, w, g, x] = [21, 22, 23, 24, 25, 26, 27];
+  const taps = (row: number, S: number, G: number): number[] => [
+    ...get(row), ...get(a), ...i32Add, ...v128Load(), ...set(x),
+    ...fma2(S, get(x), get(w)),
+    ...fma2(G, get(x), get(g)),
+  ];
+  const columns = (rows: number[][], acc: number[]): number[] => [
+    ...acc.flatMap((v) => [...v128Zero, ...set(v)]),
+    ...i32(0), ...set(a),
+    ...loop(
+      [...get(wx), ...get(a), ...i32Add, ...v128Load(), ...set(w)],
+      [...get(gx), ...get(a), ...i32Add, ...v128Load(), ...set(g)],
+      ...rows,
+      bump(a, i32(16)),
+      [...get(a), ...get(end), ...i32LtU, ...brIf(0)],
+    ),
+  ];
+  // v += weight[offset] * hsum(acc)
+  const accumulate = (v: number, ptr: number, offset: number, acc: number): number[] =>
+    [...get(v), ...get(ptr), ...f64Load(offset), ...hsum(acc), ...f64Mul, ...f64Add, ...set(v)];
+  return {
+    name: 'stencilDot',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128, V128, V128, V128, V128, V128],
+    body: [
+      rowStart(u, nx, i0, j0), set(p),
+      get(nx), i32(3), i32Shl, set(stride),
+      get(cx), i32(3), i32Shl, set(end),
+      get(wy), set(yp),
+      get(gy), set(gp),
+      get(wy), get(cy), i32(3), i32Shl, i32Add, set(yEnd),
+      block(loop(
+        [...get(yp), ...i32(8), ...i32Add, ...get(yEnd), ...i32GeU, ...brIf(1)],
+        [...get(p), ...get(stride), ...i32Add, ...set(r1)],
+        columns([taps(p, S0, G0), taps(r1, S1, G1)], [S0, G0, S1, G1]),
+        accumulate(vx, yp, 0, G0), accumulate(vx, yp, 8, G1),
+        accumulate(vy, gp, 0, S0), accumulate(vy, gp, 8, S1),
+        [...get(r1), ...get(stride), ...i32Add, ...set(p)],
+        bump(yp, i32(16)),
+        bump(gp, i32(16)),
+        br(0),
+      )),
+      block(
+        [...get(yp), ...get(yEnd), ...i32GeU, ...brIf(0)],
+        columns([taps(p, S0, G0)], [S0, G0]),
+        accumulate(vx, yp, 0, G0),
+        accumulate(vy, gp, 0, S0),
+      ),
+      [...get(out), ...get(vx), ...f64Store(0)],
+      [...get(out), ...get(vy), ...f64Store(8)],
+    ],
+  };
+}
+
+/**
+ * weigh(f, inv, u, n, w) -> sum_k f_k (f_k inv_k), and u_k = w (f_k inv_k), for k < n: pairs of nodes, then the last
+ * node alone when n is odd. Byte offsets.
+ */
+function weigh(): FunctionSpec {
+  const [f, inv, u, n, w] = [0, 1, 2, 3, 4];
+  const [a, end, last, t, r, E, W, x, tt] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  return {
+    name: 'weigh',
+    params: [I32, I32, I32, I32, F64],
+    results: [F64],
+    locals: [I32, I32, F64, F64, F64, V128, V128, V128, V128],
+    body: [
+      get(n), i32(1), op.i32ShrU, i32(4), i32Shl, set(end),
+      get(w), f64x2Splat, set(W),
+      v128Zero, set(E),
+      i32(0), set(a),
+      block(loop(
+        [...get(a), ...get(end), ...i32GeU, ...brIf(1)],
+        [...get(f), ...get(a), ...i32Add, ...v128Load(), ...set(x)],
+        [...get(x), ...get(inv), ...get(a), ...i32Add, ...v128Load(), ...f64x2Mul, ...set(tt)],
+        fma2(E, get(x), get(tt)),
+        [...get(u), ...get(a), ...i32Add, ...get(W), ...get(tt), ...f64x2Mul, ...v128Store()],
+        bump(a, i32(16)),
+        br(0),
+      )),
+      op.f64Zero, set(last),
+      get(n), i32(1), op.i32And,
+      op.if(
+        [...get(f), ...get(a), ...i32Add, ...f64Load(), ...set(t)],
+        [...get(t), ...get(inv), ...get(a), ...i32Add, ...f64Load(), ...f64Mul, ...set(r)],
+        [...get(u), ...get(a), ...i32Add, ...get(w), ...get(r), ...f64Mul, ...f64Store()],
+        [...get(t), ...get(r), ...f64Mul, ...set(last)],
+      ),
+      hsum(E), get(last), f64Add,
+    ],
+  };
+}
+
+/** The kernel's exports (byte offsets into its memory; see the functions above). */
+export interface StencilExports {
+  addStencil(f: number, nx: number, i0: number, cx: number, j0: number, cy: number, c: number, wx: number, wy: number): void;
+  stencilDot(u: number, nx: number, i0: number, cx: number, j0: number, cy: number, wx: number, gx: number, wy: number, gy: number, out: number): void;
+  weigh(f: number, inv: number, u: number, n: number, w: number): number;
+}
+
+/** The module's bytes (a few hundred), built from the instruction lists above. */
+export function stencilModuleBytes(): Uint8Array<ArrayBuffer> {
+  return encodeModule([addStencil(), stencilDot(), weigh()]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null where WebAssembly SIMD is not available (then callers use their JS loops). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const bytes = stencilModuleBytes();
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** A kernel instance with its own memory holding the caller's arrays. */
+export interface WasmStencil {
+  readonly kernel: StencilExports;
+  /** Views of the requested lengths, zero-filled, each followed by two zero doubles of padding. */
+  readonly arrays: Float64Array[];
+  /** Byte offset of each array in the kernel's memory (16-byte aligned). */
+  readonly offsets: number[];
+}
+
+/**
+ * A kernel whose memory holds arrays of the given lengths, allocated once: the memory never grows, so the views stay
+ * valid (growing a memory would detach them). Null when WebAssembly SIMD is unavailable or the arrays do not fit in a
+ * 32-bit memory (4 GiB).
+ */
+export function wasmStencil(lengths: readonly number[]): WasmStencil | null {
+  const module = kernelModule();
+  if (!module) return null;
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const n of lengths) {
+    offsets.push(bytes);
+    bytes += Math.ceil((n + 2) / 2) * 16;
+  }
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  if (pages > 65536) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // address space or memory exhausted: the JS loops still work
+  }
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const kernel = instance.exports as unknown as StencilExports;
+  const arrays = lengths.map((n, k) => new Float64Array(memory.buffer, offsets[k], n));
+  return { kernel, arrays, offsets };
+}
