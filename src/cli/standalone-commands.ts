@@ -88,12 +88,14 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
       title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller (${algorithm} law) + simulator`,
       subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
       target: result.target,
+      robotRadius: result.robotRadius,
+      separationLimit: result.separationLimit,
     };
     writeFileAtomic(values.report, samplesReport(head, result.history, { name: 'mean commanded speed', values: result.history.map((x) => x.meanCommand) }));
   }
   if (values.svg) {
     const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;
-    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial, robotRadius: scenario.robots?.radius }));
+    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial, robotRadius: result.robotRadius }));
   }
   if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
   const first = result.history[0];
