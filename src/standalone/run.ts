@@ -71,6 +71,8 @@ export interface StandaloneSession {
   readonly target: Target;
   readonly initial: Float64Array;
   readonly scenario: Scenario;
+  /** A new session from the same start (robots at their initial positions, time 0), with `controller` parameters laid over this one's. */
+  readonly fresh: (controller?: ParamValues) => StandaloneSession;
 }
 
 /** Builds a standalone session from a scenario (nothing runs until the clock is advanced). */
@@ -94,7 +96,8 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
     },
   });
   const controller = new CoverageControllerNode(controllerNode, o.scenarioPath);
-  return { clock, bus, sim, controller, controllerNode, target, initial, scenario: o.scenario };
+  const fresh = (more: ParamValues = {}): StandaloneSession => createStandalone({ ...o, controller: { ...o.controller, ...more } });
+  return { clock, bus, sim, controller, controllerNode, target, initial, scenario: o.scenario, fresh };
 }
 
 /** Runs the controller against the simulator on one in-process bus for the scenario's duration. */
