@@ -175,7 +175,7 @@ async function liveView(path: string, values: { drive?: string; port?: string; a
     createStandalone({ scenario, scenarioPath: resolve(path), drive, controller, simulator, logger: (name) => createLogger(name, 'warn') }),
   );
   const view = await startLiveView({ session, presets: presets(path), loadTarget: (p) => scenarioTarget(loadScenario(p)), port });
-  process.stderr.write(`live view: ${view.url} (Ctrl-C to stop)\n`);
+  process.stderr.write(`live view: ${view.url} (the run starts when you open it; Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

@@ -115,7 +115,7 @@ function draw() {
   ctx.fillStyle = '${COLOURS.robot}';
   const p = state.positions; let marks = 0;
   for (let i = 0; i < p.length; i += 2) { ctx.beginPath(); ctx.arc(pad.l + (p[i] - d.xmin) / W * pw, pad.t + (d.ymax - p[i + 1]) / H * ph, rpx, 0, 6.2832); ctx.fill(); marks++; }
-  map.dataset.marks = String(marks); map.dataset.t = String(state.t); map.dataset.robotPx = String(rpx);
+  map.dataset.marks = String(marks); map.dataset.t = String(state.t); map.dataset.run = String(state.run); map.dataset.robotPx = String(rpx);
   const cb = document.getElementById('colorbar'), cg = cb.getContext('2d'), x0 = 8, x1 = cb.width - 14, y0 = 20, hb = 12;
   cg.clearRect(0, 0, cb.width, cb.height);
   const grad = cg.createLinearGradient(x0, 0, x1, 0); grad.addColorStop(0, '${COLOURS.low}'); grad.addColorStop(1, '${COLOURS.high}');
@@ -229,6 +229,8 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   let paused = false;
   /** False until the page is first loaded: the run waits for someone to watch it. */
   let started = false;
+  /** Restarts so far (0: the first run). */
+  let run = 0;
   let current = o.presets[0]?.name ?? 'scenario';
   /** Target switches asked for; only the last one's outcome moves the map. */
   let switches = 0;
@@ -320,6 +322,7 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
         t: s.clock.now(),
         started,
         paused,
+        run,
         target: current,
         targetStatus: status.state === 'refused' ? `refused: ${status.reason}` : status.state,
         presets: o.presets.map((p) => p.name),
@@ -354,6 +357,7 @@ export function startLiveView(o: LiveViewOptions): Promise<LiveView> {
     }
     if (url.pathname === '/restart') {
       restart();
+      run++;
       started = true;
       paused = false;
       return send(204, 'text/plain', '');
