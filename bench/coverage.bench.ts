@@ -3,10 +3,10 @@
  *
  *   npm run bench:coverage                                   the five bundled scenarios, N = 25, 100, 400: writes
  *                                                            docs/coverage-bench.md, docs/coverage-bench.svg and the
- *                                                            README's coverage-bench section
+ *                                                            coverage-bench section of docs/benchmarks.md
  *   npm run bench:coverage -- my.yaml other.yaml [--counts 25,100] [--duration S] [--out DIR]
  *                                                            your scenarios: writes DIR/coverage-bench.md and .svg
- *                                                            (default DIR: coverage-bench/), never the README;
+ *                                                            (default DIR: coverage-bench/), never docs/benchmarks.md;
  *                                                            --duration replaces every scenario's sim.duration
  *
  * Same seeds, same numbers: only the compute-time column changes between runs.
@@ -116,14 +116,14 @@ function documentText(table: readonly ComparisonCell[], scenarios: readonly Benc
   ].join('\n');
 }
 
-/** The README's generated section: the setup in brief, the table, the plot. */
+/** The generated section of docs/benchmarks.md: the setup in brief, the table, the plot. */
 function readmeText(table: readonly ComparisonCell[], scenarios: readonly BenchScenario[]): string {
   return [
-    wrap(`${loopText(scenarios[0].scenario)} Scenarios, column definitions and machine: [docs/coverage-bench.md](docs/coverage-bench.md).`),
+    wrap(`${loopText(scenarios[0].scenario)} Scenarios, column definitions and machine: [coverage-bench.md](coverage-bench.md).`),
     '',
     comparisonTable(table),
     '',
-    '![Final squared MMD against N, per scenario and law](docs/coverage-bench.svg)',
+    '![Final squared MMD against N, per scenario and law](coverage-bench.svg)',
   ].join('\n');
 }
 
@@ -164,7 +164,7 @@ const mdPath = join(outDir, 'coverage-bench.md');
 writeFileSync(svgPath, comparisonPlot(cells));
 writeFileSync(mdPath, documentText(cells, scenarios, paths, bundled, relative(outDir, svgPath)));
 if (bundled) {
-  const readmePath = join(ROOT, 'README.md');
-  writeFileSync(readmePath, replaceBetween(readFileSync(readmePath, 'utf8'), 'coverage-bench', readmeText(cells, scenarios)));
+  const benchmarksPath = join(ROOT, 'docs', 'benchmarks.md');
+  writeFileSync(benchmarksPath, replaceBetween(readFileSync(benchmarksPath, 'utf8'), 'coverage-bench', readmeText(cells, scenarios)));
 }
-process.stderr.write(`wrote ${relative(process.cwd(), mdPath)}, ${relative(process.cwd(), svgPath)}${bundled ? ' and the README section' : ''} in ${seconds.toFixed(0)} s\n`);
+process.stderr.write(`wrote ${relative(process.cwd(), mdPath)}, ${relative(process.cwd(), svgPath)}${bundled ? ' and the section of docs/benchmarks.md' : ''} in ${seconds.toFixed(0)} s\n`);

@@ -21,7 +21,7 @@
  *   --expose-gc, as `npm run bench:load` does); least-squares slope after the warm-up, MB per simulated minute.
  *
  * Run: npm run bench:load [-- --duration 30 --robots 1000 --rate 20 --sim-rate 50 --json load.json]
- * (the full run takes about 3 minutes of wall time on the 2-core VM; figures in the README).
+ * (the full run takes about 3 minutes of wall time on the 2-core VM; figures in docs/benchmarks.md).
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

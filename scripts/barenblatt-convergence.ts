@@ -27,7 +27,7 @@
  * - M2:           the signed relative error of the second moment at t1, of the particles ((1/N) sum |x_i|^2) and of
  *                 the blob density (that plus 2 eps^2, the second moment of phi_eps).
  *
- * What it shows (see the README for the table): the interior L1 error converges at rate ~2.1 in h (~1 in 1/N); the
+ * What it shows (see docs/method.md for the table): the interior L1 error converges at rate ~2.1 in h (~1 in 1/N); the
  * total L1 error converges more slowly (~0.9 overall, ~0.3 over the last doubling of 1/h) because of a band at the
  * edge of the support, r > 0.9 R, where the density vanishes linearly: there the local particle spacing
  * 1/sqrt(N U) exceeds eps (eps/h = h^-0.05 barely grows), the blob density is a row of separate bumps, and that

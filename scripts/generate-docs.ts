@@ -1,5 +1,5 @@
 /**
- * Regenerates what the parameter schemas feed: the README's parameter tables and config/blob_coverage.yaml, the
+ * Regenerates what the parameter schemas feed: the parameter tables of docs/nodes.md and config/blob_coverage.yaml, the
  * parameter file of both nodes (one section each, keyed by node name). Run `npm run gen:params` after changing a
  * schema; a test fails while they are out of date.
  */
@@ -17,9 +17,10 @@ export const NODES: readonly NodeSection[] = [
 
 /** The generated pieces, by file and marker. */
 export const GENERATED = {
-  readme: [
-    { marker: 'controller-parameters', text: markdownTable(CONTROLLER_SCHEMA) },
-    { marker: 'simulator-parameters', text: markdownTable(SIMULATOR_SCHEMA) },
+  /** Blocks of documents, between `<!-- marker:start -->` and `<!-- marker:end -->`. */
+  blocks: [
+    { path: 'docs/nodes.md', marker: 'controller-parameters', text: markdownTable(CONTROLLER_SCHEMA) },
+    { path: 'docs/nodes.md', marker: 'simulator-parameters', text: markdownTable(SIMULATOR_SCHEMA) },
   ],
   files: [
     {
@@ -39,14 +40,17 @@ export function replaceBetween(doc: string, marker: string, text: string): strin
   const end = `<!-- ${marker}:end -->`;
   const a = doc.indexOf(start);
   const b = doc.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README has no ${start} ... ${end} block`);
+  if (a < 0 || b < a) throw new Error(`the document has no ${start} ... ${end} block`);
   return doc.slice(0, a + start.length) + '\n' + text + '\n' + doc.slice(b);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  let readme = readFileSync('README.md', 'utf8');
-  for (const g of GENERATED.readme) readme = replaceBetween(readme, g.marker, g.text);
-  writeFileSync('README.md', readme);
+  const paths = [...new Set(GENERATED.blocks.map((g) => g.path))];
+  for (const path of paths) {
+    let doc = readFileSync(path, 'utf8');
+    for (const g of GENERATED.blocks.filter((b) => b.path === path)) doc = replaceBetween(doc, g.marker, g.text);
+    writeFileSync(path, doc);
+  }
   for (const f of GENERATED.files) writeFileSync(f.path, f.text);
-  console.log('updated README.md and', GENERATED.files.map((f) => f.path).join(', '));
+  console.log('updated', [...paths, ...GENERATED.files.map((f) => f.path)].join(', '));
 }

@@ -1,5 +1,4 @@
 /** `blob-coverage velocity` and `blob-coverage run`: the blob flow offline, on a scenario file. */
-import { parseArgs } from 'node:util';
 import { BlobField } from '../engine/field.js';
 import { loadPositions } from '../io/positions.js';
 import { quote } from '../io/quote.js';
@@ -11,14 +10,16 @@ import { swarmSvg } from '../report/svg.js';
 import { samplesReport } from '../report/html.js';
 import { executeRun, lawLabel, prepareRun, resultDocument, summaryLine } from './coverage.js';
 import { RunProgress } from './run-progress.js';
+import { fileLink, metricNotes } from './explain.js';
 import { UsageError, inFile } from './errors.js';
 import { algorithmFlag, outputFlags } from './flags.js';
+import { parseCommand } from './args.js';
+import { RUN, VELOCITY } from './commands.js';
 import { checkOutputs, writeFileAtomic } from './output.js';
 
 /** `velocity SCENARIO --positions FILE`: the blob velocities and energy of the robots in FILE, on stdout. */
 export function velocityCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, options: { positions: { type: 'string' } }, allowPositionals: true, strict: true });
-  if (positionals.length !== 1) throw new UsageError('velocity takes exactly one SCENARIO file');
+  const { values, positionals } = parseCommand(VELOCITY, args);
   if (!values.positions) throw new UsageError('velocity needs --positions FILE (a JSON array of [x, y] pairs)');
   const scenario = loadScenario(positionals[0]);
   const positions = loadPositions(values.positions, SCENARIO_BOUNDS.maxRobots);
@@ -35,13 +36,7 @@ export function velocityCommand(args: string[]): number {
 
 /** `run SCENARIO --out RESULT.json [...]`: integrates the scenario's law for sim.duration and writes the result. */
 export function runCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { out: { type: 'string' }, svg: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean', default: false }, method: { type: 'string' }, algorithm: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one SCENARIO file');
+  const { values, positionals } = parseCommand(RUN, args);
   if (!values.out) throw new UsageError('run needs --out RESULT.json');
   const method = values.method;
   if (method !== undefined && !(FLOW_METHODS as readonly string[]).includes(method)) {
@@ -83,6 +78,12 @@ export function runCommand(args: string[]): number {
   if (result.truncated) {
     process.stderr.write(`blob-coverage: warning: the run stopped at its budget of ${result.steps} steps, at t = ${result.simulatedTime.toPrecision(4)} of ${scenario.sim.duration} s (the result says truncated)\n`);
   }
-  if (!quiet) process.stderr.write(summaryLine(run, result, seconds, values.out) + '\n');
+  if (!quiet) {
+    const tty = Boolean(process.stderr.isTTY);
+    process.stderr.write(summaryLine(run, result, seconds, values.out) + '\n');
+    // On a terminal, what each number means; a pipe keeps the one summary line.
+    if (tty) process.stderr.write(metricNotes({ bandwidth: run.mmd.bandwidth, robots: run.initial.length / 2, offline: true }).join('\n') + '\n');
+    if (values.report) process.stderr.write(`report: ${fileLink(values.report, tty)}\n`);
+  }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BlobField } from '../engine/field.js';
 import { blobFlow } from '../engine/flow.js';
 import type { StepResult } from '../engine/integrator.js';
@@ -172,7 +173,7 @@ export function closePairs(p: Float64Array, spacing: number): { robots: number; 
  * Median squared MMD of `draws` sets of N i.i.d. samples of the target (seeded): the coverage benchmark's yardstick,
  * with the same estimator (MmdMetric against the target as given, floor excluded).
  */
-export function iidMedianMmd2(run: PreparedRun, n: number, draws = 21, seed = 7): number {
+export function iidMedianMmd2(run: Pick<PreparedRun, 'target' | 'mmd'>, n: number, draws = 21, seed = 7): number {
   const sample = targetSampler(run.target);
   const rng = createRng(seed);
   const v = Array.from({ length: draws }, () => run.mmd.evaluate(sample(n, rng))).sort((a, b) => a - b);
@@ -194,6 +195,6 @@ export function summaryLine(run: PreparedRun, r: CoverageRunResult, seconds: num
   return (
     `${n} robots, ${lawLabel(run)}, eps ${run.epsilon.toFixed(4)} m, ${r.steps} steps in ${seconds.toFixed(2)} s: ` +
     `MMD^2 ${first.mmd2.toExponential(3)} -> ${f.mmd2.toExponential(3)} (${(f.mmd2 / iid).toPrecision(2)} x that of ${n} i.i.d. target samples), ` +
-    `energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, nearest neighbour mean ${f.nnMean.toFixed(4)} m${pairs}${out ? `; wrote ${out}` : ''}`
+    `energy ${first.energy.toFixed(4)} -> ${f.energy.toFixed(4)}, nearest neighbour mean ${f.nnMean.toFixed(4)} m${pairs}${out ? `; wrote ${resolve(out)}` : ''}`
   );
 }

@@ -1,12 +1,13 @@
 /** `blob-coverage sample`: deterministic samples of a scenario's target density by the blob method. */
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { blobSample } from '../engine/blob-sampler.js';
 import type { Positions } from '../engine/geometry.js';
 import { loadScenario } from '../scenario/load.js';
 import { scenarioTarget } from '../scenario/setup.js';
 import { ConfigError } from '../scenario/validate.js';
 import { UsageError } from './errors.js';
+import { parseCommand } from './args.js';
+import { SAMPLE } from './commands.js';
 import { ProgressBar, checkOutputs, writeFileAtomic } from './output.js';
 import { quote } from '../io/quote.js';
 
@@ -29,18 +30,12 @@ function integerFlag(value: string | undefined, name: string, fallback: number, 
 
 /** `sample SCENARIO --n N --out points.json|points.csv [--seed S] [--time T] [--quiet]`. */
 export function sampleCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { n: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, time: { type: 'string' }, quiet: { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1) throw new UsageError('sample takes exactly one SCENARIO file');
+  const { values, positionals } = parseCommand(SAMPLE, args);
   if (values.n === undefined) throw new UsageError('sample needs --n N (the number of points)');
   const n = integerFlag(values.n, '--n', 0, 1, MAX_SAMPLES);
   const seed = integerFlag(values.seed, '--seed', 1, 0, 4294967295);
-  const time = values.time === undefined ? undefined : Number(values.time);
-  if (time !== undefined && !(time >= 0 && Number.isFinite(time))) throw new UsageError(`--time must be a non-negative number, got ${quote(values.time ?? '')}`);
+  const time = Number(values.time);
+  if (!(time >= 0 && Number.isFinite(time))) throw new UsageError(`--time must be a non-negative number, got ${quote(values.time)}`);
   if (!values.out) throw new UsageError('sample needs --out FILE (.json or .csv)');
   const ext = extname(values.out).toLowerCase();
   if (ext !== '.json' && ext !== '.csv') throw new UsageError(`--out must end in .json or .csv, got ${quote(values.out)}`);

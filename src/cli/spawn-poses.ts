@@ -1,25 +1,16 @@
 /** `blob-coverage spawn-poses`: where to spawn a Gazebo swarm, from a scenario. */
-import { parseArgs } from 'node:util';
 import { spawnPoses } from '../deploy/spawn-poses.js';
 import { simulatorLayout } from '../sim/simulator-node.js';
 import { UsageError } from './errors.js';
 import { quote, quotePath } from '../io/quote.js';
+import { parseCommand } from './args.js';
+import { SPAWN_POSES } from './commands.js';
 import { checkOutputs, writeFileAtomic } from './output.js';
 import { robotNamesFlag } from './robot-flags.js';
 
 /** `spawn-poses --scenario FILE --robots N [--prefix P] [--min-separation M] [--out FILE]`: a JSON array of poses. */
 export function spawnPosesCommand(args: string[]): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      scenario: { type: 'string' },
-      robots: { type: 'string' },
-      prefix: { type: 'string', default: 'robot_' },
-      'min-separation': { type: 'string', default: '0.2' },
-      out: { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommand(SPAWN_POSES, args);
   const names = robotNamesFlag(values.robots, values.prefix);
   const separation = Number(values['min-separation']);
   if (!(separation > 0 && Number.isFinite(separation))) throw new UsageError(`--min-separation must be a positive number of metres, got ${quote(values['min-separation'])}`);

@@ -311,7 +311,7 @@ export const SMALL_SWARM = 400;
 /**
  * The multiscale flow's fine width, the one rule of `run`, `sample` and the controller: MULTISCALE_EPSILON_RATIO x the
  * mean spacing, scaled by (N / 400)^(1/4) below 400 robots (0.25 x the spacing at 25 robots, 0.35 x at 100).
- * Measured through the controller on the five bench:coverage scenarios (README: at 25 robots the narrower width lowered
+ * Measured through the controller on the five bench:coverage scenarios (docs/benchmarks.md: at 25 robots the narrower width lowered
  * the final MMD^2 in all five, at 100 robots 0.35 x did in all five, at 400 robots 0.5 x stayed best) and offline by
  * `npm run study:stacking` (docs/engine-scale.md).
  */

@@ -9,7 +9,7 @@ export interface BlobFieldOptions {
   readonly epsilon: number;
   /** Diffusivity D in m^2/s. */
   readonly diffusivity: number;
-  /** Quadrature grid spacing as a fraction of eps. Default 0.4 (README, Accuracy: below 1e-3 next to walls, ~1e-5 inside). */
+  /** Quadrature grid spacing as a fraction of eps. Default 0.4 (docs/method.md, Accuracy: below 1e-3 next to walls, ~1e-5 inside). */
   readonly gridSpacing?: number;
   /** Kernel cut-off radius as a multiple of eps. Default 5. */
   readonly cutoff?: number;

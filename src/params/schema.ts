@@ -29,6 +29,8 @@ export interface ParamSpecOf<T extends ParamType> {
   readonly max?: number;
   /** Allowed string values. */
   readonly choices?: readonly string[];
+  /** The value the word `auto` stands for on the command line (`-p name:=auto`); absent: `auto` is refused. */
+  readonly auto?: ParamValueOf[T];
   /** True when the value can only be set at start-up; false when `ros2 param set` changes it live. */
   readonly readOnly: boolean;
   /** Extra check of a value alone; returns the reason it is refused, or undefined. */
@@ -125,29 +127,71 @@ export function applyUpdates(
   return { ok: true, values: merged };
 }
 
-/** Parses a command-line string into a parameter value of the spec's type. */
-export function parseParamText(p: ParamSpec, text: string): ParamValue {
-  const fail = (): never => {
-    throw new Error(`--${p.name.replace(/_/g, '-')}: cannot read ${show(text)} as ${p.type}`);
+/** ROS 2's spellings of true and false in `-p name:=value` (YAML 1.1, as rcl reads them). */
+const TRUE = new Set(['true', 'True', 'TRUE', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const FALSE = new Set(['false', 'False', 'FALSE', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+
+/** A string without its YAML quotes ('a' or "a"), else as it is. */
+function unquote(text: string): string {
+  return text.length >= 2 && (text[0] === "'" || text[0] === '"') && text.at(-1) === text[0] ? text.slice(1, -1) : text;
+}
+
+/** The items of a YAML flow list `[a, 'b, c', 1.5]` (or of a bare comma list), quotes removed; commas in quotes kept. */
+function listItems(text: string): string[] {
+  const inner = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (inner.trim() === '') return [];
+  const items: string[] = [];
+  let quoteChar = '';
+  let item = '';
+  for (const ch of inner) {
+    if (quoteChar) {
+      if (ch === quoteChar) quoteChar = '';
+      item += ch;
+    } else if (ch === "'" || ch === '"') {
+      quoteChar = ch;
+      item += ch;
+    } else if (ch === ',') {
+      items.push(item.trim());
+      item = '';
+    } else item += ch;
+  }
+  items.push(item.trim());
+  return items.map(unquote);
+}
+
+/**
+ * Parses the text of `-p name:=value` into a value of the spec's type, as ROS 2 reads parameter overrides: numbers,
+ * true/false (and YAML's yes/no/on/off), lists in brackets (`[a, b]`, `[0.0, 1.5]`; a bare `a, b` too), strings with
+ * or without quotes, and `auto` where the spec gives it a meaning. An integer is taken for a double (ROS would refuse
+ * it; the command line is not that strict). Throws an Error naming the parameter and what it takes.
+ */
+export function parseParamText(p: ParamSpec, raw: string): ParamValue {
+  const text = raw.trim();
+  const auto = p.auto !== undefined ? ', or auto' : '';
+  const fail = (what: string): never => {
+    throw new Error(`parameter '${p.name}' must be ${what}${auto}, got ${show(raw)}`);
   };
+  if (p.auto !== undefined && text === 'auto') return Array.isArray(p.auto) ? ([...p.auto] as ParamValue) : p.auto;
   switch (p.type) {
     case 'double':
     case 'integer': {
-      const v = Number(text);
-      if (text.trim() === '' || !Number.isFinite(v)) fail();
+      const v = Number(unquote(text) === text ? text : NaN);
+      if (text === '' || !Number.isFinite(v)) fail(p.type === 'integer' ? 'an integer (such as 10)' : 'a number (such as 10.0)');
       return v;
     }
     case 'bool':
-      if (text === 'true') return true;
-      if (text === 'false') return false;
-      return fail();
+      if (TRUE.has(text)) return true;
+      if (FALSE.has(text)) return false;
+      return fail('true or false');
     case 'string':
-      return text;
+      return unquote(text);
     case 'string_array':
-      return text === '' ? [] : text.split(',').map((s) => s.trim());
+      if (text.startsWith('[') !== text.endsWith(']')) fail('a list such as [a, b]');
+      return listItems(text);
     case 'double_array': {
-      const v = text === '' ? [] : text.split(',').map((s) => Number(s));
-      if (v.some((x) => !Number.isFinite(x))) fail();
+      if (text.startsWith('[') !== text.endsWith(']')) fail('a list of numbers such as [0.0, 1.5]');
+      const v = listItems(text).map((s) => (s === '' ? NaN : Number(s)));
+      if (v.some((x) => !Number.isFinite(x))) fail('a list of numbers such as [0.0, 1.5]');
       return v;
     }
   }

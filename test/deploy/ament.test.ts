@@ -131,19 +131,19 @@ test('CMakeLists.txt installs the project, its production dependencies only, and
   assert.deepEqual(checkout.run!.actions.map((a) => a.type), ['ExecuteProcess', 'ExecuteProcess']);
 });
 
-test('package.xml, CMakeLists.txt and the README give the same build commands', () => {
+test('package.xml, CMakeLists.txt and docs/deployment.md give the same build commands', () => {
   const xml = readFileSync(join(root, 'package.xml'), 'utf8').replace(/\s+/g, ' ');
   const cmakeLists = readFileSync(join(root, 'CMakeLists.txt'), 'utf8');
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(join(root, 'docs', 'deployment.md'), 'utf8');
   // An XML comment cannot hold `--`: package.xml names the same npm steps, in the same order.
   const steps = (text: string) => [...text.matchAll(/npm (ci|rebuild rclnodejs|run build)/g)].map((m) => m[1]);
   assert.deepEqual(steps(xml), steps(BUILD), 'package.xml');
   assert.ok(cmakeLists.includes(`#   ${BUILD}\n`), 'CMakeLists.txt comment');
   assert.ok(cmakeLists.includes(`set(BUILD_COMMANDS "${BUILD}")`), 'CMakeLists.txt error message');
-  const colcon = readme.slice(readme.indexOf('### The colcon workspace'));
-  assert.ok(colcon.includes(`&& ${BUILD}\n`), 'README colcon section');
+  const colcon = readme.slice(readme.indexOf('## The colcon workspace'));
+  assert.ok(colcon.includes(`&& ${BUILD}\n`), 'docs/deployment.md colcon section');
   for (const stale of ['npm ci && npm run build', 'config/controller.yaml', 'config/simulator.yaml']) {
-    for (const [name, text] of [['package.xml', xml], ['CMakeLists.txt', cmakeLists], ['README.md', readme]]) assert.ok(!text.includes(stale), `${name} still says ${stale}`);
+    for (const [name, text] of [['package.xml', xml], ['CMakeLists.txt', cmakeLists], ['docs/deployment.md', readme]]) assert.ok(!text.includes(stale), `${name} still says ${stale}`);
   }
 });
 

@@ -10,11 +10,12 @@ import type { ParamValues } from '../../src/params/schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-test('the README parameter tables are the ones the schemas generate (npm run gen:params)', () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  let regenerated = readme;
-  for (const g of GENERATED.readme) regenerated = replaceBetween(regenerated, g.marker, g.text);
-  assert.equal(readme, regenerated);
+test('the parameter tables of the docs are the ones the schemas generate (npm run gen:params)', () => {
+  for (const g of GENERATED.blocks) {
+    const doc = readFileSync(join(root, g.path), 'utf8');
+    assert.equal(replaceBetween(doc, g.marker, g.text), doc, `${g.path} (${g.marker})`);
+  }
+  assert.deepEqual(GENERATED.blocks.map((g) => g.marker), ['controller-parameters', 'simulator-parameters']);
 });
 
 test('config/blob_coverage.yaml is generated: one section per node, keyed by node name, every parameter valid', () => {

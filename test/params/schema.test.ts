@@ -55,7 +55,26 @@ test('command-line text parses into typed values', () => {
   assert.equal(parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, '12.5'), 12.5);
   assert.equal(parseParamText(specOf(CONTROLLER_SCHEMA, 'enabled')!, 'false'), false);
   assert.deepEqual(parseParamText(specOf(CONTROLLER_SCHEMA, 'robot_names')!, 'a, b'), ['a', 'b']);
-  assert.throws(() => parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, 'fast'), /--rate: cannot read 'fast' as double/);
+  assert.throws(() => parseParamText(specOf(CONTROLLER_SCHEMA, 'rate')!, 'fast'), /parameter 'rate' must be a number \(such as 10\.0\), got 'fast'/);
+});
+
+test('-p values are read as ROS 2 reads them: lists in brackets, quotes, YAML booleans, auto where the schema has it', () => {
+  const spec = (name: string) => specOf(CONTROLLER_SCHEMA, name)!;
+  assert.deepEqual(parseParamText(spec('robot_names'), '[tb3_0,tb3_1]'), ['tb3_0', 'tb3_1']);
+  assert.deepEqual(parseParamText(spec('robot_names'), "[ 'a', \"b\" ]"), ['a', 'b']);
+  assert.deepEqual(parseParamText(spec('robot_names'), '[]'), []);
+  assert.deepEqual(parseParamText(spec('pose_offsets'), '[0.0, -1.5, 3]'), [0, -1.5, 3]);
+  assert.equal(parseParamText(spec('rate'), '-2'), -2, 'a negative number is a number (the range check refuses it later)');
+  assert.equal(parseParamText(spec('enabled'), 'False'), false);
+  assert.equal(parseParamText(spec('safety'), 'yes'), true);
+  assert.equal(parseParamText(spec('target_file'), "'my file.yaml'"), 'my file.yaml');
+  assert.equal(parseParamText(spec('epsilon'), 'auto'), 0);
+  assert.throws(() => parseParamText(spec('rate'), 'auto'), /parameter 'rate' must be a number \(such as 10\.0\), got 'auto'$/);
+  assert.throws(() => parseParamText(spec('epsilon'), 'wide'), /parameter 'epsilon' must be a number \(such as 10\.0\), or auto, got 'wide'/);
+  assert.throws(() => parseParamText(spec('pose_offsets'), '[0.0, x]'), /parameter 'pose_offsets' must be a list of numbers/);
+  assert.throws(() => parseParamText(spec('robot_names'), '[a, b'), /must be a list such as \[a, b\]/);
+  assert.throws(() => parseParamText(spec('enabled'), 'maybe'), /parameter 'enabled' must be true or false, got 'maybe'/);
+  assert.throws(() => parseParamText(spec('robot_count'), '"10"'), /must be an integer/, 'a quoted number is a string, as in ROS');
 });
 
 test('robot names and topic names follow the ROS 2 rules', () => {
