@@ -21,6 +21,7 @@ export interface Preset {
 
 /** Options of the live view. */
 export interface LiveViewOptions {
+  /** The run to show: its clock advances from the first page load; a restart replaces it with `session.fresh()`. */
   readonly session: StandaloneSession;
   readonly presets: readonly Preset[];
   /** Loads a preset's target for the heat map (the controller loads its own through `target_file`). */
