@@ -65,12 +65,15 @@ export function runCommand(args: string[]): number {
       title: `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}`,
       subtitle: `eps ${run.epsilon.toFixed(4)} m, D ${scenario.blob.diffusivity} m^2/s, ${result.steps} steps over ${result.simulatedTime.toFixed(1)} s (samples geometric in time)`,
       target: run.target,
+      robotRadius: scenario.robots?.radius,
+      // What the controller's safety layer would keep (the offline flow itself has no safety layer).
+      separationLimit: scenario.robots?.radius !== undefined ? 2 * scenario.robots.radius + (scenario.robots.clearance ?? 0) : undefined,
     };
     writeFileAtomic(values.report, samplesReport(head, result.history, { name: 'mean speed', values: result.history.map((x) => x.meanSpeed), log: true }));
   }
   if (values.svg) {
     const title = `${scenario.name ?? 'run'}: ${run.initial.length / 2} robots, ${lawLabel(run)}, t = ${result.simulatedTime.toFixed(1)} s (grey: start)`;
-    writeFileAtomic(values.svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial }));
+    writeFileAtomic(values.svg, swarmSvg(run.target, result.finalPositions, { title, initial: run.initial, robotRadius: scenario.robots?.radius }));
   }
   if (result.truncated) {
     process.stderr.write(`blob-coverage: warning: the run stopped at its budget of ${result.steps} steps, at t = ${result.simulatedTime.toPrecision(4)} of ${scenario.sim.duration} s (the result says truncated)\n`);

@@ -83,12 +83,14 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
       title: `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots, controller (${algorithm} law) + simulator`,
       subtitle: `standalone mode, ${result.ticks} control ticks; commands limited to ${result.maxCommand.toFixed(2)} m/s at most`,
       target: result.target,
+      robotRadius: result.robotRadius,
+      separationLimit: result.separationLimit,
     };
     writeFileAtomic(values.report, samplesReport(head, result.history, { name: 'mean commanded speed', values: result.history.map((x) => x.meanCommand) }));
   }
   if (values.svg) {
     const title = `${scenario.name ?? 'standalone'}: ${result.final.length / 2} ${drive} robots after ${result.history[result.history.length - 1].t.toFixed(0)} s (grey: start)`;
-    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial, robotRadius: scenario.robots?.radius }));
+    writeFileAtomic(values.svg, swarmSvg(result.target, result.final, { title, initial: result.initial, robotRadius: result.robotRadius }));
   }
   if (draw) process.stdout.write(terminalPlot(result.target, result.final) + '\n');
   const first = result.history[0];
@@ -210,7 +212,7 @@ async function liveView(path: string, values: { drive?: string; port?: string; a
     createStandalone({ scenario, scenarioPath: resolve(path), drive, controller, simulator, logger: (name) => createLogger(name, 'warn') }),
   );
   const view = await startLiveView({ session, presets: presets(path), loadTarget: (p) => scenarioTarget(loadScenario(p)), port });
-  process.stderr.write(`live view: ${view.url} (Ctrl-C to stop)\n`);
+  process.stderr.write(`live view: ${view.url} (the run starts when you open it; Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

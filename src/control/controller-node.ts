@@ -349,6 +349,11 @@ export class CoverageControllerNode {
     return s.seconds === undefined ? 'ok' : `ok (last change built aside in ${s.seconds.toFixed(2)} s)`;
   }
 
+  /** The parameter values in force (a copy), as `ros2 param get` reads them. */
+  get parameters(): ParamValues {
+    return structuredClone(this.values);
+  }
+
   /** Where the target and law stand (the last change in force, being built, or refused with its reason). */
   get targetStatus(): TargetStatus {
     return this.status;

@@ -1,8 +1,5 @@
 import { CoverageControllerNode } from '../control/controller-node.js';
 import type { TickResult } from '../control/controller.js';
-import { MmdMetric, nearestNeighbourStats } from '../engine/metrics.js';
-import { BlobField } from '../engine/field.js';
-import { autoEpsilon } from '../engine/epsilon.js';
 import { VirtualClock } from '../node/clock.js';
 import { InProcessBus } from '../node/inprocess.js';
 import type { Logger, NodeHandle } from '../node/interface.js';
@@ -12,6 +9,7 @@ import { initialPositions, scenarioRobots, scenarioTarget } from '../scenario/se
 import { scenarioControllerParameters } from '../scenario/controller-params.js';
 import { SwarmSimulatorNode } from '../sim/simulator-node.js';
 import type { Target } from '../engine/target.js';
+import { SwarmMeter } from './meter.js';
 
 /** A standalone run: the simulator and the controller in one process, on a virtual clock, no ROS. */
 export interface StandaloneOptions {
@@ -56,6 +54,10 @@ export interface StandaloneResult {
   readonly ticks: number;
   /** Largest linear command sent, m/s. */
   readonly maxCommand: number;
+  /** The controller's robot_radius at the end, m. */
+  readonly robotRadius: number;
+  /** The separation its safety layer keeps at the end (2 robot_radius + safety_clearance), m; undefined when safety is off. */
+  readonly separationLimit: number | undefined;
 }
 
 /** The controller and the simulator wired on one in-process bus, ready to be advanced in simulated time. */
@@ -68,6 +70,9 @@ export interface StandaloneSession {
   readonly controllerNode: NodeHandle;
   readonly target: Target;
   readonly initial: Float64Array;
+  readonly scenario: Scenario;
+  /** A new session from the same start (robots at their initial positions, time 0), with `controller` parameters laid over this one's. */
+  readonly fresh: (controller?: ParamValues) => StandaloneSession;
 }
 
 /** Builds a standalone session from a scenario (nothing runs until the clock is advanced). */
@@ -91,15 +96,15 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
     },
   });
   const controller = new CoverageControllerNode(controllerNode, o.scenarioPath);
-  return { clock, bus, sim, controller, controllerNode, target, initial };
+  const fresh = (more: ParamValues = {}): StandaloneSession => createStandalone({ ...o, controller: { ...o.controller, ...more } });
+  return { clock, bus, sim, controller, controllerNode, target, initial, scenario: o.scenario, fresh };
 }
 
 /** Runs the controller against the simulator on one in-process bus for the scenario's duration. */
 export function runStandalone(o: StandaloneOptions): StandaloneResult {
   const robots = scenarioRobots(o.scenario);
   const { clock, bus, sim, controller, target, initial } = createStandalone(o);
-  const mmd = new MmdMetric(target, o.scenario.metrics.mmdBandwidth);
-  const yardstick = new BlobField(target, { epsilon: autoEpsilon(o.scenario.domain, robots.count), diffusivity: 1 });
+  const meter = new SwarmMeter(target, robots.count, o.scenario.metrics.mmdBandwidth);
   const duration = o.duration ?? o.scenario.sim.duration;
   const history: StandaloneSample[] = [];
   let maxCommand = 0;
@@ -119,7 +124,7 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
       maxNow = Math.max(maxNow, v);
       sum += v;
     }
-    const s = { t, mmd2: mmd.evaluate(p), energy: yardstick.energy(p), nnMin: nearestNeighbourStats(p).min, live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, meanCommand: last ? sum / last.commands.length : 0, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
+    const s = { t, ...meter.read(p), live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, meanCommand: last ? sum / last.commands.length : 0, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
     history.push(s);
     return s;
   };
@@ -133,5 +138,12 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
   controller.stop();
   bus.flush();
   sim.destroy();
-  return { target, initial, final: sim.positions(), history, ticks, maxCommand };
+  const v = controller.parameters;
+  const robotRadius = v.robot_radius as number;
+  return { target, initial, final: sim.positions(), history, ticks, maxCommand, robotRadius, separationLimit: separationLimit(v) };
+}
+
+/** The separation the controller's safety layer keeps with parameters `v` (2 robot_radius + safety_clearance), m; undefined when safety is off. */
+export function separationLimit(v: ParamValues): number | undefined {
+  return v.safety ? 2 * (v.robot_radius as number) + (v.safety_clearance as number) : undefined;
 }

@@ -65,6 +65,11 @@ const CASES: readonly RequestCase[] = [
   { name: 'an Origin on another port', method: 'POST', path: '/pause', headers: () => ({ ...own(), origin: `http://127.0.0.1:${port + 1}` }), status: 403 },
   { name: 'a GET that would pause (an image tag)', method: 'GET', path: '/pause', headers: () => own(), status: 405 },
   { name: 'a rebound Host with our Origin', method: 'POST', path: '/pause', headers: () => ({ host: 'evil.example', origin: own().origin }), status: 403 },
+  { name: 'a foreign page sets a parameter', method: 'POST', path: '/params', headers: () => ({ ...own(), origin: 'http://evil.example', 'content-type': 'application/json' }), status: 403 },
+  { name: 'a foreign page restarts the run', method: 'POST', path: '/restart', headers: () => ({ ...own(), origin: 'http://evil.example' }), status: 403 },
+  { name: 'a GET that would restart', method: 'GET', path: '/restart', headers: () => own(), status: 405 },
+  { name: 'a PUT of parameters', method: 'PUT', path: '/params', headers: () => own(), status: 405 },
+  { name: 'DNS rebinding reads the parameters', method: 'GET', path: '/params', headers: () => ({ host: `evil.example:${port}` }), status: 403 },
 ];
 
 test('foreign Hosts and Origins neither read nor change the run', async () => {
