@@ -7,6 +7,7 @@ import type { Flow, IntegratorOptions, StepResult } from './integrator.js';
 import { FlowIntegrator } from './integrator.js';
 import type { ChebyshevOptions, ChebyshevStepResult } from './chebyshev.js';
 import { ChebyshevIntegrator } from './chebyshev.js';
+import { HeatKernelField } from './heat-kernel.js';
 import { SeparationTerm } from './separation.js';
 import type { Target } from './target.js';
 
@@ -362,6 +363,11 @@ export interface MultiScaleIntegratorOptions extends ChebyshevOptions {
 
 type Energy = { evaluate(p: Positions, v: Float64Array): number; energy(p: Positions): number };
 
+/** One scale of the multiscale flow: a field of width `epsilon` with its energy and velocities. */
+export interface ScaleField extends Energy {
+  readonly epsilon: number;
+}
+
 /** sum_s w_s E_s as a Flow, at the weights held in `weights`. */
 class WeightedFlow implements Flow {
   readonly length: number;
@@ -409,8 +415,12 @@ class WeightedFlow implements Flow {
  * A drop-in Stepper, integrated by the stabilized ChebyshevIntegrator (the flow is stiff; see chebyshev.ts).
  */
 export class MultiScaleStepper {
-  readonly fine: NeumannBlobField;
-  readonly coarse: readonly NeumannBlobField[];
+  /**
+   * The scales' fields: folded Gaussians (NeumannBlobField) in an open room; with obstacles, the heat kernel of the
+   * free space (HeatKernelField), so that robots interact and feel the target through free space, not through walls.
+   */
+  readonly fine: ScaleField;
+  readonly coarse: readonly ScaleField[];
   /** The separation term (absent when its range is 0). */
   readonly separation: SeparationTerm | undefined;
   private readonly flow: WeightedFlow;
@@ -435,8 +445,10 @@ export class MultiScaleStepper {
     this.residual = options.residual ?? 0;
     this.domain = target.domain;
     if (!(this.residual >= 0 && this.residual <= 1)) throw new Error(`residual must be in [0, 1], got ${this.residual}`);
-    this.fine = new NeumannBlobField(target, { epsilon: eps, diffusivity: D, smoothTarget: options.smoothFine ?? true });
-    this.coarse = scales.map((L) => new NeumannBlobField(target, { epsilon: L, diffusivity: D, smoothTarget: true }));
+    const field = (epsilon: number, smoothTarget: boolean): ScaleField =>
+      target.obstacles.empty ? new NeumannBlobField(target, { epsilon, diffusivity: D, smoothTarget }) : new HeatKernelField(target, { epsilon, diffusivity: D, smoothTarget });
+    this.fine = field(eps, options.smoothFine ?? true);
+    this.coarse = scales.map((L) => field(L, true));
     const fraction = options.separation ?? SEPARATION;
     this.separation = fraction > 0 ? new SeparationTerm(target.domain, { fraction, diffusivity: D, strength: options.separationStrength }) : undefined;
     this.flow = new WeightedFlow([this.fine, ...this.coarse, ...(this.separation ? [this.separation] : [])], eps);
