@@ -93,3 +93,43 @@ test('heat-kernel field: bad options are refused with the reason', () => {
   assert.throws(() => new HeatKernelField(target, { epsilon: 0.2, diffusivity: -1 }), /diffusivity/);
   assert.throws(() => new HeatKernelField(target, { epsilon: 0.2, diffusivity: 1, gridSpacing: 3 }), /gridSpacing/);
 });
+
+test('the multiscale flow: open rooms keep the folded Gaussians and their schedule exactly; rooms with walls get the heat kernel', async () => {
+  const { MultiScaleStepper, NeumannBlobField, ROOM_SCALE } = await import('../../src/engine/bandwidth.js');
+  const open = new Target(uniform, domain);
+  const eps = 0.15;
+  const p = Float64Array.of(0.5, 0.5, 0.7, 0.6, 3.1, 2.2, 1.2, 3.3);
+  const ms = new MultiScaleStepper(open, { epsilon: eps, diffusivity: 1 }, { domain });
+  assert.ok(ms.fine instanceof NeumannBlobField && ms.coarse.every((f) => f instanceof NeumannBlobField));
+  assert.deepEqual(ms.coarse.map((f) => f.epsilon), [4 * eps, 2 * eps]);
+  // The same velocities as the flow spelled out with the pre-rooms defaults (scales, weights, decay 0.75 |Omega| / D).
+  const explicit = new MultiScaleStepper(open, { epsilon: eps, diffusivity: 1, scales: [4 * eps, 2 * eps], weights: [20, 5], decay: 0.75 * 16 }, { domain });
+  for (const t of [0, 3, 30]) {
+    const a = new Float64Array(p.length);
+    const b = new Float64Array(p.length);
+    assert.equal(ms.velocitiesAt(p, a, t), explicit.velocitiesAt(p, b, t));
+    assert.deepEqual(a, b);
+  }
+  const room = new MultiScaleStepper(new Target(uniform, domain, { obstacles: wall }), { epsilon: eps, diffusivity: 1 }, { domain });
+  assert.ok(room.fine instanceof HeatKernelField && room.coarse.every((f) => f instanceof HeatKernelField));
+  assert.deepEqual(room.coarse.map((f) => f.epsilon), [ROOM_SCALE * 4, 4 * eps, 2 * eps]);
+});
+
+test('the multiscale flow in a room: its energy never rises along the integrated flow (a Lyapunov function)', async () => {
+  const { MultiScaleStepper } = await import('../../src/engine/bandwidth.js');
+  const spec = { type: 'mixture', components: [{ type: 'uniform', weight: 0.2 }, { type: 'gaussian', weight: 0.8, mean: [3, 2.8], sigma: 0.45 }] } as const;
+  const target = new Target(spec, domain, { obstacles: wall });
+  const p = new Float64Array(60);
+  for (let i = 0; i < 30; i++) {
+    p[2 * i] = 0.3 + 0.25 * (i % 6);
+    p[2 * i + 1] = 2.2 + 0.3 * Math.floor(i / 6);
+  }
+  const ms = new MultiScaleStepper(target, { epsilon: 0.2, diffusivity: 1 }, { domain, scheme: 'euler' });
+  let last = Infinity;
+  for (let s = 0; s < 40; s++) {
+    const r = ms.step(p, 0.05);
+    assert.ok(r.energy <= last * (1 + 1e-9), `step ${s}: E ${last} -> ${r.energy}`);
+    last = r.energy;
+  }
+  for (let i = 0; i < 30; i++) assert.ok(!wall.contains(p[2 * i], p[2 * i + 1]), `robot ${i} in the wall`);
+});
