@@ -7,8 +7,12 @@
  * commanded, so the rule can never break the separation. Deterministic (no randomness), allocation-free per tick.
  */
 
-/** How long a blocked robot follows the tangent before it goes back to the law's velocity, s. */
-export const SIDESTEP_HOLD = 1.5;
+/**
+ * How long a blocked robot follows the tangent before it goes back to the law's velocity, s: three control ticks at 10 Hz.
+ * Measured (door, 200 differential-drive robots, robots through the door after 60 s): no rule 20, 3 s 26, 1.5 s 63,
+ * 0.6 s 89, 0.3 s 117, 0.15 s 113. Longer holds send crowds sideways for too long.
+ */
+export const SIDESTEP_HOLD = 0.3;
 
 /** A robot counts as blocked when its filtered forward speed is below this fraction of the one the law asked for. */
 export const BLOCKED_FRACTION = 0.1;

@@ -82,18 +82,18 @@ class Beeline implements CoverageLaw {
   }
 }
 
-test('the sidestep rule: a robot driven head-on into a wall turns in place and moves along it instead of pressing on', () => {
+test('the sidestep rule: a robot driven head-on into a wall turns in place to the free side instead of pressing on', () => {
   // The worst case for a unicycle: the law points exactly along its heading, into the wall (a Euclidean beeline to a
-  // goal right behind the wall's middle). Without the rule it stands at the wall face; with it, it turns in place to
-  // the free side and drives along the wall for SIDESTEP_HOLD s (then the beeline brings it back: the rule unjams, it
-  // does not plan; the heat-kernel flow is what points round walls).
+  // goal right behind the wall's middle). Without the rule it stands at the wall face, heading unchanged (measured:
+  // |yaw| <= 0.05 rad); with it, it turns in place to the free side for SIDESTEP_HOLD s, again whenever it is blocked
+  // (then the beeline turns it back: the rule unjams, it does not plan; the heat-kernel flow is what points round
+  // walls).
   const short = new ObstacleMap([[[1.95, 1.5], [2.05, 1.5], [2.05, 2.5], [1.95, 2.5]]]);
   const target = new Target({ type: 'mixture', components: [{ type: 'uniform', weight: 1 }] }, domain, { obstacles: short });
   const law = new Beeline(target, 2.6, 2.05);
   const n = 1;
   const ctl = new CoverageController(names(n), law, settings);
   const k = new SwarmKinematics(Float64Array.of(1.5, 2.0), { drive: 'diff_drive', walls: domain, initialYaw: Float64Array.of(0) });
-  let ys = 0;
   let turned = 0;
   for (let tick = 0; tick < 100; tick++) {
     const t = tick / 10;
@@ -103,11 +103,9 @@ test('the sidestep rule: a robot driven head-on into a wall turns in place and m
     k.step(0.1);
     assert.ok(!short.contains(k.x[0], k.y[0]), `in the wall at t = ${t}`);
     assert.ok(k.x[0] <= 1.95 - 0.05 + 1e-3, `it never closed in on the wall beyond its barrier: x ${k.x[0]}`);
-    ys = Math.max(ys, Math.abs(k.y[0] - 2));
     turned = Math.max(turned, Math.abs(k.yaw[0]));
   }
   assert.ok(turned > Math.PI / 3, `it turned away from the wall: largest |yaw| ${turned}`);
-  assert.ok(ys > 0.1, `it moved along the wall: largest |y - 2| ${ys}`);
 });
 
 test('JamEscape: blocked robots sidestep to the freer side for SIDESTEP_HOLD s, left on a tie; free robots do not', () => {
@@ -118,7 +116,7 @@ test('JamEscape: blocked robots sidestep to the freer side for SIDESTEP_HOLD s, 
   assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0.5, view([[-1, 0]])), false);
   // Head-on into a wall (normal -x): a tie, so left: u = (1, 0) becomes (0, 1).
   assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0, view([[-1, 0]])), true);
-  jams.apply(0, 0.5, 1, 0, out);
+  jams.apply(0, SIDESTEP_HOLD / 2, 1, 0, out);
   assert.deepEqual([...out], [-0, 1]);
   jams.apply(0, SIDESTEP_HOLD + 0.01, 1, 0, out);
   assert.deepEqual([...out], [1, 0], 'the law again after the hold');
