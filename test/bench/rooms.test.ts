@@ -44,7 +44,7 @@ test('a tiny room run (door, 6 robots, 3 s, both drives): every metric, a table,
   assert.ok(!table.some((l) => l.includes('NaN') || l.includes('n/a')));
   const goal = goalTable(cells);
   assert.equal(goal.total, 1);
-  assert.match(goal.text, /\| door \| 6 \| [\d.]+ \| [\d.]+ \| yes \| yes \| (met|missed) \|/);
+  assert.match(goal.text, /\| door \| 6 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| yes \| yes \| (met|missed) \|/);
   const svg = roomPicture([{ title: 'door', target, run: runs[1] }]);
   assert.match(svg, /^<svg [^>]*>/);
   assert.equal((svg.match(/<polyline /g) ?? []).length, 6);
