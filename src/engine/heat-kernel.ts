@@ -44,8 +44,11 @@ const PASS_LIMIT = 0.4;
  *   v_i = -D grad_{x_i} E / m_i = -(D / A) sum_l (K (f / r))_l grad a_l(x_i)
  *
  * The velocities are the exact gradient of this E (bilinear weights: continuous, differentiable inside each cell), so
- * E stays a Lyapunov function of the flow. Away from walls K is a Gaussian of width eps to grid accuracy; at a wall it
- * reflects (no flux), like the folded Gaussian of NeumannBlobField; across a wall it is zero.
+ * E stays a Lyapunov function of the flow (the one exception: in a cell a wall crosses, E jumps where a robot's view
+ * of a corner changes; the safety layer keeps robots radius + clearance off walls, mostly outside such spots). Away
+ * from walls K has exactly the variance of the Gaussian of width eps (the passes are a random walk) and its shape to
+ * grid accuracy; at a wall it reflects (no flux), like the folded Gaussian of NeumannBlobField; across a wall it is 0.
+ * Cost per evaluation: a deposit, 2 x `passes` sweeps of the grid's links (10 at the default spacing) and a gather.
  */
 export class HeatKernelField {
   readonly epsilon: number;
