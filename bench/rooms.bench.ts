@@ -160,7 +160,7 @@ const doc = [
         '',
       ]
     : []),
-  '![Blob flow, differential drive, N = 100: paths (blue), start (hollow), end (orange); target density grey, walls black](rooms.svg)',
+  '![Blob flow, differential drive, N = 100: paths (blue), start (grey), end (orange); target density grey, walls black](rooms.svg)',
   '',
   ...METHOD.map((l) => (l.startsWith('- ') ? wrap(l, 118, '  ') : l)),
   '## All runs',

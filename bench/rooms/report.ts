@@ -70,8 +70,8 @@ export function goalTable(cells: readonly RoomCell[], law = 'blob'): { text: str
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
- * Panels of runs: the target's density (grey), the obstacles (black), every robot's path (thin), its start (hollow)
- * and its end (filled), one panel per run, titled.
+ * Panels of runs: the target's density (grey levels), the obstacles (black), every robot's path (thin blue), its start
+ * (grey dot) and its end (orange dot), one panel per run, titled.
  */
 export function roomPicture(panels: readonly { readonly title: string; readonly target: Target; readonly run: RoomRun }[], columns = 4): string {
   const size = 240;
@@ -87,32 +87,45 @@ export function roomPicture(panels: readonly { readonly title: string; readonly 
     const oy = pad + 18 + Math.floor(p / columns) * (size + pad + 18);
     const X = (x: number): string => (ox + (x - d.xmin) * scale).toFixed(1);
     const Y = (y: number): string => (oy + (d.ymax - y) * scale).toFixed(1);
+    parts.push(`<rect x="${X(d.xmin)}" y="${Y(d.ymax)}" width="${((d.xmax - d.xmin) * scale).toFixed(1)}" height="${((d.ymax - d.ymin) * scale).toFixed(1)}" fill="#fff"/>`);
     parts.push(`<text x="${ox}" y="${oy - 6}">${esc(title)}</text>`);
-    // Target density and obstacles on a 60-cell raster.
-    const cells = 60;
+    // Target density (8 grey levels) and obstacles (black) on a 48-cell raster, equal cells of a row merged.
+    const cells = 48;
+    const rowsOf = Math.max(1, Math.round((cells * (d.ymax - d.ymin)) / (d.xmax - d.xmin)));
     const cw = (d.xmax - d.xmin) / cells;
-    const ch = (d.ymax - d.ymin) / Math.round((cells * (d.ymax - d.ymin)) / (d.xmax - d.xmin));
+    const ch = (d.ymax - d.ymin) / rowsOf;
+    const level = new Int8Array(cells * rowsOf);
     let peak = 0;
-    const values: [number, number, number][] = [];
-    for (let y = d.ymin + ch / 2; y < d.ymax; y += ch) {
-      for (let x = d.xmin + cw / 2; x < d.xmax; x += cw) {
-        const v = target.obstacles.contains(x, y) ? -1 : target.valueAt(x, y);
-        peak = Math.max(peak, v);
-        values.push([x, y, v]);
+    for (let r = 0; r < rowsOf; r++) for (let c = 0; c < cells; c++) peak = Math.max(peak, target.valueAt(d.xmin + (c + 0.5) * cw, d.ymin + (r + 0.5) * ch));
+    for (let r = 0; r < rowsOf; r++) {
+      for (let c = 0; c < cells; c++) {
+        const x = d.xmin + (c + 0.5) * cw;
+        const y = d.ymin + (r + 0.5) * ch;
+        level[r * cells + c] = target.obstacles.contains(x, y) ? -1 : Math.min(7, Math.floor((8 * target.valueAt(x, y)) / (peak || 1)));
       }
     }
-    for (const [x, y, v] of values) {
-      const fill = v < 0 ? '#222' : `rgb(${Math.round(255 - 110 * (v / peak))},${Math.round(255 - 110 * (v / peak))},${Math.round(255 - 80 * (v / peak))})`;
-      parts.push(`<rect x="${X(x - cw / 2)}" y="${Y(y + ch / 2)}" width="${(cw * scale + 0.3).toFixed(1)}" height="${(ch * scale + 0.3).toFixed(1)}" fill="${fill}"/>`);
+    const fill = (v: number): string => (v < 0 ? '#222' : `#${(255 - 14 * v).toString(16)}${(255 - 14 * v).toString(16)}${(255 - 9 * v).toString(16)}`);
+    for (let r = 0; r < rowsOf; r++) {
+      for (let c = 0; c < cells; ) {
+        const v = level[r * cells + c];
+        let e = c + 1;
+        while (e < cells && level[r * cells + e] === v) e++;
+        if (v !== 0) parts.push(`<rect x="${X(d.xmin + c * cw)}" y="${Y(d.ymin + (r + 1) * ch)}" width="${((e - c) * cw * scale + 0.3).toFixed(1)}" height="${(ch * scale + 0.3).toFixed(1)}" fill="${fill(v)}"/>`);
+        c = e;
+      }
     }
     parts.push(`<rect x="${X(d.xmin)}" y="${Y(d.ymax)}" width="${((d.xmax - d.xmin) * scale).toFixed(1)}" height="${((d.ymax - d.ymin) * scale).toFixed(1)}" fill="none" stroke="#222"/>`);
+    // All paths in one element through every sixth trail sample (6 s apart), robots as dots: a small file.
+    const trail = run.trail.filter((_, t) => t % 6 === 0 || t === run.trail.length - 1);
+    const px = (x: number): string => Math.round(ox + (x - d.xmin) * scale).toString();
+    const py = (y: number): string => Math.round(oy + (d.ymax - y) * scale).toString();
     const n = run.final.length >> 1;
-    for (let i = 0; i < n; i++) {
-      const pts = run.trail.map((q) => `${X(q[2 * i])},${Y(q[2 * i + 1])}`).join(' ');
-      parts.push(`<polyline points="${pts}" fill="none" stroke="#2166ac" stroke-opacity="0.25" stroke-width="0.8"/>`);
-    }
-    for (let i = 0; i < n; i++) parts.push(`<circle cx="${X(run.initial[2 * i])}" cy="${Y(run.initial[2 * i + 1])}" r="1.6" fill="none" stroke="#777" stroke-width="0.6"/>`);
-    for (let i = 0; i < n; i++) parts.push(`<circle cx="${X(run.final[2 * i])}" cy="${Y(run.final[2 * i + 1])}" r="2.2" fill="#d95f02"/>`);
+    const paths: string[] = [];
+    for (let i = 0; i < n; i++) paths.push(trail.map((q, t) => `${t ? 'L' : 'M'}${px(q[2 * i])} ${py(q[2 * i + 1])}`).join(''));
+    parts.push(`<path d="${paths.join('')}" fill="none" stroke="#2166ac" stroke-opacity="0.3" stroke-width="0.8"/>`);
+    const dots = (p: Float64Array): string => Array.from({ length: n }, (_, i) => `M${X(p[2 * i])} ${Y(p[2 * i + 1])}h0`).join('');
+    parts.push(`<path d="${dots(run.initial)}" stroke="#888" stroke-width="2.5" stroke-linecap="round"/>`);
+    parts.push(`<path d="${dots(run.final)}" stroke="#d95f02" stroke-width="4.5" stroke-linecap="round"/>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

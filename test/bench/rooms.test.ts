@@ -47,5 +47,7 @@ test('a tiny room run (door, 6 robots, 3 s, both drives): every metric, a table,
   assert.match(goal.text, /\| door \| 6 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| yes \| yes \| (met|missed) \|/);
   const svg = roomPicture([{ title: 'door', target, run: runs[1] }]);
   assert.match(svg, /^<svg [^>]*>/);
-  assert.equal((svg.match(/<polyline /g) ?? []).length, 6);
+  const paths = svg.match(/<path d="[^"]*" (fill="none" )?stroke="#[0-9a-f]+"/g) ?? [];
+  assert.equal(paths.length, 3, 'the paths, the starts, the ends');
+  for (const path of paths) assert.equal((path.match(/M/g) ?? []).length, 6, 'one per robot');
 });
