@@ -4,6 +4,7 @@ import { SafetyFilter, appliedGain } from './safety.js';
 import { CommandHistory, createPredictedPose } from './prediction.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
+import { JamEscape } from './unjam.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {
@@ -96,6 +97,12 @@ export class CoverageController {
   /** Per live robot: its nearest domain point minus its position (zero inside the domain). */
   private readonly lawOutside: Float64Array;
   private readonly lawVelocity: Float64Array;
+  /** Per slot: the robot, and the law's velocity of its commanded point before the filter (after any sidestep). */
+  private readonly slotRobot: Int32Array;
+  private readonly asked: Float64Array;
+  private readonly sidestep = new Float64Array(2);
+  /** Differential drive: the sidestep rule for robots whose barrier blocks their heading (unjam.ts). */
+  private readonly jams: JamEscape;
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
@@ -126,6 +133,9 @@ export class CoverageController {
     this.lawPositions = new Float64Array(2 * n);
     this.lawOutside = new Float64Array(2 * n);
     this.lawVelocity = new Float64Array(2 * n);
+    this.slotRobot = new Int32Array(n);
+    this.asked = new Float64Array(2 * n);
+    this.jams = new JamEscape(n);
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
@@ -133,6 +143,7 @@ export class CoverageController {
     if (law.target !== this.law.target) this.filter = new SafetyFilter(law.target);
     this.law = law;
     this.lawStart = undefined;
+    this.jams.reset();
   }
 
   setSettings(settings: ControllerSettings): void {
@@ -285,6 +296,7 @@ export class CoverageController {
         this.lawOutside[2 * live + 1] = y - this.y[i];
         live++;
       }
+      this.slotRobot[known] = i;
       this.slot[i] = known++;
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
@@ -300,6 +312,11 @@ export class CoverageController {
         vx = u[2 * q];
         vy = u[2 * q + 1];
         q++;
+        if (diff) {
+          this.jams.apply(this.slotRobot[k], now, vx, vy, this.sidestep);
+          vx = this.sidestep[0];
+          vy = this.sidestep[1];
+        }
         const speed = Math.sqrt(vx ** 2 + vy ** 2);
         this.clipped[k] = speed > vmax ? 1 : 0;
         if (speed > vmax) {
@@ -309,6 +326,8 @@ export class CoverageController {
       }
       this.pointVelocity[2 * k] = vx;
       this.pointVelocity[2 * k + 1] = vy;
+      this.asked[2 * k] = vx;
+      this.asked[2 * k + 1] = vy;
     }
     const safety = s.safety.enabled
       ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {
@@ -319,6 +338,19 @@ export class CoverageController {
           speeds: this.previousSpeed.subarray(0, known),
         })
       : undefined;
+    // Differential drive: a robot the filter stopped although the law drove it forward sidesteps from the next tick.
+    if (safety && diff) {
+      for (let k = 0; k < known; k++) {
+        if (!this.movable[k]) continue;
+        const c = Math.cos(this.headings[k]);
+        const sn = Math.sin(this.headings[k]);
+        const ax = this.asked[2 * k];
+        const ay = this.asked[2 * k + 1];
+        const asked = c * ax + sn * ay;
+        const got = c * this.pointVelocity[2 * k] + sn * this.pointVelocity[2 * k + 1];
+        this.jams.update(this.slotRobot[k], k, now, ax, ay, asked, got, this.filter);
+      }
+    }
     const commands: BodyCommand[] = new Array<BodyCommand>(n);
     let saturated = 0;
     let overrides = 0;

@@ -434,6 +434,14 @@ export class SafetyFilter {
     return t;
   }
 
+  /**
+   * Calls `visit` with the normal of each barrier of robot i of the last pass that binds a forward motion: its
+   * right-hand side within `slack` (m/s) of zero (a gap at which the barrier allows almost no closing speed).
+   */
+  bindingNormals(i: number, visit: (nx: number, ny: number) => void, slack = 0.05): void {
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) if (this.raw[3 * k + 2] > -slack && !this.rawCoincident[k]) visit(this.raw[3 * k], this.raw[3 * k + 1]);
+  }
+
   /** True when robot i of the last pass is inside a robot's or an obstacle's barrier (it has to leave). */
   recovering(i: number): boolean {
     for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) if (this.raw[3 * k + 2] > 0) return true;

@@ -175,6 +175,31 @@ export class ObstacleMap {
     }
   }
 
+  /**
+   * True when the segment (x0, y0)-(x1, y1) touches an obstacle: an end inside one, or the segment meeting a boundary
+   * segment (touching counts). Allocation-free; cost O(boundary segments in the buckets the segment's box covers).
+   */
+  blocks(x0: number, y0: number, x1: number, y1: number): boolean {
+    if (this.segments.length === 0) return false;
+    if (this.contains(x0, y0) || this.contains(x1, y1)) return true;
+    const [i0, i1] = this.span(Math.min(x0, x1), Math.max(x0, x1), this.bx0, this.nx);
+    const [j0, j1] = this.span(Math.min(y0, y1), Math.max(y0, y1), this.by0, this.ny);
+    const q = ++this.query;
+    const s = this.segments;
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
+        const b = j * this.nx + i;
+        for (let t = this.start[b]; t < this.start[b + 1]; t++) {
+          const k = this.items[t];
+          if (this.seen[k] === q) continue;
+          this.seen[k] = q;
+          if (segmentsMeet(x0, y0, x1, y1, s[4 * k], s[4 * k + 1], s[4 * k + 2], s[4 * k + 3])) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Distance from (x, y) to the nearest obstacle boundary within `range` (Infinity when none is that close). */
   distanceToEdge(x: number, y: number, range: number): number {
     let best = Infinity;
@@ -183,6 +208,24 @@ export class ObstacleMap {
     });
     return best;
   }
+}
+
+/** Orientation of (b - a) x (c - a): positive counter-clockwise, 0 collinear (to round-off). */
+function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  return Math.abs(v) < 1e-15 ? 0 : v;
+}
+
+/** True when segments ab and cd share a point (touching and collinear overlap included). */
+function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const o1 = orient(ax, ay, bx, by, cx, cy);
+  const o2 = orient(ax, ay, bx, by, dx, dy);
+  const o3 = orient(cx, cy, dx, dy, ax, ay);
+  const o4 = orient(cx, cy, dx, dy, bx, by);
+  if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return true;
+  const on = (px: number, py: number, qx: number, qy: number, rx: number, ry: number): boolean =>
+    Math.min(px, qx) - 1e-12 <= rx && rx <= Math.max(px, qx) + 1e-12 && Math.min(py, qy) - 1e-12 <= ry && ry <= Math.max(py, qy) + 1e-12;
+  return (o1 === 0 && on(ax, ay, bx, by, cx, cy)) || (o2 === 0 && on(ax, ay, bx, by, dx, dy)) || (o3 === 0 && on(cx, cy, dx, dy, ax, ay)) || (o4 === 0 && on(cx, cy, dx, dy, bx, by));
 }
 
 /** Even-odd point-in-polygon test. */
