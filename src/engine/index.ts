@@ -19,5 +19,8 @@ export * from './obstacles.js';
 export * from './lloyd.js';
 export * from './langevin.js';
 export * from './chebyshev.js';
+export * from './mobility.js';
+export * from './preconditioner.js';
+export * from './run-flow.js';
 export * from './separation.js';
 export * from './blob-sampler.js';
