@@ -67,10 +67,15 @@ export class FineScalePreconditioner implements Metric {
   private n = 0;
   private rowStart: Int32Array = new Int32Array(1);
   private cols: Int32Array = new Int32Array(0);
-  /** Per edge: 0 a robot, 1 its image across a vertical wall (x flips), 2 across a horizontal wall (y flips). */
-  private flips: Uint8Array = new Uint8Array(0);
+  /** Per edge, the weight on the neighbour's x and y velocity (an image across a wall flips one sign). */
+  private wx: Float64Array = new Float64Array(0);
+  private wy: Float64Array = new Float64Array(0);
+  private scratch: Float64Array = new Float64Array(0);
+  /** Positions of the last build. */
+  private built: Float64Array = new Float64Array(0);
+  /** Neighbour lists built so far. */
+  rebuilds = 0;
   private readonly domain: Box;
-  private weights: Float64Array = new Float64Array(0);
   /** Per robot: beta x the sum of its (normalized) weights, the diagonal of beta L. */
   private diag: Float64Array = new Float64Array(0);
   /** Per robot: 1 / (r_i + diag_i) of the current application. */
@@ -81,6 +86,7 @@ export class FineScalePreconditioner implements Metric {
   private x: Float64Array = new Float64Array(0);
   private head: Int32Array = new Int32Array(0);
   private next: Int32Array = new Int32Array(0);
+  private count: Int32Array = new Int32Array(0);
 
   constructor(options: FineScaleOptions) {
     const { epsilon, diffusivity, time } = options;
@@ -98,15 +104,34 @@ export class FineScalePreconditioner implements Metric {
     if (!(Number.isInteger(this.maxIterations) && this.maxIterations >= 1)) throw new Error(`maxIterations must be a positive integer, got ${this.maxIterations}`);
   }
 
-  /** Builds the normalized neighbour weights at `p`. */
+  /**
+   * Builds the normalized neighbour weights at `p`, or keeps those of the last build while the robots have moved
+   * little since (RMS under eps/4, none over 1.5 eps, of a 4.2 eps cut-off): any fixed G is a valid metric, a slightly
+   * stale one only damps a little less, and the power iteration sees that.
+   */
   prepare(p: Positions): void {
     if (this.beta === 0) return;
     const n = p.length >> 1;
+    if (n === this.n && this.built.length === p.length) {
+      let sum = 0;
+      let most = 0;
+      for (let i = 0; i < p.length; i += 2) {
+        const d2 = (p[i] - this.built[i]) ** 2 + (p[i + 1] - this.built[i + 1]) ** 2;
+        sum += d2;
+        if (d2 > most) most = d2;
+      }
+      const e2 = 1 / (4 * this.inv4e2);
+      if (sum / n < e2 / 16 && most < 2.25 * e2) return;
+    }
+    this.rebuilds++;
+    if (this.built.length !== p.length) this.built = new Float64Array(p.length);
+    this.built.set(p);
     this.n = n;
     if (this.diag.length !== n) {
       this.diag = new Float64Array(n);
       this.rowStart = new Int32Array(n + 1);
       this.jacobi = new Float64Array(n);
+      this.scratch = new Float64Array(n);
       this.next = new Int32Array(n);
       for (const k of ['r', 'd', 'ad', 'x'] as const) this[k] = new Float64Array(2 * n);
     }
@@ -130,104 +155,70 @@ export class FineScalePreconditioner implements Metric {
     if (this.head.length < nx * ny) this.head = new Int32Array(nx * ny);
     const head = this.head;
     head.fill(-1, 0, nx * ny);
+    if (this.count.length < nx * ny) this.count = new Int32Array(nx * ny);
+    const count = this.count;
+    count.fill(0, 0, nx * ny);
     const next = this.next;
     for (let i = 0; i < n; i++) {
       const b = Math.floor((p[2 * i] - xmin) / cell) + nx * Math.floor((p[2 * i + 1] - ymin) / cell);
       next[i] = head[b];
       head[b] = i;
+      count[b]++;
     }
-    const c2 = c * c;
-    const k = this.inv4e2;
-    const W = this.domain;
-    let nnz = 0;
     const degree = this.diag;
     degree.fill(1); // the self weight
-    // Pass 1 counts, pass 2 fills: each robot's row lists its neighbours within the cut-off (both directions).
-    for (let pass = 0; pass < 2; pass++) {
-      nnz = 0;
-      for (let i = 0; i < n; i++) {
-        this.rowStart[i] = nnz;
-        const xi = p[2 * i];
-        const yi = p[2 * i + 1];
-        const ci = Math.floor((xi - xmin) / cell);
-        const cj = Math.floor((yi - ymin) / cell);
-        for (let bj = Math.max(0, cj - 1); bj <= Math.min(ny - 1, cj + 1); bj++) {
-          for (let bi = Math.max(0, ci - 1); bi <= Math.min(nx - 1, ci + 1); bi++) {
-            for (let j = head[bi + nx * bj]; j >= 0; j = next[j]) {
-              const xj = p[2 * j];
-              const yj = p[2 * j + 1];
-              // j itself, then its images across the walls i is near (the field folds the walls the same way).
-              for (let image = 0; image < 5; image++) {
-                let x = xj;
-                let y = yj;
-                if (image === 0) {
-                  if (j === i) continue;
-                } else if (image === 1) {
-                  if (xi - W.xmin >= c) continue;
-                  x = 2 * W.xmin - xj;
-                } else if (image === 2) {
-                  if (W.xmax - xi >= c) continue;
-                  x = 2 * W.xmax - xj;
-                } else if (image === 3) {
-                  if (yi - W.ymin >= c) continue;
-                  y = 2 * W.ymin - yj;
-                } else {
-                  if (W.ymax - yi >= c) continue;
-                  y = 2 * W.ymax - yj;
-                }
-                const dx = x - xi;
-                const dy = y - yi;
-                const r2 = dx * dx + dy * dy;
-                if (r2 >= c2) continue;
-                if (pass === 1) {
-                  const w = Math.exp(-r2 * k);
-                  this.cols[nnz] = j;
-                  this.flips[nnz] = image === 0 ? 0 : image <= 2 ? 1 : 2;
-                  this.weights[nnz] = w;
-                  degree[i] += w;
-                }
-                nnz++;
-              }
-            }
-          }
+    const W = this.domain;
+    let nnz = 0;
+    for (let i = 0; i < n; i++) {
+      this.rowStart[i] = nnz;
+      const xi = p[2 * i];
+      const yi = p[2 * i + 1];
+      const ci = Math.floor((xi - xmin) / cell);
+      const cj = Math.floor((yi - ymin) / cell);
+      const near = xi - W.xmin < c || W.xmax - xi < c || yi - W.ymin < c || W.ymax - yi < c;
+      // Room for every robot of the 3 x 3 cells and, near a wall, its images across up to four walls: grow before
+      // the row, never inside it.
+      let room = 0;
+      for (let bj = Math.max(0, cj - 1); bj <= Math.min(ny - 1, cj + 1); bj++) {
+        for (let bi = Math.max(0, ci - 1); bi <= Math.min(nx - 1, ci + 1); bi++) room += count[bi + nx * bj];
+      }
+      if (near) room *= 5;
+      if (this.cols.length < nnz + room) this.grow(Math.max(2 * this.cols.length, nnz + room, 16 * n));
+      for (let bj = Math.max(0, cj - 1); bj <= Math.min(ny - 1, cj + 1); bj++) {
+        for (let bi = Math.max(0, ci - 1); bi <= Math.min(nx - 1, ci + 1); bi++) {
+          const first = head[bi + nx * bj];
+          nnz = collect(p, i, xi, yi, first, next, c * c, this.inv4e2, this.cols, this.wx, this.wy, degree, nnz);
+          // Near a wall: the mirror images of the same robots (the field folds the walls the same way).
+          if (near) nnz = collectImages(p, i, xi, yi, first, next, c, this.inv4e2, W, this.cols, this.wx, this.wy, degree, nnz);
         }
       }
-      this.rowStart[n] = nnz;
-      if (pass === 0 && this.cols.length < nnz) {
-        this.cols = new Int32Array(Math.ceil(nnz * 1.25));
-        this.weights = new Float64Array(Math.ceil(nnz * 1.25));
-        this.flips = new Uint8Array(Math.ceil(nnz * 1.25));
-      }
     }
+    this.rowStart[n] = nnz;
     // beta W_ij / ((K_i + K_j) / 2), K with the self weight 1 (a lone robot's row is empty); diag: the row sums.
-    const w = this.weights;
-    for (let i = 0; i < n; i++) {
-      for (let e = this.rowStart[i]; e < this.rowStart[i + 1]; e++) w[e] *= (2 * this.beta) / (degree[i] + degree[this.cols[e]]);
-    }
+    const { wx, wy, cols, rowStart } = this;
     for (let i = 0; i < n; i++) {
       let sum = 0;
-      for (let e = this.rowStart[i]; e < this.rowStart[i + 1]; e++) sum += w[e];
-      degree[i] = sum;
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+        const f = (2 * this.beta) / (degree[i] + degree[cols[e]]);
+        wx[e] *= f;
+        wy[e] *= f;
+        sum += Math.abs(wx[e]);
+      }
+      this.scratch[i] = sum;
     }
+    degree.set(this.scratch.subarray(0, n));
   }
 
-  /** out = (R + beta L) v, R = diag(1 / jacobi - diag). */
-  private multiply(v: Float64Array, out: Float64Array): void {
-    const { rowStart, cols, weights, flips, jacobi } = this;
-    const n = this.n;
-    for (let i = 0; i < n; i++) {
-      let sx = 0;
-      let sy = 0;
-      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
-        const j = cols[e];
-        const f = flips[e];
-        sx += (f === 1 ? -weights[e] : weights[e]) * v[2 * j];
-        sy += (f === 2 ? -weights[e] : weights[e]) * v[2 * j + 1];
-      }
-      const a = 1 / jacobi[i];
-      out[2 * i] = a * v[2 * i] - sx;
-      out[2 * i + 1] = a * v[2 * i + 1] - sy;
-    }
+  private grow(size: number): void {
+    const cols = new Int32Array(size);
+    cols.set(this.cols);
+    const wx = new Float64Array(size);
+    wx.set(this.wx);
+    const wy = new Float64Array(size);
+    wy.set(this.wy);
+    this.cols = cols;
+    this.wx = wx;
+    this.wy = wy;
   }
 
   /**
@@ -252,7 +243,9 @@ export class FineScalePreconditioner implements Metric {
     }
     const a = 1 - g;
     const b = 1 + g;
-    const { r, d, ad, x } = this;
+    const { r, x } = this;
+    let d = this.d;
+    let ad = this.ad;
     x.fill(0);
     for (let i = 0; i < v.length; i++) r[i] = v[i] * jacobi[i >> 1];
     if (g === 0) {
@@ -270,14 +263,80 @@ export class FineScalePreconditioner implements Metric {
     for (let it = 0; it < this.iterations; it++) {
       for (let i = 0; i < x.length; i++) x[i] += d[i];
       if (it === this.iterations - 1) break;
-      this.multiply(d, ad);
-      for (let i = 0; i < r.length; i++) r[i] -= ad[i] * jacobi[i >> 1];
       const rhoNext = 1 / (2 * sigma - rho);
-      const c1 = rhoNext * rho;
-      const c2 = (2 * rhoNext) / delta;
-      for (let i = 0; i < d.length; i++) d[i] = c1 * d[i] + c2 * r[i];
+      chebyshevUpdate(n, this.rowStart, this.cols, this.wx, this.wy, jacobi, d, r, ad, rhoNext * rho, (2 * rhoNext) / delta);
+      const t = this.d;
+      this.d = ad;
+      this.ad = t;
+      d = this.d;
+      ad = this.ad;
       rho = rhoNext;
     }
     v.set(x);
+  }
+}
+
+/** Appends robot i's neighbours within the cut-off from one cell's list (from `j`); returns the new edge count. */
+function collect(p: Positions, i: number, xi: number, yi: number, j: number, next: Int32Array, c2: number, k: number, cols: Int32Array, wx: Float64Array, wy: Float64Array, degree: Float64Array, nnz: number): number {
+  for (; j >= 0; j = next[j]) {
+    if (j === i) continue;
+    const dx = p[2 * j] - xi;
+    const dy = p[2 * j + 1] - yi;
+    const r2 = dx * dx + dy * dy;
+    if (r2 >= c2) continue;
+    const w = Math.exp(-r2 * k);
+    cols[nnz] = j;
+    wx[nnz] = w;
+    wy[nnz] = w;
+    degree[i] += w;
+    nnz++;
+  }
+  return nnz;
+}
+
+/** Appends the mirror images (across the walls i is within `c` of) of one cell's robots within the cut-off. */
+function collectImages(p: Positions, i: number, xi: number, yi: number, first: number, next: Int32Array, c: number, k: number, W: Box, cols: Int32Array, wx: Float64Array, wy: Float64Array, degree: Float64Array, nnz: number): number {
+  const c2 = c * c;
+  for (let wall = 0; wall < 4; wall++) {
+    const vertical = wall < 2;
+    const at = wall === 0 ? W.xmin : wall === 1 ? W.xmax : wall === 2 ? W.ymin : W.ymax;
+    if (Math.abs((vertical ? xi : yi) - at) >= c) continue;
+    for (let j = first; j >= 0; j = next[j]) {
+      const dx = (vertical ? 2 * at - p[2 * j] : p[2 * j]) - xi;
+      const dy = (vertical ? p[2 * j + 1] : 2 * at - p[2 * j + 1]) - yi;
+      const r2 = dx * dx + dy * dy;
+      if (r2 >= c2) continue;
+      const w = Math.exp(-r2 * k);
+      cols[nnz] = j;
+      wx[nnz] = vertical ? -w : w;
+      wy[nnz] = vertical ? w : -w;
+      degree[i] += w;
+      nnz++;
+    }
+  }
+  return nnz;
+}
+
+/**
+ * One Chebyshev update on the Jacobi-scaled system, fused: r -= J (R + beta L) d, then dNext = c1 d + c2 r (J =
+ * diag(jacobi)). Row i of (R + beta L) d needs d only, so r and dNext are written in the same pass.
+ */
+function chebyshevUpdate(n: number, rowStart: Int32Array, cols: Int32Array, wx: Float64Array, wy: Float64Array, jacobi: Float64Array, d: Float64Array, r: Float64Array, dNext: Float64Array, c1: number, c2: number): void {
+  for (let i = 0; i < n; i++) {
+    let sx = 0;
+    let sy = 0;
+    const end = rowStart[i + 1];
+    for (let e = rowStart[i]; e < end; e++) {
+      const j = cols[e];
+      sx += wx[e] * d[2 * j];
+      sy += wy[e] * d[2 * j + 1];
+    }
+    const ji = jacobi[i];
+    const rx = r[2 * i] - (d[2 * i] - ji * sx);
+    const ry = r[2 * i + 1] - (d[2 * i + 1] - ji * sy);
+    r[2 * i] = rx;
+    r[2 * i + 1] = ry;
+    dNext[2 * i] = c1 * d[2 * i] + c2 * rx;
+    dNext[2 * i + 1] = c1 * d[2 * i + 1] + c2 * ry;
   }
 }
