@@ -53,8 +53,8 @@ export interface FineScaleOptions {
  *
  * G is applied by Chebyshev iterations on the Jacobi-scaled system (spectrum within [1 - g, 1 + g], g < 1 from the
  * Gershgorin discs): a fixed polynomial per application, so G is linear, symmetric and positive definite, within
- * `residual` of the exact inverse. Cost: the neighbour list once per step (a cell list, O(N)), and per application
- * ~1.5 sqrt(2 (1 + beta)) sparse products, far below one field evaluation.
+ * `residual` of the exact inverse. Cost: the neighbour list at most once per step (a cell list, O(N)), and per
+ * application ~1.5 sqrt(2 (1 + beta)) sparse products, far below one field evaluation.
  */
 export class FineScalePreconditioner implements Metric {
   readonly beta: number;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MultiScaleStepper, multiScaleEpsilon } from '../../src/engine/bandwidth.js';
 import type { Box, DensitySpec, Positions } from '../../src/engine/index.js';
-import { FineScalePreconditioner, MmdMetric, Target, createRng, defaultMobilitySpeed, mobility, runFlowOptions, uniformInBox } from '../../src/engine/index.js';
+import { FineScalePreconditioner, FlowIntegrator, MmdMetric, Target, createRng, defaultMobilitySpeed, mobility, runFlowOptions, uniformInBox } from '../../src/engine/index.js';
+import type { Flow } from '../../src/engine/index.js';
 
 const square: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const TWO_GAUSSIANS: DensitySpec = {
@@ -23,6 +24,27 @@ test('the mobility bounds every speed below vmax and leaves slow robots alone', 
   }
   assert.ok(Math.abs(mobility(1e-3, 2) - 1) < 1e-3);
   assert.equal(defaultMobilitySpeed(square, 1), 1); // 2 D / sqrt(|Omega|)
+  // The explicit reference takes the same mobility: on E = 50 |x|^2 from 10 m away (speed 1,000 m/s) it moves below
+  // vmax, the energy falls at every step, and it still reaches the minimum.
+  const flow: Flow = {
+    length: 1,
+    evaluate: (p, v) => {
+      for (let k = 0; k < p.length; k++) v[k] = -100 * p[k];
+      return 50 * (p[0] * p[0] + p[1] * p[1]);
+    },
+    energy: (p) => 50 * (p[0] * p[0] + p[1] * p[1]),
+  };
+  const euler = new FlowIntegrator(flow, { domain: { xmin: -20, xmax: 20, ymin: -20, ymax: 20 }, mobilitySpeed: 2, maxStep: 0.05 });
+  const p = Float64Array.from([10, 0]);
+  let e = flow.energy(p);
+  for (let k = 0; k < 400; k++) {
+    const before = p[0];
+    const r = euler.step(p, 0.05);
+    assert.ok(r.maxSpeed < 2 && Math.abs(p[0] - before) <= 2 * r.dt, `step ${k}: speed ${r.maxSpeed}`);
+    assert.ok(r.energy <= e);
+    e = r.energy;
+  }
+  assert.ok(Math.abs(p[0]) < 1e-3, `ended at ${p[0]}`);
 });
 
 interface Outcome {
