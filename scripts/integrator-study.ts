@@ -1,9 +1,11 @@
 /**
  * The multiscale flow's integrators compared (npm run study:integrator): the stabilized Runge-Kutta-Chebyshev step
- * against the explicit Euler reference (eps/10 steps, energy-backtracked), in CPU time and in what the run ends on.
+ * against the explicit Euler reference (eps/10 steps, energy-backtracked), in CPU time and in what the run ends on;
+ * "plain" is the flow as it is, "run" the flow `blob-coverage run` integrates (speed-bounding mobility and fine-scale
+ * preconditioner, src/engine/run-flow.ts: the same energy and stationary points in another metric).
  *
- *   npm run study:integrator                      accuracy (N = 250, 1000; 5 s) and cost (N = 500 .. 8,000; 20 s)
- *   npm run study:integrator -- --scaling 2000,10000 --duration 20 --no-accuracy
+ *   npm run study:integrator                      accuracy (N = 250, 1000; 5 s) and cost (N = 1,000 .. 10,000; 20 s)
+ *   npm run study:integrator -- --scaling 2000 --variants plain,run --no-accuracy     before/after in one session
  *
  * CPU time (process.cpuUsage), not wall time: the machine is shared.
  */
@@ -12,7 +14,8 @@ import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/bandwidth.js
 import { meanSpacing } from '../src/engine/epsilon.js';
 import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics.js';
 import { createRng } from '../src/engine/random.js';
-import { uniformInBox } from '../src/engine/sampling.js';
+import { runFlowOptions } from '../src/engine/run-flow.js';
+import { targetSampler, uniformInBox } from '../src/engine/sampling.js';
 import { Target } from '../src/engine/target.js';
 import type { DensitySpec } from '../src/engine/density.js';
 import { PUBLIC_S1 } from '../src/engine/presets.js';
@@ -40,9 +43,13 @@ interface Outcome {
   readonly rose: number;
 }
 
-function integrate(target: Target, start: Float64Array, scheme: 'euler' | 'chebyshev', duration: number, maxStep?: number): Outcome {
+type Variant = 'plain' | 'run';
+
+function integrate(target: Target, start: Float64Array, scheme: 'euler' | 'chebyshev', duration: number, maxStep?: number, variant: Variant = 'plain'): Outcome {
   const n = start.length / 2;
-  const stepper = new MultiScaleStepper(target, { epsilon: multiScaleEpsilon(domain, n), diffusivity: 1 }, { domain, scheme, maxStep });
+  const epsilon = multiScaleEpsilon(domain, n);
+  const extra = variant === 'run' ? runFlowOptions(domain, epsilon, 1, maxStep) : {};
+  const stepper = new MultiScaleStepper(target, { epsilon, diffusivity: 1 }, { domain, scheme, maxStep, ...extra });
   const p = Float64Array.from(start);
   const c0 = cpu();
   let t = 0;
@@ -82,27 +89,40 @@ function accuracy(counts: number[], duration: number): void {
     const row = (name: string, step: string, o: Outcome) =>
       console.log(`| ${n} | ${name} | ${step} | ${fmt(o.cpu)} | ${o.steps} | ${Math.round(o.evaluations)} | ${fmt(o.energy, 5)} | ${fmt(mmd.evaluate(o.positions))} | ${fmt(rms(o.positions, ref.positions) / h)} | ${o.rose} |`);
     row('Euler (reference)', '0.05', ref);
-    for (const step of [0.05, 0.1, 0.2]) row('Chebyshev', String(step), integrate(target, start, 'chebyshev', duration, step));
+    for (const step of [0.05, 0.1, 0.2]) row('Chebyshev, plain', String(step), integrate(target, start, 'chebyshev', duration, step));
+    for (const step of [0.1, 0.2]) row("Chebyshev, run's metric", String(step), integrate(target, start, 'chebyshev', duration, step, 'run'));
   }
 }
 
-function scaling(counts: number[], duration: number): void {
+function iidMedian(target: Target, mmd: MmdMetric, n: number): number {
+  const sample = targetSampler(target);
+  const rng = createRng(7);
+  const v = Array.from({ length: 21 }, () => mmd.evaluate(sample(n, rng))).sort((a, b) => a - b);
+  return v[10];
+}
+
+function scaling(counts: number[], duration: number, variants: Variant[]): void {
   const target = new Target(TWO_GAUSSIANS, domain);
   const mmd = new MmdMetric(target, 0.1);
-  console.log(`\nCost: two Gaussians (no floor), robots uniform over the domain (seed 3), ${duration} s, D = 1, Chebyshev steps (max 0.1 s).`);
-  console.log('| N | CPU (s) | per simulated s (s) | per simulated s per robot (ms) | steps | field evaluations | MMD^2 (bw 0.1) | closest pair / spacing |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`\nCost: two Gaussians (no floor), robots uniform over the domain (seed 3), ${duration} s, D = 1, Chebyshev steps (max 0.1 s); plain: the flow as it is, run: with run's mobility and preconditioner.`);
+  console.log('| N | variant | CPU (s) | per simulated s per robot (ms) | steps | field evaluations | MMD^2 (bw 0.1) | MMD^2 / i.i.d. median | closest pair / spacing | energy rises |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const n of counts) {
     const start = uniformInBox(n, domain, createRng(3));
-    const o = integrate(target, start, 'chebyshev', duration);
-    const nn = nearestNeighbourStats(o.positions);
-    console.log(`| ${n} | ${fmt(o.cpu)} | ${fmt(o.cpu / duration)} | ${fmt((1000 * o.cpu) / duration / n)} | ${o.steps} | ${Math.round(o.evaluations)} | ${fmt(mmd.evaluate(o.positions))} | ${fmt(nn.min / meanSpacing(domain, n))} |`);
+    const iid = iidMedian(target, mmd, n);
+    for (const variant of variants) {
+      const o = integrate(target, start, 'chebyshev', duration, undefined, variant);
+      const nn = nearestNeighbourStats(o.positions);
+      const m = mmd.evaluate(o.positions);
+      console.log(`| ${n} | ${variant} | ${fmt(o.cpu)} | ${fmt((1000 * o.cpu) / duration / n)} | ${o.steps} | ${Math.round(o.evaluations)} | ${fmt(m)} | ${fmt(m / iid)} | ${fmt(nn.min / meanSpacing(domain, n))} | ${o.rose} |`);
+    }
   }
 }
 
 const { values } = parseArgs({
   options: {
-    scaling: { type: 'string', default: '500,1000,2000,4000,8000' },
+    scaling: { type: 'string', default: '1000,2000,5000,10000' },
+    variants: { type: 'string', default: 'run' },
     accuracy: { type: 'string', default: '250,1000' },
     duration: { type: 'string', default: '20' },
     'accuracy-duration': { type: 'string', default: '5' },
@@ -112,4 +132,6 @@ const { values } = parseArgs({
 });
 const list = (s: string) => s.split(',').map(Number);
 if (!values['no-accuracy']) accuracy(list(values.accuracy), Number(values['accuracy-duration']));
-if (!values['no-scaling']) scaling(list(values.scaling), Number(values.duration));
+const variants = values.variants.split(',') as Variant[];
+for (const v of variants) if (v !== 'plain' && v !== 'run') throw new Error(`--variants takes plain and run, got ${v}`);
+if (!values['no-scaling']) scaling(list(values.scaling), Number(values.duration), variants);

@@ -13,6 +13,7 @@ import { LloydStepper } from '../engine/lloyd.js';
 import { LangevinStepper } from '../engine/langevin.js';
 import { initialPositions, scenarioEpsilon, scenarioTarget } from '../scenario/setup.js';
 import { meanSpacing } from '../engine/epsilon.js';
+import { runFlowOptions } from '../engine/run-flow.js';
 import { PointIndex } from '../engine/neighbours.js';
 import { createRng } from '../engine/random.js';
 import { targetSampler } from '../engine/sampling.js';
@@ -49,10 +50,12 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
   const diffusivity = scenario.blob.diffusivity;
   const options = { domain: scenario.domain, maxSpeed: scenario.sim.maxSpeed };
   const law = scenario.law;
+  // The blob flows run with the speed-bounding mobility and the fine-scale preconditioner (run-flow.ts).
+  const blobOptions = { ...options, ...runFlowOptions(scenario.domain, epsilon, diffusivity) };
   let stepper: Stepper;
   let energy: (p: Float64Array) => number;
   if (multiscale) {
-    const ms = new MultiScaleStepper(target, { epsilon, diffusivity }, options);
+    const ms = new MultiScaleStepper(target, { epsilon, diffusivity }, blobOptions);
     stepper = ms;
     energy = (p) => ms.fineEnergy(p);
   } else {
@@ -60,7 +63,7 @@ export function prepareRun(scenario: Scenario, method: FlowMethod = scenario.blo
     energy = (p) => field.energy(p);
     if (algorithm === 'lloyd') stepper = new LloydStepper(target, { gain: law.lloydGain, ...options });
     else if (algorithm === 'langevin') stepper = new LangevinStepper(target, { diffusivity: law.langevinDiffusivity, seed: law.langevinSeed, ...options });
-    else stepper = new ChebyshevIntegrator(blobFlow(field), options);
+    else stepper = new ChebyshevIntegrator(blobFlow(field), blobOptions);
   }
   return {
     scenario,

@@ -1,6 +1,8 @@
 import type { Box, Positions } from './geometry.js';
 import type { Flow, StepResult } from './integrator.js';
 import { reflectInto } from './integrator.js';
+import { mobility } from './mobility.js';
+import type { Metric } from './preconditioner.js';
 
 /** Options of the Runge-Kutta-Chebyshev integrator. */
 export interface ChebyshevOptions {
@@ -13,6 +15,23 @@ export interface ChebyshevOptions {
   readonly stepFraction?: number;
   /** Optional speed limit in m/s, applied per robot keeping the direction. */
   readonly maxSpeed?: number;
+  /**
+   * Speed scale vmax (m/s) of the mobility M = 1 / (1 + |v| / vmax) (see mobility.ts): every robot moves at M |v| <
+   * vmax, still a gradient flow of the same energy. Default Infinity (M = 1: the plain flow).
+   */
+  readonly mobilitySpeed?: number;
+  /**
+   * Largest displacement per step (m) of all but the fastest 1% of robots; the fastest moves at most four times that.
+   * Default stepFraction x the flow's length. With a mobility the speeds are bounded, and `run` sets this to
+   * vmax x maxStep (no displacement bound below the longest step: the step no longer shrinks with eps).
+   */
+  readonly stepLength?: number;
+  /**
+   * A metric G (symmetric positive definite) the robots follow, x' = G v: the fine-scale preconditioner
+   * (preconditioner.ts) slows the eps-scale modes so that the stage count no longer grows with N. The mobility, if
+   * any, is folded into it as a resistance 1 / M per robot. Default none.
+   */
+  readonly metric?: Metric;
   /** Largest time step, s. Default 0.1. */
   readonly maxStep?: number;
   /** Most stages per step. Default 64. */
@@ -62,6 +81,9 @@ export class ChebyshevIntegrator {
   private readonly domain: Box;
   private readonly fraction: number;
   private readonly maxSpeed: number;
+  private readonly mobilitySpeed: number;
+  private readonly reach: number;
+  private readonly metric: Metric | undefined;
   private readonly maxStep: number;
   private readonly maxStages: number;
   private readonly damping: number;
@@ -74,6 +96,7 @@ export class ChebyshevIntegrator {
   private y2: Float64Array = new Float64Array(0);
   private y3: Float64Array = new Float64Array(0);
   private speeds: Float64Array = new Float64Array(0);
+  private resistance: Float64Array = new Float64Array(0);
   private stepsSinceEstimate = 0;
 
   constructor(flow: Flow, options: ChebyshevOptions) {
@@ -81,25 +104,44 @@ export class ChebyshevIntegrator {
     this.domain = options.domain;
     this.fraction = options.stepFraction ?? 0.5;
     this.maxSpeed = options.maxSpeed ?? Infinity;
+    this.mobilitySpeed = options.mobilitySpeed ?? Infinity;
+    this.reach = options.stepLength ?? this.fraction * flow.length;
+    this.metric = options.metric;
     this.maxStep = options.maxStep ?? DEFAULT_MAX_STEP;
     this.maxStages = options.maxStages ?? 64;
     this.damping = options.damping ?? DEFAULT_DAMPING;
     if (!(this.fraction > 0 && this.fraction <= 4)) throw new Error(`stepFraction must be in (0, 4], got ${this.fraction}`);
     if (!(this.maxSpeed > 0)) throw new Error(`maxSpeed must be positive, got ${this.maxSpeed}`);
+    if (!(this.mobilitySpeed > 0)) throw new Error(`mobilitySpeed must be positive, got ${this.mobilitySpeed}`);
+    if (!(this.reach > 0 && this.reach < Infinity)) throw new Error(`stepLength must be positive and finite, got ${this.reach}`);
     if (!(this.maxStep > 0)) throw new Error(`maxStep must be positive, got ${this.maxStep}`);
     if (!(Number.isInteger(this.maxStages) && this.maxStages >= 1 && this.maxStages <= 1000)) throw new Error(`maxStages must be an integer in [1, 1000], got ${this.maxStages}`);
     if (!(this.damping >= 0 && this.damping <= 10)) throw new Error(`damping must be in [0, 10], got ${this.damping}`);
   }
 
-  /** Velocities at `p` into `out` with the wall projection and the speed limit; returns the energy. */
+  /** Velocities at `p` into `out` with the wall projection, the mobility and the speed limit; returns the energy. */
   private velocity(p: Positions, out: Float64Array): number {
     const e = this.flow.evaluate(p, out);
     const { xmin, xmax, ymin, ymax } = this.domain;
     const cap = this.maxSpeed;
+    const vm = this.mobilitySpeed;
+    const metric = this.metric;
+    if (metric) {
+      // x' = (R + beta L)^-1 v with R = diag(1 / M(|v_i|)): the mobility folded into the metric (symmetric positive
+      // definite, and diagonally dominant, so speeds stay below vmax up to the inner solve's residual).
+      const res = this.resistance;
+      for (let i = 0; i < out.length; i += 2) res[i >> 1] = vm === Infinity ? 1 : 1 / mobility(Math.sqrt(out[i] * out[i] + out[i + 1] * out[i + 1]), vm);
+      metric.apply(out, res);
+    }
     for (let i = 0; i < out.length; i += 2) {
       // Projected flow: a robot on a wall keeps only the part of its velocity that does not leave the box.
       if ((p[i] <= xmin && out[i] < 0) || (p[i] >= xmax && out[i] > 0)) out[i] = 0;
       if ((p[i + 1] <= ymin && out[i + 1] < 0) || (p[i + 1] >= ymax && out[i + 1] > 0)) out[i + 1] = 0;
+      if (vm !== Infinity && !metric) {
+        const m = mobility(Math.sqrt(out[i] * out[i] + out[i + 1] * out[i + 1]), vm);
+        out[i] *= m;
+        out[i + 1] *= m;
+      }
       if (cap !== Infinity) {
         const s = Math.sqrt(out[i] * out[i] + out[i + 1] * out[i + 1]);
         if (s > cap) {
@@ -115,6 +157,7 @@ export class ChebyshevIntegrator {
     if (this.v0.length === n) return;
     for (const k of ['power', 'v0', 'v', 'y1', 'y2', 'y3'] as const) this[k] = new Float64Array(n);
     this.speeds = new Float64Array(n >> 1);
+    this.resistance = new Float64Array(n >> 1);
     this.stiffness = 0;
   }
 
@@ -141,7 +184,7 @@ export class ChebyshevIntegrator {
     for (let it = 0; it < iterations; it++) {
       const k = delta / Math.sqrt(norm);
       for (let i = 0; i < y.length; i++) y[i] = p[i] + k * w[i];
-      this.flow.evaluate(y, fv);
+      this.velocity(y, fv);
       norm = 0;
       for (let i = 0; i < w.length; i++) {
         const d = fv[i] - this.v0[i];
@@ -160,6 +203,7 @@ export class ChebyshevIntegrator {
     this.ensure(positions.length);
     const n = positions.length >> 1;
     const v0 = this.v0;
+    this.metric?.prepare(positions);
     const e0 = this.velocity(positions, v0);
     let evaluations = 1;
     let vmax = 0;
@@ -181,7 +225,7 @@ export class ChebyshevIntegrator {
     // are far): it may move up to four times as far, so that one straggler does not set everybody's step.
     speeds.sort();
     const v99 = speeds[Math.min(n - 1, Math.floor(0.99 * n))];
-    const reach = this.fraction * this.flow.length;
+    const reach = this.reach;
     let dt = Math.min(maxDt, this.maxStep, (4 * reach) / vmax, v99 > 0 ? reach / v99 : Infinity);
     let lambda = MARGIN * this.stiffness;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

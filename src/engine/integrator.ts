@@ -1,4 +1,5 @@
 import type { Box, Positions } from './geometry.js';
+import { mobility } from './mobility.js';
 
 /**
  * A gradient flow the integrator can advance: velocities and the energy they descend.
@@ -19,6 +20,8 @@ export interface IntegratorOptions {
   readonly stepFraction?: number;
   /** Optional speed limit in m/s, applied per robot keeping the direction. */
   readonly maxSpeed?: number;
+  /** Speed scale (m/s) of the mobility M = 1 / (1 + |v| / vmax) (mobility.ts). Default Infinity (none). */
+  readonly mobilitySpeed?: number;
   /** Largest time step in seconds. Default 0.05. */
   readonly maxStep?: number;
 }
@@ -47,6 +50,7 @@ export class FlowIntegrator {
   private readonly domain: Box;
   private readonly fraction: number;
   private readonly maxSpeed: number;
+  private readonly mobilitySpeed: number;
   private readonly maxStep: number;
   private velocities: Float64Array = new Float64Array(0);
   private trial: Float64Array = new Float64Array(0);
@@ -56,9 +60,11 @@ export class FlowIntegrator {
     this.domain = options.domain;
     this.fraction = options.stepFraction ?? 0.1;
     this.maxSpeed = options.maxSpeed ?? Infinity;
+    this.mobilitySpeed = options.mobilitySpeed ?? Infinity;
     this.maxStep = options.maxStep ?? 0.05;
     if (!(this.fraction > 0 && this.fraction <= 1)) throw new Error(`stepFraction must be in (0, 1], got ${this.fraction}`);
     if (!(this.maxSpeed > 0)) throw new Error(`maxSpeed must be positive, got ${this.maxSpeed}`);
+    if (!(this.mobilitySpeed > 0)) throw new Error(`mobilitySpeed must be positive, got ${this.mobilitySpeed}`);
     if (!(this.maxStep > 0)) throw new Error(`maxStep must be positive, got ${this.maxStep}`);
   }
 
@@ -81,6 +87,12 @@ export class FlowIntegrator {
       if ((px <= xmin && v[2 * i] < 0) || (px >= xmax && v[2 * i] > 0)) v[2 * i] = 0;
       if ((py <= ymin && v[2 * i + 1] < 0) || (py >= ymax && v[2 * i + 1] > 0)) v[2 * i + 1] = 0;
       let s = Math.hypot(v[2 * i], v[2 * i + 1]);
+      if (this.mobilitySpeed !== Infinity) {
+        const m = mobility(s, this.mobilitySpeed);
+        v[2 * i] *= m;
+        v[2 * i + 1] *= m;
+        s *= m;
+      }
       if (s > this.maxSpeed) {
         const k = this.maxSpeed / s;
         v[2 * i] *= k;
