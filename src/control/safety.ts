@@ -188,7 +188,8 @@ export class SafetyFilter {
 
   /**
    * Filters `velocities` in place. `points` holds the centre of every robot with a known pose (interleaved x, y);
-   * `movable[i]` is 1 for robots commanded this tick (the others are obstacles that do not move); `velocities` are
+   * `movable[i]` is 1 for robots commanded this tick, 2 for robots another instance commands (each keeps its half of
+   * a barrier with them), 0 for obstacles that do not move; `velocities` are
    * the law's velocities of the commanded points (centres, or look-ahead points for differential drive), bounded by
    * `o.maxSpeed` (m/s).
    */
@@ -224,7 +225,7 @@ export class SafetyFilter {
     const speedOf = this.speedOf;
     let uMax = 0;
     for (let k = 0; k < n; k++) {
-      speedOf[k] = movable[k] ? Math.sqrt(nominal[2 * k] ** 2 + nominal[2 * k + 1] ** 2) : 0;
+      speedOf[k] = movable[k] === 1 ? Math.sqrt(nominal[2 * k] ** 2 + nominal[2 * k + 1] ** 2) : 0;
       if (speedOf[k] > uMax) uMax = speedOf[k];
     }
     this.bindGain = g;
@@ -263,10 +264,10 @@ export class SafetyFilter {
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
       // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again).
-      const own = movable[i] ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
+      const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
       let found = this.collectNeighbours(points, i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
       for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
-      if (!movable[i]) continue;
+      if (movable[i] !== 1) continue;
       if (own < maxSpeed) {
         for (let t = 0; t < found; t++) {
           if (this.nearD[t] - dPair - ri - (radii ? radii[this.near[t]] : 0) < -TOLERANCE) {
@@ -300,6 +301,9 @@ export class SafetyFilter {
         let b: number;
         if (!movable[j]) {
           b = -budget;
+        } else if (movable[j] === 2) {
+          // Another instance's robot keeps its half of the barrier, whatever it wants: this one keeps the other half.
+          b = -0.5 * budget;
         } else {
           // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
           const half = 0.5 * Math.max(budget, 0);

@@ -243,3 +243,17 @@ test('a robot beyond the nearest twelve is still a barrier when the result would
   f.filter(Float64Array.from(pts), movable, u, settings, { maxSpeed: 3, sampled: { hold, brake: Infinity } });
   assert.ok(u[0] <= 2 * 0.3 + 1e-9, `speed towards the robot ahead ${u[0]}`);
 });
+
+test("a robot another instance commands (movable 2): this one keeps its half of the barrier, whatever the other's velocity", () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const d = 0.5;
+  const points = Float64Array.of(2 - d / 2, 2, 2 + d / 2, 2);
+  const u = Float64Array.of(1, 0, -1, 0);
+  f.filter(points, Uint8Array.of(1, 2), u, settings, { maxSpeed: 1 });
+  const h = d - minSeparation(settings);
+  assert.ok(Math.abs(u[0] - 0.5 * settings.gain * h) < 1e-9, `closing speed ${u[0]} against half of ${settings.gain * h}`);
+  assert.deepEqual([u[2], u[3]], [-1, 0], 'the other instance robot is not filtered here');
+  // Moving away from it is never restricted.
+  const away = Float64Array.of(-1, 0, 0, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 2), away, settings, { maxSpeed: 1 }).modified, 0);
+});
