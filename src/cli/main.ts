@@ -14,9 +14,10 @@ commands:
       [--algorithm blob|lloyd|langevin] [--method multiscale|fixed] [--svg FINAL.svg] [--report REPORT.html] [--quiet]
   standalone SCENARIO [--drive holonomic|diff_drive] [--duration S] [--out RESULT.json] [--svg FINAL.svg]
       [--report REPORT.html] [--algorithm blob|lloyd|langevin]
-      [-p name:=value ...] [--sim-param name:=value ...]
+      [-p name:=value ...] [--sim-param name:=value ...] [--shards K]
                                        the controller node and the simulator node in one process (no ROS);
-                                       -p sets a controller parameter, --sim-param a simulator parameter
+                                       -p sets a controller parameter, --sim-param a simulator parameter;
+                                       --shards K: K controller instances, each commanding a block of robots
   demo [--drive ...] [--out RESULT.json]
                                        standalone mode on the bundled demo scenario, drawn in the terminal
   demo --view [--port N]               the same, live in a browser at http://127.0.0.1:N (pause, switch targets)
