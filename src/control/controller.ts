@@ -96,6 +96,8 @@ export class CoverageController {
   /** Per live robot: its nearest domain point minus its position (zero inside the domain). */
   private readonly lawOutside: Float64Array;
   private readonly lawVelocity: Float64Array;
+  /** Per live robot: 1 when commanded here (the law need compute only those velocities). */
+  private readonly lawOnly: Uint8Array;
   /** 1 for the robots this controller commands; the others (another instance's) are seen, never commanded. */
   readonly owned: Uint8Array;
   /** Number of robots commanded. */
@@ -139,6 +141,7 @@ export class CoverageController {
     this.lawPositions = new Float64Array(2 * n);
     this.lawOutside = new Float64Array(2 * n);
     this.lawVelocity = new Float64Array(2 * n);
+    this.lawOnly = new Uint8Array(n);
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
@@ -301,12 +304,14 @@ export class CoverageController {
         this.lawPositions[2 * live + 1] = y;
         this.lawOutside[2 * live] = x - this.x[i];
         this.lawOutside[2 * live + 1] = y - this.y[i];
+        this.lawOnly[live] = mine ? 1 : 0;
         live++;
       }
       this.slot[i] = known++;
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
+    const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only);
     // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
     for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.

@@ -104,11 +104,12 @@ export class BlobField {
 
   /**
    * Computes the blob velocity of every robot into `velocities` (interleaved like positions) and returns E_eps.
-   * `masses` defaults to 1/N each; `epsilons` (per robot, clipped to [epsilon, maxEpsilon]) defaults to epsilon.
+   * `masses` defaults to 1/N each; `epsilons` (per robot, clipped to [epsilon, maxEpsilon]) defaults to epsilon. With
+   * `only`, just the velocities of the robots it marks 1 are computed (the others' are left as they are).
    */
-  evaluate(positions: Positions, velocities: Float64Array, masses?: Float64Array, epsilons?: Float64Array): number {
+  evaluate(positions: Positions, velocities: Float64Array, masses?: Float64Array, epsilons?: Float64Array, only?: Uint8Array): number {
     const energy = this.deposit(positions, masses, epsilons);
-    this.gather(positions, velocities, epsilons);
+    this.gather(positions, velocities, epsilons, only);
     return energy;
   }
 
@@ -160,7 +161,7 @@ export class BlobField {
   }
 
   /** Grid to particles: v_i = (D / eps_i^2) sum_k u_k phi(x_i - y_k) (x_i - y_k). */
-  private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array): void {
+  private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array, only?: Uint8Array): void {
     const n = positions.length >> 1;
     const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
@@ -169,6 +170,7 @@ export class BlobField {
     const order = this.order; // from the deposit of the same positions
     for (let q = 0; q < n; q++) {
       const p = order[q];
+      if (only && !only[p]) continue;
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
       const sx = gaussianStencil(positions[2 * p], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
       const sy = gaussianStencil(positions[2 * p + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);

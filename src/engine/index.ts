@@ -20,4 +20,5 @@ export * from './lloyd.js';
 export * from './langevin.js';
 export * from './chebyshev.js';
 export * from './separation.js';
+export * from './reach.js';
 export * from './blob-sampler.js';

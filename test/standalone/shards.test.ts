@@ -33,6 +33,18 @@ test('fixed flow, safety off: three instances end on exactly the positions of on
   assert.deepEqual(Array.from(three.final), Array.from(one.final));
 });
 
+test('multiscale flow, safety off: four instances, each depositing only the robots within reach of its own, end on exactly the positions of one', () => {
+  const doc = parse(readFileSync(demoPath, 'utf8'));
+  doc.robots = { ...doc.robots, count: 400, radius: 0.005, clearance: 0.005, initial: { type: 'grid', box: [-1, 1, -1, 1] } };
+  const scenario = parseScenario(doc, () => {
+    throw new Error('no maps');
+  });
+  const controller = { safety: false, publish_markers: false };
+  const one = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 1, controller, logger: quiet });
+  const four = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 1, controller, logger: quiet, shards: 4 });
+  assert.deepEqual(Array.from(four.final), Array.from(one.final));
+});
+
 test('safety on: the separation holds across instances (pairs owned by two instances included)', () => {
   const scenario = demo(40, 0.03, 0.02);
   const minSep = 2 * 0.03 + 0.02;
