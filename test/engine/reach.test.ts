@@ -44,7 +44,7 @@ test('the multiscale flow with `only`: every scale deposits its own reach, the m
   const n = 3000;
   const { p, only } = swarm(n, 7);
   const eps = multiScaleEpsilon(domain, n);
-  const stepper = new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, {});
+  const stepper = new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain });
   const full = new Float64Array(2 * n);
   const part = new Float64Array(2 * n);
   stepper.velocitiesAt(p, full, 0.1);
