@@ -13,18 +13,20 @@ function swarm(n: number, seed: number): { p: Float64Array; only: Uint8Array } {
   return { p, only };
 }
 
-test('reachMasses: 1/N within reach of a marked robot, 0 beyond twice the radius, every marked robot included', () => {
-  const { p, only } = swarm(2000, 3);
+test('reachMasses: 1/N for every robot within reach of a marked one, 0 beyond 1.71 x the reach', () => {
+  const n = 2000;
+  const { p, only } = swarm(n, 3);
   const r = 0.1;
   const { masses } = reachMasses(p, only, r, domain, new Float64Array(0), new Uint8Array(0));
   let zero = 0;
-  for (let i = 0; i < 2000; i++) {
-    if (only[i]) assert.equal(masses[i], 1 / 2000);
-    if (p[2 * i] < -0.6 + r) assert.equal(masses[i], 1 / 2000, 'within the radius of the marked band');
-    if (p[2 * i] > -0.6 + 3 * Math.SQRT2 * r) assert.equal(masses[i], 0, 'beyond the 3 x 3 cells');
+  for (let i = 0; i < n; i++) {
+    let d = Infinity;
+    for (let j = 0; j < n; j++) if (only[j]) d = Math.min(d, Math.hypot(p[2 * i] - p[2 * j], p[2 * i + 1] - p[2 * j + 1]));
+    if (d <= r) assert.equal(masses[i], 1 / n, `robot ${i}, ${d} m from a marked one`);
+    if (d > (1 + Math.SQRT2 / 2) * r) assert.equal(masses[i], 0, `robot ${i}, ${d} m from every marked one`);
     if (masses[i] === 0) zero++;
   }
-  assert.ok(zero > 1000, `${zero} robots left out`);
+  assert.ok(zero > n / 2, `${zero} robots left out`);
 });
 
 test('the fixed-eps field with `only`: the marked robots get exactly the velocities of the whole swarm', () => {
