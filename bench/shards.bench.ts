@@ -14,7 +14,7 @@
  *   and commands sent, divided by the robots the instance commands; bytes are the CDR payload sizes of
  *   nav_msgs/Odometry and geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
  *
- * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4 --duration 3 --per-robot 100 --json out.json]
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16 --duration 3 --per-robot 100 --json out.json]
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { createStandalone } from '../src/standalone/run.js';
+import { createStandalone, runStandalone } from '../src/standalone/run.js';
 import { nearestNeighbourStats } from '../src/engine/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
 
@@ -51,7 +51,7 @@ export interface ShardRow {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
-  /** Ticks (all instances) whose own CPU time exceeded the period. */
+  /** Ticks (all instances, after the warm-up) whose own CPU time exceeded the period. */
   readonly misses: number;
   /** Pose intake CPU per control period, ms (mean over instances). */
   readonly intake: number;
@@ -136,6 +136,39 @@ export function runShards(robots: number, shards: number, duration: number, rate
   };
 }
 
+/** How far K instances end from one, same run otherwise (safety on: the only part that differs). */
+export interface Drift {
+  readonly robots: number;
+  readonly shards: number;
+  readonly duration: number;
+  /** Final squared MMD to the target: one instance, K instances. */
+  readonly mmdOne: number;
+  readonly mmdShards: number;
+  /** Mean and largest distance between a robot's final positions in the two runs, m; the mean spacing, m. */
+  readonly meanMove: number;
+  readonly maxMove: number;
+  readonly spacing: number;
+}
+
+/** Runs the same swarm with one and with `shards` instances (safety on) and compares where the robots end. */
+export function driftFromOne(robots: number, shards: number, duration: number): Drift {
+  const base = loadScenario(DEMO_SCENARIO);
+  const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
+  const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
+  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false }, logger: quiet, shards: k });
+  const one = run(1);
+  const many = run(shards);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < robots; i++) {
+    const d = Math.hypot(one.final[2 * i] - many.final[2 * i], one.final[2 * i + 1] - many.final[2 * i + 1]);
+    sum += d;
+    max = Math.max(max, d);
+  }
+  const area = (base.domain.xmax - base.domain.xmin) * (base.domain.ymax - base.domain.ymin);
+  return { robots, shards, duration, mmdOne: one.history[one.history.length - 1].mmd2, mmdShards: many.history[many.history.length - 1].mmd2, meanMove: sum / robots, maxMove: max, spacing: Math.sqrt(area / robots) };
+}
+
 /** The rows as a markdown table. */
 export function formatShards(rows: readonly ShardRow[], rate = 20): string {
   const ms = (x: number): string => x.toFixed(x < 10 ? 2 : 1);
@@ -145,7 +178,7 @@ export function formatShards(rows: readonly ShardRow[], rate = 20): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${r.ticks * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(0)} / ${r.messagesOut} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
+      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(0)} / ${r.messagesOut} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
     );
   }
   return lines.join('\n');
@@ -161,7 +194,7 @@ function list(value: string | undefined, fallback: number[], name: string): numb
 function main(): void {
   const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, json: { type: 'string' } }, strict: true });
   const robots = list(values.robots, [5000, 10000], 'robots');
-  const shards = list(values.shards, [1, 2, 4], 'shards');
+  const shards = list(values.shards, [1, 2, 4, 8, 16], 'shards');
   const duration = values.duration === undefined ? 3 : Number(values.duration);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got '${values.duration}'`);
   const perRobot = list(values['per-robot'], [100], 'per-robot')[0];
@@ -175,11 +208,18 @@ function main(): void {
   }
   process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
   rows.push(runShards(perRobot, perRobot, duration));
+  process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
+  const drift = driftFromOne(1000, 4, 20);
   console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on)`);
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log('');
   console.log(formatShards(rows));
-  if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 1) + '\n');
+  console.log('');
+  console.log(
+    `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
+      `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
+  );
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows, drift }, null, 1) + '\n');
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main();
