@@ -348,6 +348,10 @@ export class CoverageController {
     let overrides = 0;
     for (let i = 0; i < n; i++) {
       const k = this.slot[i];
+      if (!this.owned[i]) {
+        commands[i] = ZERO; // another instance's robot: nothing is sent, nothing allocated
+        continue;
+      }
       if (k < 0 || this.movable[k] !== 1) {
         this.previous[i] = { ...ZERO };
         commands[i] = { ...ZERO };
