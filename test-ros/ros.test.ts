@@ -10,7 +10,8 @@
  * `ros2 topic pub --once` on the emergency stop stopping every robot within one control period, with no QoS
  * warning, and the ~/emergency_stop service; one log line per message and no JSON; the swarm spreading and
  * /diagnostics reaching OK; a pose in the wrong frame holding its robot at zero with /diagnostics ERROR; two swarms
- * in two namespaces on one graph, each its own; SIGTERM sending zero to every robot. Its graph is kept to itself:
+ * in two namespaces on one graph, each its own; two controller instances sharing one swarm (owned_robots), one
+ * killed and restarted; SIGTERM sending zero to every robot. Its graph is kept to itself:
  * ROS_DOMAIN_ID 73 (or ROS_TEST_DOMAIN_ID), discovery on this machine only. Without a sourced ROS 2, the ros2
  * command or a built rclnodejs it refuses to run: one failing test that says what is missing.
  */
