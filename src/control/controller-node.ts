@@ -551,6 +551,7 @@ export class CoverageControllerNode {
     const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
+      ['commanded here', String(this.controller.ownedCount)],
       ['mmd2', this.mmdAt(live, now)],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
