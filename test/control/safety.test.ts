@@ -257,3 +257,15 @@ test("a robot another instance commands (movable 2): this one keeps its half of 
   const away = Float64Array.of(-1, 0, 0, 0);
   assert.equal(f.filter(points, Uint8Array.of(1, 2), away, settings, { maxSpeed: 1 }).modified, 0);
 });
+
+test('a slow robot still sees a fast one coming from afar: the search reaches as far as the pair speeds let a barrier bind', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  // 0.6 m apart (gap 0.35 m, allowed closing 0.7 m/s); robot 0 creeps at 0.05 m/s, robot 1 comes at 1 m/s.
+  const points = Float64Array.of(1, 2, 1.6, 2);
+  const u = Float64Array.of(0.05, 0, -1, 0);
+  f.filter(points, Uint8Array.of(1, 1), u, settings, { maxSpeed: 1 });
+  // The pair's mean drift towards each other (0.475 m/s) exceeds half the allowance: robot 0 may not close at all,
+  // robot 1 closes at the whole 0.7 m/s.
+  assert.ok(Math.abs(u[0]) < 1e-12, `robot 0 at ${u[0]} m/s`);
+  assert.ok(Math.abs(u[2] + 0.7) < 1e-9, `robot 1 at ${u[2]} m/s`);
+});
