@@ -10,7 +10,8 @@
  * `ros2 topic pub --once` on the emergency stop stopping every robot within one control period, with no QoS
  * warning, and the ~/emergency_stop service; one log line per message and no JSON; the swarm spreading and
  * /diagnostics reaching OK; a pose in the wrong frame holding its robot at zero with /diagnostics ERROR; two swarms
- * in two namespaces on one graph, each its own; SIGTERM sending zero to every robot. Its graph is kept to itself:
+ * in two namespaces on one graph, each its own; two controller instances sharing one swarm (owned_robots), one
+ * killed and restarted; SIGTERM sending zero to every robot. Its graph is kept to itself:
  * ROS_DOMAIN_ID 73 (or ROS_TEST_DOMAIN_ID), discovery on this machine only. Without a sourced ROS 2, the ros2
  * command or a built rclnodejs it refuses to run: one failing test that says what is missing.
  */
@@ -40,6 +41,8 @@ const names = Array.from({ length: ROBOTS }, (_, i) => `${PREFIX}${i}`);
 const NS_A = '/itest_a';
 const NS_B = '/itest_b';
 const NS_FRAMES = '/itest_frames';
+/** A swarm commanded by two controller instances (owned_robots). */
+const NS_SHARDS = '/itest_shards';
 const CONTROLLER = `${NS_A}/blob_coverage_controller`;
 const SCENARIO = join(root, 'scenarios', 'demo.yaml');
 const PARAMS = join(root, 'config', 'blob_coverage.yaml');
@@ -134,6 +137,8 @@ function integrationTests(rcl: typeof Rcl): void {
   let controllerA: NodeProcess | undefined;
   let controllerB: NodeProcess | undefined;
   let controllerFrames: NodeProcess | undefined;
+  /** Subscribes `w` to the odometry and commands of the robots in namespace `ns` (set once the observer exists). */
+  let watchSwarm: (w: SwarmWatch, ns: string) => void = () => assert.fail('no observer node');
 
   const logs = () => nodes.map((n) => n.tail()).join('\n');
   async function waitFor(what: string, seconds: number, ok: () => boolean): Promise<void> {
@@ -169,7 +174,7 @@ function integrationTests(rcl: typeof Rcl): void {
     node = new rcl.Node('itest_observer', '/');
     const handle = rosNodeHandle(rcl as unknown as RclModule, node);
     observe = handle;
-    const watch = (w: SwarmWatch, ns: string) => {
+    const watch = (watchSwarm = (w: SwarmWatch, ns: string) => {
       names.forEach((name, i) => {
         handle.createSubscription(MSG.Odometry, `${ns}/${name}/odom`, 'sensor', (m) => {
           const p: [number, number] = [m.pose.pose.position.x, m.pose.pose.position.y];
@@ -178,7 +183,7 @@ function integrationTests(rcl: typeof Rcl): void {
         });
         handle.createSubscription(MSG.Twist, `${ns}/${name}/cmd_vel`, 'default', (m) => w.commands.push({ robot: i, t: now(), twist: m }));
       });
-    };
+    });
     watch(a, NS_A);
     watch(b, NS_B);
     handle.createSubscription(MSG.Bool, `${NS_A}/emergency_stop`, 'default', (m) => {
@@ -356,6 +361,40 @@ function integrationTests(rcl: typeof Rcl): void {
     assert.ok(names.every((_, i) => gotA.some((c) => c.robot === i)), 'swarm A still commanded at its rate');
     const pubs = (await run('ros2', ['topic', 'info', `${NS_A}/${PREFIX}0/cmd_vel`])).out;
     assert.match(pubs, /Publisher count: 1/, `one controller commands ${NS_A}/${PREFIX}0: ${pubs}`);
+  });
+
+  test('two controller instances share one swarm (owned_robots): each commands its half alone; one killed, its robots stop and the other half goes on; restarted, it rejoins', async () => {
+    const c = new SwarmWatch();
+    watchSwarm(c, NS_SHARDS);
+    const robots = [`robot_count:=${ROBOTS}`, `robot_prefix:=${PREFIX}`];
+    nodes.push(startNode('blob-coverage-simulator.js', ['-r', `__ns:=${NS_SHARDS}`, '--params-file', PARAMS, ...robots.flatMap((p) => ['-p', `swarm_simulator:${p}`]), '-p', `swarm_simulator:scenario:=${SCENARIO}`]));
+    const halves = [names.slice(0, ROBOTS / 2), names.slice(ROBOTS / 2)];
+    const instance = (k: number): NodeProcess => {
+      const name = `blob_coverage_controller_${k}`;
+      const ps = [...robots, `target_file:=${SCENARIO}`, `owned_robots:=[${halves[k].join(',')}]`];
+      const n = startNode('blob-coverage-controller.js', ['-r', `__ns:=${NS_SHARDS}`, '-r', `__node:=${name}`, ...ps.flatMap((p) => ['-p', `${name}:${p}`])]);
+      nodes.push(n);
+      return n;
+    };
+    instance(0);
+    const second = instance(1);
+    await waitFor('every robot commanded by the two instances', 30, () => names.every((_, i) => c.commands.some((m) => m.robot === i)));
+    for (const robot of [names[0], names[ROBOTS - 1]]) {
+      const info = (await run('ros2', ['topic', 'info', `${NS_SHARDS}/${robot}/cmd_vel`])).out;
+      assert.match(info, /Publisher count: 1/, `one instance commands ${robot}: ${info}`);
+    }
+    const mine = (k: number) => halves[k].map((n) => names.indexOf(n));
+    second.proc.kill('SIGKILL');
+    await second.exited;
+    await sleep(1000); // the simulator's command timeout is 0.5 s
+    const before = c.positions();
+    const got = await c.window(1.5);
+    const after = c.positions();
+    assert.ok(mine(1).every((i) => !got.some((m) => m.robot === i)), 'no command for the killed instance robots');
+    assert.ok(mine(0).every((i) => got.filter((m) => m.robot === i).length >= 8), 'the other instance still commands its robots at its rate');
+    for (const i of mine(1)) assert.ok(Math.hypot(after[2 * i] - before[2 * i], after[2 * i + 1] - before[2 * i + 1]) < 1e-3, `${names[i]} stopped by its command timeout`);
+    instance(1);
+    await waitFor('the restarted instance commands its robots again', 30, () => mine(1).every((i) => c.commands.slice(-200).some((m) => m.robot === i && m.t > now() - 1)));
   });
 
   test('ros2 launch of the XML launch file in a namespace: named processes, a commanded swarm, a refused choice', async () => {

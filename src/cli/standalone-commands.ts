@@ -14,7 +14,7 @@ import { swarmSvg } from '../report/svg.js';
 import { loadScenario } from '../scenario/load.js';
 import { SCENARIO_BOUNDS } from '../scenario/scenario.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { scenarioTarget } from '../scenario/setup.js';
+import { scenarioRobots, scenarioTarget } from '../scenario/setup.js';
 import { SIMULATOR_SCHEMA } from '../sim/params.js';
 import { createStandalone, runStandalone } from '../standalone/run.js';
 import type { StandaloneResult } from '../standalone/run.js';
@@ -34,7 +34,7 @@ function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
-type StandaloneValues = { out?: string; svg?: string; report?: string; drive?: string; duration?: string; algorithm?: string; param?: string[]; 'sim-param'?: string[] };
+type StandaloneValues = { out?: string; svg?: string; report?: string; drive?: string; duration?: string; algorithm?: string; param?: string[]; 'sim-param'?: string[]; shards?: string };
 
 function driveFlag(drive: string | undefined): 'holonomic' | 'diff_drive' {
   const d = drive ?? 'holonomic';
@@ -50,6 +50,8 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
   if (duration !== undefined && !(duration > 0 && duration <= SCENARIO_BOUNDS.maxDuration)) {
     throw new UsageError(`--duration must be a positive number of seconds, at most ${SCENARIO_BOUNDS.maxDuration}, got ${quote(values.duration)}`);
   }
+  const shards = values.shards === undefined ? 1 : Number(values.shards);
+  if (!(Number.isInteger(shards) && shards >= 1)) throw new UsageError(`--shards must be a whole number of controller instances, at least 1, got ${quote(values.shards)}`);
   const outputs = outputFlags(values, ['out', 'svg', 'report']);
   const targetFile = typeof controllerFlagValues.target_file === 'string' && controllerFlagValues.target_file !== '' ? [controllerFlagValues.target_file] : [];
   checkOutputs(outputs, [path, ...targetFile]);
@@ -59,6 +61,8 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
   const shared = sharedRobotNames(controllerFlagValues, simulatorFlags, scenario);
   const controller = { ...controllerFlagValues, ...shared };
   const simulator = { ...simulatorFlags, ...shared };
+  const count = scenarioRobots(scenario).count;
+  if (shards > count) throw new UsageError(`--shards must be at most the number of robots (${count}), got ${shards}`);
   const algorithm = String(controller.algorithm ?? scenario.law.algorithm);
   const bar = new ProgressBar(process.stderr, scenario.name ?? 'standalone');
   const started = performance.now();
@@ -71,6 +75,7 @@ function standaloneScenario(path: string, values: StandaloneValues, draw: boolea
       controller,
       simulator,
       recordPositions: values.report !== undefined,
+      shards,
       logger: (name) => createLogger(name, 'warn'),
       onProgress: (t, d, s) => bar.update(t / d, `t=${t.toFixed(1)}/${d} s MMD^2=${s.mmd2.toExponential(2)} live=${s.live}`),
     }),

@@ -1,6 +1,7 @@
 import { MultiScaleStepper, SMALL_SWARM, multiScaleEpsilon } from '../engine/bandwidth.js';
 import { autoEpsilon } from '../engine/epsilon.js';
 import { BlobField } from '../engine/field.js';
+import { reachMasses } from '../engine/reach.js';
 import type { Box, Positions } from '../engine/geometry.js';
 import type { Target } from '../engine/target.js';
 import type { FlowMethod } from '../scenario/scenario.js';
@@ -41,7 +42,7 @@ const EPSILON_STEP = 1.02;
 
 interface Evaluator {
   readonly epsilon: number;
-  evaluate(p: Positions, v: Float64Array, time: number): number;
+  evaluate(p: Positions, v: Float64Array, time: number, only?: Uint8Array): number;
 }
 
 /**
@@ -82,10 +83,21 @@ export class BlobLaw implements CoverageLaw {
     const D = this.settings.diffusivity;
     if (this.settings.method === 'multiscale') {
       const ms = new MultiScaleStepper(this.target, { epsilon, diffusivity: D }, { domain: this.target.domain });
-      e = { epsilon, evaluate: (p, v, t) => ms.velocitiesAt(p, v, t) };
+      e = { epsilon, evaluate: (p, v, t, only) => ms.velocitiesAt(p, v, t, only) };
     } else {
       const field = new BlobField(this.target, { epsilon, diffusivity: D });
-      e = { epsilon, evaluate: (p, v) => field.evaluate(p, v) };
+      const domain = this.target.domain;
+      let masses: Float64Array = new Float64Array(0);
+      let cells: Uint8Array = new Uint8Array(0);
+      e = {
+        epsilon,
+        evaluate: (p, v, _t, only) => {
+          if (!only) return field.evaluate(p, v);
+          // Only the robots within reach of the marked ones are deposited: their velocities are exact.
+          ({ masses, cells } = reachMasses(p, only, (2 * field.cutoff + 1) * epsilon, domain, masses, cells));
+          return field.evaluate(p, v, masses, undefined, only);
+        },
+      };
     }
     if (this.cache.size >= 8) this.cache.delete(this.cache.keys().next().value as number);
     this.cache.set(epsilon, e);
@@ -93,11 +105,11 @@ export class BlobLaw implements CoverageLaw {
   }
 
   /** The blob velocities of the swarm (diffusivity capped for the period); returns the energy and the width used. */
-  evaluate(positions: Positions, velocities: Float64Array, time: number): LawOutput {
+  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array): LawOutput {
     const n = positions.length >> 1;
     if (n === 0) return { energy: 0, epsilon: 0 };
     const ev = this.evaluatorFor(n);
-    const energy = ev.evaluate(positions, velocities, time);
+    const energy = ev.evaluate(positions, velocities, time, only);
     const D = this.settings.diffusivity;
     const period = this.settings.period;
     const gain = period !== undefined && period > 0 ? Math.min(1, (STABLE_STEP * ev.epsilon * ev.epsilon) / (D * period)) : 1;

@@ -114,11 +114,14 @@ export class CoverageControllerNode {
   private settling: Promise<void> | undefined;
   /** True while this node restores parameters after a failed build (the change needs no build). */
   private reverting = false;
-  private readonly commandPublishers: Publisher<Twist | TwistStamped>[] = [];
+  /** Per robot: its command publisher, or undefined for a robot another instance commands. */
+  private readonly commandPublishers: (Publisher<Twist | TwistStamped> | undefined)[] = [];
   private readonly markers: Publisher<MarkerArray>;
   private readonly diagnostics: Publisher<{ header: { stamp: { sec: number; nanosec: number }; frame_id: string }; status: DiagnosticStatus[] }>;
   private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
   private timer: Timer | undefined;
+  /** Subscriptions and services, destroyed by `crash`. */
+  private readonly endpoints: { destroy(): void }[] = [];
   /** Squared MMD of the live robots to the target (bandwidth 0.05 sqrt(area)), reported on /diagnostics. */
   private mmd: MmdMetric | undefined;
   /** The last squared MMD reported and when (it costs ~8 ms at 1,000 robots: recomputed every MMD_PERIOD s). */
@@ -156,11 +159,15 @@ export class CoverageControllerNode {
       const topic = `${name}/${String(v.pose_topic)}`;
       const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;
       if (v.pose_type === 'pose_stamped') {
-        node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header, offset));
+        this.endpoints.push(node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header, offset)));
       } else {
-        node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header, offset));
+        this.endpoints.push(node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header, offset)));
       }
       const cmdTopic = `${name}/${String(v.cmd_topic)}`;
+      if (!this.controller.owned[i]) {
+        this.commandPublishers.push(undefined); // another instance commands it
+        return;
+      }
       this.commandPublishers.push(
         (stamped ? node.createPublisher(MSG.TwistStamped, cmdTopic, 'command') : node.createPublisher(MSG.Twist, cmdTopic, 'command')) as Publisher<Twist | TwistStamped>,
       );
@@ -177,20 +184,22 @@ export class CoverageControllerNode {
       }
       this.setEmergencyStop(on, String(v.estop_topic));
     };
-    node.createSubscription(MSG.Bool, String(v.estop_topic), 'default', onStop);
-    node.createSubscription(MSG.Bool, String(v.estop_topic), 'sensor', onStop);
-    node.createService(SRV.SetBool, '~/emergency_stop', (request) => {
+    this.endpoints.push(node.createSubscription(MSG.Bool, String(v.estop_topic), 'default', onStop));
+    this.endpoints.push(node.createSubscription(MSG.Bool, String(v.estop_topic), 'sensor', onStop));
+    const service = node.createService(SRV.SetBool, '~/emergency_stop', (request) => {
       const on: unknown = (request as Partial<{ data: boolean }> | null | undefined)?.data;
       if (typeof on !== 'boolean') return { success: false, message: 'request.data must be true (stop) or false (release)' };
       this.setEmergencyStop(on, '~/emergency_stop');
       return { success: true, message: on ? 'emergency stop: every robot commanded zero' : 'emergency stop released' };
     });
+    this.endpoints.push(service);
     this.markers = node.createPublisher(MSG.MarkerArray, '~/markers', 'default');
     this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
     this.publishDensity();
     this.startTimer();
-    node.logger.info(`coverage controller: ${names.length} robots, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
+    const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
+    node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
   }
 
   /** The controller built while the parameters are declared (the callback runs before the constructor ends). */
@@ -214,7 +223,7 @@ export class CoverageControllerNode {
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }
-      this.pendingController = new CoverageController(robotNames(v), law, controllerSettings(v));
+      this.pendingController = new CoverageController(robotNames(v), law, controllerSettings(v), ownedMask(v));
       this.values = v;
       this.applied = pick(v, BUILD_KEYS);
       return { successful: true };
@@ -469,8 +478,10 @@ export class CoverageControllerNode {
   private publishCommands(commands: readonly BodyCommand[], now: number): void {
     const stamped = this.values.cmd_type === 'twist_stamped';
     commands.forEach((c, i) => {
+      const publisher = this.commandPublishers[i];
+      if (!publisher) return;
       const twist: Twist = { linear: { x: c.vx, y: c.vy, z: 0 }, angular: { x: 0, y: 0, z: c.wz } };
-      this.commandPublishers[i].publish(stamped ? { header: { stamp: timeMsg(now), frame_id: `${this.controller.names[i]}/base_link` }, twist } : twist);
+      publisher.publish(stamped ? { header: { stamp: timeMsg(now), frame_id: `${this.controller.names[i]}/base_link` }, twist } : twist);
     });
   }
 
@@ -481,7 +492,18 @@ export class CoverageControllerNode {
     this.timer = undefined;
     const zeros = this.controller.zeroAll();
     for (let k = 0; k < times; k++) this.publishCommands(zeros, this.node.now());
-    this.node.logger.info(`sent zero to ${zeros.length} robots`);
+    this.node.logger.info(`sent zero to ${this.controller.ownedCount} robots`);
+  }
+
+  /**
+   * Leaves at once and sends nothing, as a crashed or killed process does (the tests of several instances): the
+   * timer stops, subscriptions and the service go. The robots it commanded stop by their own command timeout.
+   */
+  crash(): void {
+    this.close();
+    this.timer?.cancel();
+    this.timer = undefined;
+    for (const e of this.endpoints) e.destroy();
   }
 
   private publishMarkers(r: TickResult, now: number): void {
@@ -534,6 +556,7 @@ export class CoverageControllerNode {
     const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
+      ['commanded here', String(this.controller.ownedCount)],
       ['mmd2', this.mmdAt(live, now)],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
@@ -597,6 +620,15 @@ export class CoverageControllerNode {
       data,
     });
   }
+}
+
+/** 1 for each robot of the swarm that `owned_robots` lists (every robot when it is empty). */
+export function ownedMask(v: ParamValues): Uint8Array {
+  const names = robotNames(v);
+  const owned = v.owned_robots as string[];
+  if (owned.length === 0) return new Uint8Array(names.length).fill(1);
+  const set = new Set(owned);
+  return Uint8Array.from(names, (n) => (set.has(n) ? 1 : 0));
 }
 
 /** The values of `keys` in `v`. */

@@ -1,7 +1,7 @@
 import type { CoverageLaw } from './law.js';
 import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
 import { SafetyFilter, appliedGain } from './safety.js';
-import { CommandHistory, createPredictedPose } from './prediction.js';
+import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 import { JamEscape } from './unjam.js';
@@ -103,13 +103,28 @@ export class CoverageController {
   private readonly sidestep = new Float64Array(2);
   /** Differential drive: the sidestep rule for robots whose barrier blocks their heading (unjam.ts). */
   private readonly jams: JamEscape;
+  /** Per live robot: 1 when commanded here (the law need compute only those velocities). */
+  private readonly lawOnly: Uint8Array;
+  /** 1 for the robots this controller commands; the others (another instance's) are seen, never commanded. */
+  readonly owned: Uint8Array;
+  /** Number of robots commanded. */
+  readonly ownedCount: number;
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
 
-  constructor(names: readonly string[], law: CoverageLaw, settings: ControllerSettings) {
+  /**
+   * `owned` (default: every robot) marks the robots this controller commands. The others belong to other instances:
+   * their poses count in the law's mass and in the safety filter, where each is a disc around its reported pose
+   * (radius max speed x pose age, as no command of theirs is known) that keeps its half of every barrier.
+   */
+  constructor(names: readonly string[], law: CoverageLaw, settings: ControllerSettings, owned?: Uint8Array) {
     if (names.length === 0) throw new Error('the controller needs at least one robot');
+    if (owned && owned.length !== names.length) throw new Error(`owned marks ${owned.length} robots, not the ${names.length} of the swarm`);
     this.names = names;
+    this.owned = owned ?? new Uint8Array(names.length).fill(1);
+    this.ownedCount = this.owned.reduce((a, b) => a + b, 0);
+    if (this.ownedCount === 0) throw new Error('the controller commands no robot');
     this.law = law;
     this.settings = settings;
     const n = names.length;
@@ -136,6 +151,7 @@ export class CoverageController {
     this.slotRobot = new Int32Array(n);
     this.asked = new Float64Array(2 * n);
     this.jams = new JamEscape(n);
+    this.lawOnly = new Uint8Array(n);
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
@@ -256,7 +272,7 @@ export class CoverageController {
     let m = 0;
     for (let i = 0; i < n; i++) {
       if (now - this.stamp[i] <= s.poseTimeout) m++;
-      else stale.push(this.names[i]);
+      else if (this.owned[i]) stale.push(this.names[i]);
     }
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
     this.history.begin(now);
@@ -276,7 +292,11 @@ export class CoverageController {
       this.slot[i] = -1;
       if (this.stamp[i] === -Infinity) continue;
       const fresh = now - this.stamp[i] <= s.poseTimeout;
-      this.history.predict(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i], now, hold, s.limits.maxLinear, s.limits.maxAngular, pose);
+      const mine = this.owned[i] === 1;
+      if (mine) this.history.predict(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i], now, hold, s.limits.maxLinear, s.limits.maxAngular, pose);
+      // Another instance's robot moves for at most pose_timeout + the hold after its last pose that reached us, if
+      // its poses stop reaching its own instance too (one graph): then that instance stops it, or its watchdog does.
+      else foreignPose(this.x[i], this.y[i], this.yaw[i], Math.min(Math.max(0, now - this.stamp[i]), s.poseTimeout + hold), s.limits.maxLinear, s.limits.maxAngular, pose);
       this.points[2 * known] = pose.x;
       this.points[2 * known + 1] = pose.y;
       this.headings[known] = pose.yaw;
@@ -286,7 +306,8 @@ export class CoverageController {
       this.previousSpeed[known] = Math.sqrt(before.vx ** 2 + (before.vy + l * before.wz) ** 2);
       this.yawFrom[known] = pose.yawFrom;
       this.yawTo[known] = pose.yawTo;
-      this.movable[known] = fresh ? 1 : 0;
+      // 1: commanded here; 2: another instance's robot (it moves, and keeps its half of every barrier); 0: stopped.
+      this.movable[known] = !fresh ? 0 : mine ? 1 : 2;
       if (fresh) {
         const x = this.x[i] < xmin ? xmin : this.x[i] > xmax ? xmax : this.x[i];
         const y = this.y[i] < ymin ? ymin : this.y[i] > ymax ? ymax : this.y[i];
@@ -294,13 +315,15 @@ export class CoverageController {
         this.lawPositions[2 * live + 1] = y;
         this.lawOutside[2 * live] = x - this.x[i];
         this.lawOutside[2 * live + 1] = y - this.y[i];
+        this.lawOnly[live] = mine ? 1 : 0;
         live++;
       }
       this.slotRobot[known] = i;
       this.slot[i] = known++;
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart);
+    const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only);
     // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
     for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
@@ -308,7 +331,8 @@ export class CoverageController {
     for (let k = 0, q = 0; k < known; k++) {
       let vx = 0;
       let vy = 0;
-      if (this.movable[k]) {
+      if (this.movable[k] === 2) q++; // another instance's robot: in the law, not commanded here
+      else if (this.movable[k]) {
         vx = u[2 * q];
         vy = u[2 * q + 1];
         q++;
@@ -356,7 +380,11 @@ export class CoverageController {
     let overrides = 0;
     for (let i = 0; i < n; i++) {
       const k = this.slot[i];
-      if (k < 0 || !this.movable[k]) {
+      if (!this.owned[i]) {
+        commands[i] = ZERO; // another instance's robot: nothing is sent, nothing allocated
+        continue;
+      }
+      if (k < 0 || this.movable[k] !== 1) {
         this.previous[i] = { ...ZERO };
         commands[i] = { ...ZERO };
         continue;

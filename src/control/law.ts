@@ -26,9 +26,11 @@ export interface CoverageLaw {
   readonly target: Target;
   /**
    * Fills `velocities` (interleaved, m/s) for `positions` (interleaved, m); `time` is seconds since the law started
-   * (it schedules the multiscale weights of the blob flow).
+   * (it schedules the multiscale weights of the blob flow). With `only` (another instance commands the others), only
+   * the velocities of the robots it marks 1 need be right: a law may skip the others' (the blob law does), and may
+   * then report the energy of the part of the swarm it looked at.
    */
-  evaluate(positions: Positions, velocities: Float64Array, time: number): LawOutput;
+  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array): LawOutput;
   /** Builds what the law needs for n live robots ahead of the first control tick (optional). */
   prepare?(n: number): void;
 }

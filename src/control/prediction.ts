@@ -26,6 +26,21 @@ export function createPredictedPose(): PredictedPose {
   return { x: 0, y: 0, radius: 0, yaw: 0, yawFrom: 0, yawTo: 0 };
 }
 
+/**
+ * Where another instance's robot may be `age` s after its reported pose: none of its commands is known here, so
+ * anywhere within maxSpeed x age of it, heading within maxTurn x age of the reported one (the worst case of the
+ * sampled-data barrier for a robot commanded at most maxSpeed).
+ */
+export function foreignPose(x: number, y: number, yaw: number, age: number, maxSpeed: number, maxTurn: number, out: PredictedPose): PredictedPose {
+  out.x = x;
+  out.y = y;
+  out.radius = maxSpeed * age;
+  out.yaw = yaw;
+  out.yawFrom = yaw - maxTurn * age;
+  out.yawTo = yaw + maxTurn * age;
+  return out;
+}
+
 /** sin(h) / h, exact near 0. */
 function sinc(h: number): number {
   return Math.abs(h) < 1e-4 ? 1 - (h * h) / 6 : Math.sin(h) / h;

@@ -114,7 +114,7 @@ export interface SafetyReport {
   readonly modified: number;
   /** Commanded robots whose constraints could not all be met (already too close); they recover instead of covering. */
   readonly infeasible: number;
-  /** Smallest distance between two control points, m (Infinity with fewer than two). */
+  /** Smallest distance between two control points within barrier range of each other, m (Infinity when none is). */
   readonly closestPair: number;
   /** Smallest distance from a control point to an obstacle edge within range, m (Infinity when none is near). */
   readonly closestObstacle: number;
@@ -162,6 +162,16 @@ export class SafetyFilter {
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
+  /** The nearest candidates so far (nearestFirst), and a copy of the candidates. */
+  private readonly topIndex = new Int32Array(MAX_NEIGHBOURS);
+  private candCopy = new Float64Array(0);
+  /** Largest desired speed in each bucket. */
+  private bucketSpeed = new Float64Array(0);
+  /** Desired speed of each robot of the pass (0 when not commanded). */
+  private speedOf = new Float64Array(0);
+  /** The pass's barrier gain and braking deceleration (for reach). */
+  private bindGain = 1;
+  private bindBrake = Infinity;
   /** Neighbours of the robot being filtered and their distances. */
   private near = new Int32Array(32);
   private nearD = new Float64Array(32);
@@ -178,7 +188,8 @@ export class SafetyFilter {
 
   /**
    * Filters `velocities` in place. `points` holds the centre of every robot with a known pose (interleaved x, y);
-   * `movable[i]` is 1 for robots commanded this tick (the others are obstacles that do not move); `velocities` are
+   * `movable[i]` is 1 for robots commanded this tick, 2 for robots another instance commands (each keeps its half of
+   * a barrier with them), 0 for obstacles that do not move; `velocities` are
    * the law's velocities of the commanded points (centres, or look-ahead points for differential drive), bounded by
    * `o.maxSpeed` (m/s).
    */
@@ -202,12 +213,29 @@ export class SafetyFilter {
     const bind = (v: number): number => Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake);
     let rMax = 0;
     if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
+    // No robot farther than this is a barrier (and the scan never looks farther).
     const pairRange = dPair + 2 * rMax + bind(2 * maxSpeed) + TOLERANCE;
     const edgeRange = dEdge + rMax + bind(maxSpeed) + TOLERANCE;
-    this.index(points, pairRange);
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
+    // Speed of each robot's desired velocity (0 for one not commanded), and the largest: they bound how far a barrier
+    // can bind (see reach), so that a robot looks only as far as its own and its neighbours' speeds require.
+    if (this.speedOf.length < n) this.speedOf = new Float64Array(n);
+    const speedOf = this.speedOf;
+    let uMax = 0;
+    for (let k = 0; k < n; k++) {
+      speedOf[k] = movable[k] === 1 ? Math.sqrt(nominal[2 * k] ** 2 + nominal[2 * k + 1] ** 2) : 0;
+      if (speedOf[k] > uMax) uMax = speedOf[k];
+    }
+    this.bindGain = g;
+    this.bindBrake = brake;
+    // Buckets of about one robot each (at least the separation plus the latency discs a side).
+    this.index(points, Math.max(dPair + 2 * rMax + TOLERANCE, Math.sqrt(this.extent(points) / Math.max(1, n))));
+    const buckets = this.gx * this.gy;
+    if (this.bucketSpeed.length < buckets) this.bucketSpeed = new Float64Array(buckets);
+    this.bucketSpeed.fill(0, 0, buckets);
+    for (let k = 0; k < n; k++) if (speedOf[k] > this.bucketSpeed[this.bucketOf[k]]) this.bucketSpeed[this.bucketOf[k]] = speedOf[k];
     // Unit headings (cos, sin) of unicycles, once per pass.
     let unit: Float64Array | undefined;
     if (headings) {
@@ -235,9 +263,19 @@ export class SafetyFilter {
       const x = points[2 * i];
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
-      const found = this.collectNeighbours(points, i, x, y, pairRange);
+      // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again).
+      const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
+      let found = this.collectNeighbours(points, i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
       for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
-      if (!movable[i]) continue;
+      if (movable[i] !== 1) continue;
+      if (own < maxSpeed) {
+        for (let t = 0; t < found; t++) {
+          if (this.nearD[t] - dPair - ri - (radii ? radii[this.near[t]] : 0) < -TOLERANCE) {
+            found = this.collectNeighbours(points, i, x, y, maxSpeed, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
+            break;
+          }
+        }
+      }
       // Barriers with other robots: h = |p_i - p_j| - d_pair - r_i - r_j (r: the discs of latency).
       let kept = 0;
       let recovering = false;
@@ -263,6 +301,9 @@ export class SafetyFilter {
         let b: number;
         if (!movable[j]) {
           b = -budget;
+        } else if (movable[j] === 2) {
+          // Another instance's robot keeps its half of the barrier, whatever it wants: this one keeps the other half.
+          b = -0.5 * budget;
         } else {
           // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
           const half = 0.5 * Math.max(budget, 0);
@@ -288,8 +329,8 @@ export class SafetyFilter {
         if (active !== t) for (let f = 0; f < 4; f++) this.cand[4 * active + f] = this.cand[4 * t + f];
         active++;
       }
+      if (active > MAX_NEIGHBOURS) this.nearestFirst(active);
       for (let t = 0; t < active; t++) {
-        if (t < MAX_NEIGHBOURS && active > MAX_NEIGHBOURS) this.selectNearest(t, active);
         const coincident = this.cand[4 * t + 3] < COINCIDENT;
         this.pushRaw(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
         // A unicycle's half-plane binds only through its heading's part of n (its speed along n is |n . e| |u|).
@@ -505,13 +546,38 @@ export class SafetyFilter {
     this.cand = c;
   }
 
-  /** One step of a selection sort of the candidates by distance: the nearest of [t, kept) moves to t. */
-  private selectNearest(t: number, kept: number): void {
+  /**
+   * Moves the MAX_NEIGHBOURS nearest of the `kept` candidates to the front, nearest first (ties: the earlier first);
+   * the others follow in their order. One pass with a sorted list of the nearest so far.
+   */
+  private nearestFirst(kept: number): void {
     const c = this.cand;
-    let m = t;
-    for (let q = t + 1; q < kept; q++) if (c[4 * q + 3] < c[4 * m + 3]) m = q;
-    if (m === t) return;
-    for (let f = 0; f < 4; f++) [c[4 * t + f], c[4 * m + f]] = [c[4 * m + f], c[4 * t + f]];
+    const top = this.topIndex;
+    let m = 0;
+    for (let q = 0; q < kept; q++) {
+      const d = c[4 * q + 3];
+      if (m === MAX_NEIGHBOURS && !(d < c[4 * top[m - 1] + 3])) continue;
+      let at = m < MAX_NEIGHBOURS ? m++ : m - 1;
+      while (at > 0 && d < c[4 * top[at - 1] + 3]) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = q;
+    }
+    if (this.candCopy.length < 4 * kept) this.candCopy = new Float64Array(this.cand.length);
+    const copy = this.candCopy;
+    copy.set(c.subarray(0, 4 * kept));
+    for (let t = 0; t < m; t++) {
+      const q = top[t];
+      for (let f = 0; f < 4; f++) c[4 * t + f] = copy[4 * q + f];
+      copy[4 * q + 3] = NaN; // taken
+    }
+    let t = m;
+    for (let q = 0; q < kept; q++) {
+      if (Number.isNaN(copy[4 * q + 3])) continue;
+      for (let f = 0; f < 4; f++) c[4 * t + f] = copy[4 * q + f];
+      t++;
+    }
   }
 
   /**
@@ -680,22 +746,64 @@ export class SafetyFilter {
     return j * this.gx + i;
   }
 
-  /** Fills near/nearD with the robots other than i within `range` of (x, y); returns their number. */
-  private collectNeighbours(points: Float64Array, i: number, x: number, y: number, range: number): number {
+  /** Area of the points' bounding box, m^2 (0 for fewer than two distinct points). */
+  private extent(points: Float64Array): number {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < points.length; i += 2) {
+      x0 = Math.min(x0, points[i]);
+      x1 = Math.max(x1, points[i]);
+      y0 = Math.min(y0, points[i + 1]);
+      y1 = Math.max(y1, points[i + 1]);
+    }
+    return points.length >= 4 ? (x1 - x0) * (y1 - y0) : 0;
+  }
+
+  /** Gap (m) from which the barrier allows a closing speed of at least v: allowed(h) >= v for h >= reach(v). */
+  private reach(v: number): number {
+    return Math.max(v / this.bindGain, this.bindBrake === Infinity ? 0 : (v * v) / this.bindBrake);
+  }
+
+  /**
+   * Fills near/nearD with the robots other than i whose barrier with i can bind, and returns their number. Robot i
+   * (desired speed `ui`, pruning speed `own`) and j (desired speed u_j) have b <= -budget/2 + (ui + u_j)/2 (b = -budget
+   * when j is not commanded), and a barrier with b <= -own is skipped by the filter: so only gaps below
+   * reach(2 own + ui + u_j) (reach(own)) matter. Robots are scanned within the largest such distance (u_j <= uMax);
+   * each is kept when within its own. Pairs closer than the separation plus their latency discs are always kept; no
+   * pair farther than `limit` is.
+   */
+  private collectNeighbours(points: Float64Array, i: number, x: number, y: number, own: number, ui: number, uMax: number, dPair: number, ri: number, rMax: number, radii: Float64Array | undefined, movable: Uint8Array, limit: number): number {
+    const slack = 4 * TOLERANCE;
+    const range = Math.min(limit, dPair + ri + rMax + this.reach(2 * own + ui + uMax + slack) * (1 + 1e-9) + 1e-6);
     const i0 = Math.max(0, Math.floor((x - range - this.ox) / this.cell));
     const i1 = Math.min(this.gx - 1, Math.floor((x + range - this.ox) / this.cell));
     const j0 = Math.max(0, Math.floor((y - range - this.oy) / this.cell));
     const j1 = Math.min(this.gy - 1, Math.floor((y + range - this.oy) / this.cell));
     const r2 = range * range;
+    const speedOf = this.speedOf;
+    const fixed = this.reach(own + slack) * (1 + 1e-9) + 1e-6;
+    const base = 2 * own + ui + slack;
     let found = 0;
+    const near = dPair + ri + rMax;
     for (let bj = j0; bj <= j1; bj++) {
+      const y0 = this.oy + bj * this.cell;
+      const gapY = Math.max(0, y0 - y, y - y0 - this.cell);
       for (let bi = i0; bi <= i1; bi++) {
         const b = bj * this.gx + bi;
+        // The bucket is skipped when even its fastest robot is too far away to matter.
+        const x0 = this.ox + bi * this.cell;
+        const gapX = Math.max(0, x0 - x, x - x0 - this.cell);
+        const farthest = Math.min(limit, near + this.reach(base + this.bucketSpeed[b]) * (1 + 1e-9) + 1e-6);
+        if (gapX * gapX + gapY * gapY > farthest * farthest) continue;
         for (let t = this.bucketStart[b]; t < this.bucketStart[b + 1]; t++) {
           const j = this.bucketItems[t];
           if (j === i) continue;
           const d2 = (points[2 * j] - x) ** 2 + (points[2 * j + 1] - y) ** 2;
           if (d2 > r2) continue;
+          const rj = Math.min(limit, dPair + ri + (radii ? radii[j] : 0) + (movable[j] ? this.reach(base + speedOf[j]) * (1 + 1e-9) + 1e-6 : fixed));
+          if (d2 > rj * rj) continue;
           if (found === this.near.length) this.growNear();
           this.near[found] = j;
           this.nearD[found++] = Math.sqrt(d2);

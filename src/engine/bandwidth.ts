@@ -9,6 +9,7 @@ import type { ChebyshevOptions, ChebyshevStepResult } from './chebyshev.js';
 import { ChebyshevIntegrator } from './chebyshev.js';
 import { HeatKernelField } from './heat-kernel.js';
 import { SeparationTerm } from './separation.js';
+import { reachMasses } from './reach.js';
 import type { Target } from './target.js';
 import type { FieldKernel } from './field.js';
 import { wasmStencil } from './wasm/stencil.js';
@@ -215,8 +216,11 @@ export class NeumannBlobField {
     return 0.5 * energy;
   }
 
-  /** Velocities -D grad_{x_i} E / m_i into `v` (interleaved); returns E. */
-  evaluate(p: Positions, v: Float64Array, masses?: Float64Array): number {
+  /**
+   * Velocities -D grad_{x_i} E / m_i into `v` (interleaved); returns E. With `only`, the velocities of the robots it
+   * marks 1 only (the others' are left as they are).
+   */
+  evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array): number {
     const energy = this.deposit(p, masses);
     const n = p.length >> 1;
     const { nx, wx, wy, gx, gy, u, wasm, at, sums } = this;
@@ -224,6 +228,7 @@ export class NeumannBlobField {
     const e = this.epsilon;
     const c = -this.diffusivity / (2 * Math.PI * e * e);
     for (let q = 0; q < n; q++) {
+      if (only && !only[q]) continue;
       const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, gx);
       const sy = this.stencil(p[2 * q + 1], d.ymin, d.ymax, this.hy, this.ny, wy, gy);
       if (!(sx > 0 && sy > 0)) {
@@ -407,7 +412,7 @@ export interface MultiScaleIntegratorOptions extends ChebyshevOptions {
   readonly scheme?: 'chebyshev' | 'euler';
 }
 
-type Energy = { evaluate(p: Positions, v: Float64Array): number; energy(p: Positions): number };
+type Energy = { evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array): number; energy(p: Positions): number; readonly epsilon?: number; readonly cutoff?: number };
 
 /** One scale of the multiscale flow: a field of width `epsilon` with its energy and velocities. */
 export interface ScaleField extends Energy {
@@ -420,6 +425,10 @@ class WeightedFlow implements Flow {
   readonly weights: Float64Array;
   private readonly terms: Energy[];
   private buf: Float64Array = new Float64Array(0);
+  private masses: Float64Array = new Float64Array(0);
+  private cells: Uint8Array = new Uint8Array(0);
+  /** Where the robots are (for the reach of a deposit that serves only some robots). */
+  domain: Box | undefined;
 
   constructor(terms: Energy[], length: number) {
     this.terms = terms;
@@ -427,14 +436,26 @@ class WeightedFlow implements Flow {
     this.length = length;
   }
 
-  evaluate(p: Positions, v: Float64Array): number {
+  /**
+   * sum_s w_s of each term's velocities into `v`; returns the weighted energy. With `only`, the velocities of the
+   * robots it marks are exact and the others' are not computed: each field deposits only the robots within reach of a
+   * marked one (reachMasses), so the energy returned is that of those robots alone.
+   */
+  evaluate(p: Positions, v: Float64Array, only?: Uint8Array): number {
     if (this.buf.length !== p.length) this.buf = new Float64Array(p.length);
     v.fill(0);
     let e = 0;
     for (let s = 0; s < this.terms.length; s++) {
       const c = this.weights[s];
       if (c === 0) continue;
-      e += c * this.terms[s].evaluate(p, this.buf);
+      const term = this.terms[s];
+      let masses: Float64Array | undefined;
+      if (only && this.domain && term.epsilon !== undefined && term.cutoff !== undefined) {
+        // Reach 2 R plus a node spacing (0.5 eps) for the rounding of the stencils' ends.
+        ({ masses, cells: this.cells } = reachMasses(p, only, (2 * term.cutoff + 1) * term.epsilon, this.domain, this.masses, this.cells));
+        this.masses = masses;
+      }
+      e += c * term.evaluate(p, this.buf, masses, only);
       for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
     }
     return e;
@@ -501,6 +522,7 @@ export class MultiScaleStepper {
     const fraction = options.separation ?? SEPARATION;
     this.separation = fraction > 0 ? new SeparationTerm(target.domain, { fraction, diffusivity: D, strength: options.separationStrength }) : undefined;
     this.flow = new WeightedFlow([this.fine, ...this.coarse, ...(this.separation ? [this.separation] : [])], eps);
+    this.flow.domain = target.domain;
     this.setWeights();
     this.integrator = integrator.scheme === 'euler' ? new FlowIntegrator(this.flow, { ...integrator, stepFraction: undefined }) : new ChebyshevIntegrator(this.flow, integrator);
   }
@@ -527,12 +549,13 @@ export class MultiScaleStepper {
 
   /**
    * The multi-scale velocities at `positions` with the weights of time `time` (s since the start), without
-   * integrating: what a controller commands. Returns the total energy E(time).
+   * integrating: what a controller commands. Returns the total energy E(time). With `only`, just the velocities of
+   * the robots it marks are computed (exactly as for the whole swarm; see WeightedFlow.evaluate).
    */
-  velocitiesAt(positions: Positions, velocities: Float64Array, time: number): number {
+  velocitiesAt(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array): number {
     this.time = Math.max(0, time);
     this.setWeights();
-    return this.flow.evaluate(positions, velocities);
+    return this.flow.evaluate(positions, velocities, only);
   }
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */

@@ -121,11 +121,12 @@ export class BlobField {
 
   /**
    * Computes the blob velocity of every robot into `velocities` (interleaved like positions) and returns E_eps.
-   * `masses` defaults to 1/N each; `epsilons` (per robot, clipped to [epsilon, maxEpsilon]) defaults to epsilon.
+   * `masses` defaults to 1/N each; `epsilons` (per robot, clipped to [epsilon, maxEpsilon]) defaults to epsilon. With
+   * `only`, just the velocities of the robots it marks 1 are computed (the others' are left as they are).
    */
-  evaluate(positions: Positions, velocities: Float64Array, masses?: Float64Array, epsilons?: Float64Array): number {
+  evaluate(positions: Positions, velocities: Float64Array, masses?: Float64Array, epsilons?: Float64Array, only?: Uint8Array): number {
     const energy = this.deposit(positions, masses, epsilons);
-    this.gather(positions, velocities, epsilons);
+    this.gather(positions, velocities, epsilons, only);
     return energy;
   }
 
@@ -193,7 +194,7 @@ export class BlobField {
   }
 
   /** Grid to particles: v_i = (D / eps_i^2) sum_k u_k phi(x_i - y_k) (x_i - y_k). */
-  private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array): void {
+  private gather(positions: Positions, velocities: Float64Array, epsilons?: Float64Array, only?: Uint8Array): void {
     const n = positions.length >> 1;
     const { u, wx, wy, dx, dy, sums, epsilon, maxEpsilon, cutoff, diffusivity, wasm, at } = this;
     const { nx, ny, x0, y0, hx, hy } = this.grid;
@@ -203,6 +204,7 @@ export class BlobField {
     const xy = this.sorted;
     for (let q = 0; q < n; q++) {
       const p = order[q];
+      if (only && !only[p]) continue;
       const e = epsilons ? clampWidth(epsilons[p], epsilon, maxEpsilon) : epsilon;
       const sx = gaussianStencil(xy[2 * q], x0, hx, nx, e, cutoff * e, e === epsilon ? qx : recurrenceRatio(e, hx), wx, dx);
       const sy = gaussianStencil(xy[2 * q + 1], y0, hy, ny, e, cutoff * e, e === epsilon ? qy : recurrenceRatio(e, hy), wy, dy);

@@ -24,4 +24,5 @@ export * from './preconditioner.js';
 export * from './run-flow.js';
 export * from './separation.js';
 export * from './halton.js';
+export * from './reach.js';
 export * from './blob-sampler.js';

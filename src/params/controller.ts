@@ -1,3 +1,4 @@
+import { quote } from '../io/quote.js';
 import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
 import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
 import { COVERAGE_ALGORITHMS, DEFAULT_LANGEVIN_SEED } from '../scenario/scenario.js';
@@ -27,6 +28,7 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'estop_topic', type: 'string', default: 'emergency_stop', readOnly: true, description: "std_msgs/msg/Bool topic (relative to the node's namespace unless absolute): true stops every robot until false is received. Any publisher works, `ros2 topic pub --once` included; the ~/emergency_stop service (std_srvs/srv/SetBool) does the same.", check: topicCheck },
   { name: 'world_frame', type: 'string', default: 'map', readOnly: true, description: "Common world frame of the poses, the markers and the density grid. A pose whose header.frame_id differs is refused and its robot held at zero (unless pose_offsets is set).", check: (v: string) => (FRAME.test(v) ? undefined : `is not a valid frame id: '${v}'`) },
   { name: 'pose_offsets', type: 'double_array', default: [], readOnly: true, unit: 'm, m, rad', description: "Per robot, x y yaw of the origin of its odometry frame in world_frame (3 numbers a robot, in robot order), for robots whose odometry starts at zero at known spawn poses. Empty: poses are already in world_frame." },
+  { name: 'owned_robots', type: 'string_array', default: [], readOnly: true, description: "The robots this instance commands (names from robot_names or robot_prefix + index); empty: all. Several instances with disjoint lists command one swarm together (one per machine, or one per robot onboard): each subscribes to every robot's pose (the law and the safety filter need them), publishes only its own robots' commands, and keeps its half of every barrier with a robot another instance commands, seen at its reported pose grown by max_linear_speed x its age." },
   // Control loop.
   { name: 'rate', type: 'double', default: 10.0, min: 1, max: 100, unit: 'Hz', readOnly: false, description: 'Control and publishing rate. Keep it above 2 Hz: robot-side watchdogs time out at 0.5 s. A higher rate also raises the cap on the blob flow\'s diffusivity (2 eps^2 x rate).' },
   { name: 'pose_timeout', type: 'double', default: 0.5, min: 0.05, max: 10, unit: 's', readOnly: false, description: "A robot whose last pose is older than this gets zero commands and leaves the swarm's mass until it reports again." },
@@ -66,6 +68,13 @@ export function controllerCrossCheck(v: ParamValues): string | undefined {
   const offsets = v.pose_offsets as number[];
   const robots = Number(robotNames(v).length);
   if (offsets.length > 0 && offsets.length !== 3 * robots) return `pose_offsets must hold 3 numbers (x, y, yaw) for each of the ${robots} robots: ${3 * robots} numbers, got ${offsets.length}`;
+  const owned = v.owned_robots as string[];
+  if (owned.length > 0) {
+    const known = new Set(robotNames(v));
+    const unknown = owned.filter((n) => !known.has(n));
+    if (unknown.length > 0) return `owned_robots names ${unknown.length} robot${unknown.length > 1 ? 's' : ''} not in the swarm (first: ${quote(unknown[0])}): use names from robot_names, or robot_prefix followed by an index below robot_count`;
+    if (new Set(owned).size !== owned.length) return 'owned_robots names a robot twice';
+  }
   const gain = v.lloyd_gain as number;
   const rate = v.rate as number;
   if (v.algorithm === 'lloyd' && gain > rate) return `algorithm lloyd needs lloyd_gain (${gain} 1/s) <= rate (${rate} Hz): the robots would overshoot their centroids within one tick`;

@@ -25,6 +25,11 @@ export interface StandaloneOptions {
   readonly logger: (name: string) => Logger;
   /** Keep every sample's positions (for reports). */
   readonly recordPositions?: boolean;
+  /**
+   * Controller instances (default 1): the robots are split into this many contiguous blocks of names, each commanded
+   * by its own controller node (`owned_robots`) on the same bus, exchanging only what they would over ROS.
+   */
+  readonly shards?: number;
   /** Called about 100 times over the run. */
   readonly onProgress?: (t: number, duration: number, sample: StandaloneSample) => void;
 }
@@ -65,7 +70,17 @@ export interface StandaloneSession {
   readonly clock: VirtualClock;
   readonly bus: InProcessBus;
   readonly sim: SwarmSimulatorNode;
+  /** The first controller instance (the only one without shards). */
   readonly controller: CoverageControllerNode;
+  /** Every controller instance, in the order of their blocks of robots (instances restarted since included). */
+  readonly controllers: CoverageControllerNode[];
+  /** The robots each instance commands. */
+  readonly owned: readonly (readonly string[])[];
+  /**
+   * Starts instance k again on its parameters (after `controllers[k].crash()`, a killed process): a new node of the
+   * same name, which rejoins from the poses it receives.
+   */
+  restart(k: number): CoverageControllerNode;
   /** The controller's node handle (parameters can be set through it, as `ros2 param set` would). */
   readonly controllerNode: NodeHandle;
   readonly target: Target;
@@ -76,7 +91,7 @@ export interface StandaloneSession {
 }
 
 /** Builds a standalone session from a scenario (nothing runs until the clock is advanced). */
-export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenarioPath' | 'drive' | 'controller' | 'simulator' | 'logger'> & { readonly initialYaw?: Float64Array }): StandaloneSession {
+export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenarioPath' | 'drive' | 'controller' | 'simulator' | 'logger' | 'shards'> & { readonly initialYaw?: Float64Array }): StandaloneSession {
   const robots = scenarioRobots(o.scenario);
   const target = scenarioTarget(o.scenario);
   const initial = initialPositions(o.scenario, target);
@@ -85,46 +100,65 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const common = { robot_count: robots.count, robot_prefix: 'robot_' };
   const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, publish_tf: false, ...o.simulator } });
   const sim = new SwarmSimulatorNode(simNode, { initial, initialYaw: o.initialYaw, domain: o.scenario.domain });
-  const controllerNode = bus.createNode('blob_coverage_controller', {
-    logger: o.logger('blob_coverage_controller'),
-    parameters: {
-      ...common,
-      drive: o.drive,
-      target_file: o.scenarioPath,
-      ...scenarioControllerParameters(o.scenario),
-      ...o.controller,
-    },
+  const shards = o.shards ?? 1;
+  if (!(Number.isInteger(shards) && shards >= 1 && shards <= robots.count)) throw new Error(`shards must be an integer from 1 to the number of robots (${robots.count}), got ${shards}`);
+  const names = Array.from({ length: robots.count }, (_, i) => `robot_${i}`);
+  const owned = Array.from({ length: shards }, (_, k) => (shards === 1 ? [] : names.slice(Math.floor((k * robots.count) / shards), Math.floor(((k + 1) * robots.count) / shards))));
+  const nodeName = (k: number): string => (shards === 1 ? 'blob_coverage_controller' : `blob_coverage_controller_${k}`);
+  const parameters = (k: number): ParamValues => ({
+    ...common,
+    drive: o.drive,
+    target_file: o.scenarioPath,
+    ...scenarioControllerParameters(o.scenario),
+    ...o.controller,
+    ...(shards > 1 ? { owned_robots: owned[k] } : {}),
   });
-  const controller = new CoverageControllerNode(controllerNode, o.scenarioPath);
+  const handles = owned.map((_, k) => bus.createNode(nodeName(k), { logger: o.logger(nodeName(k)), parameters: parameters(k) }));
+  const controllers = handles.map((h) => new CoverageControllerNode(h, o.scenarioPath));
+  const restart = (k: number): CoverageControllerNode => {
+    const handle = bus.createNode(nodeName(k), { logger: o.logger(nodeName(k)), parameters: parameters(k) });
+    controllers[k] = new CoverageControllerNode(handle, o.scenarioPath);
+    return controllers[k];
+  };
   const fresh = (more: ParamValues = {}): StandaloneSession => createStandalone({ ...o, controller: { ...o.controller, ...more } });
-  return { clock, bus, sim, controller, controllerNode, target, initial, scenario: o.scenario, fresh };
+  return { clock, bus, sim, controller: controllers[0], controllers, owned: shards === 1 ? [names] : owned, restart, controllerNode: handles[0], target, initial, scenario: o.scenario, fresh };
 }
 
 /** Runs the controller against the simulator on one in-process bus for the scenario's duration. */
 export function runStandalone(o: StandaloneOptions): StandaloneResult {
   const robots = scenarioRobots(o.scenario);
-  const { clock, bus, sim, controller, target, initial } = createStandalone(o);
+  const { clock, bus, sim, controllers, target, initial } = createStandalone(o);
   const meter = new SwarmMeter(target, robots.count, o.scenario.metrics.mmdBandwidth);
   const duration = o.duration ?? o.scenario.sim.duration;
   const history: StandaloneSample[] = [];
   let maxCommand = 0;
   let ticks = 0;
+  // The last tick's commands of every instance (each fills its own robots), and the live count of the first.
   let last: TickResult | undefined;
-  controller.onTick = (r) => {
-    ticks++;
-    last = r;
-    for (const c of r.commands) maxCommand = Math.max(maxCommand, Math.hypot(c.vx, c.vy));
-  };
+  const commands = new Float64Array(robots.count);
+  controllers.forEach((controller, k) => {
+    const mine = controller.controller.owned;
+    controller.onTick = (r) => {
+      if (k === 0) {
+        ticks++;
+        last = r;
+      }
+      r.commands.forEach((c, i) => {
+        if (!mine[i]) return;
+        commands[i] = Math.hypot(c.vx, c.vy);
+        maxCommand = Math.max(maxCommand, commands[i]);
+      });
+    };
+  });
   const sample = (t: number): StandaloneSample => {
     const p = sim.positions();
     let maxNow = 0;
     let sum = 0;
-    for (const c of last?.commands ?? []) {
-      const v = Math.hypot(c.vx, c.vy);
+    for (const v of commands) {
       maxNow = Math.max(maxNow, v);
       sum += v;
     }
-    const s = { t, ...meter.read(p), live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, meanCommand: last ? sum / last.commands.length : 0, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
+    const s = { t, ...meter.read(p), live: last?.live ?? 0, saturated: last?.saturated ?? 0, maxCommand: maxNow, meanCommand: last ? sum / commands.length : 0, ...(o.recordPositions ? { positions: Float64Array.from(p) } : {}) };
     history.push(s);
     return s;
   };
@@ -135,10 +169,10 @@ export function runStandalone(o: StandaloneOptions): StandaloneResult {
     const s = sample(clock.now());
     o.onProgress?.(clock.now(), duration, s);
   }
-  controller.stop();
+  for (const controller of controllers) controller.stop();
   bus.flush();
   sim.destroy();
-  const v = controller.parameters;
+  const v = controllers[0].parameters;
   const robotRadius = v.robot_radius as number;
   return { target, initial, final: sim.positions(), history, ticks, maxCommand, robotRadius, separationLimit: separationLimit(v) };
 }

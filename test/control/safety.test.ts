@@ -243,3 +243,29 @@ test('a robot beyond the nearest twelve is still a barrier when the result would
   f.filter(Float64Array.from(pts), movable, u, settings, { maxSpeed: 3, sampled: { hold, brake: Infinity } });
   assert.ok(u[0] <= 2 * 0.3 + 1e-9, `speed towards the robot ahead ${u[0]}`);
 });
+
+test("a robot another instance commands (movable 2): this one keeps its half of the barrier, whatever the other's velocity", () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  const d = 0.5;
+  const points = Float64Array.of(2 - d / 2, 2, 2 + d / 2, 2);
+  const u = Float64Array.of(1, 0, -1, 0);
+  f.filter(points, Uint8Array.of(1, 2), u, settings, { maxSpeed: 1 });
+  const h = d - minSeparation(settings);
+  assert.ok(Math.abs(u[0] - 0.5 * settings.gain * h) < 1e-9, `closing speed ${u[0]} against half of ${settings.gain * h}`);
+  assert.deepEqual([u[2], u[3]], [-1, 0], 'the other instance robot is not filtered here');
+  // Moving away from it is never restricted.
+  const away = Float64Array.of(-1, 0, 0, 0);
+  assert.equal(f.filter(points, Uint8Array.of(1, 2), away, settings, { maxSpeed: 1 }).modified, 0);
+});
+
+test('a slow robot still sees a fast one coming from afar: the search reaches as far as the pair speeds let a barrier bind', () => {
+  const f = new SafetyFilter(new Target(uniform, domain));
+  // 0.6 m apart (gap 0.35 m, allowed closing 0.7 m/s); robot 0 creeps at 0.05 m/s, robot 1 comes at 1 m/s.
+  const points = Float64Array.of(1, 2, 1.6, 2);
+  const u = Float64Array.of(0.05, 0, -1, 0);
+  f.filter(points, Uint8Array.of(1, 1), u, settings, { maxSpeed: 1 });
+  // The pair's mean drift towards each other (0.475 m/s) exceeds half the allowance: robot 0 may not close at all,
+  // robot 1 closes at the whole 0.7 m/s.
+  assert.ok(Math.abs(u[0]) < 1e-12, `robot 0 at ${u[0]} m/s`);
+  assert.ok(Math.abs(u[2] + 0.7) < 1e-9, `robot 1 at ${u[2]} m/s`);
+});

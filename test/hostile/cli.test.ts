@@ -55,6 +55,8 @@ const CASES: readonly CliCase[] = [
   // Start-up parameters of the standalone controller (a stack trace before).
   { name: 'a bad -p target', args: ['standalone', demo, '-p', 'target:=foo'], says: /'target' is not a scenario/ },
   { name: '-p target_file naming a secret file', args: ['standalone', demo, '-p', `target_file:=${h.secret}`], says: /'target_file'/ },
+  { name: '--shards 0', args: ['standalone', demo, '--shards', '0'], says: /--shards must be a whole number of controller instances, at least 1, got '0'/ },
+  { name: '--shards above the robots', args: ['standalone', demo, '--shards', '101'], says: /--shards must be at most the number of robots \(100\), got 101/ },
   // Positions: guarded as the scenario loader.
   { name: '--positions /dev/zero', args: ['velocity', good, '--positions', '/dev/zero'], says: /\/dev\/zero: file is not a regular file/ },
   ...(h.fifo ? [{ name: '--positions a FIFO', args: ['velocity', good, '--positions', h.fifo], says: /fifo: file is not a regular file/ }] : []),

@@ -1,0 +1,225 @@
+/**
+ * The controller split over K instances (owned_robots), in the standalone mode: K controller nodes and the swarm
+ * simulator on one in-process bus and a virtual clock, robots in K blocks of names (the grid start puts each block
+ * in a band of the domain), the target of scenarios/demo.yaml, 5 mm robots with 5 mm clearance, the default
+ * multiscale law with the safety filter on, controller at 20 Hz, simulator (odometry) at 50 Hz.
+ *
+ * Per instance, measured in one run (the instances share one thread here, so each tick is timed on its own):
+ * - tick CPU: process.cpuUsage around each instance's timer callback (law, shaping, safety filter, publishing);
+ *   p50 and p99 over the ticks after the first WARMUP_TICKS (field building and compilation), and deadline misses:
+ *   ticks whose own CPU time exceeds the period (a real instance on its own core would be late);
+ * - pose intake: CPU (performance.now) of the instance's pose callbacks per control period, which a ROS executor
+ *   runs between ticks;
+ * - messages and bytes per robot per tick: poses received (every instance subscribes to every robot's odometry)
+ *   and commands sent, divided by the robots the instance commands; bytes are the CDR payload sizes of
+ *   nav_msgs/Odometry and geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
+ *
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16 --duration 3 --per-robot 100 --json out.json]
+ */
+import { realpathSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Logger } from '../src/node/interface.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { createStandalone, runStandalone } from '../src/standalone/run.js';
+import { nearestNeighbourStats } from '../src/engine/metrics.js';
+import { DEMO_SCENARIO } from './load.bench.js';
+
+/** Ticks left out of the statistics at the start (the first builds the fields, the next ones compile). */
+export const WARMUP_TICKS = 3;
+
+/** CDR payload of a nav_msgs/Odometry: the 4-byte encapsulation header, then fields aligned from the payload's start. */
+export function odometryBytes(frame: string, child: string): number {
+  let at = 8; // stamp
+  at += 4 + frame.length + 1; // frame_id: length, characters, terminating zero
+  at = Math.ceil(at / 4) * 4;
+  at += 4 + child.length + 1; // child_frame_id
+  at = Math.ceil(at / 8) * 8;
+  return 4 + at + 8 * (7 + 36) + 8 * (6 + 36); // pose + covariance, twist + covariance
+}
+
+/** CDR payload of a geometry_msgs/Twist. */
+export const TWIST_BYTES = 4 + 6 * 8;
+
+/** One configuration's measures, per instance. */
+export interface ShardRow {
+  readonly robots: number;
+  readonly shards: number;
+  readonly ticks: number;
+  /** Tick CPU, ms: median over instances of each instance's p50, and the worst instance's p99 and max. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Ticks (all instances, after the warm-up) whose own CPU time exceeded the period. */
+  readonly misses: number;
+  /** Pose intake CPU per control period, ms (mean over instances). */
+  readonly intake: number;
+  /** Per robot commanded, per control tick: messages in and out, bytes in and out. */
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Closest pair of robots over the run, m, and the separation kept (2 radius + clearance). */
+  readonly closest: number;
+  readonly separation: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] : NaN;
+}
+
+/** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
+export function runShards(robots: number, shards: number, duration: number, rate = 20, simRate = 50): ShardRow {
+  const base = loadScenario(DEMO_SCENARIO);
+  const radius = 0.005;
+  const clearance = 0.005;
+  const scenario = { ...base, robots: { count: robots, radius, clearance, initial: { type: 'grid' as const, box: base.domain } } };
+  const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
+  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false }, simulator: { rate: simRate }, logger: quiet, shards });
+  const cpu: number[][] = session.controllers.map(() => []);
+  const intake = new Float64Array(shards);
+  const received = new Float64Array(shards);
+  session.controllers.forEach((node, k) => {
+    const tick = node.tick.bind(node);
+    node.tick = () => {
+      const c0 = process.cpuUsage();
+      const r = tick();
+      const c = process.cpuUsage(c0);
+      cpu[k].push((c.user + c.system) / 1000);
+      return r;
+    };
+    // The pose callback (private): timed and counted by wrapping it on the instance.
+    const host = node as unknown as { onPose: (...a: unknown[]) => void };
+    const onPose = host.onPose.bind(node);
+    host.onPose = (...a: unknown[]) => {
+      const t0 = performance.now();
+      onPose(...a);
+      intake[k] += performance.now() - t0;
+      received[k]++;
+    };
+  });
+  let closest = Infinity;
+  const positions = (): Float64Array => session.sim.positions();
+  const steps = Math.round(duration * 10);
+  for (let s = 1; s <= steps; s++) {
+    session.clock.advanceTo((s * duration) / steps);
+    const p = positions();
+    closest = Math.min(closest, nearestNeighbourStats(p).min);
+  }
+  for (const c of session.controllers) c.stop();
+  session.bus.flush();
+  session.sim.destroy();
+  const period = 1000 / rate;
+  const per = cpu.map((ticks) => ticks.slice(WARMUP_TICKS).sort((a, b) => a - b));
+  const p50s = per.map((s) => percentile(s, 0.5)).sort((a, b) => a - b);
+  const ticks = cpu[0].length;
+  const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
+  let inPerRobot = 0;
+  for (let k = 0; k < shards; k++) inPerRobot += received[k] / ticks / session.owned[k].length;
+  inPerRobot /= shards;
+  return {
+    robots,
+    shards,
+    ticks,
+    p50: percentile(p50s, 0.5),
+    p99: Math.max(...per.map((s) => percentile(s, 0.99))),
+    max: Math.max(...per.map((s) => s[s.length - 1])),
+    misses: per.reduce((n, s) => n + s.filter((x) => x > period).length, 0),
+    intake: intake.reduce((a, b) => a + b, 0) / shards / ticks,
+    messagesIn: inPerRobot,
+    messagesOut: 1,
+    bytesIn: inPerRobot * odometry,
+    bytesOut: TWIST_BYTES,
+    closest,
+    separation: 2 * radius + clearance,
+  };
+}
+
+/** How far K instances end from one, same run otherwise (safety on: the only part that differs). */
+export interface Drift {
+  readonly robots: number;
+  readonly shards: number;
+  readonly duration: number;
+  /** Final squared MMD to the target: one instance, K instances. */
+  readonly mmdOne: number;
+  readonly mmdShards: number;
+  /** Mean and largest distance between a robot's final positions in the two runs, m; the mean spacing, m. */
+  readonly meanMove: number;
+  readonly maxMove: number;
+  readonly spacing: number;
+}
+
+/** Runs the same swarm with one and with `shards` instances (safety on) and compares where the robots end. */
+export function driftFromOne(robots: number, shards: number, duration: number): Drift {
+  const base = loadScenario(DEMO_SCENARIO);
+  const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
+  const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
+  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false }, logger: quiet, shards: k });
+  const one = run(1);
+  const many = run(shards);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < robots; i++) {
+    const d = Math.hypot(one.final[2 * i] - many.final[2 * i], one.final[2 * i + 1] - many.final[2 * i + 1]);
+    sum += d;
+    max = Math.max(max, d);
+  }
+  const area = (base.domain.xmax - base.domain.xmin) * (base.domain.ymax - base.domain.ymin);
+  return { robots, shards, duration, mmdOne: one.history[one.history.length - 1].mmd2, mmdShards: many.history[many.history.length - 1].mmd2, meanMove: sum / robots, maxMove: max, spacing: Math.sqrt(area / robots) };
+}
+
+/** The rows as a markdown table. */
+export function formatShards(rows: readonly ShardRow[], rate = 20): string {
+  const ms = (x: number): string => x.toFixed(x < 10 ? 2 : 1);
+  const lines = [
+    `| robots | instances | robots each | tick CPU p50 (ms) | p99 (ms) | max (ms) | ticks over ${1000 / rate} ms CPU | pose intake (ms/period) | messages in / out per robot per tick | bytes in / out per robot per tick | closest pair (m) |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(0)} / ${r.messagesOut} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function list(value: string | undefined, fallback: number[], name: string): number[] {
+  if (value === undefined) return fallback;
+  const xs = value.split(',').map(Number);
+  if (xs.some((x) => !(Number.isInteger(x) && x >= 1))) throw new Error(`--${name} must be a comma-separated list of positive integers, got '${value}'`);
+  return xs;
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, json: { type: 'string' } }, strict: true });
+  const robots = list(values.robots, [5000, 10000], 'robots');
+  const shards = list(values.shards, [1, 2, 4, 8, 16], 'shards');
+  const duration = values.duration === undefined ? 3 : Number(values.duration);
+  if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got '${values.duration}'`);
+  const perRobot = list(values['per-robot'], [100], 'per-robot')[0];
+  const load = os.loadavg()[0];
+  const rows: ShardRow[] = [];
+  for (const n of robots) {
+    for (const k of shards) {
+      process.stderr.write(`  ${n} robots over ${k} instances...\n`);
+      rows.push(runShards(n, k, duration));
+    }
+  }
+  process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
+  rows.push(runShards(perRobot, perRobot, duration));
+  process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
+  const drift = driftFromOne(1000, 4, 20);
+  console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on)`);
+  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
+  console.log('');
+  console.log(formatShards(rows));
+  console.log('');
+  console.log(
+    `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
+      `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
+  );
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows, drift }, null, 1) + '\n');
+}
+
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main();
