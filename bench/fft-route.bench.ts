@@ -20,7 +20,7 @@
  */
 import { BlobField, Target, autoEpsilon, createRng, targetSampler } from '../src/engine/index.js';
 import type { Box, Positions } from '../src/engine/index.js';
-import { PUBLIC_S1 } from '../src/engine/presets.js';
+import { PUBLIC_S1 } from '../src/engine/target/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const D = 1;

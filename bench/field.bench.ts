@@ -21,7 +21,7 @@
 import os from 'node:os';
 import { BlobField, DEFAULT_CUTOFF, DEFAULT_GRID_SPACING, Target, autoEpsilon, createRng, denseBlobField, targetSampler } from '../src/engine/index.js';
 import type { Box, Positions } from '../src/engine/index.js';
-import { PUBLIC_S1 } from '../src/engine/presets.js';
+import { PUBLIC_S1 } from '../src/engine/target/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const COUNTS = [100, 1_000, 10_000, 100_000];

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone, runStandalone } from '../src/standalone/run.js';
-import { nearestNeighbourStats } from '../src/engine/metrics.js';
+import { nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
 
 /** Ticks left out of the statistics at the start (the first builds the fields, the next ones compile). */

@@ -37,7 +37,7 @@ import {
   uniformInBox,
 } from '../src/engine/index.js';
 import type { Box, DensitySpec, Positions } from '../src/engine/index.js';
-import { PUBLIC_S1 } from '../src/engine/presets.js';
+import { PUBLIC_S1 } from '../src/engine/target/presets.js';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');

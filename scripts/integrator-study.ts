@@ -2,7 +2,7 @@
  * The multiscale flow's integrators compared (npm run study:integrator): the stabilized Runge-Kutta-Chebyshev step
  * against the explicit Euler reference (eps/10 steps, energy-backtracked), in CPU time and in what the run ends on;
  * "plain" is the flow as it is, "run" the flow `blob-coverage run` integrates (speed-bounding mobility and fine-scale
- * preconditioner, src/engine/run-flow.ts: the same energy and stationary points in another metric).
+ * preconditioner, src/engine/flow/run-flow.ts: the same energy and stationary points in another metric).
  *
  *   npm run study:integrator                      accuracy (N = 250, 1000; 5 s) and cost (N = 1,000 .. 10,000; 20 s)
  *   npm run study:integrator -- --scaling 2000 --variants plain,run --no-accuracy     before/after in one session
@@ -10,15 +10,15 @@
  * CPU time (process.cpuUsage), not wall time: the machine is shared.
  */
 import { parseArgs } from 'node:util';
-import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/bandwidth.js';
-import { meanSpacing } from '../src/engine/epsilon.js';
-import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics.js';
+import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/field/bandwidth.js';
+import { meanSpacing } from '../src/engine/flow/epsilon.js';
+import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { createRng } from '../src/engine/random.js';
-import { runFlowOptions } from '../src/engine/run-flow.js';
-import { targetSampler, uniformInBox } from '../src/engine/sampling.js';
-import { Target } from '../src/engine/target.js';
-import type { DensitySpec } from '../src/engine/density.js';
-import { PUBLIC_S1 } from '../src/engine/presets.js';
+import { runFlowOptions } from '../src/engine/flow/run-flow.js';
+import { targetSampler, uniformInBox } from '../src/engine/target/sampling.js';
+import { Target } from '../src/engine/target/target.js';
+import type { DensitySpec } from '../src/engine/target/density.js';
+import { PUBLIC_S1 } from '../src/engine/target/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const TWO_GAUSSIANS: DensitySpec = {

@@ -1,5 +1,5 @@
 /**
- * Sparse targets and clustered starts: fixed-eps blob flow against the multi-scale flow (src/engine/bandwidth.ts).
+ * Sparse targets and clustered starts: fixed-eps blob flow against the multi-scale flow (src/engine/field/bandwidth.ts).
  *
  * Targets on [-1, 1]^2: public-s1, and a sparse target (95% of the mass in two bumps, sigma 0.15, at (0.6, 0.6)
  * and (-0.6, 0.5), over a 5% uniform floor). 100 robots start uniformly, in a corner box covering 1% of the domain,
@@ -9,8 +9,8 @@
  */
 import { BlobField, FlowIntegrator, MmdMetric, Target, blobFlow, createRng, targetSampler, uniformInBox } from '../src/engine/index.js';
 import type { Box, DensitySpec, Positions, StepResult } from '../src/engine/index.js';
-import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/bandwidth.js';
-import { PUBLIC_S1 } from '../src/engine/presets.js';
+import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/field/bandwidth.js';
+import { PUBLIC_S1 } from '../src/engine/target/presets.js';
 
 const domain: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const N = 100;

@@ -11,14 +11,14 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/bandwidth.js';
-import { meanSpacing } from '../src/engine/epsilon.js';
-import type { Box, Positions } from '../src/engine/geometry.js';
-import { MmdMetric } from '../src/engine/metrics.js';
-import { PointIndex } from '../src/engine/neighbours.js';
+import { MultiScaleStepper, multiScaleEpsilon } from '../src/engine/field/bandwidth.js';
+import { meanSpacing } from '../src/engine/flow/epsilon.js';
+import type { Box, Positions } from '../src/engine/target/geometry.js';
+import { MmdMetric } from '../src/engine/metrics/metrics.js';
+import { PointIndex } from '../src/engine/field/neighbours.js';
 import { createRng } from '../src/engine/random.js';
-import { targetSampler, uniformInBox } from '../src/engine/sampling.js';
-import { Target } from '../src/engine/target.js';
+import { targetSampler, uniformInBox } from '../src/engine/target/sampling.js';
+import { Target } from '../src/engine/target/target.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { scenarioTarget } from '../src/scenario/setup.js';
 

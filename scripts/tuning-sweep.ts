@@ -6,7 +6,7 @@
  * controller applied (the cap 2 eps^2 x rate). Prints a markdown table; `--quick` runs only a few rows.
  */
 import { join, resolve } from 'node:path';
-import { BlobLaw, STABLE_STEP } from '../src/control/blob-law.js';
+import { BlobLaw, STABLE_STEP } from '../src/control/laws/blob-law.js';
 import { createLogger } from '../src/node/log.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runStandalone } from '../src/standalone/run.js';

@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { Target, createRng, uniformInBox } from '../src/engine/index.js';
 import { reportHtml, samplesReport } from '../src/report/html.js';
-import { sampleTimes } from '../src/engine/simulation.js';
+import { sampleTimes } from '../src/engine/flow/simulation.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

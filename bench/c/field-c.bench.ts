@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlobField, Target, autoEpsilon, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Box } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 const DOMAIN: Box = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const COUNTS = (process.env.BENCH_C_COUNTS ?? '10000,100000').split(',').map(Number);

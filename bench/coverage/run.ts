@@ -6,15 +6,15 @@
  */
 import { CoverageController } from '../../src/control/controller.js';
 import { controllerSettings, lawSettings } from '../../src/control/controller-node.js';
-import type { CoverageLaw, LawOutput } from '../../src/control/law.js';
-import { createLaw } from '../../src/control/laws.js';
-import { BlobField } from '../../src/engine/field.js';
-import { autoEpsilon } from '../../src/engine/epsilon.js';
-import type { Positions } from '../../src/engine/geometry.js';
-import { LloydCost, MmdMetric } from '../../src/engine/metrics.js';
+import type { CoverageLaw, LawOutput } from '../../src/control/laws/law.js';
+import { createLaw } from '../../src/control/laws/laws.js';
+import { BlobField } from '../../src/engine/field/field.js';
+import { autoEpsilon } from '../../src/engine/flow/epsilon.js';
+import type { Positions } from '../../src/engine/target/geometry.js';
+import { LloydCost, MmdMetric } from '../../src/engine/metrics/metrics.js';
 import { createRng } from '../../src/engine/random.js';
-import { targetSampler } from '../../src/engine/sampling.js';
-import type { Target } from '../../src/engine/target.js';
+import { targetSampler } from '../../src/engine/target/sampling.js';
+import type { Target } from '../../src/engine/target/target.js';
 import { robotNames } from '../../src/params/common.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../../src/params/controller.js';
 import type { ParamValues } from '../../src/params/schema.js';

@@ -3,7 +3,7 @@
  * the i.i.d. yardstick of each scenario and size. Pure apart from the progress callback; deterministic apart from the
  * compute times.
  */
-import { MmdMetric } from '../../src/engine/metrics.js';
+import { MmdMetric } from '../../src/engine/metrics/metrics.js';
 import type { CoverageAlgorithm } from '../../src/scenario/scenario.js';
 import { COVERAGE_ALGORITHMS } from '../../src/scenario/scenario.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';

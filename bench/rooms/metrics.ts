@@ -2,10 +2,10 @@
  * What the room comparison measures besides the squared MMD: the distance of the robots from the target's
  * high-density region through free space, robots in obstacles, and the closest pair. Pure.
  */
-import type { FreeGrid } from '../../src/engine/geodesic.js';
-import { GeodesicPropagation, buildFreeGrid, nearestNode } from '../../src/engine/geodesic.js';
-import type { Positions } from '../../src/engine/geometry.js';
-import type { Target } from '../../src/engine/target.js';
+import type { FreeGrid } from '../../src/engine/target/geodesic.js';
+import { GeodesicPropagation, buildFreeGrid, nearestNode } from '../../src/engine/target/geodesic.js';
+import type { Positions } from '../../src/engine/target/geometry.js';
+import type { Target } from '../../src/engine/target/target.js';
 
 /** Fraction of the target's mass in its high-density region (the densest part of the free space holding it). */
 export const HIGH_DENSITY_MASS = 0.5;

@@ -1,5 +1,5 @@
 /** The room comparison as Markdown (the full table and the goal check) and as an SVG of runs. Pure. */
-import type { Target } from '../../src/engine/target.js';
+import type { Target } from '../../src/engine/target/target.js';
 import type { RoomRun } from './run.js';
 
 /** One scenario at one size: the i.i.d. yardstick and the runs. */

@@ -3,10 +3,10 @@
  * herding candidates): the same grid as the engine's i.i.d. sampler (about 256 cells a side, cell centres), the
  * normalized target density at each cell, zero outside the domain and in obstacles.
  */
-import { boxArea } from '../../src/engine/geometry.js';
-import type { Grid } from '../../src/engine/grid.js';
-import { makeGrid } from '../../src/engine/grid.js';
-import type { Target } from '../../src/engine/target.js';
+import { boxArea } from '../../src/engine/target/geometry.js';
+import type { Grid } from '../../src/engine/field/grid.js';
+import { makeGrid } from '../../src/engine/field/grid.js';
+import type { Target } from '../../src/engine/target/target.js';
 
 /** A target on its cells. */
 export interface TargetCells {

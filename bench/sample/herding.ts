@@ -5,8 +5,8 @@
  * herding: it minimizes the very quantity it is scored on. Candidates: the centres of the target's cells with
  * positive density (about 256 a side); mu by separable quadrature over the same cells; the kernel cut at 6 sigma.
  */
-import type { Positions } from '../../src/engine/geometry.js';
-import { nodeX, nodeY } from '../../src/engine/grid.js';
+import type { Positions } from '../../src/engine/target/geometry.js';
+import { nodeX, nodeY } from '../../src/engine/field/grid.js';
 import type { TargetCells } from './cells.js';
 
 /** 1-D Gaussian weights exp(-(t h)^2 / (2 sigma^2)) for |t| <= half. */

@@ -5,13 +5,13 @@
  * samples; the same again at twice the bandwidth (WIDE), so that no method's lead is an artefact of one kernel.
  * Deterministic apart from the CPU times.
  */
-import { blobSample } from '../../src/engine/blob-sampler.js';
-import { scrambledHaltonSample } from '../../src/engine/halton.js';
-import type { Positions } from '../../src/engine/geometry.js';
-import { MmdMetric } from '../../src/engine/metrics.js';
+import { blobSample } from '../../src/engine/flow/blob-sampler.js';
+import { scrambledHaltonSample } from '../../src/engine/target/halton.js';
+import type { Positions } from '../../src/engine/target/geometry.js';
+import { MmdMetric } from '../../src/engine/metrics/metrics.js';
 import { createRng } from '../../src/engine/random.js';
-import { targetSampler } from '../../src/engine/sampling.js';
-import type { Target } from '../../src/engine/target.js';
+import { targetSampler } from '../../src/engine/target/sampling.js';
+import type { Target } from '../../src/engine/target/target.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';
 import { iidMmd2 } from '../coverage/run.js';

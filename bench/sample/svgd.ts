@@ -7,10 +7,10 @@
  * between. Started from the same seeded i.i.d. draw as the blob sampler; the step decays linearly to zero over the
  * iterations and points are clamped to the domain. O(N^2) per iteration.
  */
-import type { Positions } from '../../src/engine/geometry.js';
-import { boxArea } from '../../src/engine/geometry.js';
-import { makeGrid } from '../../src/engine/grid.js';
-import type { Target } from '../../src/engine/target.js';
+import type { Positions } from '../../src/engine/target/geometry.js';
+import { boxArea } from '../../src/engine/target/geometry.js';
+import { makeGrid } from '../../src/engine/field/grid.js';
+import type { Target } from '../../src/engine/target/target.js';
 
 /** Settings of the SVGD run. */
 export interface SvgdOptions {

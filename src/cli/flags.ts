@@ -3,7 +3,7 @@ import { quote } from '../io/quote.js';
 import { COVERAGE_ALGORITHMS } from '../scenario/scenario.js';
 import type { CoverageAlgorithm } from '../scenario/scenario.js';
 import { UsageError } from './errors.js';
-import type { OutputFile } from './output.js';
+import type { OutputFile } from './output/output.js';
 
 /** The value of `--algorithm`, checked (undefined when the flag is absent). */
 export function algorithmFlag(value: string | undefined): CoverageAlgorithm | undefined {

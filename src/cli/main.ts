@@ -5,18 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { quote } from '../io/quote.js';
 import { commandHelp, didYouMean, parseCommand } from './args.js';
-import { COMMAND_NAMES, COMMAND_SPECS } from './commands.js';
+import { COMMAND_NAMES, COMMAND_SPECS } from './command-table.js';
 import { UsageError, isInputError } from './errors.js';
 
 /** The commands, each loaded on first use: name -> the function that runs it. */
 const COMMANDS: Readonly<Record<string, () => Promise<(args: string[]) => Promise<number> | number>>> = {
-  velocity: async () => (await import('./coverage-commands.js')).velocityCommand,
-  run: async () => (await import('./coverage-commands.js')).runCommand,
-  standalone: async () => (await import('./standalone-commands.js')).standaloneCommand,
-  demo: async () => (await import('./standalone-commands.js')).demoCommand,
-  'gz-bridge': async () => (await import('./gz-bridge.js')).gzBridgeCommand,
-  'spawn-poses': async () => (await import('./spawn-poses.js')).spawnPosesCommand,
-  sample: async () => (await import('./sample.js')).sampleCommand,
+  velocity: async () => (await import('./commands/coverage-commands.js')).velocityCommand,
+  run: async () => (await import('./commands/coverage-commands.js')).runCommand,
+  standalone: async () => (await import('./commands/standalone-commands.js')).standaloneCommand,
+  demo: async () => (await import('./commands/standalone-commands.js')).demoCommand,
+  'gz-bridge': async () => (await import('./commands/gz-bridge.js')).gzBridgeCommand,
+  'spawn-poses': async () => (await import('./commands/spawn-poses.js')).spawnPosesCommand,
+  sample: async () => (await import('./commands/sample.js')).sampleCommand,
 };
 
 /** The package's version (package.json, two folders up from src/cli and dist/cli). */

@@ -1,4 +1,4 @@
-import type { CoverageLaw } from './law.js';
+import type { CoverageLaw } from './laws/law.js';
 import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
 import { SafetyFilter, appliedGain } from './safety.js';
 import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';

@@ -28,11 +28,11 @@
  * constrain a speed v_max); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
  * result would break its barrier (active set), so the filter costs O(1) per robot in a crowd.
  */
-import type { Box } from '../engine/geometry.js';
-import type { ObstacleMap } from '../engine/obstacles.js';
-import type { Target } from '../engine/target.js';
-import { boxArea } from '../engine/geometry.js';
-import { makeGrid } from '../engine/grid.js';
+import type { Box } from '../engine/target/geometry.js';
+import type { ObstacleMap } from '../engine/target/obstacles.js';
+import type { Target } from '../engine/target/target.js';
+import { boxArea } from '../engine/target/geometry.js';
+import { makeGrid } from '../engine/field/grid.js';
 
 /** Safety settings (live controller parameters). */
 export interface SafetySettings {

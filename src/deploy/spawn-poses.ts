@@ -4,7 +4,7 @@
  * swarms in small boxes (the demo: 0.2 m x 0.2 m) that hold point robots but not bodies 0.16 m across
  * (gz/models/blob_diff_drive). Pure: no I/O.
  */
-import type { Box, Positions } from '../engine/geometry.js';
+import type { Box, Positions } from '../engine/target/geometry.js';
 
 /** Where one robot is spawned: planar position (m) and yaw (rad) in the world frame. */
 export interface SpawnPose {

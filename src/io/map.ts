@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
-import type { Raster } from '../engine/density.js';
+import type { Raster } from '../engine/target/density.js';
 import { FileReadError, readRegularFile } from './files.js';
 import { decodeImage } from './image.js';
 import { clip, nearMiss, quotePath, shapeOf, yamlProblem } from './quote.js';

@@ -1,6 +1,6 @@
 import { quote } from '../io/quote.js';
-import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
-import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
+import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/laws/langevin.js';
+import { DEFAULT_LLOYD_GAIN } from '../engine/laws/lloyd.js';
 import { COVERAGE_ALGORITHMS, DEFAULT_LANGEVIN_SEED } from '../scenario/scenario.js';
 import { ROBOT_PARAMS, relativeTopicCheck, robotCrossCheck, robotNames, topicCheck } from './common.js';
 import type { ParamSchema, ParamValues } from './schema.js';

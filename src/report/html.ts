@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { Box, Positions } from '../engine/geometry.js';
-import type { Target } from '../engine/target.js';
+import type { Box, Positions } from '../engine/target/geometry.js';
+import type { Target } from '../engine/target/target.js';
 import { PLOT_SCRIPT } from './plot-script.js';
 import { COLOURS, MIN_ROBOT_PX, heatmap } from './svg.js';
 import { linearTicks, tickLabel, timeAxis, valueAxis } from './ticks.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StandaloneSession } from '../standalone/run.js';
-import type { Target } from '../engine/target.js';
+import type { Target } from '../engine/target/target.js';
 import { CONTROLLER_SCHEMA } from '../params/controller.js';
 import { specOf } from '../params/schema.js';
 import { SwarmMeter } from '../standalone/meter.js';

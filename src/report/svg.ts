@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
-import type { Positions } from '../engine/geometry.js';
-import type { Target } from '../engine/target.js';
+import type { Positions } from '../engine/target/geometry.js';
+import type { Target } from '../engine/target/target.js';
 import { linearTicks, tickLabel } from './ticks.js';
 
 /** Options of the still picture. */

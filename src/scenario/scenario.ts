@@ -1,14 +1,14 @@
-import type { Box } from '../engine/geometry.js';
-import { boxArea } from '../engine/geometry.js';
-import type { ComponentSpec, DensitySpec, Raster } from '../engine/density.js';
-import { rasterExtent } from '../engine/density.js';
-import { FormulaError, parseFormula } from '../engine/formula.js';
-import type { OccupancyRaster, Polygon } from '../engine/obstacles.js';
-import { occupancyFromIntensity, polygonProblem } from '../engine/obstacles.js';
+import type { Box } from '../engine/target/geometry.js';
+import { boxArea } from '../engine/target/geometry.js';
+import type { ComponentSpec, DensitySpec, Raster } from '../engine/target/density.js';
+import { rasterExtent } from '../engine/target/density.js';
+import { FormulaError, parseFormula } from '../engine/target/formula.js';
+import type { OccupancyRaster, Polygon } from '../engine/target/obstacles.js';
+import { occupancyFromIntensity, polygonProblem } from '../engine/target/obstacles.js';
 import { ConfigError, Reader, checkNumber, checkTuple, describe } from './validate.js';
 import { quotePath } from '../io/quote.js';
-import { DEFAULT_LLOYD_GAIN } from '../engine/lloyd.js';
-import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/langevin.js';
+import { DEFAULT_LLOYD_GAIN } from '../engine/laws/lloyd.js';
+import { DEFAULT_LANGEVIN_DIFFUSIVITY } from '../engine/laws/langevin.js';
 
 /** How robots are placed at the start. */
 export type InitialLayout =

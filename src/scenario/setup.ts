@@ -1,12 +1,12 @@
-import type { Positions } from '../engine/geometry.js';
-import { toPositions } from '../engine/geometry.js';
-import { autoEpsilon } from '../engine/epsilon.js';
+import type { Positions } from '../engine/target/geometry.js';
+import { toPositions } from '../engine/target/geometry.js';
+import { autoEpsilon } from '../engine/flow/epsilon.js';
 import { createRng } from '../engine/random.js';
-import { gridInBox, targetSampler, uniformInBox } from '../engine/sampling.js';
-import { Target } from '../engine/target.js';
-import { ObstacleMap } from '../engine/obstacles.js';
+import { gridInBox, targetSampler, uniformInBox } from '../engine/target/sampling.js';
+import { Target } from '../engine/target/target.js';
+import { ObstacleMap } from '../engine/target/obstacles.js';
 import type { FlowMethod, Scenario } from './scenario.js';
-import { multiScaleEpsilon } from '../engine/bandwidth.js';
+import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
 import { ConfigError } from './validate.js';
 
 /** Builds the scenario's target; an invalid density (negative, zero, not finite) becomes a ConfigError on `target`. */

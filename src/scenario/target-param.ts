@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadMapFile } from '../io/map.js';
-import { FormulaError, parseFormula } from '../engine/formula.js';
-import type { Box } from '../engine/geometry.js';
+import { FormulaError, parseFormula } from '../engine/target/formula.js';
+import type { Box } from '../engine/target/geometry.js';
 import { yamlProblem } from '../io/quote.js';
-import type { Target } from '../engine/target.js';
+import type { Target } from '../engine/target/target.js';
 import { MAX_SCENARIO_BYTES, loadScenario, parseYamlOrJson } from './load.js';
 import { parseScenario } from './scenario.js';
 import { scenarioTarget } from './setup.js';

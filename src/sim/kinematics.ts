@@ -4,7 +4,7 @@
  * Frames follow REP 103: x forward, y left, yaw counter-clockwise. Commands are body-frame twists, as on
  * `cmd_vel`: (vx, vy, w) for a holonomic robot, (v = vx, w) for a differential-drive robot (vy ignored).
  */
-import type { Box } from '../engine/geometry.js';
+import type { Box } from '../engine/target/geometry.js';
 import type { Rng } from '../engine/random.js';
 
 /** How the robots move: holonomic (body-frame vx, vy and yaw rate) or differential drive (unicycle v, w). */

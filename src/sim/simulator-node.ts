@@ -2,7 +2,7 @@
  * The swarm simulator as a node: N robots' kinematics behind the same topics real robots have
  * (`/<robot>/cmd_vel` in, `/<robot>/odom` out), on the NodeHandle interface (rclnodejs or the in-process bus).
  */
-import type { Box } from '../engine/geometry.js';
+import type { Box } from '../engine/target/geometry.js';
 import { createRng } from '../engine/random.js';
 import type { Rng } from '../engine/random.js';
 import type { NodeHandle, ParamVerdict, Publisher, Subscription, Timer } from '../node/interface.js';

@@ -1,8 +1,8 @@
-import { autoEpsilon } from '../engine/epsilon.js';
-import { BlobField } from '../engine/field.js';
-import type { Positions } from '../engine/geometry.js';
-import { MmdMetric, nearestNeighbourStats } from '../engine/metrics.js';
-import type { Target } from '../engine/target.js';
+import { autoEpsilon } from '../engine/flow/epsilon.js';
+import { BlobField } from '../engine/field/field.js';
+import type { Positions } from '../engine/target/geometry.js';
+import { MmdMetric, nearestNeighbourStats } from '../engine/metrics/metrics.js';
+import type { Target } from '../engine/target/target.js';
 
 /** What the meter reads off a configuration. */
 export interface Reading {

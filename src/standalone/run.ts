@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import { initialPositions, scenarioRobots, scenarioTarget } from '../scenario/setup.js';
 import { scenarioControllerParameters } from '../scenario/controller-params.js';
 import { SwarmSimulatorNode } from '../sim/simulator-node.js';
-import type { Target } from '../engine/target.js';
+import type { Target } from '../engine/target/target.js';
 import { SwarmMeter } from './meter.js';
 
 /** A standalone run: the simulator and the controller in one process, on a virtual clock, no ROS. */

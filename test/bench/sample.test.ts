@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { samplePlot, sampleTable } from '../../bench/sample/report.js';
-import { scrambledRadicalInverse } from '../../src/engine/halton.js';
+import { scrambledRadicalInverse } from '../../src/engine/target/halton.js';
 import { METHODS, runSampleSuite, sampleWith } from '../../bench/sample/suite.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMAND_NAMES, COMMAND_SPECS } from '../../src/cli/commands.js';
+import { COMMAND_NAMES, COMMAND_SPECS } from '../../src/cli/command-table.js';
 import { CONTROLLER_SCHEMA } from '../../src/params/controller.js';
 import { SIMULATOR_SCHEMA } from '../../src/sim/params.js';
 

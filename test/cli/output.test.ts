@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { terminalPlot } from '../../src/cli/terminal-plot.js';
-import { fileLink, metricNotes } from '../../src/cli/explain.js';
-import type { Target } from '../../src/engine/target.js';
+import { terminalPlot } from '../../src/cli/output/terminal-plot.js';
+import { fileLink, metricNotes } from '../../src/cli/output/explain.js';
+import type { Target } from '../../src/engine/target/target.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
-import type { LangevinLaw } from '../../src/control/langevin-law.js';
+import type { LangevinLaw } from '../../src/control/laws/langevin-law.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger } from '../../src/node/interface.js';

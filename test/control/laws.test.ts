@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlobLaw, STABLE_STEP, controllerMultiScaleEpsilon } from '../../src/control/blob-law.js';
+import { BlobLaw, STABLE_STEP, controllerMultiScaleEpsilon } from '../../src/control/laws/blob-law.js';
 import { CoverageController } from '../../src/control/controller.js';
 import type { ControllerSettings } from '../../src/control/controller.js';
-import { LangevinLaw } from '../../src/control/langevin-law.js';
-import type { LawSettings } from '../../src/control/laws.js';
-import { createLaw } from '../../src/control/laws.js';
-import { LloydLaw } from '../../src/control/lloyd-law.js';
+import { LangevinLaw } from '../../src/control/laws/langevin-law.js';
+import type { LawSettings } from '../../src/control/laws/laws.js';
+import { createLaw } from '../../src/control/laws/laws.js';
+import { LloydLaw } from '../../src/control/laws/lloyd-law.js';
 import { Target } from '../../src/engine/index.js';
 import { COVERAGE_ALGORITHMS } from '../../src/scenario/scenario.js';
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as turn } from 'node:timers/promises';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
-import { LawBuilder } from '../../src/control/law-builder.js';
+import { LawBuilder } from '../../src/control/laws/law-builder.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger } from '../../src/node/interface.js';

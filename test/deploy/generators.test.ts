@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError } from '../../src/cli/errors.js';
-import { gzBridgeCommand } from '../../src/cli/gz-bridge.js';
+import { gzBridgeCommand } from '../../src/cli/commands/gz-bridge.js';
 import { gzBridgeEntries, gzBridgeYaml } from '../../src/deploy/gz-bridge.js';
 import type { BridgeEntry } from '../../src/deploy/gz-bridge.js';
 import { spawnPoses } from '../../src/deploy/spawn-poses.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MmdMetric, Target, blobSample, createRng, scrambledHaltonSample, targetSampler } from '../../src/engine/index.js';
 import type { Positions } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { scenarioTarget } from '../../src/scenario/setup.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChebyshevIntegrator, chebyshev, stabilityBound, stagesFor } from '../../src/engine/chebyshev.js';
-import type { Flow } from '../../src/engine/integrator.js';
+import { ChebyshevIntegrator, chebyshev, stabilityBound, stagesFor } from '../../src/engine/flow/chebyshev.js';
+import type { Flow } from '../../src/engine/flow/integrator.js';
 
 test('the damped Chebyshev polynomial stays within [-1, 1] over [-beta(s), 0] and leaves it just beyond', () => {
   for (const eta of [0.05, 0.3]) {

@@ -25,7 +25,7 @@ import assert from 'node:assert/strict';
 import { BlobField, Target, createRng, denseBlobField } from '../../src/engine/index.js';
 import type { Box, DensitySpec, Positions } from '../../src/engine/index.js';
 import { relativeMaxError } from '../helpers.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 /** Velocities and energy of a configuration. */
 interface FieldValue {

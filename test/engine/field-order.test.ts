@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobField, Target, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Box } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 // BlobField takes the robots tile by tile (for the cache), whatever order they come in: the result must not depend
 // on that order beyond rounding, and every robot must be taken exactly once.

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobField, NeumannBlobField, Target, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Box } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
-import { sleb, uleb } from '../../src/engine/wasm/encoder.js';
-import { stencilModuleBytes } from '../../src/engine/wasm/stencil.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
+import { sleb, uleb } from '../../src/engine/field/wasm/encoder.js';
+import { stencilModuleBytes } from '../../src/engine/field/wasm/stencil.js';
 
 // The WebAssembly SIMD kernel of the blob field against the JS loops (the reference): the deposit is the same
 // arithmetic node by node, so f must agree bit for bit; the gather and the energy differ in summation order only.

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlobField, FlowIntegrator, MmdMetric, Target, blobFlow, createRng, reflectInto, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import type { DensitySpec } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FormulaError, MAX_FORMULA_DEPTH, MAX_FORMULA_LENGTH, MAX_FORMULA_NODES, compileFormula, parseFormula } from '../../src/engine/formula.js';
+import { FormulaError, MAX_FORMULA_DEPTH, MAX_FORMULA_LENGTH, MAX_FORMULA_NODES, compileFormula, parseFormula } from '../../src/engine/target/formula.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ObstacleMap, Target } from '../../src/engine/index.js';
-import { VoronoiCentroids } from '../../src/engine/lloyd.js';
-import { GeodesicPropagation, buildFreeGrid, nearestNode } from '../../src/engine/geodesic.js';
+import { VoronoiCentroids } from '../../src/engine/laws/lloyd.js';
+import { GeodesicPropagation, buildFreeGrid, nearestNode } from '../../src/engine/target/geodesic.js';
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture', components: [{ type: 'uniform', weight: 1 }] } as const;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ObstacleMap, Target } from '../../src/engine/index.js';
-import { HeatKernelField } from '../../src/engine/heat-kernel.js';
+import { HeatKernelField } from '../../src/engine/field/heat-kernel.js';
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture', components: [{ type: 'uniform', weight: 1 }] } as const;
@@ -95,7 +95,7 @@ test('heat-kernel field: bad options are refused with the reason', () => {
 });
 
 test('the multiscale flow: open rooms keep the folded Gaussians and their schedule exactly; rooms with walls get the heat kernel', async () => {
-  const { MultiScaleStepper, NeumannBlobField, ROOM_SCALE } = await import('../../src/engine/bandwidth.js');
+  const { MultiScaleStepper, NeumannBlobField, ROOM_SCALE } = await import('../../src/engine/field/bandwidth.js');
   const open = new Target(uniform, domain);
   const eps = 0.15;
   const p = Float64Array.of(0.5, 0.5, 0.7, 0.6, 3.1, 2.2, 1.2, 3.3);
@@ -116,7 +116,7 @@ test('the multiscale flow: open rooms keep the folded Gaussians and their schedu
 });
 
 test('the multiscale flow in a room: its energy never rises along the integrated flow (a Lyapunov function)', async () => {
-  const { MultiScaleStepper } = await import('../../src/engine/bandwidth.js');
+  const { MultiScaleStepper } = await import('../../src/engine/field/bandwidth.js');
   const spec = { type: 'mixture', components: [{ type: 'uniform', weight: 0.2 }, { type: 'gaussian', weight: 0.8, mean: [3, 2.8], sigma: 0.45 }] } as const;
   const target = new Target(spec, domain, { obstacles: wall });
   const p = new Float64Array(60);

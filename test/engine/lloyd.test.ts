@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LloydCost, LloydStepper, ObstacleMap, Target, VoronoiCentroids, createRng, lloydGridSpacing, uniformInBox } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 const uniform = { type: 'mixture', components: [{ type: 'uniform', weight: 1 }] } as const;
 const box = { xmin: 0, xmax: 2, ymin: 0, ymax: 1 };

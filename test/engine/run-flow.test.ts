@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MultiScaleStepper, multiScaleEpsilon } from '../../src/engine/bandwidth.js';
+import { MultiScaleStepper, multiScaleEpsilon } from '../../src/engine/field/bandwidth.js';
 import type { Box, DensitySpec, Positions } from '../../src/engine/index.js';
 import { FineScalePreconditioner, FlowIntegrator, MmdMetric, Target, createRng, defaultMobilitySpeed, mobility, runFlowOptions, uniformInBox } from '../../src/engine/index.js';
 import type { Flow } from '../../src/engine/index.js';

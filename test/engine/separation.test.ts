@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { MultiScaleStepper, multiScaleEpsilon } from '../../src/engine/bandwidth.js';
-import { meanSpacing } from '../../src/engine/epsilon.js';
+import { MultiScaleStepper, multiScaleEpsilon } from '../../src/engine/field/bandwidth.js';
+import { meanSpacing } from '../../src/engine/flow/epsilon.js';
 import type { Box, DensitySpec, Positions } from '../../src/engine/index.js';
 import { MmdMetric, PointIndex, SeparationTerm, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import { loadScenario } from '../../src/scenario/load.js';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MmdMetric, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import type { DensitySpec } from '../../src/engine/index.js';
-import { MultiScaleStepper, multiScaleEpsilon, NeumannBlobField } from '../../src/engine/bandwidth.js';
-import { PUBLIC_S1 } from '../../src/engine/presets.js';
+import { MultiScaleStepper, multiScaleEpsilon, NeumannBlobField } from '../../src/engine/field/bandwidth.js';
+import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const N = 100;

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lawSettings } from '../../src/control/controller-node.js';
-import { buildLaw, controllerMmd, densityGrid, transferables } from '../../src/control/law-build.js';
-import { createLaw } from '../../src/control/laws.js';
+import { buildLaw, controllerMmd, densityGrid, transferables } from '../../src/control/laws/law-build.js';
+import { createLaw } from '../../src/control/laws/laws.js';
 import { crowdingCheck } from '../../src/control/safety.js';
-import { Target } from '../../src/engine/target.js';
-import type { TargetSnapshot } from '../../src/engine/target.js';
+import { Target } from '../../src/engine/target/target.js';
+import type { TargetSnapshot } from '../../src/engine/target/target.js';
 import { CONTROLLER_SCHEMA } from '../../src/params/controller.js';
 import { defaults } from '../../src/params/schema.js';
 

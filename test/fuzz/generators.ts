@@ -6,7 +6,7 @@
 import { PNG } from 'pngjs';
 import { createRng } from '../../src/engine/random.js';
 import type { Rng } from '../../src/engine/random.js';
-import type { Box } from '../../src/engine/geometry.js';
+import type { Box } from '../../src/engine/target/geometry.js';
 import { encodePgm } from '../../src/io/image.js';
 import { quaternionOfYaw } from '../../src/node/messages.js';
 import { craftPng } from '../helpers.js';

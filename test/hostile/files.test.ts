@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodePgm } from '../../src/io/image.js';
 import { MapFileError, loadMapFile } from '../../src/io/map.js';
 import { PositionsFileError, loadPositions } from '../../src/io/positions.js';
-import { executeRun, prepareRun } from '../../src/cli/coverage.js';
+import { executeRun, prepareRun } from '../../src/cli/commands/coverage.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { SCENARIO_BOUNDS } from '../../src/scenario/scenario.js';
 import { ConfigError } from '../../src/scenario/validate.js';

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutputs, writeFileAtomic } from '../../src/cli/output.js';
+import { checkOutputs, writeFileAtomic } from '../../src/cli/output/output.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { assertCleanRefusal, hostileFolder } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearTicks, logTicks, tickLabel, timeAxis, timeIsGeometric, valueAxis } from '../../src/report/ticks.js';
-import { sampleTimes } from '../../src/engine/simulation.js';
+import { sampleTimes } from '../../src/engine/flow/simulation.js';
 
 const labels = (t: readonly { label: string }[]) => t.map((k) => k.label);
 

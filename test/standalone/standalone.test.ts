@@ -8,7 +8,7 @@ import { MmdMetric, createRng, targetSampler } from '../../src/engine/index.js';
 import type { Logger } from '../../src/node/interface.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { createStandalone, runStandalone } from '../../src/standalone/run.js';
-import type { LloydLaw } from '../../src/control/lloyd-law.js';
+import type { LloydLaw } from '../../src/control/laws/lloyd-law.js';
 
 const demoPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
 const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
