@@ -167,9 +167,9 @@ test('a newer change supersedes a build in flight; a change undone before its bu
 });
 
 test('the build worker runs from the built JavaScript (dist/) too', () => {
-  assert.ok(existsSync(join(root, 'dist', 'control', 'law-build-worker.js')), 'dist/ is missing: `npm test` builds it first (npm run build)');
+  assert.ok(existsSync(join(root, 'dist', 'control', 'laws', 'law-build-worker.js')), 'dist/ is missing: `npm test` builds it first (npm run build)');
   const script = `
-    import { LawBuilder } from './dist/control/law-builder.js';
+    import { LawBuilder } from './dist/control/laws/law-builder.js';
     import { lawSettings } from './dist/control/controller-node.js';
     import { CONTROLLER_SCHEMA } from './dist/params/controller.js';
     import { defaults } from './dist/params/schema.js';

@@ -30,8 +30,8 @@ import { MmdMetric } from '../../engine/metrics/metrics.js';
 
 /** The root of the installed package (holds scenarios/). */
 function packageRoot(): string {
-  // dist/cli/*.js or src/cli/*.ts: two levels up.
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  // dist/cli/commands/*.js or src/cli/commands/*.ts: three levels up.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
 
 type StandaloneValues = { out?: string; svg?: string; report?: string; drive?: string; duration?: string; algorithm?: string; param?: string[]; 'sim-param'?: string[]; shards?: string };
