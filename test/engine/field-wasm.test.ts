@@ -78,6 +78,30 @@ test('wasm and JS kernels agree on an odd grid (odd node count) and odd and even
   }
 });
 
+test('wasm and JS kernels agree over several chunks of the Wasm robot loop (9,000 robots, 4,096 a call), edge robots last', () => {
+  const inside = targetSampler(target)(9000, createRng(11));
+  const edge = [Number.NaN, Number.NaN, -1, -1, 1, 1, 40, -40, 0.999, 0.999];
+  const p = new Float64Array(inside.length + edge.length);
+  p.set(inside);
+  p.set(edge, inside.length);
+  compare({ epsilon: 0.012 }, p);
+  // The uniform path and the one that takes per-robot widths (all equal here: the same field) agree too.
+  const field = new BlobField(target, { epsilon: 0.012, diffusivity: 1 });
+  const n = p.length >> 1;
+  const va = new Float64Array(2 * n);
+  const vb = new Float64Array(2 * n);
+  field.evaluate(p, va);
+  field.evaluate(p, vb, undefined, new Float64Array(n).fill(0.012));
+  let err = 0;
+  let speed = 0;
+  for (let i = 0; i < 2 * n; i++) {
+    err = Math.max(err, Math.abs(va[i] - vb[i]));
+    speed = Math.max(speed, Math.abs(vb[i]));
+  }
+  assert.ok(speed > 0 && err <= 1e-12 * speed, `uniform vs per-robot widths: ${err} of ${speed}`);
+  assert.deepEqual([va[2 * 9000], va[2 * 9000 + 1], va[2 * 9003], va[2 * 9003 + 1]], [0, 0, 0, 0]);
+});
+
 test('wasm and JS kernels agree with masses and per-robot widths (clipped, some robots of zero mass)', () => {
   const n = 800;
   const p = targetSampler(target)(n, createRng(7));
