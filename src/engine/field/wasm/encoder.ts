@@ -78,6 +78,7 @@ export const op = {
   f64Ceil: [0x9b],
   f64Floor: [0x9c],
   f64Gt: [0x64],
+  f64Eq: [0x61],
   /** i32.trunc_f64_s (traps outside the i32 range: callers convert only finite, in-range values). */
   i32TruncF64: [0xaa],
   f64ConvertI32: [0xb7],

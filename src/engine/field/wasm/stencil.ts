@@ -183,14 +183,15 @@ const STENCIL_DOT = 2;
  * The robot loops of BlobField (uniform width and masses) whole: for each robot of xy (positions, interleaved), the
  * 1-D Gaussian weights and offsets on both axes (the recurrence of gaussianStencil in field.ts, the same operations in
  * the same order: two calls of the imported exp per 32 nodes), then addStencil (spread) or stencilDot and the
- * scaling by c (gather, into vel, interleaved, 0 for a robot with no node in reach). One call per evaluation and pass
+ * scaling by c (gather, into vel, interleaved, 0 for a robot with no node in reach). per[k] (f64, one per robot):
+ * spread's factor m_k / (2 pi e^2) (c unused), or the gather's mask; 0 skips the robot. One call per CHUNK robots
  * instead of two JS stencils and a kernel call per robot.
  */
 function robots(gather: boolean): FunctionSpec {
-  const [grid, nx, xy, n, x0, y0, hx, hy, lastX, lastY, inv, reach, qx, qy, c, wx, dx, wy, dy, vel] =
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
-  const [k, i0, cx, j0, cy, ci, wp, dp, xyp, vp] = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
-  const [p, k0f, cf, dc, wc, ratio, kf] = [30, 31, 32, 33, 34, 35, 36];
+  const [grid, nx, xy, n, x0, y0, hx, hy, lastX, lastY, inv, reach, qx, qy, c, wx, dx, wy, dy, vel, per] =
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const [k, i0, cx, j0, cy, ci, wp, dp, xyp, vp, pp] = [21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+  const [p, k0f, cf, dc, wc, ratio, kf, cr] = [32, 33, 34, 35, 36, 37, 38, 39];
   const { f64Sub, f64Div, f64Max, f64Min, f64Ceil, f64Floor, f64Gt, i32Eqz, i32TruncF64, f64Const, call } = op;
   // One axis: first node k0 and count into the given locals (br `skip` when no node is in reach or p is NaN), the
   // weights w[c] and offsets d[c] (times w[c] for the gather's moments), then w[count] = d[count] = 0 (padding).
@@ -223,14 +224,16 @@ function robots(gather: boolean): FunctionSpec {
   const scale = (offset: number): number[] => [...get(vp), ...get(c), ...get(vp), ...f64Load(offset), ...f64Mul, ...f64Store(offset)];
   return {
     name: gather ? 'gatherRobots' : 'spreadRobots',
-    params: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64],
     body: [
-      get(xy), set(xyp), get(vel), set(vp), i32(0), set(k),
+      get(xy), set(xyp), get(vel), set(vp), get(per), set(pp), i32(0), set(k),
       block(loop(
         [...get(k), ...get(n), ...i32GeU, ...brIf(1)],
         block(
+          // per[k] = 0: the robot is skipped (spread: zero mass; gather: not asked for, its velocity left as it is).
+          [...get(pp), ...f64Load(0), ...set(cr), ...get(cr), ...op.f64Zero, ...op.f64Eq, ...brIf(0)],
           gather ? [...get(vp), ...op.f64Zero, ...f64Store(0), ...get(vp), ...op.f64Zero, ...f64Store(8)] : [],
           [...get(xyp), ...f64Load(0), ...set(p)],
           axis(x0, hx, lastX, qx, wx, dx, i0, cx, 0),
@@ -238,9 +241,9 @@ function robots(gather: boolean): FunctionSpec {
           axis(y0, hy, lastY, qy, wy, dy, j0, cy, 0),
           gather
             ? [...[grid, nx, i0, cx, j0, cy, wx, dx, wy, dy, vp].flatMap(get), ...call(STENCIL_DOT), ...scale(0), ...scale(8)]
-            : [...[grid, nx, i0, cx, j0, cy, c, wx, wy].flatMap(get), ...call(ADD_STENCIL)],
+            : [...[grid, nx, i0, cx, j0, cy, cr, wx, wy].flatMap(get), ...call(ADD_STENCIL)],
         ),
-        bump(xyp, i32(16)), bump(vp, i32(16)), bump(k, i32(1)),
+        bump(xyp, i32(16)), bump(vp, i32(16)), bump(pp, i32(8)), bump(k, i32(1)),
         br(0),
       )),
     ],
@@ -252,12 +255,12 @@ export interface StencilExports {
   addStencil(f: number, nx: number, i0: number, cx: number, j0: number, cy: number, c: number, wx: number, wy: number): void;
   stencilDot(u: number, nx: number, i0: number, cx: number, j0: number, cy: number, wx: number, gx: number, wy: number, gy: number, out: number): void;
   weigh(f: number, inv: number, u: number, n: number, w: number): number;
-  /** See robots(): c = m / (2 pi e^2), inv = -1 / (2 e^2), reach = cutoff e, q = recurrence ratios, last = nodes - 1. */
+  /** See robots(): per = m / (2 pi e^2) by robot, inv = -1 / (2 e^2), reach = cutoff e, q = recurrence ratios, last = nodes - 1. */
   spreadRobots(f: number, nx: number, xy: number, n: number, x0: number, y0: number, hx: number, hy: number, lastX: number, lastY: number,
-    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number): void;
-  /** See robots(): c = D / e^2 / (2 pi e^2); writes the velocities to vel. */
+    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number, per: number): void;
+  /** See robots(): c = D / e^2 / (2 pi e^2), per = 1 for the robots wanted; writes their velocities to vel. */
   gatherRobots(u: number, nx: number, xy: number, n: number, x0: number, y0: number, hx: number, hy: number, lastX: number, lastY: number,
-    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number): void;
+    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number, per: number): void;
 }
 
 const IMPORTS: FunctionImport[] = [{ name: 'exp', params: [F64], results: [F64] }];
