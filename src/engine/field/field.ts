@@ -64,7 +64,7 @@ export class BlobField {
   readonly f: Float64Array;
   /** The hot loops in use (see BlobFieldOptions.kernel). */
   readonly kernel: FieldKernel;
-  /** The Wasm kernel and the byte offsets of f, u, 1/rho_bar, wx, wy, dx, dy, sums and the robot chunks in its memory (null: JS loops). */
+  /** The Wasm kernel and the byte offsets of f, u, 1/rho_bar, wx, wy, dx, dy, sums, robot chunks (null: JS loops). */
   private readonly wasm: StencilExports | null;
   private readonly at: Int32Array;
   private readonly invRhoBar: Float64Array;
