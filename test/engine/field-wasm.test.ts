@@ -78,6 +78,61 @@ test('wasm and JS kernels agree on an odd grid (odd node count) and odd and even
   }
 });
 
+test('wasm and JS kernels agree over several chunks of the Wasm robot loop (9,000 robots, 4,096 a call), edge robots last', () => {
+  const inside = targetSampler(target)(9000, createRng(11));
+  const edge = [Number.NaN, Number.NaN, -1, -1, 1, 1, 40, -40, 0.999, 0.999];
+  const p = new Float64Array(inside.length + edge.length);
+  p.set(inside);
+  p.set(edge, inside.length);
+  compare({ epsilon: 0.012 }, p);
+  // The uniform path and the one that takes per-robot widths (all equal here: the same field) agree too.
+  const field = new BlobField(target, { epsilon: 0.012, diffusivity: 1 });
+  const n = p.length >> 1;
+  const va = new Float64Array(2 * n);
+  const vb = new Float64Array(2 * n);
+  field.evaluate(p, va);
+  field.evaluate(p, vb, undefined, new Float64Array(n).fill(0.012));
+  let err = 0;
+  let speed = 0;
+  for (let i = 0; i < 2 * n; i++) {
+    err = Math.max(err, Math.abs(va[i] - vb[i]));
+    speed = Math.max(speed, Math.abs(vb[i]));
+  }
+  assert.ok(speed > 0 && err <= 1e-12 * speed, `uniform vs per-robot widths: ${err} of ${speed}`);
+  assert.deepEqual([va[2 * 9000], va[2 * 9000 + 1], va[2 * 9003], va[2 * 9003 + 1]], [0, 0, 0, 0]);
+});
+
+test('wasm and JS kernels agree with masses (some zero) at a uniform width, and with `only` (others left as they are)', () => {
+  const n = 6000;
+  const p = targetSampler(target)(n, createRng(12));
+  const rng = createRng(13);
+  const masses = new Float64Array(n);
+  const only = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    masses[i] = i % 11 === 0 ? 0 : rng.next() / n;
+    only[i] = i % 3 === 0 ? 1 : 0;
+  }
+  compare({ epsilon: 0.015 }, p, masses);
+  const wasm = new BlobField(target, { epsilon: 0.015, diffusivity: 1 });
+  const js = new BlobField(target, { epsilon: 0.015, diffusivity: 1, kernel: 'js' });
+  const va = new Float64Array(2 * n).fill(7);
+  const vb = new Float64Array(2 * n).fill(7);
+  const ea = wasm.evaluate(p, va, masses, undefined, only);
+  const eb = js.evaluate(p, vb, masses, undefined, only);
+  assert.ok(Math.abs(ea - eb) <= 1e-12 * eb, `energy ${ea} vs ${eb}`);
+  let speed = 0;
+  let err = 0;
+  for (let i = 0; i < n; i++) {
+    if (!only[i]) {
+      assert.deepEqual([va[2 * i], va[2 * i + 1]], [7, 7], `robot ${i} was not asked for`);
+      continue;
+    }
+    speed = Math.max(speed, Math.hypot(vb[2 * i], vb[2 * i + 1]));
+    err = Math.max(err, Math.hypot(va[2 * i] - vb[2 * i], va[2 * i + 1] - vb[2 * i + 1]));
+  }
+  assert.ok(speed > 0 && err <= 1e-12 * speed, `velocity difference ${err} of ${speed}`);
+});
+
 test('wasm and JS kernels agree with masses and per-robot widths (clipped, some robots of zero mass)', () => {
   const n = 800;
   const p = targetSampler(target)(n, createRng(7));

@@ -35,6 +35,9 @@ export interface BlobFieldOptions {
 /** Default quadrature spacing (fraction of eps) and cut-off (multiple of eps). */
 export const DEFAULT_GRID_SPACING = 0.4;
 export const DEFAULT_CUTOFF = 5;
+/** Robots per call of the Wasm robot loops (their positions and velocities live in its fixed memory). */
+const CHUNK = 4096;
+
 /** Default wall decay width as a multiple of eps. */
 export const DEFAULT_WALL_WIDTH = 0.5;
 
@@ -61,7 +64,7 @@ export class BlobField {
   readonly f: Float64Array;
   /** The hot loops in use (see BlobFieldOptions.kernel). */
   readonly kernel: FieldKernel;
-  /** The Wasm kernel and the byte offsets of f, u, 1/rho_bar, wx, wy, dx, dy, sums in its memory (null: JS loops). */
+  /** The Wasm kernel and the byte offsets of f, u, 1/rho_bar, wx, wy, dx, dy, sums, robot chunks (null: JS loops). */
   private readonly wasm: StencilExports | null;
   private readonly at: Int32Array;
   private readonly invRhoBar: Float64Array;
@@ -71,6 +74,11 @@ export class BlobField {
   private readonly dx: Float64Array;
   private readonly dy: Float64Array;
   private readonly sums: Float64Array;
+  /** Positions in, velocities out of the Wasm robot loops, CHUNK robots at a time. */
+  private readonly xyChunk: Float64Array;
+  private readonly vChunk: Float64Array;
+  /** Per robot of the chunk: the deposit factor m / (2 pi e^2), or 1 / 0 for the gather's robots wanted / not. */
+  private readonly perChunk: Float64Array;
   /** Robots in tile order (see tileOrder) and their positions in that order, grown on demand; tile counts. */
   private order = new Int32Array(0);
   private sorted = new Float64Array(0);
@@ -96,13 +104,13 @@ export class BlobField {
     const n = this.grid.nx * this.grid.ny;
     // One more node than the longest stencil: the Wasm kernel takes columns in pairs and reads a zero weight there.
     const maxStencil = Math.ceil((2 * this.cutoff * this.maxEpsilon) / Math.min(this.grid.hx, this.grid.hy)) + 3;
-    const lengths = [n, n, n, maxStencil, maxStencil, maxStencil, maxStencil, 2];
+    const lengths = [n, n, n, maxStencil, maxStencil, maxStencil, maxStencil, 2, 2 * CHUNK, 2 * CHUNK, CHUNK];
     // The arrays live in the kernel's memory (allocated once, never grown), so nothing is copied per evaluation.
     const wasm = options.kernel === 'js' ? null : wasmStencil(lengths);
     this.kernel = wasm ? 'wasm' : 'js';
     this.wasm = wasm ? wasm.kernel : null;
     this.at = Int32Array.from(wasm ? wasm.offsets : lengths.map(() => 0));
-    [this.f, this.u, this.invRhoBar, this.wx, this.wy, this.dx, this.dy, this.sums] = wasm ? wasm.arrays : lengths.map((k) => new Float64Array(k));
+    [this.f, this.u, this.invRhoBar, this.wx, this.wy, this.dx, this.dy, this.sums, this.xyChunk, this.vChunk, this.perChunk] = wasm ? wasm.arrays : lengths.map((k) => new Float64Array(k));
     for (let k = 0; k < n; k++) this.invRhoBar[k] = 1 / this.target.rhoBar[k];
     // Tiles of about one stencil (2 cut-off widths) a side: robots taken tile by tile share most of their grid rows,
     // which then stay in cache between robots (the grid is megabytes; robots arrive in any order).
@@ -170,6 +178,19 @@ export class BlobField {
     const m0 = n > 0 ? 1 / n : 0;
     const order = this.sortRobots(positions);
     const xy = this.sorted;
+    if (wasm && !epsilons) {
+      // Uniform width: the whole robot loop in the kernel, CHUNK robots a call (m / (2 pi e^2) per robot, 0 skips).
+      const s = TWO_PI * epsilon * epsilon;
+      const per = this.perChunk;
+      for (let q0 = 0; q0 < n; q0 += CHUNK) {
+        const k = Math.min(CHUNK, n - q0);
+        this.xyChunk.set(xy.subarray(2 * q0, 2 * (q0 + k)));
+        if (masses) massFactors(masses, order, q0, k, s, per);
+        else per.fill(m0 / s, 0, k);
+        wasm.spreadRobots(at[0], nx, at[8], k, x0, y0, hx, hy, nx - 1, ny - 1, -0.5 / (epsilon * epsilon), cutoff * epsilon, qx, qy, 0, at[3], at[5], at[4], at[6], at[9], at[10]);
+      }
+      return;
+    }
     for (let q = 0; q < n; q++) {
       const p = order[q];
       const m = masses ? masses[p] : m0;
@@ -202,6 +223,21 @@ export class BlobField {
     const qy = recurrenceRatio(epsilon, hy);
     const order = this.order; // from the deposit of the same positions
     const xy = this.sorted;
+    if (wasm && !epsilons) {
+      // Uniform width: the whole robot loop in the kernel, CHUNK robots a call; velocities back in the robots' order.
+      const c = diffusivity / (epsilon * epsilon) / (TWO_PI * epsilon * epsilon);
+      const v = this.vChunk;
+      const per = this.perChunk;
+      for (let q0 = 0; q0 < n; q0 += CHUNK) {
+        const k = Math.min(CHUNK, n - q0);
+        this.xyChunk.set(xy.subarray(2 * q0, 2 * (q0 + k)));
+        if (only) wanted(only, order, q0, k, per);
+        else per.fill(1, 0, k);
+        wasm.gatherRobots(at[1], nx, at[8], k, x0, y0, hx, hy, nx - 1, ny - 1, -0.5 / (epsilon * epsilon), cutoff * epsilon, qx, qy, c, at[3], at[5], at[4], at[6], at[9], at[10]);
+        scatter(v, order, q0, k, velocities, only);
+      }
+      return;
+    }
     for (let q = 0; q < n; q++) {
       const p = order[q];
       if (only && !only[p]) continue;
@@ -250,6 +286,29 @@ function tileOrder(p: Positions, n: number, x0: number, y0: number, w: number, h
     order[k] = i;
     sorted[2 * k] = x;
     sorted[2 * k + 1] = y;
+  }
+}
+
+/** per[j] = masses[order[q0 + j]] / s for j < k (the kernel's deposit factors). */
+function massFactors(masses: Float64Array, order: Int32Array, q0: number, k: number, s: number, per: Float64Array): void {
+  for (let j = 0; j < k; j++) per[j] = masses[order[q0 + j]] / s;
+}
+
+/** per[j] = 1 where only[order[q0 + j]] is set, else 0, for j < k (the kernel's gather mask). */
+function wanted(only: Uint8Array, order: Int32Array, q0: number, k: number, per: Float64Array): void {
+  for (let j = 0; j < k; j++) per[j] = only[order[q0 + j]] ? 1 : 0;
+}
+
+/**
+ * velocities[2 order[q0 + j] + (0, 1)] = v[2 j + (0, 1)] for j < k (velocities computed in tile order), only where
+ * `only` is set when given.
+ */
+function scatter(v: Float64Array, order: Int32Array, q0: number, k: number, velocities: Float64Array, only?: Uint8Array): void {
+  for (let j = 0; j < k; j++) {
+    const p = order[q0 + j];
+    if (only && !only[p]) continue;
+    velocities[2 * p] = v[2 * j];
+    velocities[2 * p + 1] = v[2 * j + 1];
   }
 }
 

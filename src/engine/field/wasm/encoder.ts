@@ -69,6 +69,21 @@ export const op = {
   i32And: [0x71],
   i32LtU: [0x49],
   i32GeU: [0x4f],
+  i32Eqz: [0x45],
+  f64Const: (x: number): number[] => [0x44, ...new Uint8Array(new Float64Array([x]).buffer)],
+  f64Sub: [0xa1],
+  f64Div: [0xa3],
+  f64Min: [0xa4],
+  f64Max: [0xa5],
+  f64Ceil: [0x9b],
+  f64Floor: [0x9c],
+  f64Gt: [0x64],
+  f64Eq: [0x61],
+  /** i32.trunc_f64_s (traps outside the i32 range: callers convert only finite, in-range values). */
+  i32TruncF64: [0xaa],
+  f64ConvertI32: [0xb7],
+  /** call of a function by index (imported functions first). */
+  call: (index: number): number[] => [0x10, ...uleb(index)],
   f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
   f64Add: [0xa0],
   f64Mul: [0xa2],
@@ -100,14 +115,25 @@ export interface FunctionSpec {
   readonly body: readonly number[][];
 }
 
+/** An imported function env.<name> (function indices: the imports first, in order, then the module's functions). */
+export interface FunctionImport {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
 /**
- * A module importing one memory as env.memory (at least `minPages` 64 KiB pages) and exporting the functions
- * (each with its own type).
+ * A module importing one memory as env.memory (at least `minPages` 64 KiB pages) and the given functions, and
+ * exporting its functions (each with its own type).
  */
-export function encodeModule(functions: readonly FunctionSpec[], minPages = 1): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
-  const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)]];
-  const exports = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
+export function encodeModule(functions: readonly FunctionSpec[], minPages = 1, imported: readonly FunctionImport[] = []): Uint8Array<ArrayBuffer> {
+  const signature = (f: FunctionImport): number[] => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))];
+  const types = [...imported.map(signature), ...functions.map(signature)];
+  const imports = [
+    [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)],
+    ...imported.map((f, i) => [...name('env'), ...name(f.name), 0x00, ...uleb(i)]),
+  ];
+  const exports = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(imported.length + i)]);
   const bodies = functions.map((f) => {
     // Locals run-length encoded by type.
     const groups: number[][] = [];
@@ -123,7 +149,7 @@ export function encodeModule(functions: readonly FunctionSpec[], minPages = 1): 
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
-    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(3, vec(functions.map((_, i) => uleb(imported.length + i)))),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies)),
   ]);

@@ -3,7 +3,7 @@
 // an add; no fused multiply-add), so the deposit is bit-for-bit the JS one; sums are taken two lanes at a time, so
 // the gather and the energy differ from JS in summation order only (round-off).
 import { F64, I32, V128, encodeModule, op } from './encoder.js';
-import type { FunctionSpec } from './encoder.js';
+import type { FunctionImport, FunctionSpec } from './encoder.js';
 
 const { get, set, i32, i32Add, i32Shl, i32LtU, i32GeU, f64Add, f64Mul, f64Load, f64Store, v128Load, v128Store } = op;
 const { v128Zero, f64x2Splat, f64x2ExtractLane, f64x2Add, f64x2Mul, block, loop, br, brIf } = op;
@@ -174,16 +174,100 @@ function weigh(): FunctionSpec {
   };
 }
 
+/** Function indices: the imported exp first, then the module's functions in the order of stencilModuleBytes. */
+const EXP = 0;
+const ADD_STENCIL = 1;
+const STENCIL_DOT = 2;
+
+/**
+ * The robot loops of BlobField (uniform width and masses) whole: for each robot of xy (positions, interleaved), the
+ * 1-D Gaussian weights and offsets on both axes (the recurrence of gaussianStencil in field.ts, the same operations in
+ * the same order: two calls of the imported exp per 32 nodes), then addStencil (spread) or stencilDot and the
+ * scaling by c (gather, into vel, interleaved, 0 for a robot with no node in reach). per[k] (f64, one per robot):
+ * spread's factor m_k / (2 pi e^2) (c unused), or the gather's mask; 0 skips the robot. One call per CHUNK robots
+ * instead of two JS stencils and a kernel call per robot.
+ */
+function robots(gather: boolean): FunctionSpec {
+  const [grid, nx, xy, n, x0, y0, hx, hy, lastX, lastY, inv, reach, qx, qy, c, wx, dx, wy, dy, vel, per] =
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const [k, i0, cx, j0, cy, ci, wp, dp, xyp, vp, pp] = [21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+  const [p, k0f, cf, dc, wc, ratio, kf, cr] = [32, 33, 34, 35, 36, 37, 38, 39];
+  const { f64Sub, f64Div, f64Max, f64Min, f64Ceil, f64Floor, f64Gt, i32Eqz, i32TruncF64, f64Const, call } = op;
+  // One axis: first node k0 and count into the given locals (br `skip` when no node is in reach or p is NaN), the
+  // weights w[c] and offsets d[c] (times w[c] for the gather's moments), then w[count] = d[count] = 0 (padding).
+  const axis = (origin: number, h: number, last: number, q: number, w: number, d: number, first: number, count: number, skip: number): number[] => [
+    ...get(p), ...get(reach), ...f64Sub, ...get(origin), ...f64Sub, ...get(h), ...f64Div, ...f64Ceil, ...f64Const(0), ...f64Max, ...set(k0f),
+    ...get(p), ...get(reach), ...f64Add, ...get(origin), ...f64Sub, ...get(h), ...f64Div, ...f64Floor, ...get(last), ...f64Min,
+    ...get(k0f), ...f64Sub, ...f64Const(1), ...f64Add, ...set(cf),
+    ...get(cf), ...f64Const(0), ...f64Gt, ...i32Eqz, ...brIf(skip),
+    ...get(k0f), ...i32TruncF64, ...set(first),
+    ...get(cf), ...i32TruncF64, ...set(count),
+    ...i32(0), ...set(ci), ...get(k0f), ...set(kf), ...get(w), ...set(wp), ...get(d), ...set(dp),
+    ...loop(
+      [...get(p), ...get(origin), ...get(kf), ...get(h), ...f64Mul, ...f64Add, ...f64Sub, ...set(dc)],
+      [...get(ci), ...i32(31), ...op.i32And, ...i32Eqz],
+      op.if(
+        [...get(inv), ...get(dc), ...f64Mul, ...get(dc), ...f64Mul, ...call(EXP), ...set(wc)],
+        [...get(inv), ...get(h), ...get(h), ...f64Mul, ...f64Const(2), ...get(h), ...f64Mul, ...get(dc), ...f64Mul, ...f64Sub, ...f64Mul, ...call(EXP), ...set(ratio)],
+      ),
+      gather ? [...get(dp), ...get(dc), ...get(wc), ...f64Mul, ...f64Store()] : [...get(dp), ...get(dc), ...f64Store()],
+      [...get(wp), ...get(wc), ...f64Store()],
+      [...get(wc), ...get(ratio), ...f64Mul, ...set(wc)],
+      [...get(ratio), ...get(q), ...f64Mul, ...set(ratio)],
+      [...get(kf), ...f64Const(1), ...f64Add, ...set(kf)],
+      bump(ci, i32(1)), bump(wp, i32(8)), bump(dp, i32(8)),
+      [...get(ci), ...get(count), ...i32LtU, ...brIf(0)],
+    ),
+    ...get(wp), ...op.f64Zero, ...f64Store(),
+    ...get(dp), ...op.f64Zero, ...f64Store(),
+  ];
+  const scale = (offset: number): number[] => [...get(vp), ...get(c), ...get(vp), ...f64Load(offset), ...f64Mul, ...f64Store(offset)];
+  return {
+    name: gather ? 'gatherRobots' : 'spreadRobots',
+    params: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64],
+    body: [
+      get(xy), set(xyp), get(vel), set(vp), get(per), set(pp), i32(0), set(k),
+      block(loop(
+        [...get(k), ...get(n), ...i32GeU, ...brIf(1)],
+        block(
+          // per[k] = 0: the robot is skipped (spread: zero mass; gather: not asked for, its velocity left as it is).
+          [...get(pp), ...f64Load(0), ...set(cr), ...get(cr), ...op.f64Zero, ...op.f64Eq, ...brIf(0)],
+          gather ? [...get(vp), ...op.f64Zero, ...f64Store(0), ...get(vp), ...op.f64Zero, ...f64Store(8)] : [],
+          [...get(xyp), ...f64Load(0), ...set(p)],
+          axis(x0, hx, lastX, qx, wx, dx, i0, cx, 0),
+          [...get(xyp), ...f64Load(8), ...set(p)],
+          axis(y0, hy, lastY, qy, wy, dy, j0, cy, 0),
+          gather
+            ? [...[grid, nx, i0, cx, j0, cy, wx, dx, wy, dy, vp].flatMap(get), ...call(STENCIL_DOT), ...scale(0), ...scale(8)]
+            : [...[grid, nx, i0, cx, j0, cy, cr, wx, wy].flatMap(get), ...call(ADD_STENCIL)],
+        ),
+        bump(xyp, i32(16)), bump(vp, i32(16)), bump(pp, i32(8)), bump(k, i32(1)),
+        br(0),
+      )),
+    ],
+  };
+}
+
 /** The kernel's exports (byte offsets into its memory; see the functions above). */
 export interface StencilExports {
   addStencil(f: number, nx: number, i0: number, cx: number, j0: number, cy: number, c: number, wx: number, wy: number): void;
   stencilDot(u: number, nx: number, i0: number, cx: number, j0: number, cy: number, wx: number, gx: number, wy: number, gy: number, out: number): void;
   weigh(f: number, inv: number, u: number, n: number, w: number): number;
+  /** See robots(): per = m / (2 pi e^2) by robot, inv = -1 / (2 e^2), reach = cutoff e, q = recurrence ratios, last = nodes - 1. */
+  spreadRobots(f: number, nx: number, xy: number, n: number, x0: number, y0: number, hx: number, hy: number, lastX: number, lastY: number,
+    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number, per: number): void;
+  /** See robots(): c = D / e^2 / (2 pi e^2), per = 1 for the robots wanted; writes their velocities to vel. */
+  gatherRobots(u: number, nx: number, xy: number, n: number, x0: number, y0: number, hx: number, hy: number, lastX: number, lastY: number,
+    inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number, per: number): void;
 }
+
+const IMPORTS: FunctionImport[] = [{ name: 'exp', params: [F64], results: [F64] }];
 
 /** The module's bytes (a few hundred), built from the instruction lists above. */
 export function stencilModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([addStencil(), stencilDot(), weigh()]);
+  return encodeModule([addStencil(), stencilDot(), weigh(), robots(false), robots(true)], 1, IMPORTS);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -233,7 +317,7 @@ export function wasmStencil(lengths: readonly number[]): WasmStencil | null {
   } catch {
     return null; // address space or memory exhausted: the JS loops still work
   }
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } });
   const kernel = instance.exports as unknown as StencilExports;
   const arrays = lengths.map((n, k) => new Float64Array(memory.buffer, offsets[k], n));
   return { kernel, arrays, offsets };
