@@ -24,7 +24,7 @@ export const BLOCKED_FRACTION = 0.1;
  * them across the crowd's flow. Measured on the four-room map, 200 differential-drive robots, 90 s (bench:rooms):
  * MMD^2 / i.i.d. 1.9 -> 1.2 and t90 67 -> 60 s; at 190 and 210 robots 0.0036 -> 0.0057 and 0.012 -> 0.008 (the
  * cell is chaotic: small changes move it by +-50%); the other eleven differential-drive blob cells within +-0.03 of
- * their ratio (see docs/rooms.md).
+ * their ratio but the door at N = 200 (0.48 -> 0.42; see docs/rooms.md).
  */
 export const SIDESTEP_PATIENCE = 0.2;
 
