@@ -5,7 +5,7 @@ import type { ControllerSettings } from '../../src/control/controller.js';
 import { BlobLaw } from '../../src/control/laws/blob-law.js';
 import type { CoverageLaw, LawOutput } from '../../src/control/laws/law.js';
 import { withinLimits } from '../../src/control/shaping.js';
-import { JamEscape, SIDESTEP_HOLD } from '../../src/control/unjam.js';
+import { JamEscape, SIDESTEP_HOLD, SIDESTEP_PATIENCE } from '../../src/control/unjam.js';
 import { ObstacleMap, Target } from '../../src/engine/index.js';
 import type { Positions } from '../../src/engine/index.js';
 import { SwarmKinematics } from '../../src/sim/kinematics.js';
@@ -119,14 +119,34 @@ test('JamEscape: blocked robots sidestep to the freer side for SIDESTEP_HOLD s, 
   const out = new Float64Array(2);
   // Not blocked: the filter let 50% of the forward speed through.
   assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0.5, view([[-1, 0]])), false);
-  // Head-on into a wall (normal -x): a tie, so left: u = (1, 0) becomes (0, 1).
-  assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0, view([[-1, 0]])), true);
-  jams.apply(0, SIDESTEP_HOLD / 2, 1, 0, out);
+  // Head-on into a wall (normal -x): blocked, but only a sidestep once blocked for SIDESTEP_PATIENCE s.
+  assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0, view([[-1, 0]])), false, 'blocked for one tick: it waits');
+  jams.apply(0, 0.05, 1, 0, out);
+  assert.deepEqual([...out], [1, 0], 'no sidestep while it waits');
+  // A tie, so left: u = (1, 0) becomes (0, 1).
+  const t0 = SIDESTEP_PATIENCE;
+  assert.equal(jams.update(0, 0, t0, 1, 0, 1, 0, view([[-1, 0]])), true);
+  jams.apply(0, t0 + SIDESTEP_HOLD / 2, 1, 0, out);
   assert.deepEqual([...out], [-0, 1]);
-  jams.apply(0, SIDESTEP_HOLD + 0.01, 1, 0, out);
+  jams.apply(0, t0 + SIDESTEP_HOLD + 0.01, 1, 0, out);
   assert.deepEqual([...out], [1, 0], 'the law again after the hold');
   // A robot ahead-left (normal pointing right-back): the right side is freer.
-  assert.equal(jams.update(1, 1, 0, 1, 0, 1, 0, view([[-0.7, -0.7]])), true);
-  jams.apply(1, 0.1, 1, 0, out);
+  assert.equal(jams.update(1, 1, 0, 1, 0, 1, 0, view([[-0.7, -0.7]])), false);
+  assert.equal(jams.update(1, 1, t0, 1, 0, 1, 0, view([[-0.7, -0.7]])), true);
+  jams.apply(1, t0 + 0.1, 1, 0, out);
   assert.deepEqual([...out], [0, -1]);
+});
+
+test('JamEscape: a tick that is not blocked starts the patience again; reset forgets it', () => {
+  const jams = new JamEscape(1);
+  const wall = { bindingNormals: (_k: number, visit: (x: number, y: number) => void) => visit(-1, 0) };
+  const dt = SIDESTEP_PATIENCE / 2;
+  assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0, wall), false);
+  assert.equal(jams.update(0, 0, dt, 1, 0, 1, 0.5, wall), false, 'free this tick');
+  assert.equal(jams.update(0, 0, 2 * dt, 1, 0, 1, 0, wall), false, 'blocked again: the count starts again');
+  assert.equal(jams.update(0, 0, 3 * dt, 1, 0, 1, 0, wall), false);
+  assert.equal(jams.update(0, 0, 4 * dt, 1, 0, 1, 0, wall), true, 'blocked for SIDESTEP_PATIENCE s without a break');
+  jams.reset();
+  assert.equal(jams.update(0, 0, 10, 1, 0, 1, 0, wall), false, 'after a reset it waits again');
+  assert.equal(jams.update(0, 0, 10 + SIDESTEP_PATIENCE, 1, 0, 1, 0, wall), true);
 });
