@@ -27,6 +27,7 @@ import { runParameters } from './coverage/run.js';
 import type { ComparisonCell } from './coverage/suite.js';
 import { IID_DRAWS, runSuite } from './coverage/suite.js';
 import { comparisonTable } from './coverage/table.js';
+import { wrap } from './prose.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The bundled comparison: a Gaussian mixture, a ring formula, a map image, an L with obstacles, a near-uniform target. */
@@ -35,21 +36,6 @@ const DEFAULT_COUNTS = [25, 100, 400];
 /** Simulated seconds between metric samples (the resolution of t90). */
 const SAMPLE_PERIOD = 0.2;
 
-/** Breaks prose into lines of at most `width` characters (the README's style), never inside `inline code`. */
-function wrap(text: string, width = 118, indent = ''): string {
-  const words = text.match(/`[^`]*`\S*|\S+/g) ?? [];
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    const next = line ? `${line} ${w}` : w;
-    if (next.length > width - indent.length && line) {
-      lines.push(line);
-      line = w;
-    } else line = next;
-  }
-  if (line) lines.push(line);
-  return lines.map((l, k) => (k ? indent + l : l)).join('\n');
-}
 
 /** The controller and law settings every run shares, in words (from the first scenario's parameters). */
 function loopText(s: Scenario): string {

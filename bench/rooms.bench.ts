@@ -27,22 +27,8 @@ import type { RoomCell } from './rooms/report.js';
 import { goalTable, roomPicture, roomTable } from './rooms/report.js';
 import type { RoomRun } from './rooms/run.js';
 import { runRoom, withCount } from './rooms/run.js';
+import { wrap } from './prose.js';
 
-/** Breaks prose into lines of at most `width` characters, never inside `inline code`. */
-function wrap(text: string, width = 118, indent = ''): string {
-  const words = text.match(/`[^`]*`\S*|\S+/g) ?? [];
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    const next = line ? `${line} ${w}` : w;
-    if (next.length > width - indent.length && line) {
-      lines.push(line);
-      line = w;
-    } else line = next;
-  }
-  if (line) lines.push(line);
-  return lines.map((l, k) => (k ? indent + l : l)).join('\n');
-}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = ['l-wall', 'door', 'corridor', 'rooms-map'];
