@@ -64,10 +64,9 @@ export class NeumannBlobField {
   readonly hy: number;
   /** The hot loops in use (see NeumannFieldOptions.kernel). */
   readonly kernel: FieldKernel;
-  /** The Wasm kernel and the byte offsets of wInv, f, u, wx, wy, gx, gy, sums in its memory (null: JS loops). */
+  /** The Wasm kernel and the byte offsets of wInv, f, u, wx, wy, gx, gy, xyChunk, vChunk, perChunk in its memory (null: JS loops). */
   private readonly wasm: StencilExports | null;
   private readonly at: Int32Array;
-  private readonly sums: Float64Array;
   /** 1 / r on the nodes, times the cell area. */
   private readonly wInv: Float64Array;
   private readonly f: Float64Array;
@@ -105,17 +104,17 @@ export class NeumannBlobField {
       return wInv;
     });
     // One node more than a row or column: the Wasm kernel takes columns in pairs and reads a zero weight there.
-    const lengths = [n, n, n, this.nx + 1, this.ny + 1, this.nx + 1, this.ny + 1, 2, 2 * CHUNK, 2 * CHUNK, CHUNK];
+    const lengths = [n, n, n, this.nx + 1, this.ny + 1, this.nx + 1, this.ny + 1, 2 * CHUNK, 2 * CHUNK, CHUNK];
     const wasm = options.kernel === 'js' ? null : wasmStencil(lengths);
     this.kernel = wasm ? 'wasm' : 'js';
     this.wasm = wasm ? wasm.kernel : null;
     this.at = Int32Array.from(wasm ? wasm.offsets : lengths.map(() => 0));
     if (wasm) {
-      [this.wInv, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums, this.xyChunk, this.vChunk, this.perChunk] = wasm.arrays;
+      [this.wInv, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.xyChunk, this.vChunk, this.perChunk] = wasm.arrays;
       this.wInv.set(wInv); // once per field: the shared array stays outside the kernel's memory
     } else {
       this.wInv = wInv;
-      [, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums] = lengths.map((k) => new Float64Array(k));
+      [, this.f, this.u, this.wx, this.wy, this.gx, this.gy] = lengths.map((k) => new Float64Array(k));
       this.xyChunk = this.vChunk = this.perChunk = new Float64Array(0);
     }
   }
@@ -306,8 +305,8 @@ export class NeumannBlobField {
   private robots(loop: StencilExports['neumannSpread'], grid: number, k: number, c: number): void {
     const { at, epsilon: e, domain: d, hx, hy } = this;
     const inv = -0.5 / (e * e);
-    loop(grid, this.nx, at[8], k, d.xmin, d.xmax, d.ymin, d.ymax, hx, hy, this.nx - 1, this.ny - 1, inv, this.cutoff * e,
-      Math.exp(2 * inv * hx * hx), Math.exp(2 * inv * hy * hy), 1 / (e * e), -1 / (e * e), c, at[3], at[5], at[4], at[6], at[9], at[10]);
+    loop(grid, this.nx, at[7], k, d.xmin, d.xmax, d.ymin, d.ymax, hx, hy, this.nx - 1, this.ny - 1, inv, this.cutoff * e,
+      Math.exp(2 * inv * hx * hx), Math.exp(2 * inv * hy * hy), 1 / (e * e), -1 / (e * e), c, at[3], at[5], at[4], at[6], at[8], at[9]);
   }
 
   /** E of a configuration. */
