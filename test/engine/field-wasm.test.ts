@@ -175,3 +175,57 @@ test('NeumannBlobField: wasm and JS kernels give the same velocities bit for bit
     assert.equal(va[2 * n - 2], 0);
   }
 });
+
+test('NeumannBlobField: the Wasm robot loop matches the JS one over chunks, at the walls, with masses and `only`', () => {
+  // 9,000 robots (three calls of 4,096), a band of them within reach of the walls and corners, NaN and off-grid last.
+  const rng = createRng(23);
+  const inside = targetSampler(target)(6000, rng);
+  const walls = new Float64Array(6000);
+  for (let i = 0; i < 3000; i++) {
+    const t = 2 * rng.next() - 1;
+    const depth = 0.12 * rng.next(); // within reach (5 eps) of a wall
+    const side = i % 4;
+    walls[2 * i] = side === 0 ? -1 + depth : side === 1 ? 1 - depth : t;
+    walls[2 * i + 1] = side === 2 ? -1 + depth : side === 3 ? 1 - depth : t;
+  }
+  const edge = [-1, -1, 1, 1, -1.01, 0.3, 0.999, -0.999, 1.2, 0, 30, 30, Number.NaN, 0.5, 0.2, Number.NaN, -0.99, 0.995];
+  const p = new Float64Array(inside.length + walls.length + edge.length);
+  p.set(inside);
+  p.set(walls, inside.length);
+  p.set(edge, inside.length + walls.length);
+  const n = p.length >> 1;
+  const masses = new Float64Array(n);
+  for (let i = 0; i < n; i++) masses[i] = i % 7 === 3 ? 0 : (0.5 + rng.next()) / n;
+  const only = new Uint8Array(n);
+  for (let i = 0; i < n; i++) only[i] = i % 3 === 0 || i >= n - edge.length / 2 ? 1 : 0;
+  const f = (field: NeumannBlobField): Float64Array => (field as unknown as { f: Float64Array }).f;
+  for (const [epsilon, smoothTarget, gridSpacing] of [[0.024, false, 0.5], [0.031, true, 0.45]] as const) {
+    const wasm = new NeumannBlobField(target, { epsilon, diffusivity: 0.8, smoothTarget, gridSpacing });
+    const js = new NeumannBlobField(target, { epsilon, diffusivity: 0.8, smoothTarget, gridSpacing, kernel: 'js' });
+    assert.equal(wasm.kernel, 'wasm');
+    for (const [m, o] of [[undefined, undefined], [masses, undefined], [masses, only], [undefined, only]] as const) {
+      const va = new Float64Array(2 * n).fill(7);
+      const vb = new Float64Array(2 * n).fill(7);
+      wasm.evaluate(targetSampler(target)(33, createRng(4)), new Float64Array(66)); // nothing may carry over
+      const ea = wasm.evaluate(p, va, m, o);
+      const eb = js.evaluate(p, vb, m, o);
+      assert.ok(eb > 0 && Math.abs(ea - eb) <= 1e-12 * eb, `energy ${ea} vs ${eb}`);
+      let fDiff = 0;
+      for (let k = 0; k < f(js).length; k++) if (f(wasm)[k] !== f(js)[k]) fDiff++;
+      assert.equal(fDiff, 0, `${fDiff} grid nodes of f differ (eps ${epsilon})`);
+      let differ = 0;
+      let speed = 0;
+      for (let i = 0; i < 2 * n; i++) {
+        if (!Object.is(va[i], vb[i])) differ++;
+        if (!o || o[i >> 1]) speed = Math.max(speed, Math.abs(vb[i]));
+      }
+      assert.ok(speed > 0);
+      assert.equal(differ, 0, `${differ} velocity components differ (eps ${epsilon}, masses ${!!m}, only ${!!o})`);
+      for (let i = 0; i < n; i++) {
+        if (o && !o[i]) assert.deepEqual([va[2 * i], va[2 * i + 1]], [7, 7], `robot ${i} not asked for was written`);
+      }
+      const far = n - 4; // (30, 30): no node in reach
+      if (!o || o[far]) assert.deepEqual([va[2 * far], va[2 * far + 1]], [0, 0], 'the robot at (30, 30) has no node in reach');
+    }
+  }
+});

@@ -34,6 +34,9 @@ export interface NeumannFieldOptions {
   readonly kernel?: FieldKernel;
 }
 
+/** Robots per call of the Wasm robot loops. */
+const CHUNK = 4096;
+
 /**
  * A blob field with no-flux (Neumann) walls: the Gaussian kernel is folded across the domain's walls (each robot
  * and each bit of target mass brings its mirror images across the four walls and the four corners) and the energy
@@ -61,10 +64,9 @@ export class NeumannBlobField {
   readonly hy: number;
   /** The hot loops in use (see NeumannFieldOptions.kernel). */
   readonly kernel: FieldKernel;
-  /** The Wasm kernel and the byte offsets of wInv, f, u, wx, wy, gx, gy, sums in its memory (null: JS loops). */
+  /** The Wasm kernel and the byte offsets of wInv, f, u, wx, wy, gx, gy, xyChunk, vChunk, perChunk in its memory (null: JS loops). */
   private readonly wasm: StencilExports | null;
   private readonly at: Int32Array;
-  private readonly sums: Float64Array;
   /** 1 / r on the nodes, times the cell area. */
   private readonly wInv: Float64Array;
   private readonly f: Float64Array;
@@ -73,6 +75,10 @@ export class NeumannBlobField {
   private readonly wy: Float64Array;
   private readonly gx: Float64Array;
   private readonly gy: Float64Array;
+  /** Positions in, velocities out, per-robot factors of the Wasm robot loops, CHUNK robots a call (Wasm only). */
+  private readonly xyChunk: Float64Array;
+  private readonly vChunk: Float64Array;
+  private readonly perChunk: Float64Array;
 
   constructor(target: Target, options: NeumannFieldOptions) {
     const e = options.epsilon;
@@ -98,17 +104,18 @@ export class NeumannBlobField {
       return wInv;
     });
     // One node more than a row or column: the Wasm kernel takes columns in pairs and reads a zero weight there.
-    const lengths = [n, n, n, this.nx + 1, this.ny + 1, this.nx + 1, this.ny + 1, 2];
+    const lengths = [n, n, n, this.nx + 1, this.ny + 1, this.nx + 1, this.ny + 1, 2 * CHUNK, 2 * CHUNK, CHUNK];
     const wasm = options.kernel === 'js' ? null : wasmStencil(lengths);
     this.kernel = wasm ? 'wasm' : 'js';
     this.wasm = wasm ? wasm.kernel : null;
     this.at = Int32Array.from(wasm ? wasm.offsets : lengths.map(() => 0));
     if (wasm) {
-      [this.wInv, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums] = wasm.arrays;
+      [this.wInv, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.xyChunk, this.vChunk, this.perChunk] = wasm.arrays;
       this.wInv.set(wInv); // once per field: the shared array stays outside the kernel's memory
     } else {
       this.wInv = wInv;
-      [, this.f, this.u, this.wx, this.wy, this.gx, this.gy, this.sums] = lengths.map((k) => new Float64Array(k));
+      [, this.f, this.u, this.wx, this.wy, this.gx, this.gy] = lengths.map((k) => new Float64Array(k));
+      this.xyChunk = this.vChunk = this.perChunk = new Float64Array(0);
     }
   }
 
@@ -179,6 +186,17 @@ export class NeumannBlobField {
     const d = this.domain;
     const e = this.epsilon;
     f.fill(0);
+    if (wasm) {
+      // The whole robot loop in the kernel, CHUNK robots a call, in the robots' order: f bit for bit the JS one.
+      const per = this.perChunk;
+      for (let q0 = 0; q0 < n; q0 += CHUNK) {
+        const k = Math.min(CHUNK, n - q0);
+        this.xyChunk.set(p.subarray(2 * q0, 2 * (q0 + k)));
+        for (let q = 0; q < k; q++) per[q] = (masses ? masses[q0 + q] : 1 / n) / (2 * Math.PI * e * e);
+        this.robots(wasm.neumannSpread, at[1], k, 0);
+      }
+      return 0.5 * wasm.weigh(at[1], at[0], at[2], f.length, 1);
+    }
     for (let q = 0; q < n; q++) {
       const m = masses ? masses[q] : 1 / n;
       if (m === 0) continue;
@@ -190,11 +208,6 @@ export class NeumannBlobField {
       const j0 = Math.floor(sy / 1048576);
       const cy = sy - j0 * 1048576;
       const c = m / (2 * Math.PI * e * e);
-      if (wasm) {
-        wx[cx] = 0;
-        wasm.addStencil(at[1], nx, i0, cx, j0, cy, c, at[3], at[4]);
-        continue;
-      }
       for (let b = 0; b < cy; b++) {
         const s = c * wy[b];
         const row = (j0 + b) * nx + i0;
@@ -206,7 +219,6 @@ export class NeumannBlobField {
         if (a < cx) f[row + a] += s * wx[a];
       }
     }
-    if (wasm) return 0.5 * wasm.weigh(at[1], at[0], at[2], f.length, 1);
     let energy = 0;
     for (let k = 0; k < f.length; k++) {
       const t = f[k] * wInv[k];
@@ -223,10 +235,26 @@ export class NeumannBlobField {
   evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array): number {
     const energy = this.deposit(p, masses);
     const n = p.length >> 1;
-    const { nx, wx, wy, gx, gy, u, wasm, at, sums } = this;
+    const { nx, wx, wy, gx, gy, u, wasm } = this;
     const d = this.domain;
     const e = this.epsilon;
     const c = -this.diffusivity / (2 * Math.PI * e * e);
+    if (wasm) {
+      // The whole robot loop in the kernel, CHUNK robots a call; robots not asked for are left as they are.
+      const { perChunk: per, vChunk: vc } = this;
+      for (let q0 = 0; q0 < n; q0 += CHUNK) {
+        const k = Math.min(CHUNK, n - q0);
+        this.xyChunk.set(p.subarray(2 * q0, 2 * (q0 + k)));
+        for (let q = 0; q < k; q++) per[q] = only && !only[q0 + q] ? 0 : 1;
+        this.robots(wasm.neumannGather, this.at[2], k, c);
+        for (let q = 0; q < k; q++) {
+          if (per[q] === 0) continue;
+          v[2 * (q0 + q)] = vc[2 * q];
+          v[2 * (q0 + q) + 1] = vc[2 * q + 1];
+        }
+      }
+      return energy;
+    }
     for (let q = 0; q < n; q++) {
       if (only && !only[q]) continue;
       const sx = this.stencil(p[2 * q], d.xmin, d.xmax, this.hx, this.nx, wx, gx);
@@ -240,15 +268,6 @@ export class NeumannBlobField {
       const cx = sx - i0 * 1048576;
       const j0 = Math.floor(sy / 1048576);
       const cy = sy - j0 * 1048576;
-      if (wasm) {
-        // The same sums in the same order as below (lane 0: even columns, lane 1: odd ones), so the same bits.
-        wx[cx] = 0;
-        gx[cx] = 0;
-        wasm.stencilDot(at[2], nx, i0, cx, j0, cy, at[3], at[5], at[4], at[6], at[7]);
-        v[2 * q] = c * sums[0];
-        v[2 * q + 1] = c * sums[1];
-        continue;
-      }
       let vx = 0;
       let vy = 0;
       for (let b = 0; b < cy; b++) {
@@ -280,6 +299,14 @@ export class NeumannBlobField {
       v[2 * q + 1] = c * vy;
     }
     return energy;
+  }
+
+  /** One call of the kernel's Neumann robot loop (spread into f, or gather from u) on the first k robots of the chunk. */
+  private robots(loop: StencilExports['neumannSpread'], grid: number, k: number, c: number): void {
+    const { at, epsilon: e, domain: d, hx, hy } = this;
+    const inv = -0.5 / (e * e);
+    loop(grid, this.nx, at[7], k, d.xmin, d.xmax, d.ymin, d.ymax, hx, hy, this.nx - 1, this.ny - 1, inv, this.cutoff * e,
+      Math.exp(2 * inv * hx * hx), Math.exp(2 * inv * hy * hy), 1 / (e * e), -1 / (e * e), c, at[3], at[5], at[4], at[6], at[8], at[9]);
   }
 
   /** E of a configuration. */

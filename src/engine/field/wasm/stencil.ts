@@ -250,6 +250,94 @@ function robots(gather: boolean): FunctionSpec {
   };
 }
 
+/**
+ * The robot loops of NeumannBlobField (uniform width and masses) whole: for each robot of xy, the folded 1-D weights
+ * (and, for the gather, their derivatives) on cell-centred nodes, the same operations in the same order as stencil()
+ * and gaussianRun() in bandwidth.ts: the direct run, then the mirror image across each wall within reach added on;
+ * then addStencil (spread, factor per[k]) or stencilDot and the scaling by c (gather, into vel; 0 for a robot with
+ * no node in reach). per[k] = 0 skips the robot (spread: zero mass; gather: not asked for, velocity left as it is).
+ * Robots in the caller's order (the deposit's sums then come in the JS order: f bit for bit).
+ */
+function neumannRobots(gather: boolean): FunctionSpec {
+  const [grid, nx, xy, n, loX, hiX, loY, hiY, hx, hy, lastX, lastY, inv, reach, qx, qy, ie2, ie2n, c, wx, gx, wy, gy, vel, per] =
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+  const [k, i0, cx, j0, cy, ci, wp, gp, xyp, vp, pp] = [25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
+  const [p, a0f, cf, dc, wc, ratio, kf, cr, d0, y0] = [36, 37, 38, 39, 40, 41, 42, 43, 44, 45];
+  const { f64Sub, f64Div, f64Max, f64Min, f64Ceil, f64Floor, f64Gt, i32Eqz, i32TruncF64, f64Const, call } = op;
+  // gaussianRun(d0, h, count, e, w, g, image): d_c = d0 + c h, weights written (or added, image) from c = 0.
+  const run = (h: number, q: number, w: number, g: number, count: number, sign: number, image: boolean): number[] => [
+    ...i32(0), ...set(ci), ...op.f64Zero, ...set(kf), ...get(w), ...set(wp), ...get(g), ...set(gp),
+    ...loop(
+      [...get(d0), ...get(kf), ...get(h), ...f64Mul, ...f64Add, ...set(dc)],
+      [...get(ci), ...i32(31), ...op.i32And, ...i32Eqz],
+      op.if(
+        [...get(inv), ...get(dc), ...f64Mul, ...get(dc), ...f64Mul, ...call(EXP), ...set(wc)],
+        [...get(inv), ...get(h), ...get(h), ...f64Mul, ...f64Const(2), ...get(h), ...f64Mul, ...get(dc), ...f64Mul, ...f64Add, ...f64Mul, ...call(EXP), ...set(ratio)],
+      ),
+      image
+        ? [...get(wp), ...get(wp), ...f64Load(), ...get(wc), ...f64Add, ...f64Store()]
+        : [...get(wp), ...get(wc), ...f64Store()],
+      gather
+        ? image
+          ? [...get(gp), ...get(gp), ...f64Load(), ...get(dc), ...get(sign), ...f64Mul, ...get(wc), ...f64Mul, ...f64Add, ...f64Store()]
+          : [...get(gp), ...get(dc), ...get(sign), ...f64Mul, ...get(wc), ...f64Mul, ...f64Store()]
+        : [],
+      [...get(wc), ...get(ratio), ...f64Mul, ...set(wc)],
+      [...get(ratio), ...get(q), ...f64Mul, ...set(ratio)],
+      [...get(kf), ...f64Const(1), ...f64Add, ...set(kf)],
+      bump(ci, i32(1)), bump(wp, i32(8)), bump(gp, i32(8)),
+      [...get(ci), ...get(count), ...i32LtU, ...brIf(0)],
+    ),
+  ];
+  // stencil(x, lo, hi, h, nodes, w, g): first node and count (br `skip` when none or p is NaN), the direct run, the
+  // images across the walls within reach, then w[count] = g[count] = 0 (padding).
+  const axis = (lo: number, hi: number, h: number, last: number, q: number, w: number, g: number, first: number, count: number, skip: number): number[] => [
+    ...get(p), ...get(reach), ...f64Sub, ...get(lo), ...f64Sub, ...get(h), ...f64Div, ...f64Const(0.5), ...f64Sub, ...f64Ceil, ...f64Const(0), ...f64Max, ...set(a0f),
+    ...get(p), ...get(reach), ...f64Add, ...get(lo), ...f64Sub, ...get(h), ...f64Div, ...f64Const(0.5), ...f64Sub, ...f64Floor, ...get(last), ...f64Min,
+    ...get(a0f), ...f64Sub, ...f64Const(1), ...f64Add, ...set(cf),
+    ...get(cf), ...f64Const(0), ...f64Gt, ...i32Eqz, ...brIf(skip),
+    ...get(a0f), ...i32TruncF64, ...set(first),
+    ...get(cf), ...i32TruncF64, ...set(count),
+    ...get(lo), ...get(a0f), ...f64Const(0.5), ...f64Add, ...get(h), ...f64Mul, ...f64Add, ...set(y0),
+    ...get(y0), ...get(p), ...f64Sub, ...set(d0),
+    ...run(h, q, w, g, count, ie2, false),
+    // x - lo < reach
+    ...get(reach), ...get(p), ...get(lo), ...f64Sub, ...f64Gt,
+    ...op.if([...get(y0), ...f64Const(2), ...get(lo), ...f64Mul, ...get(p), ...f64Sub, ...f64Sub, ...set(d0)], run(h, q, w, g, count, ie2n, true)),
+    // hi - x < reach
+    ...get(reach), ...get(hi), ...get(p), ...f64Sub, ...f64Gt,
+    ...op.if([...get(y0), ...f64Const(2), ...get(hi), ...f64Mul, ...get(p), ...f64Sub, ...f64Sub, ...set(d0)], run(h, q, w, g, count, ie2n, true)),
+    ...get(wp), ...op.f64Zero, ...f64Store(),
+    ...get(gp), ...op.f64Zero, ...f64Store(),
+  ];
+  const scale = (offset: number): number[] => [...get(vp), ...get(c), ...get(vp), ...f64Load(offset), ...f64Mul, ...f64Store(offset)];
+  return {
+    name: gather ? 'neumannGather' : 'neumannSpread',
+    params: [I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    body: [
+      get(xy), set(xyp), get(vel), set(vp), get(per), set(pp), i32(0), set(k),
+      block(loop(
+        [...get(k), ...get(n), ...i32GeU, ...brIf(1)],
+        block(
+          [...get(pp), ...f64Load(0), ...set(cr), ...get(cr), ...op.f64Zero, ...op.f64Eq, ...brIf(0)],
+          gather ? [...get(vp), ...op.f64Zero, ...f64Store(0), ...get(vp), ...op.f64Zero, ...f64Store(8)] : [],
+          [...get(xyp), ...f64Load(0), ...set(p)],
+          axis(loX, hiX, hx, lastX, qx, wx, gx, i0, cx, 0),
+          [...get(xyp), ...f64Load(8), ...set(p)],
+          axis(loY, hiY, hy, lastY, qy, wy, gy, j0, cy, 0),
+          gather
+            ? [...[grid, nx, i0, cx, j0, cy, wx, gx, wy, gy, vp].flatMap(get), ...call(STENCIL_DOT), ...scale(0), ...scale(8)]
+            : [...[grid, nx, i0, cx, j0, cy, cr, wx, wy].flatMap(get), ...call(ADD_STENCIL)],
+        ),
+        bump(xyp, i32(16)), bump(vp, i32(16)), bump(pp, i32(8)), bump(k, i32(1)),
+        br(0),
+      )),
+    ],
+  };
+}
+
 /** The kernel's exports (byte offsets into its memory; see the functions above). */
 export interface StencilExports {
   addStencil(f: number, nx: number, i0: number, cx: number, j0: number, cy: number, c: number, wx: number, wy: number): void;
@@ -261,13 +349,21 @@ export interface StencilExports {
   /** See robots(): c = D / e^2 / (2 pi e^2), per = 1 for the robots wanted; writes their velocities to vel. */
   gatherRobots(u: number, nx: number, xy: number, n: number, x0: number, y0: number, hx: number, hy: number, lastX: number, lastY: number,
     inv: number, reach: number, qx: number, qy: number, c: number, wx: number, dx: number, wy: number, dy: number, vel: number, per: number): void;
+  /** See neumannRobots(): per = m / (2 pi e^2) by robot, ie2 = 1 / e^2, ie2n = -1 / e^2 (c, g unused). */
+  neumannSpread(f: number, nx: number, xy: number, n: number, loX: number, hiX: number, loY: number, hiY: number, hx: number, hy: number,
+    lastX: number, lastY: number, inv: number, reach: number, qx: number, qy: number, ie2: number, ie2n: number, c: number,
+    wx: number, gx: number, wy: number, gy: number, vel: number, per: number): void;
+  /** See neumannRobots(): c = -D / (2 pi e^2), per = 1 for the robots wanted; writes their velocities to vel. */
+  neumannGather(u: number, nx: number, xy: number, n: number, loX: number, hiX: number, loY: number, hiY: number, hx: number, hy: number,
+    lastX: number, lastY: number, inv: number, reach: number, qx: number, qy: number, ie2: number, ie2n: number, c: number,
+    wx: number, gx: number, wy: number, gy: number, vel: number, per: number): void;
 }
 
 const IMPORTS: FunctionImport[] = [{ name: 'exp', params: [F64], results: [F64] }];
 
 /** The module's bytes (a few hundred), built from the instruction lists above. */
 export function stencilModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([addStencil(), stencilDot(), weigh(), robots(false), robots(true)], 1, IMPORTS);
+  return encodeModule([addStencil(), stencilDot(), weigh(), robots(false), robots(true), neumannRobots(false), neumannRobots(true)], 1, IMPORTS);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
