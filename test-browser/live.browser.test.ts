@@ -42,7 +42,9 @@ test('the live view starts on connect, plots live metrics, tunes the controller,
     await page.waitForFunction(() => document.getElementById('map')?.dataset.marks === '100');
     const shot = () => page.$eval('#map', (c) => (c as HTMLCanvasElement).toDataURL());
     const first = await shot();
-    await page.waitForFunction(() => Number(document.getElementById('map')?.dataset.t) > 1);
+    // The run started when the page was requested: wait for a full simulated second after this look, not since t = 0.
+    const t0 = await page.$eval('#map', (c) => Number((c as HTMLCanvasElement).dataset.t));
+    await page.waitForFunction((t) => Number(document.getElementById('map')?.dataset.t) > t + 1, t0);
     assert.notEqual(await shot(), first, 'the robots moved between two looks');
 
     // Axes, colour bar, legend, live plots.

@@ -125,8 +125,9 @@ test('the report explains itself: colour bar with units, legend, robots to scale
     // Simulated seconds per second of the page's own clock, at 4x and at 0.25x.
     const rate = async (speed: string): Promise<number> => {
       await page.selectOption('#speed', speed);
+      const from = await page.$eval('#map', (c) => Number((c as HTMLCanvasElement).dataset.playedTo ?? 0));
       await page.click('#play');
-      await page.waitForFunction(() => Number(document.getElementById('map')?.dataset.playedTo ?? 0) > 0.05);
+      await page.waitForFunction((f) => Number(document.getElementById('map')?.dataset.playedTo ?? 0) > f + 0.05, from);
       const a = await page.evaluate(() => [performance.now(), Number(document.getElementById('map')!.dataset.playedTo)]);
       await page.waitForTimeout(700);
       const b = await page.evaluate(() => [performance.now(), Number(document.getElementById('map')!.dataset.playedTo)]);

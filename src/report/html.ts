@@ -211,7 +211,7 @@ const plots = D.plots.map((spec) => {
   const c = document.createElement('canvas'); c.width = 400; c.height = 170; c.title = spec.title;
   document.getElementById('plots').appendChild(c); drawPlot(c, spec); return { canvas: c, spec };
 });
-function show(k) { frame = k; alpha = 0; simT = D.times[k]; slider.value = String(k); draw(); }
+function show(k) { frame = k; alpha = 0; simT = D.times[k]; slider.value = String(k); draw(); map.dataset.playedTo = String(simT); }
 slider.addEventListener('input', () => show(Number(slider.value)));
 document.getElementById('trails').addEventListener('change', draw);
 const play = document.getElementById('play');
