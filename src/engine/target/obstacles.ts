@@ -60,6 +60,8 @@ export class ObstacleMap {
   private readonly start: Int32Array;
   private readonly items: Int32Array;
   private readonly seen: Int32Array;
+  /** Scratch for segmentsIn: the segments found, one slot per segment. */
+  private readonly found: Int32Array;
   private query = 0;
 
   /**
@@ -121,6 +123,7 @@ export class ObstacleMap {
     this.items = new Int32Array(count[this.nx * this.ny]);
     for (let s = 0; s < n; s++) each(s, (b) => (this.items[count[b]++] = s));
     this.seen = new Int32Array(n);
+    this.found = new Int32Array(n);
   }
 
   /** True when there is nothing to avoid. */
@@ -132,6 +135,29 @@ export class ObstacleMap {
     const a = Math.floor((lo - origin) / this.cell);
     const b = Math.floor((hi - origin) / this.cell);
     return [a < 0 ? 0 : a >= n ? n - 1 : a, b < 0 ? 0 : b >= n ? n - 1 : b];
+  }
+
+  /**
+   * Collects into `found` (once each) the boundary segments in the buckets the box [xlo, xhi] x [ylo, yhi] covers;
+   * returns how many. Allocation-free: `found` holds one slot per segment.
+   */
+  private segmentsIn(xlo: number, xhi: number, ylo: number, yhi: number): number {
+    const [i0, i1] = this.span(xlo, xhi, this.bx0, this.nx);
+    const [j0, j1] = this.span(ylo, yhi, this.by0, this.ny);
+    const q = ++this.query;
+    let count = 0;
+    for (let j = j0; j <= j1; j++) {
+      for (let i = i0; i <= i1; i++) {
+        const b = j * this.nx + i;
+        for (let t = this.start[b]; t < this.start[b + 1]; t++) {
+          const k = this.items[t];
+          if (this.seen[k] === q) continue;
+          this.seen[k] = q;
+          this.found[count++] = k;
+        }
+      }
+    }
+    return count;
   }
 
   /** True when (x, y) lies in an obstacle (inside a polygon or in an occupied cell). */
@@ -148,30 +174,21 @@ export class ObstacleMap {
   /** Calls `visit` once for each boundary segment that comes within `range` of (x, y). Allocation-free. */
   visitEdges(x: number, y: number, range: number, visit: EdgeVisitor): void {
     if (this.segments.length === 0) return;
-    const [i0, i1] = this.span(x - range, x + range, this.bx0, this.nx);
-    const [j0, j1] = this.span(y - range, y + range, this.by0, this.ny);
-    const q = ++this.query;
     const s = this.segments;
     const r2 = range * range;
-    for (let j = j0; j <= j1; j++) {
-      for (let i = i0; i <= i1; i++) {
-        const b = j * this.nx + i;
-        for (let t = this.start[b]; t < this.start[b + 1]; t++) {
-          const k = this.items[t];
-          if (this.seen[k] === q) continue;
-          this.seen[k] = q;
-          const ax = s[4 * k];
-          const ay = s[4 * k + 1];
-          const dx = s[4 * k + 2] - ax;
-          const dy = s[4 * k + 3] - ay;
-          const len2 = dx * dx + dy * dy;
-          let u = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
-          u = u < 0 ? 0 : u > 1 ? 1 : u;
-          const cx = ax + u * dx;
-          const cy = ay + u * dy;
-          if ((cx - x) ** 2 + (cy - y) ** 2 <= r2) visit(cx, cy);
-        }
-      }
+    const count = this.segmentsIn(x - range, x + range, y - range, y + range);
+    for (let f = 0; f < count; f++) {
+      const k = this.found[f];
+      const ax = s[4 * k];
+      const ay = s[4 * k + 1];
+      const dx = s[4 * k + 2] - ax;
+      const dy = s[4 * k + 3] - ay;
+      const len2 = dx * dx + dy * dy;
+      let u = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+      u = u < 0 ? 0 : u > 1 ? 1 : u;
+      const cx = ax + u * dx;
+      const cy = ay + u * dy;
+      if ((cx - x) ** 2 + (cy - y) ** 2 <= r2) visit(cx, cy);
     }
   }
 
@@ -182,20 +199,11 @@ export class ObstacleMap {
   blocks(x0: number, y0: number, x1: number, y1: number): boolean {
     if (this.segments.length === 0) return false;
     if (this.contains(x0, y0) || this.contains(x1, y1)) return true;
-    const [i0, i1] = this.span(Math.min(x0, x1), Math.max(x0, x1), this.bx0, this.nx);
-    const [j0, j1] = this.span(Math.min(y0, y1), Math.max(y0, y1), this.by0, this.ny);
-    const q = ++this.query;
     const s = this.segments;
-    for (let j = j0; j <= j1; j++) {
-      for (let i = i0; i <= i1; i++) {
-        const b = j * this.nx + i;
-        for (let t = this.start[b]; t < this.start[b + 1]; t++) {
-          const k = this.items[t];
-          if (this.seen[k] === q) continue;
-          this.seen[k] = q;
-          if (segmentsMeet(x0, y0, x1, y1, s[4 * k], s[4 * k + 1], s[4 * k + 2], s[4 * k + 3])) return true;
-        }
-      }
+    const count = this.segmentsIn(Math.min(x0, x1), Math.max(x0, x1), Math.min(y0, y1), Math.max(y0, y1));
+    for (let f = 0; f < count; f++) {
+      const k = this.found[f];
+      if (segmentsMeet(x0, y0, x1, y1, s[4 * k], s[4 * k + 1], s[4 * k + 2], s[4 * k + 3])) return true;
     }
     return false;
   }
