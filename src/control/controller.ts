@@ -267,7 +267,8 @@ export class CoverageController {
   /**
    * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
    * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
-   * commanded), then speed saturation and acceleration limits. A rate-limited command that would break a barrier
+   * commanded; a differential-drive robot is asked for what its guide gives, guide.ts), then speed saturation and
+   * acceleration limits. A rate-limited command that would break a barrier
    * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
    * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
    * recorded for the predictions of the next ticks.
