@@ -18,8 +18,8 @@ import type { BarrierView } from './unjam.js';
 /**
  * Below this fraction of the law's speed the guide's direction is not trusted (a boxed-in robot's guide is a small
  * remainder of the barriers' budgets); the robot turns towards the law's direction instead. Measured on the four-room
- * map, N = 190 / 200 / 210, MMD^2 / i.i.d. at 90 s: 0 (always the guide) 0.31 / 0.39 / 0.37, 0.1 0.30 / 0.38 / 0.41,
- * 0.2 0.32 / 0.36 / 0.38, 0.4 0.38 / 0.44 / 0.53.
+ * map, N = 190 / 200 / 210, MMD^2 / i.i.d. at 90 s (while robots also sidestepped at robots): 0 (always the guide)
+ * 0.31 / 0.39 / 0.37, 0.1 0.30 / 0.38 / 0.41, 0.2 0.32 / 0.36 / 0.38, 0.4 0.38 / 0.44 / 0.53.
  */
 export const GUIDE_TRUST = 0.2;
 
