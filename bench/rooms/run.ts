@@ -53,6 +53,8 @@ export interface RoomSettings {
   readonly samplePeriod: number;
   /** Simulated duration, s (default: the scenario's). */
   readonly duration?: number;
+  /** Differential drive: steer by the guide (src/control/guide.ts; default true), or by the law's velocity. */
+  readonly guide?: boolean;
 }
 
 /** The scenario with n robots. */
@@ -75,7 +77,7 @@ export function runRoom(name: string, s: Scenario, algorithm: CoverageAlgorithm,
   const n = initial.length >> 1;
   const values = roomParameters(s, algorithm, drive);
   const law = createLaw(target, lawSettings(values));
-  const cs = controllerSettings(values);
+  const cs = { ...controllerSettings(values), guide: settings.guide ?? true };
   const controller = new CoverageController(robotNames(values), law, cs);
   const kinematics = new SwarmKinematics(initial, { drive, walls: s.domain });
   const mmd = new MmdMetric(target, s.metrics.mmdBandwidth);

@@ -5,6 +5,7 @@ import { CommandHistory, createPredictedPose, foreignPose } from './prediction.j
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 import { JamEscape } from './unjam.js';
+import { guidedVelocity } from './guide.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {
@@ -23,6 +24,11 @@ export interface ControllerSettings {
   readonly enabled: boolean;
   /** The collision-avoidance filter between the law and the commands. */
   readonly safety: SafetySettings;
+  /**
+   * Differential drive with the filter on: steer by the guide, the velocity the filter gives a holonomic robot at the
+   * same place (guide.ts; default true). false: by the law's velocity (for comparisons).
+   */
+  readonly guide?: boolean;
 }
 
 /** What one control tick decided. */
@@ -101,6 +107,8 @@ export class CoverageController {
   private readonly slotRobot: Int32Array;
   private readonly asked: Float64Array;
   private readonly sidestep = new Float64Array(2);
+  /** Differential drive: per slot, the filter's velocity for a holonomic robot at the same place (guide.ts). */
+  private readonly guideVelocity: Float64Array;
   /** Differential drive: the sidestep rule for robots whose barrier blocks their heading (unjam.ts). */
   private readonly jams: JamEscape;
   /** Per live robot: 1 when commanded here (the law need compute only those velocities). */
@@ -150,6 +158,7 @@ export class CoverageController {
     this.lawVelocity = new Float64Array(2 * n);
     this.slotRobot = new Int32Array(n);
     this.asked = new Float64Array(2 * n);
+    this.guideVelocity = new Float64Array(2 * n);
     this.jams = new JamEscape(n);
     this.lawOnly = new Uint8Array(n);
   }
@@ -258,7 +267,8 @@ export class CoverageController {
   /**
    * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
    * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
-   * commanded), then speed saturation and acceleration limits. A rate-limited command that would break a barrier
+   * commanded; a differential-drive robot is asked for what its guide gives, guide.ts), then speed saturation and
+   * acceleration limits. A rate-limited command that would break a barrier
    * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
    * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
    * recorded for the predictions of the next ticks.
@@ -352,6 +362,24 @@ export class CoverageController {
       this.pointVelocity[2 * k + 1] = vy;
       this.asked[2 * k] = vx;
       this.asked[2 * k + 1] = vy;
+    }
+    if (diff && s.safety.enabled && s.guide !== false) {
+      // The guide: the filter's velocity for holonomic robots at the same places. Each unicycle drives along it and
+      // turns towards it (guide.ts); the unicycle pass below then bounds its forward speed as before.
+      const g = this.guideVelocity.subarray(0, 2 * known);
+      g.set(this.pointVelocity.subarray(0, 2 * known));
+      this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), g, s.safety, {
+        maxSpeed: vmax,
+        sampled,
+        radii: this.radii.subarray(0, known),
+        speeds: this.previousSpeed.subarray(0, known),
+      });
+      for (let k = 0; k < known; k++) {
+        if (this.movable[k] !== 1) continue;
+        guidedVelocity(this.asked[2 * k], this.asked[2 * k + 1], g[2 * k], g[2 * k + 1], this.headings[k], vmax, this.sidestep, this.filter, k);
+        this.pointVelocity[2 * k] = this.sidestep[0];
+        this.pointVelocity[2 * k + 1] = this.sidestep[1];
+      }
     }
     const safety = s.safety.enabled
       ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {

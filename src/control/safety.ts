@@ -151,6 +151,8 @@ export class SafetyFilter {
   /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
   private raw = new Float64Array(3 * 64);
   private rawCoincident = new Uint8Array(64);
+  /** 1 for a barrier with an obstacle edge or a wall of the domain (it will not move off). */
+  private rawFixed = new Uint8Array(64);
   /** The result of arcSpeedLimits (reused: nothing is allocated per robot). */
   private readonly arc = { lo: 0, hi: 0 };
   private rawFirst = new Int32Array(1);
@@ -477,10 +479,13 @@ export class SafetyFilter {
 
   /**
    * Calls `visit` with the normal of each barrier of robot i of the last pass that binds a forward motion: its
-   * right-hand side within `slack` (m/s) of zero (a gap at which the barrier allows almost no closing speed).
+   * right-hand side within `slack` (m/s) of zero (a gap at which the barrier allows almost no closing speed); `fixed`
+   * is true for an obstacle edge or a wall of the domain, false for another robot.
    */
-  bindingNormals(i: number, visit: (nx: number, ny: number) => void, slack = 0.05): void {
-    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) if (this.raw[3 * k + 2] > -slack && !this.rawCoincident[k]) visit(this.raw[3 * k], this.raw[3 * k + 1]);
+  bindingNormals(i: number, visit: (nx: number, ny: number, fixed: boolean) => void, slack = 0.05): void {
+    for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
+      if (this.raw[3 * k + 2] > -slack && !this.rawCoincident[k]) visit(this.raw[3 * k], this.raw[3 * k + 1], this.rawFixed[k] === 1);
+    }
   }
 
   /** True when robot i of the last pass is inside a robot's or an obstacle's barrier (it has to leave). */
@@ -587,14 +592,20 @@ export class SafetyFilter {
    * for `arcSpeedLimits` (the robot may turn into it).
    */
   private push(ax: number, ay: number, b: number): void {
-    this.pushRaw(ax, ay, b, false);
+    this.pushRaw(ax, ay, b, false, true);
     this.pushCons(ax, ay, b, false);
   }
 
   /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
-  private pushRaw(ax: number, ay: number, b: number, coincident: boolean): void {
-    if (3 * (this.rawCount + 1) > this.raw.length) [this.raw, this.rawCoincident] = doubled(this.raw, this.rawCoincident);
+  private pushRaw(ax: number, ay: number, b: number, coincident: boolean, fixed = false): void {
+    if (3 * (this.rawCount + 1) > this.raw.length) {
+      [this.raw, this.rawCoincident] = doubled(this.raw, this.rawCoincident);
+      const f = new Uint8Array(this.rawCoincident.length);
+      f.set(this.rawFixed);
+      this.rawFixed = f;
+    }
     this.rawCoincident[this.rawCount] = coincident ? 1 : 0;
+    this.rawFixed[this.rawCount] = fixed ? 1 : 0;
     this.raw[3 * this.rawCount] = ax;
     this.raw[3 * this.rawCount + 1] = ay;
     this.raw[3 * this.rawCount + 2] = b;

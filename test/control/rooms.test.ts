@@ -113,9 +113,11 @@ test('the sidestep rule: a robot driven head-on into a wall turns in place to th
   assert.ok(turned > Math.PI / 3, `it turned away from the wall: largest |yaw| ${turned}`);
 });
 
+/** A barrier view with these binding normals (walls when fixed). */
+const view = (normals: [number, number][], fixed = true) => ({ bindingNormals: (_k: number, visit: (x: number, y: number, fixed: boolean) => void) => normals.forEach(([x, y]) => visit(x, y, fixed)) });
+
 test('JamEscape: blocked robots sidestep to the freer side for SIDESTEP_HOLD s, left on a tie; free robots do not', () => {
   const jams = new JamEscape(2);
-  const view = (normals: [number, number][]) => ({ bindingNormals: (_k: number, visit: (x: number, y: number) => void) => normals.forEach(([x, y]) => visit(x, y)) });
   const out = new Float64Array(2);
   // Not blocked: the filter let 50% of the forward speed through.
   assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0.5, view([[-1, 0]])), false);
@@ -137,9 +139,24 @@ test('JamEscape: blocked robots sidestep to the freer side for SIDESTEP_HOLD s, 
   assert.deepEqual([...out], [0, -1]);
 });
 
+test('JamEscape: a robot held only by robots, or by a wall behind it, waits (robots ahead move off); a wall in the way starts the count', () => {
+  const jams = new JamEscape(1);
+  const out = new Float64Array(2);
+  // Robots ahead (normal against u = +x), for far longer than the patience: no sidestep.
+  for (let t = 0; t < 2; t += 0.1) assert.equal(jams.update(0, 0, t, 1, 0, 1, 0, view([[-1, 0], [-0.7, 0.7]], false)), false);
+  jams.apply(0, 2, 1, 0, out);
+  assert.deepEqual([...out], [1, 0]);
+  // A wall behind it (normal along u) and robots ahead: it still waits.
+  const behind = { bindingNormals: (_k: number, visit: (x: number, y: number, fixed: boolean) => void) => (visit(1, 0, true), visit(-1, 0, false)) };
+  for (let t = 2; t < 4; t += 0.1) assert.equal(jams.update(0, 0, t, 1, 0, 1, 0, behind), false);
+  // A wall in the way: the count starts at its first tick.
+  assert.equal(jams.update(0, 0, 4, 1, 0, 1, 0, view([[-1, 0]])), false);
+  assert.equal(jams.update(0, 0, 4 + SIDESTEP_PATIENCE, 1, 0, 1, 0, view([[-1, 0]])), true);
+});
+
 test('JamEscape: a tick that is not blocked starts the patience again; reset forgets it', () => {
   const jams = new JamEscape(1);
-  const wall = { bindingNormals: (_k: number, visit: (x: number, y: number) => void) => visit(-1, 0) };
+  const wall = { bindingNormals: (_k: number, visit: (x: number, y: number, fixed: boolean) => void) => visit(-1, 0, true) };
   const dt = SIDESTEP_PATIENCE / 2;
   assert.equal(jams.update(0, 0, 0, 1, 0, 1, 0, wall), false);
   assert.equal(jams.update(0, 0, dt, 1, 0, 1, 0.5, wall), false, 'free this tick');
