@@ -23,6 +23,8 @@ import { scenarioControllerParameters } from '../../src/scenario/controller-para
 import type { CoverageAlgorithm, Scenario } from '../../src/scenario/scenario.js';
 import { initialPositions, scenarioRobots, scenarioTarget } from '../../src/scenario/setup.js';
 import { SwarmKinematics } from '../../src/sim/kinematics.js';
+import type { MmdSample } from '../closed-loop.js';
+import { closedLoop, timeTo90 } from '../closed-loop.js';
 
 /** A scenario of the comparison. */
 export interface BenchScenario {
@@ -118,38 +120,30 @@ export function runLaw(bench: BenchScenario, algorithm: CoverageAlgorithm, setti
   const kinematics = new SwarmKinematics(initial, { drive: 'holonomic', walls: s.domain });
   const mmd = new MmdMetric(target, s.metrics.mmdBandwidth);
   const rate = values.rate as number;
-  const dt = 1 / rate;
   const duration = settings.duration ?? s.sim.duration;
   const ticks = Math.round(duration * rate);
   const sampleEvery = Math.max(1, Math.round(settings.samplePeriod * rate));
-  const samples: { t: number; mmd2: number }[] = [{ t: 0, mmd2: mmd.evaluate(initial) }];
-  const before = new Float64Array(2 * n);
+  const samples: MmdSample[] = [{ t: 0, mmd2: mmd.evaluate(initial) }];
   const tickMs: number[] = [];
+  const before = initial.slice();
+  const now = new Float64Array(2 * n);
   let pathLength = 0;
-  for (let k = 0; k < ticks; k++) {
-    const t = k * dt;
-    for (let i = 0; i < n; i++) controller.updatePose(i, kinematics.x[i], kinematics.y[i], kinematics.yaw[i], t);
-    const t0 = performance.now();
-    const r = controller.tick(t);
-    tickMs.push(performance.now() - t0);
-    r.commands.forEach((c, i) => kinematics.command(i, c.vx, c.vy, c.wz, t));
-    kinematics.positions(before);
-    kinematics.step(dt);
-    for (let i = 0; i < n; i++) pathLength += Math.hypot(kinematics.x[i] - before[2 * i], kinematics.y[i] - before[2 * i + 1]);
-    if ((k + 1) % sampleEvery === 0 || k === ticks - 1) samples.push({ t: (k + 1) * dt, mmd2: mmd.evaluate(kinematics.positions()) });
-  }
+  closedLoop(controller, kinematics, rate, ticks, (k, _r, ms) => {
+    tickMs.push(ms);
+    kinematics.positions(now);
+    for (let i = 0; i < n; i++) pathLength += Math.hypot(now[2 * i] - before[2 * i], now[2 * i + 1] - before[2 * i + 1]);
+    before.set(now);
+    if ((k + 1) % sampleEvery === 0 || k === ticks - 1) samples.push({ t: (k + 1) / rate, mmd2: mmd.evaluate(now) });
+  });
   const final = kinematics.positions();
-  const first = samples[0].mmd2;
-  const last = samples[samples.length - 1].mmd2;
-  const threshold = last + 0.1 * (first - last);
-  const t90 = samples.find((x) => x.mmd2 <= threshold)?.t ?? duration;
+  const t90 = timeTo90(samples, duration);
   const yardstick = new BlobField(target, { epsilon: autoEpsilon(s.domain, n), diffusivity: 1 });
   return {
     scenario: bench.name,
     robots: n,
     algorithm,
-    initialMmd2: first,
-    mmd2: last,
+    initialMmd2: samples[0].mmd2,
+    mmd2: samples[samples.length - 1].mmd2,
     energy: yardstick.energy(final),
     lloydCost: new LloydCost(target).evaluate(final),
     pathLength,

@@ -17,6 +17,8 @@ import type { CoverageAlgorithm, Scenario } from '../../src/scenario/scenario.js
 import { initialPositions, scenarioRobots, scenarioTarget } from '../../src/scenario/setup.js';
 import type { DriveKind } from '../../src/sim/kinematics.js';
 import { SwarmKinematics } from '../../src/sim/kinematics.js';
+import type { MmdSample } from '../closed-loop.js';
+import { closedLoop, timeTo90 } from '../closed-loop.js';
 import { HighDensityDistance, robotsInObstacles } from './metrics.js';
 
 /** What one room run measured. */
@@ -83,43 +85,33 @@ export function runRoom(name: string, s: Scenario, algorithm: CoverageAlgorithm,
   const mmd = new MmdMetric(target, s.metrics.mmdBandwidth);
   const distance = hdr ?? new HighDensityDistance(target, 0.05);
   const rate = values.rate as number;
-  const dt = 1 / rate;
   const duration = settings.duration ?? s.sim.duration;
   const ticks = Math.round(duration * rate);
   const sampleEvery = Math.max(1, Math.round(settings.samplePeriod * rate));
-  const samples: { t: number; mmd2: number }[] = [{ t: 0, mmd2: mmd.evaluate(initial) }];
+  const samples: MmdSample[] = [{ t: 0, mmd2: mmd.evaluate(initial) }];
   const trail: Float64Array[] = [initial.slice()];
   let inObstacle = robotsInObstacles(target, initial);
   let closest = nearestNeighbourStats(initial).min;
   let saturated = 0;
   let tickMs = 0;
   const p = new Float64Array(2 * n);
-  for (let k = 0; k < ticks; k++) {
-    const t = k * dt;
-    for (let i = 0; i < n; i++) controller.updatePose(i, kinematics.x[i], kinematics.y[i], kinematics.yaw[i], t);
-    const t0 = performance.now();
-    const r = controller.tick(t);
-    if (k > 0) tickMs += performance.now() - t0;
+  closedLoop(controller, kinematics, rate, ticks, (k, r, ms) => {
+    if (k > 0) tickMs += ms;
     saturated += r.live ? r.saturated / r.live : 0;
-    r.commands.forEach((c, i) => kinematics.command(i, c.vx, c.vy, c.wz, t));
-    kinematics.step(dt);
     kinematics.positions(p);
     inObstacle += robotsInObstacles(target, p);
     closest = Math.min(closest, nearestNeighbourStats(p).min);
-    if ((k + 1) % sampleEvery === 0 || k === ticks - 1) samples.push({ t: (k + 1) * dt, mmd2: mmd.evaluate(p) });
+    if ((k + 1) % sampleEvery === 0 || k === ticks - 1) samples.push({ t: (k + 1) / rate, mmd2: mmd.evaluate(p) });
     if ((k + 1) % rate === 0) trail.push(p.slice());
-  }
-  const first = samples[0].mmd2;
-  const last = samples[samples.length - 1].mmd2;
-  const threshold = last + 0.1 * (first - last);
+  });
   return {
     scenario: name,
     robots: n,
     drive,
     algorithm,
-    initialMmd2: first,
-    mmd2: last,
-    t90: samples.find((x) => x.mmd2 <= threshold)?.t ?? duration,
+    initialMmd2: samples[0].mmd2,
+    mmd2: samples[samples.length - 1].mmd2,
+    t90: timeTo90(samples, duration),
     medianDistance: distance.median(p),
     inObstacle,
     closestPair: closest,
