@@ -176,8 +176,9 @@ export class SafetyFilter {
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
-  /** The nearest candidates so far (nearestFirst). */
+  /** The nearest candidates so far (nearestFirst), and the radius it looks within first. */
   private readonly topIndex = new Int32Array(MAX_NEIGHBOURS);
+  private topRadius = Infinity;
   /** Desired speed of each robot of the pass (0 when not commanded). */
   private speedOf = new Float64Array(0);
   /** The pass's barrier gain (1/s) and braking deceleration (m/s^2). */
@@ -566,11 +567,21 @@ export class SafetyFilter {
   private nearestFirst(kept: number): number {
     const c = this.cd;
     const top = this.topIndex;
+    // Only candidates within a radius that holds at least MAX_NEIGHBOURS of them can be among the nearest (the last
+    // robot's radius, a little wider; all of them when it holds fewer, or a distance is NaN): fewer insertions.
+    let radius = this.topRadius;
+    let within = 0;
+    for (let q = 0; q < kept; q++) {
+      const d = c[q];
+      if (d <= radius) within++;
+      else if (d !== d) within = -Infinity;
+    }
+    if (!(within >= MAX_NEIGHBOURS)) radius = Infinity;
     let m = 0;
     let worst = Infinity; // the MAX_NEIGHBOURS-th nearest so far
     for (let q = 0; q < kept; q++) {
       const d = c[q];
-      if (!(d < worst) && m === MAX_NEIGHBOURS) continue;
+      if (d > radius || (!(d < worst) && m === MAX_NEIGHBOURS)) continue;
       let at = m < MAX_NEIGHBOURS ? m++ : m - 1;
       while (at > 0 && d < c[top[at - 1]]) {
         top[at] = top[at - 1];
@@ -580,8 +591,10 @@ export class SafetyFilter {
       if (m === MAX_NEIGHBOURS) worst = c[top[m - 1]];
     }
     for (let t = 0; t < m; t++) this.taken[top[t]] = 1;
+    this.topRadius = 1.2 * worst;
     return m;
   }
+
 
   /**
    * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
@@ -653,7 +666,8 @@ export class SafetyFilter {
   /**
    * The closest point to (ux, uy) in the intersection of the half-planes [from, to), written to out[2i..]; false
    * when the intersection is empty. Exact in 2-D: the candidates are the projections onto each line and the
-   * intersections of pairs of lines whose KKT multipliers are non-negative.
+   * intersections of pairs of lines whose KKT multipliers are non-negative; the nearest feasible one wins (ties: the
+   * first, projections before vertices).
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
     const c = this.cons;
@@ -665,15 +679,19 @@ export class SafetyFilter {
     let bestX = 0;
     let bestY = 0;
     let bestD = Infinity;
-    const consider = (x: number, y: number): void => {
-      const d = (x - ux) ** 2 + (y - uy) ** 2;
-      if (d < bestD && this.feasible(from, to, x, y)) [bestX, bestY, bestD] = [x, y, d];
-    };
     for (let k = from; k < to; k++) {
       const ax = c[3 * k];
       const ay = c[3 * k + 1];
       const gap = (c[3 * k + 2] - (ax * ux + ay * uy)) / (ax * ax + ay * ay);
-      if (gap > 0) consider(ux + gap * ax, uy + gap * ay);
+      if (!(gap > 0)) continue;
+      const x = ux + gap * ax;
+      const y = uy + gap * ay;
+      const d = (x - ux) ** 2 + (y - uy) ** 2;
+      if (d < bestD && this.feasible(from, to, x, y)) {
+        bestX = x;
+        bestY = y;
+        bestD = d;
+      }
     }
     for (let k = from; k < to; k++) {
       for (let m = k + 1; m < to; m++) {
@@ -683,12 +701,17 @@ export class SafetyFilter {
         const x = (bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det;
         const y = (c[3 * k] * bm - bk * c[3 * m]) / det;
         // No nearer than the best so far (or no vertex: NaN, infinite): not a candidate.
-        if (!((x - ux) ** 2 + (y - uy) ** 2 < bestD)) continue;
+        const d = (x - ux) ** 2 + (y - uy) ** 2;
+        if (!(d < bestD)) continue;
         if (Math.abs(det) < 1e-9 * Math.sqrt((c[3 * k] ** 2 + c[3 * k + 1] ** 2) * (c[3 * m] ** 2 + c[3 * m + 1] ** 2))) continue;
         // KKT: the optimum at this vertex has u - u_law = lk a_k + lm a_m with both multipliers >= 0.
         const lk = ((x - ux) * c[3 * m + 1] - (y - uy) * c[3 * m]) / det;
         const lm = (c[3 * k] * (y - uy) - c[3 * k + 1] * (x - ux)) / det;
-        if (lk >= -TOLERANCE && lm >= -TOLERANCE) consider(x, y);
+        if (lk >= -TOLERANCE && lm >= -TOLERANCE && this.feasible(from, to, x, y)) {
+          bestX = x;
+          bestY = y;
+          bestD = d;
+        }
       }
     }
     if (bestD === Infinity) return false;
