@@ -140,8 +140,8 @@ function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading
  * stable. Obstacles and walls come from the target.
  */
 export class SafetyFilter {
-  private readonly obstacles: ObstacleMap;
-  private readonly domain: Box;
+  private obstacles: ObstacleMap;
+  private domain: Box;
   /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
   private cons = new Float64Array(3 * 64);
   /** True when the last pass filtered unicycles. */
@@ -197,6 +197,12 @@ export class SafetyFilter {
   private ey = Number.NaN;
 
   constructor(target: Target) {
+    this.obstacles = target.obstacles;
+    this.domain = target.domain;
+  }
+
+  /** Takes the obstacles and walls of another target, keeping the buffers (a new target does not regrow them in a tick). */
+  setTarget(target: Target): void {
     this.obstacles = target.obstacles;
     this.domain = target.domain;
   }
