@@ -89,7 +89,7 @@ export class CoverageController {
   private readonly previousSpeed: Float64Array;
   private readonly yawFrom: Float64Array;
   private readonly yawTo: Float64Array;
-  private readonly history: CommandHistory;
+  private history: CommandHistory;
   private readonly predicted = createPredictedPose();
   /** 1 where the law's velocity was cut to the fastest the commanded point can move (this tick). */
   private readonly clipped: Uint8Array;
@@ -155,13 +155,14 @@ export class CoverageController {
   }
 
   /**
-   * Runs the law, the safety filter and the shaping once on a synthetic swarm of this controller's size (a jittered
-   * grid over the domain, every robot at the speed limit: the filter's hardest case), so that the first control ticks
-   * find their code compiled and their buffers sized. It takes about one slow tick: call it before the control timer
-   * starts. It changes nothing a tick reads (poses, commands, the law's schedule); a law with random state (Langevin)
-   * is not evaluated (its draws would shift).
+   * Runs the safety filter and the shaping once, then `ticks` whole control ticks, on a synthetic swarm of this
+   * controller's size (a jittered grid over the domain, every robot at the speed limit: the filter's hardest case),
+   * and forgets it: the first real ticks find their code compiled (V8 needs a few calls of each function) and their
+   * buffers sized. It takes a few slow ticks' time: call it before the control timer starts. Afterwards the controller
+   * is as it was (no pose, no command, its history and the law's schedule empty: tested); a law with random state
+   * (Langevin) is not evaluated (its draws would shift).
    */
-  warmUp(): void {
+  warmUp(ticks = 4): void {
     const n = this.names.length;
     const s = this.settings;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;
@@ -210,6 +211,22 @@ export class CoverageController {
       this.filter.blendToSafe(k, v.x, v.y, ux, uy);
       if (diff) this.filter.arcSpeedLimits(k, yaw, yaw, c.wz, hold, Math.abs(c.vx));
     }
+    if (this.law.algorithm === 'langevin') return;
+    for (let k = 0; k < ticks; k++) {
+      const t = 0.05 * k;
+      for (let i = 0; i < n; i++) this.updatePose(i, points[2 * i], points[2 * i + 1], headings[i], t);
+      this.tick(t);
+    }
+    // Forget the synthetic swarm.
+    this.x.fill(0);
+    this.y.fill(0);
+    this.yaw.fill(0);
+    this.stamp.fill(-Infinity);
+    for (const c of this.previous) Object.assign(c, ZERO);
+    this.history = new CommandHistory(n);
+    this.jams.reset();
+    this.lawStart = undefined;
+    this.lastTick = undefined;
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
