@@ -162,7 +162,7 @@ export class CoverageController {
    * is as it was (no pose, no command, its history and the law's schedule empty: tested); a law with random state
    * (Langevin) is not evaluated (its draws would shift).
    */
-  warmUp(ticks = 4): void {
+  warmUp(ticks = 8): void {
     const n = this.names.length;
     const s = this.settings;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;
