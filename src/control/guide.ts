@@ -23,23 +23,77 @@ import type { BarrierView } from './unjam.js';
  */
 export const GUIDE_TRUST = 0.2;
 
-// The direction being slid along the binding barriers (module state, so that a tick allocates nothing).
-let slideX = 0;
-let slideY = 0;
-/** Removes from (slideX, slideY) its component into the normal (nx, ny), if it has one. */
-function slide(nx: number, ny: number): void {
-  const into = nx * slideX + ny * slideY;
-  if (into < 0) {
-    slideX -= into * nx;
-    slideY -= into * ny;
+// The binding barriers' normals of the robot being steered (module scratch, grown by doubling: a tick allocates
+// nothing once it has seen its largest crowd).
+let normals = new Float64Array(64);
+let normalCount = 0;
+function collect(nx: number, ny: number): void {
+  if (2 * normalCount + 2 > normals.length) {
+    const grown = new Float64Array(2 * normals.length);
+    grown.set(normals);
+    normals = grown;
   }
+  normals[2 * normalCount] = nx;
+  normals[2 * normalCount + 1] = ny;
+  normalCount++;
 }
+
+/** Tolerance of the cone's half-planes (unit normals, so a cosine). */
+const CONE_TOLERANCE = 1e-12;
+
+/** True when (x, y) has no component into any collected normal. */
+function inCone(x: number, y: number): boolean {
+  for (let j = 0; j < normalCount; j++) if (normals[2 * j] * x + normals[2 * j + 1] * y < -CONE_TOLERANCE) return false;
+  return true;
+}
+
+/**
+ * The nearest point to (gx, gy) of the cone {d : n . d >= 0 for every collected normal n}, written to out: the
+ * Euclidean projection, so it does not depend on the order the barriers come in. In 2-D the cone is a wedge, a half
+ * plane or the origin, and the projection of a point outside it lies on one of its boundary lines: the feasible
+ * projection onto a line n . d = 0 nearest to g, or the origin.
+ */
+export function projectOnCone(gx: number, gy: number, out: Float64Array): void {
+  if (inCone(gx, gy)) {
+    out[0] = gx;
+    out[1] = gy;
+    return;
+  }
+  let bestX = 0;
+  let bestY = 0;
+  let best = gx * gx + gy * gy;
+  for (let j = 0; j < normalCount; j++) {
+    const nx = normals[2 * j];
+    const ny = normals[2 * j + 1];
+    const into = nx * gx + ny * gy;
+    if (into >= 0) continue; // g is on this line's free side: the projection onto it is g itself, infeasible
+    const px = gx - into * nx;
+    const py = gy - into * ny;
+    const d = (px - gx) ** 2 + (py - gy) ** 2;
+    if (d < best && inCone(px, py)) {
+      best = d;
+      bestX = px;
+      bestY = py;
+    }
+  }
+  out[0] = bestX;
+  out[1] = bestY;
+}
+
+/** Collects the normals `barriers` gives for slot k; the next projectOnCone uses them. */
+export function collectNormals(barriers: BarrierView | undefined, k: number): void {
+  normalCount = 0;
+  if (barriers) barriers.bindingNormals(k, collect);
+}
+
+const slid = new Float64Array(2);
 
 /**
  * The look-ahead point velocity a unicycle with heading `yaw` is asked for, from the law's velocity (ux, uy) and the
  * guide (gx, gy): forward, the guide's component along the heading; sideways (the turn, w = sideways / look-ahead),
- * the law's speed times the sine of the angle from the heading to the guide's direction, less its components into
- * the normals `barriers` gives for slot k (the barriers of the pass that computed the guide), or to the law's
+ * the law's speed times the sine of the angle from the heading to the guide's direction projected on the cone of
+ * directions that go into none of the normals `barriers` gives for slot k (the barriers of the pass that computed the
+ * guide; if that cone is only the origin, the guide's own direction), or to the law's
  * direction when the guide is below GUIDE_TRUST of the law's speed. The law itself when the guide is the law (the
  * filter let it through). Scaled into `maxSpeed` as a whole. Writes out[0..1].
  */
@@ -57,11 +111,10 @@ export function guidedVelocity(ux: number, uy: number, gx: number, gy: number, y
   let dx = 0;
   let dy = 0;
   if (guide >= GUIDE_TRUST * law && guide > 0) {
-    slideX = gx;
-    slideY = gy;
-    if (barriers) barriers.bindingNormals(k, slide);
-    dx = slideX;
-    dy = slideY;
+    collectNormals(barriers, k);
+    projectOnCone(gx, gy, slid);
+    dx = slid[0];
+    dy = slid[1];
     const norm = Math.sqrt(dx * dx + dy * dy);
     if (norm > 0) {
       dx /= norm;

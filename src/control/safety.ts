@@ -46,6 +46,11 @@ export interface SafetySettings {
   readonly gain: number;
 }
 
+/** Kinds of a raw barrier: another robot, a robot at the same point, a fixed edge or wall (it will not move off). */
+const KIND_ROBOT = 0;
+const KIND_COINCIDENT = 1;
+const KIND_FIXED = 2;
+
 /** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room (at least `min`), contents kept. */
 function doubled(triples: Float64Array, flags: Uint8Array, min = 0): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
   let size = triples.length * 2;
@@ -152,9 +157,8 @@ export class SafetyFilter {
   private count = 0;
   /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
   private raw = new Float64Array(3 * 64);
-  private rawCoincident = new Uint8Array(64);
-  /** 1 for a barrier with an obstacle edge or a wall of the domain (it will not move off). */
-  private rawFixed = new Uint8Array(64);
+  /** Each raw barrier's kind: KIND_ROBOT, KIND_COINCIDENT (a robot at the same point) or KIND_FIXED (edge, wall). */
+  private rawKind = new Uint8Array(64);
   /** The result of arcSpeedLimits (reused: nothing is allocated per robot). */
   private readonly arc = { lo: 0, hi: 0 };
   private rawFirst = new Int32Array(1);
@@ -299,7 +303,7 @@ export class SafetyFilter {
       // The robots' barriers are in raw[from, from + active), in the order found, their distances in cd.
       const from = this.rawCount;
       const raw = this.raw;
-      const flags = this.rawCoincident;
+      const flags = this.rawKind;
       const active = found;
       this.rawCount = from + active;
       // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
@@ -315,7 +319,7 @@ export class SafetyFilter {
         const b = raw[r + 2];
         // A unicycle's half-plane binds only through its heading's part of n (its speed along n is |n . e| |u|).
         const reach = headings ? Math.abs(nx * ex + ny * ey) : 1;
-        if (b > -speed * reach - TOLERANCE) this.pushCons(nx, ny, b, flags[from + q] === 1);
+        if (b > -speed * reach - TOLERANCE) this.pushCons(nx, ny, b, flags[from + q] === KIND_COINCIDENT);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
       if (obstacles) closestObstacle = Math.min(closestObstacle, this.edges(x, y, ri, dEdge, edgeRange));
@@ -335,7 +339,7 @@ export class SafetyFilter {
         for (let t = 0; t < active; t++) {
           if (taken[t]) continue; // one of the nearest, or already in
           const r = 3 * (from + t);
-          const coincident = flags[from + t] === 1;
+          const coincident = flags[from + t] === KIND_COINCIDENT;
           let ax = raw[r];
           let ay = raw[r + 1];
           let b = raw[r + 2];
@@ -413,7 +417,7 @@ export class SafetyFilter {
     // Robots on the same point first get apart (they cannot come closer): their own escape directions decide.
     let onPoint = false;
     for (let k = this.first[i]; k < this.count; k++) if (this.coincident[k]) onPoint = true;
-    const counts = (k: number): boolean => (onPoint ? this.rawCoincident[k] === 1 : this.raw[3 * k + 2] > 0);
+    const counts = (k: number): boolean => (onPoint ? this.rawKind[k] === KIND_COINCIDENT : this.raw[3 * k + 2] > 0);
     const r = this.raw;
     // The barriers in the order of the problem: the nearest robots first, then the farther ones and the edges and walls.
     const from = this.rawFirst[i];
@@ -477,7 +481,7 @@ export class SafetyFilter {
     const all = !this.unicycle;
     const c = all ? this.raw : this.cons;
     for (let k = all ? this.rawFirst[i] : this.first[i]; k < (all ? this.rawFirst[i + 1] : this.first[i + 1]); k++) {
-      if (all && this.rawCoincident[k]) continue;
+      if (all && this.rawKind[k] === KIND_COINCIDENT) continue;
       const ax = c[3 * k];
       const ay = c[3 * k + 1];
       const b = all ? Math.min(0, c[3 * k + 2]) : c[3 * k + 2];
@@ -496,7 +500,7 @@ export class SafetyFilter {
    */
   bindingNormals(i: number, visit: (nx: number, ny: number, fixed: boolean) => void, slack = 0.05): void {
     for (let k = this.rawFirst[i]; k < this.rawFirst[i + 1]; k++) {
-      if (this.raw[3 * k + 2] > -slack && !this.rawCoincident[k]) visit(this.raw[3 * k], this.raw[3 * k + 1], this.rawFixed[k] === 1);
+      if (this.raw[3 * k + 2] > -slack && this.rawKind[k] !== KIND_COINCIDENT) visit(this.raw[3 * k], this.raw[3 * k + 1], this.rawKind[k] === KIND_FIXED);
     }
   }
 
@@ -530,7 +534,7 @@ export class SafetyFilter {
       // A recovery barrier (b > 0) is kept as "do not close in" (b = 0) over the arc; two robots on one point cannot
       // come closer. A barrier with b <= -speed cannot stop a forward speed up to `speed`.
       const b = Math.min(0, this.raw[3 * k + 2]);
-      if (this.rawCoincident[k] || b <= -speed) continue;
+      if (this.rawKind[k] === KIND_COINCIDENT || b <= -speed) continue;
       let cmin = -1;
       let cmax = 1;
       if (!anywhere) {
@@ -610,14 +614,8 @@ export class SafetyFilter {
 
   /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
   private pushRaw(ax: number, ay: number, b: number, coincident: boolean, fixed = false): void {
-    if (3 * (this.rawCount + 1) > this.raw.length) {
-      [this.raw, this.rawCoincident] = doubled(this.raw, this.rawCoincident);
-      const f = new Uint8Array(this.rawCoincident.length);
-      f.set(this.rawFixed);
-      this.rawFixed = f;
-    }
-    this.rawCoincident[this.rawCount] = coincident ? 1 : 0;
-    this.rawFixed[this.rawCount] = fixed ? 1 : 0;
+    if (3 * (this.rawCount + 1) > this.raw.length) [this.raw, this.rawKind] = doubled(this.raw, this.rawKind);
+    this.rawKind[this.rawCount] = coincident ? KIND_COINCIDENT : fixed ? KIND_FIXED : KIND_ROBOT;
     this.raw[3 * this.rawCount] = ax;
     this.raw[3 * this.rawCount + 1] = ay;
     this.raw[3 * this.rawCount + 2] = b;
@@ -871,7 +869,7 @@ export class SafetyFilter {
     const along = unicycle ? ex * vx + ey * vy : 0;
     const from = this.rawCount;
     let raw = this.raw;
-    let flags = this.rawCoincident;
+    let flags = this.rawKind;
     let cd = this.cd;
     let nearest = Infinity;
     let inside = false;
@@ -958,14 +956,14 @@ export class SafetyFilter {
         }
         const r = from + found;
         if (3 * r + 3 > raw.length) {
-          [this.raw, this.rawCoincident] = doubled(raw, flags, 3 * r + 3);
+          [this.raw, this.rawKind] = doubled(raw, flags, 3 * r + 3);
           raw = this.raw;
-          flags = this.rawCoincident;
+          flags = this.rawKind;
         }
         raw[3 * r] = nx;
         raw[3 * r + 1] = ny;
         raw[3 * r + 2] = b;
-        flags[r] = d < COINCIDENT ? 1 : 0;
+        flags[r] = d < COINCIDENT ? KIND_COINCIDENT : KIND_ROBOT;
         cd[found++] = d;
       }
     }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoverageController } from '../../src/control/controller.js';
 import type { ControllerSettings } from '../../src/control/controller.js';
-import { GUIDE_TRUST, guidedVelocity } from '../../src/control/guide.js';
+import { GUIDE_TRUST, collectNormals, guidedVelocity, projectOnCone } from '../../src/control/guide.js';
+import { createRng } from '../../src/engine/random.js';
 import type { CoverageLaw, LawOutput } from '../../src/control/laws/law.js';
 import { withinLimits } from '../../src/control/shaping.js';
 import { ObstacleMap, Target } from '../../src/engine/index.js';
@@ -100,4 +101,36 @@ test('a packed differential-drive crowd facing across the way it is asked to go 
   const y0 = mean(start);
   assert.ok(mean(guided.p) - y0 > 1.2 * (mean(plain.p) - y0), `mean rise ${mean(guided.p) - y0} m with the guide, ${mean(plain.p) - y0} m without`);
   assert.ok(guided.closestPair >= 0.08 - 1e-9, `closest pair ${guided.closestPair}`);
+});
+
+test('the guide slides along the binding barriers by the projection on their cone, whatever order they come in', () => {
+  const rng = createRng(11);
+  const out = new Float64Array(2);
+  const other = new Float64Array(2);
+  for (let trial = 0; trial < 300; trial++) {
+    const m = 1 + Math.floor(rng.next() * 4);
+    const list: [number, number][] = [];
+    for (let j = 0; j < m; j++) {
+      const a = rng.next() * 2 * Math.PI;
+      list.push([Math.cos(a), Math.sin(a)]);
+    }
+    const g: [number, number] = [rng.next() - 0.5, rng.next() - 0.5];
+    const view = (order: [number, number][]) => ({ bindingNormals: (_k: number, visit: (x: number, y: number, f: boolean) => void) => order.forEach(([x, y]) => visit(x, y, false)) });
+    collectNormals(view(list), 0);
+    projectOnCone(g[0], g[1], out);
+    collectNormals(view([...list].reverse()), 0);
+    projectOnCone(g[0], g[1], other);
+    assert.deepEqual([...other], [...out], 'order-independent');
+    // In the cone, and no point of the cone on a fine polar grid around g is nearer to g.
+    for (const [x, y] of list) assert.ok(x * out[0] + y * out[1] >= -1e-9, `in the cone: trial ${trial}`);
+    const dist = Math.hypot(out[0] - g[0], out[1] - g[1]);
+    const r = Math.hypot(g[0], g[1]);
+    for (let s = 0; s <= 40; s++) {
+      for (let t = 0; t < 360; t++) {
+        const px = ((s / 40) * r) * Math.cos((t * Math.PI) / 180);
+        const py = ((s / 40) * r) * Math.sin((t * Math.PI) / 180);
+        if (list.every(([x, y]) => x * px + y * py >= 0)) assert.ok(Math.hypot(px - g[0], py - g[1]) >= dist - 1e-9, `nearest: trial ${trial}`);
+      }
+    }
+  }
 });
