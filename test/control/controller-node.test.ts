@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
+import { controllerMmd } from '../../src/control/laws/law-build.js';
 import type { LangevinLaw } from '../../src/control/laws/langevin-law.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
@@ -319,4 +320,22 @@ test('the ~/emergency_stop service (std_srvs/SetBool) stops every robot at once 
   run(3);
   assert.ok(cmds.some((c) => (c.at(-1) as Twist).linear.x !== 0));
   assert.equal(bus.callService('std_srvs/srv/SetBool', '/blob_coverage_controller/emergency_stop', {} as { data: boolean }).success, false);
+});
+
+test('/diagnostics reports the squared MMD of the live robots, measured a slice a tick, exactly', () => {
+  const { clock, bus, robots, ctl } = setup({});
+  const diags: DiagnosticArray[] = [];
+  robots.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', 'default', (m) => diags.push(m));
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  const at = [[-0.5, -0.5], [0.1, 0.2], [0.4, -0.3]];
+  for (let k = 0; k < 30; k++) {
+    const t = clock.now();
+    odom.forEach((p, i) => p.publish(poseAt(at[i][0], at[i][1], t)));
+    clock.advanceTo(t + 0.1);
+  }
+  bus.flush();
+  const reported = diags.map((d) => d.status[0].values.find((kv) => kv.key === 'mmd2')?.value);
+  const expected = controllerMmd(ctl.controller.currentLaw.target).evaluate(Float64Array.from(at.flat())).toExponential(3);
+  assert.equal(reported.at(-1), expected);
+  ctl.close();
 });

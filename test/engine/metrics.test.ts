@@ -65,3 +65,21 @@ test("Lloyd's cost of one robot at the centre of a uniform square is the square'
   // Four robots at the quadrant centres: each quadrant contributes (1/6) * (1/4) -> 1/6 in all.
   assert.ok(Math.abs(lloyd.evaluate(Float64Array.from([0.5, 0.5, -0.5, 0.5, 0.5, -0.5, -0.5, -0.5])) - 1 / 6) < 1e-4);
 });
+
+test('a stepwise MMD evaluation gives, slice by slice, exactly what evaluate gives, and a new one abandons the last', () => {
+  const target = new Target({ type: 'mixture', components: [{ type: 'uniform', weight: 0.3 }, { type: 'gaussian', weight: 0.7, mean: [0.2, -0.1], sigma: 0.3 }] }, { xmin: -1, xmax: 1, ymin: -1, ymax: 1 });
+  const mmd = new MmdMetric(target, 0.1);
+  const rng = createRng(5);
+  const p = new Float64Array(2 * 203).map(() => 2 * rng.next() - 1);
+  const whole = mmd.evaluate(p);
+  const step = mmd.stepwise(p);
+  p.fill(0); // copied at the start: later moves do not change it
+  const results: (number | undefined)[] = [];
+  for (let k = 0; k < 10; k++) results.push(step.advance(25));
+  assert.deepEqual(results.slice(0, 8), new Array(8).fill(undefined), 'not done before 203 robots are in');
+  assert.equal(results[8], whole, 'bit for bit');
+  const first = mmd.stepwise(p);
+  mmd.stepwise(p);
+  assert.throws(() => first.advance(10), /abandoned/);
+  assert.equal(mmd.stepwise(new Float64Array(0)).advance(1), mmd.evaluate(new Float64Array(0)), 'no robot: the target term alone');
+});

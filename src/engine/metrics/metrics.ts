@@ -24,6 +24,9 @@ export class MmdMetric {
   private readonly a: Float64Array;
   private readonly s: number;
   private readonly w: Float64Array;
+  /** The grid values of the stepwise evaluation under way, and its number (a new one abandons the last). */
+  private stepGrid: Float64Array | undefined;
+  private generation = 0;
 
   constructor(target: Target, bandwidth: number) {
     if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) throw new Error(`MMD bandwidth must be positive, got ${bandwidth}`);
@@ -38,16 +41,45 @@ export class MmdMetric {
 
   /** Squared MMD of a configuration (masses 1/N unless given). */
   evaluate(positions: Positions, masses?: Float64Array): number {
-    const g = this.grid;
-    const a = this.a;
-    a.fill(0);
     const n = positions.length >> 1;
+    this.a.fill(0);
+    this.deposit(this.a, positions, 0, n, n, masses);
+    return this.finish(this.a);
+  }
+
+  /**
+   * The same evaluation spread over calls, so that a control loop can pay for it a slice at a time: the positions
+   * are copied now, each `advance(robots)` deposits that many more of them, and the call that deposits the last
+   * returns the squared MMD (bit for bit what `evaluate` gives). One at a time: starting another abandons this one,
+   * whose next `advance` throws.
+   */
+  stepwise(positions: Positions): StepwiseMmd {
+    const copy = Float64Array.from(positions);
+    const n = copy.length >> 1;
+    const a = (this.stepGrid ??= new Float64Array(this.a.length));
+    a.fill(0);
+    const generation = ++this.generation;
+    let next = 0;
+    return {
+      advance: (robots: number): number | undefined => {
+        if (generation !== this.generation) throw new Error('this MMD evaluation was abandoned: another one was started');
+        const to = Math.min(n, next + Math.max(1, Math.floor(robots)));
+        this.deposit(a, copy, next, to, n);
+        next = to;
+        return next >= n ? this.finish(a) : undefined;
+      },
+    };
+  }
+
+  /** Adds robots [from, to) of `positions` (n in all) smoothed by phi_s to the grid values `a`. */
+  private deposit(a: Float64Array, positions: Positions, from: number, to: number, n: number, masses?: Float64Array): void {
+    const g = this.grid;
     const s = this.s;
     const r = 6 * s;
     const c0 = 1 / (2 * Math.PI * s * s);
     const inv = -0.5 / (s * s);
     const wy = this.w;
-    for (let p = 0; p < n; p++) {
+    for (let p = from; p < to; p++) {
       const m = masses ? masses[p] : 1 / n;
       const px = positions[2 * p];
       const py = positions[2 * p + 1];
@@ -65,13 +97,23 @@ export class MmdMetric {
         for (let j = j0; j <= j1; j++) a[j * g.nx + i] += wxi * wy[j - j0];
       }
     }
+  }
+
+  /** 2 pi sigma^2 Int (a - phi_s * rho_bar)^2 on the grid. */
+  private finish(a: Float64Array): number {
     let sum = 0;
     for (let k = 0; k < a.length; k++) {
       const d = a[k] - this.smoothTarget[k];
       sum += d * d;
     }
-    return 2 * Math.PI * this.bandwidth * this.bandwidth * sum * g.cellArea;
+    return 2 * Math.PI * this.bandwidth * this.bandwidth * sum * this.grid.cellArea;
   }
+}
+
+/** A squared MMD evaluation spread over calls (MmdMetric.stepwise). */
+export interface StepwiseMmd {
+  /** Deposits up to `robots` more robots (at least one); the squared MMD once every robot is in, else undefined. */
+  advance(robots: number): number | undefined;
 }
 
 /**
