@@ -39,6 +39,19 @@ export function odometryBytes(frame: string, child: string): number {
   return 4 + at + 8 * (7 + 36) + 8 * (6 + 36); // pose + covariance, twist + covariance
 }
 
+/** CDR payload of a tf2_msgs/TFMessage holding these transforms (frame ids as given). */
+export function tfMessageBytes(transforms: readonly { header: { frame_id: string }; child_frame_id: string }[]): number {
+  let at = 4; // sequence length
+  for (const t of transforms) {
+    at = Math.ceil(at / 4) * 4 + 8; // stamp
+    at += 4 + t.header.frame_id.length + 1;
+    at = Math.ceil(at / 4) * 4;
+    at += 4 + t.child_frame_id.length + 1;
+    at = Math.ceil(at / 8) * 8 + 8 * 7; // translation, rotation
+  }
+  return 4 + at;
+}
+
 /** CDR payload of a geometry_msgs/Twist. */
 export const TWIST_BYTES = 4 + 6 * 8;
 
@@ -58,6 +71,8 @@ export interface ShardRow {
   /** Per robot commanded, per control tick: messages in and out, bytes in and out. */
   readonly messagesIn: number;
   readonly messagesOut: number;
+  /** Where the other instances' poses came from (pose_exchange). */
+  readonly exchange: string;
   readonly bytesIn: number;
   readonly bytesOut: number;
   /** Closest pair of robots over the run, m, and the separation kept (2 radius + clearance). */
@@ -70,16 +85,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
-export function runShards(robots: number, shards: number, duration: number, rate = 20, simRate = 50): ShardRow {
+export function runShards(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', rate = 20, simRate = 50): ShardRow {
   const base = loadScenario(DEMO_SCENARIO);
   const radius = 0.005;
   const clearance = 0.005;
   const scenario = { ...base, robots: { count: robots, radius, clearance, initial: { type: 'grid' as const, box: base.domain } } };
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
-  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false }, simulator: { rate: simRate }, logger: quiet, shards });
+  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false, pose_exchange: exchange }, simulator: { rate: simRate }, logger: quiet, shards });
   const cpu: number[][] = session.controllers.map(() => []);
   const intake = new Float64Array(shards);
   const received = new Float64Array(shards);
+  const bytes = new Float64Array(shards);
+  const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
   session.controllers.forEach((node, k) => {
     const tick = node.tick.bind(node);
     node.tick = () => {
@@ -90,13 +107,23 @@ export function runShards(robots: number, shards: number, duration: number, rate
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
-    const host = node as unknown as { onPose: (...a: unknown[]) => void };
+    const host = node as unknown as { onPose: (...a: unknown[]) => void; onSwarmPoses: (m: unknown) => void };
     const onPose = host.onPose.bind(node);
     host.onPose = (...a: unknown[]) => {
       const t0 = performance.now();
       onPose(...a);
       intake[k] += performance.now() - t0;
       received[k]++;
+      bytes[k] += odometry;
+    };
+    // The other instances' poses (pose_exchange): one TFMessage each per period.
+    const onSwarm = host.onSwarmPoses.bind(node);
+    host.onSwarmPoses = (m: unknown) => {
+      const t0 = performance.now();
+      onSwarm(m);
+      intake[k] += performance.now() - t0;
+      received[k]++;
+      bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
     };
   });
   let closest = Infinity;
@@ -114,13 +141,18 @@ export function runShards(robots: number, shards: number, duration: number, rate
   const per = cpu.map((ticks) => ticks.slice(WARMUP_TICKS).sort((a, b) => a - b));
   const p50s = per.map((s) => percentile(s, 0.5)).sort((a, b) => a - b);
   const ticks = cpu[0].length;
-  const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
   let inPerRobot = 0;
-  for (let k = 0; k < shards; k++) inPerRobot += received[k] / ticks / session.owned[k].length;
+  let bytesPerRobot = 0;
+  for (let k = 0; k < shards; k++) {
+    inPerRobot += received[k] / ticks / session.owned[k].length;
+    bytesPerRobot += bytes[k] / ticks / session.owned[k].length;
+  }
   inPerRobot /= shards;
+  bytesPerRobot /= shards;
   return {
     robots,
     shards,
+    exchange,
     ticks,
     p50: percentile(p50s, 0.5),
     p99: Math.max(...per.map((s) => percentile(s, 0.99))),
@@ -128,9 +160,9 @@ export function runShards(robots: number, shards: number, duration: number, rate
     misses: per.reduce((n, s) => n + s.filter((x) => x > period).length, 0),
     intake: intake.reduce((a, b) => a + b, 0) / shards / ticks,
     messagesIn: inPerRobot,
-    messagesOut: 1,
-    bytesIn: inPerRobot * odometry,
-    bytesOut: TWIST_BYTES,
+    messagesOut: 1 + (shards > 1 ? session.owned.reduce((a, o) => a + 1 / o.length, 0) / shards : 0),
+    bytesIn: bytesPerRobot,
+    bytesOut: TWIST_BYTES + (shards > 1 ? tfMessageBytes([{ header: { frame_id: 'map' }, child_frame_id: `robot_${robots - 1}/base_link` }]) - 8 : 0),
     closest,
     separation: 2 * radius + clearance,
   };
@@ -178,7 +210,7 @@ export function formatShards(rows: readonly ShardRow[], rate = 20): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(0)} / ${r.messagesOut} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
+      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(r.messagesIn < 10 ? 2 : 0)} / ${r.messagesOut.toFixed(r.messagesOut < 10 ? 2 : 0)} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
     );
   }
   return lines.join('\n');

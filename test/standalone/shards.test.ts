@@ -24,7 +24,7 @@ function demo(count: number, radius = 0.02, clearance = 0.02): Scenario {
 
 test('fixed flow, safety off: three instances end on exactly the positions of one', () => {
   const scenario = demo(45);
-  const controller = { method: 'fixed', safety: false };
+  const controller = { method: 'fixed', safety: false, pose_exchange: 'off' };
   const one = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 4, controller, logger: quiet });
   const three = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 4, controller, logger: quiet, shards: 3 });
   let moved = 0;
@@ -39,7 +39,7 @@ test('multiscale flow, safety off: four instances, each depositing only the robo
   const scenario = parseScenario(doc, () => {
     throw new Error('no maps');
   });
-  const controller = { safety: false, publish_markers: false };
+  const controller = { safety: false, publish_markers: false, pose_exchange: 'off' };
   const one = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 1, controller, logger: quiet });
   const four = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 1, controller, logger: quiet, shards: 4 });
   assert.deepEqual(Array.from(four.final), Array.from(one.final));
