@@ -523,7 +523,7 @@ export class CoverageControllerNode {
   private onSwarmPoses(m: TFMessage): void {
     const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
     if (!Array.isArray(transforms)) {
-      this.warnThrottled('swarm', `ignored a malformed message on ${String(this.values.swarm_poses_topic)} (no transforms array)`);
+      this.warnThrottled('swarm-message', `ignored a malformed message on ${String(this.values.swarm_poses_topic)} (no transforms array)`);
       return;
     }
     const world = stripSlash(String(this.values.world_frame));
