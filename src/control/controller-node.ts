@@ -123,6 +123,8 @@ export class CoverageControllerNode {
   private readonly swarmPoses: Publisher<TFMessage> | undefined;
   /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
   private readonly frameIndex = new Map<string, number>();
+  /** Each robot's `<robot>/base_link`, made once. */
+  private readonly frameNames: string[] = [];
   private timer: Timer | undefined;
   /** Subscriptions and services, destroyed by `crash`. */
   private readonly endpoints: { destroy(): void }[] = [];
@@ -162,7 +164,8 @@ export class CoverageControllerNode {
     // With the exchange, the poses of the robots other instances command come from their swarm_poses_topic.
     const exchange = v.pose_exchange === 'on' || (v.pose_exchange === 'auto' && sharing);
     names.forEach((name, i) => {
-      this.frameIndex.set(baseLink(name), i);
+      this.frameNames.push(baseLink(name));
+      this.frameIndex.set(this.frameNames[i], i);
       // Relative names: resolved under the node's namespace, so `namespace:=swarm_a` keeps a swarm to itself.
       const topic = `${name}/${String(v.pose_topic)}`;
       const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;
@@ -509,7 +512,7 @@ export class CoverageControllerNode {
     const frame = String(this.values.world_frame);
     const transforms: TransformStamped[] = [];
     this.controller.forOwnedPoses((i, x, y, yaw, stamp) => {
-      transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: baseLink(this.controller.names[i]), transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
+      transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
     });
     this.swarmPoses.publish({ transforms });
   }
@@ -629,12 +632,10 @@ export class CoverageControllerNode {
     const level = errors.length > 0 ? 2 : warnings.length > 0 ? 1 : 0;
     const message = errors.length ? errors.join('; ') : r?.stopped ? `stopped: ${r.stopped}` : warnings.length ? warnings.join('; ') : 'ok';
     const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : Number.isFinite(v) ? v.toFixed(3) : 'none near');
-    this.mmd ??= controllerMmd(target);
-    const live = this.controller.livePositions(now);
     const values = [
       ['robots', String(this.controller.names.length)],
       ['commanded here', String(this.controller.ownedCount)],
-      ['mmd2', this.mmdAt(live, now)],
+      ['mmd2', this.mmdAt(target, now)],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
       ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],
@@ -658,10 +659,17 @@ export class CoverageControllerNode {
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
   }
 
-  /** The squared MMD of the live robots, recomputed when the last one is MMD_PERIOD s old. */
-  private mmdAt(live: Float64Array, now: number): string {
+  /**
+   * The squared MMD of the live robots, recomputed when the last one is MMD_PERIOD s old. Not computed by an
+   * instance that commands part of the swarm: it is the whole swarm's, and its cost grows with it (60 ms at 10,000
+   * robots), which every instance would pay in a tick.
+   */
+  private mmdAt(target: Target, now: number): string {
+    if (this.controller.ownedCount < this.controller.names.length) return 'n/a (owned_robots: not computed by each instance)';
     if (this.lastMmd && now - this.lastMmd.time < MMD_PERIOD) return this.lastMmd.value;
-    const value = live.length && this.mmd ? this.mmd.evaluate(live).toExponential(3) : 'n/a';
+    this.mmd ??= controllerMmd(target);
+    const live = this.controller.livePositions(now);
+    const value = live.length ? this.mmd.evaluate(live).toExponential(3) : 'n/a';
     this.lastMmd = { value, time: now };
     return value;
   }
