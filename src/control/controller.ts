@@ -125,6 +125,8 @@ export class CoverageController {
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
+  /** Time of the first tick (a controller sharing the swarm waits there for the others' poses). */
+  private firstTick: number | undefined;
 
   /**
    * `owned` (default: every robot) marks the robots this controller commands. The others belong to other instances:
@@ -309,6 +311,11 @@ export class CoverageController {
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
     this.history.begin(now);
     if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    this.firstTick ??= now;
+    // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
+    // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
+    // building the fields for, a fraction of the swarm.
+    if (this.ownedCount < n && m < n && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
