@@ -1,8 +1,9 @@
 /**
  * The controller split over K instances (owned_robots), in the standalone mode: K controller nodes and the swarm
- * simulator on one in-process bus and a virtual clock, robots in K blocks of names (the grid start puts each block
- * in a band of the domain), the target of scenarios/demo.yaml, 5 mm robots with 5 mm clearance, the default
- * multiscale law with the safety filter on, controller at 20 Hz, simulator (odometry) at 50 Hz.
+ * simulator on one in-process bus and a virtual clock, robots split by region of the grid start (regionSplit), the
+ * target of scenarios/demo.yaml, 5 mm robots with 5 mm clearance, the default multiscale law with the safety filter
+ * on, controller at 20 Hz, simulator (odometry) at 50 Hz, the instances exchanging their robots' poses
+ * (pose_exchange auto; --exchange off: every instance subscribes to every robot's odometry).
  *
  * Per instance, measured in one run (the instances share one thread here, so each tick is timed on its own):
  * - tick CPU: process.cpuUsage around each instance's timer callback (law, shaping, safety filter, publishing);
@@ -10,11 +11,12 @@
  *   ticks whose own CPU time exceeds the period (a real instance on its own core would be late);
  * - pose intake: CPU (performance.now) of the instance's pose callbacks per control period, which a ROS executor
  *   runs between ticks;
- * - messages and bytes per robot per tick: poses received (every instance subscribes to every robot's odometry)
- *   and commands sent, divided by the robots the instance commands; bytes are the CDR payload sizes of
- *   nav_msgs/Odometry and geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
+ * - messages and bytes per robot per tick: poses received (its own robots' odometry, and one TFMessage from each
+ *   other instance; without the exchange every robot's odometry) and commands and exchanged poses sent, divided by
+ *   the robots the instance commands; bytes are the CDR payload sizes of nav_msgs/Odometry, tf2_msgs/TFMessage and
+ *   geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
  *
- * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16 --duration 3 --per-robot 100 --json out.json]
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --json out.json]
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -183,11 +185,11 @@ export interface Drift {
 }
 
 /** Runs the same swarm with one and with `shards` instances (safety on) and compares where the robots end. */
-export function driftFromOne(robots: number, shards: number, duration: number): Drift {
+export function driftFromOne(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto'): Drift {
   const base = loadScenario(DEMO_SCENARIO);
   const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
-  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false }, logger: quiet, shards: k });
+  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false, pose_exchange: exchange }, logger: quiet, shards: k });
   const one = run(1);
   const many = run(shards);
   let sum = 0;
@@ -224,9 +226,11 @@ function list(value: string | undefined, fallback: number[], name: string): numb
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, json: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' } }, strict: true });
   const robots = list(values.robots, [5000, 10000], 'robots');
-  const shards = list(values.shards, [1, 2, 4, 8, 16], 'shards');
+  const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
+  const exchange = values.exchange ?? 'auto';
+  if (exchange !== 'auto' && exchange !== 'on' && exchange !== 'off') throw new Error(`--exchange must be auto, on or off (pose_exchange), got '${exchange}'`);
   const duration = values.duration === undefined ? 3 : Number(values.duration);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got '${values.duration}'`);
   const perRobot = list(values['per-robot'], [100], 'per-robot')[0];
@@ -235,14 +239,14 @@ function main(): void {
   for (const n of robots) {
     for (const k of shards) {
       process.stderr.write(`  ${n} robots over ${k} instances...\n`);
-      rows.push(runShards(n, k, duration));
+      rows.push(runShards(n, k, duration, exchange));
     }
   }
   process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
-  rows.push(runShards(perRobot, perRobot, duration));
+  rows.push(runShards(perRobot, perRobot, duration, exchange));
   process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
-  const drift = driftFromOne(1000, 4, 20);
-  console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on)`);
+  const drift = driftFromOne(1000, 4, 20, exchange);
+  console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on, split by region, pose_exchange ${exchange})`);
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log('');
   console.log(formatShards(rows));
