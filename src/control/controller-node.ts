@@ -213,6 +213,9 @@ export class CoverageControllerNode {
     this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
     this.publishDensity();
+    // The first ticks would compile the tick's code and size its buffers (hundreds of ms at 5,000 robots): done here,
+    // before the timer starts, on a synthetic swarm.
+    this.controller.warmUp();
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);

@@ -90,7 +90,7 @@ export class CoverageController {
   private readonly previousSpeed: Float64Array;
   private readonly yawFrom: Float64Array;
   private readonly yawTo: Float64Array;
-  private readonly history: CommandHistory;
+  private history: CommandHistory;
   private readonly predicted = createPredictedPose();
   /** 1 where the law's velocity was cut to the fastest the commanded point can move (this tick). */
   private readonly clipped: Uint8Array;
@@ -178,9 +178,84 @@ export class CoverageController {
     this.discTo = new Float64Array(n);
   }
 
+  /**
+   * Runs the safety filter and the shaping once, then `ticks` whole control ticks, on a synthetic swarm of this
+   * controller's size (a jittered grid over the domain, every robot at the speed limit: the filter's hardest case),
+   * and forgets it: the first real ticks find their code compiled (V8 needs a few calls of each function) and their
+   * buffers sized. It takes a few slow ticks' time: call it before the control timer starts. Afterwards the controller
+   * is as it was (no pose, no command, its history and the law's schedule empty: tested); a law with random state
+   * (Langevin) is not evaluated (its draws would shift).
+   */
+  warmUp(ticks = 4): void {
+    const n = this.names.length;
+    const s = this.settings;
+    const { xmin, xmax, ymin, ymax } = this.law.target.domain;
+    const cols = Math.max(1, Math.ceil(Math.sqrt((n * (xmax - xmin)) / Math.max(1e-9, ymax - ymin))));
+    const rows = Math.ceil(n / cols);
+    const points = new Float64Array(2 * n);
+    const velocity = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      // Cell centres, jittered by a low-discrepancy sequence (deterministic), a little inside the walls.
+      const jx = ((i * 0.618034) % 1) - 0.5;
+      const jy = ((i * 0.754878) % 1) - 0.5;
+      points[2 * i] = xmin + ((i % cols) + 0.5 + 0.3 * jx) * ((xmax - xmin) / cols);
+      points[2 * i + 1] = ymin + (Math.floor(i / cols) + 0.5 + 0.3 * jy) * ((ymax - ymin) / rows);
+    }
+    if (this.law.algorithm !== 'langevin') this.law.evaluate(points, velocity, 0);
+    const diff = s.drive === 'diff_drive';
+    const l = diff ? s.lookahead : 0;
+    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
+    const headings = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      // At the speed limit, along the law's velocity (or round the domain's centre where it has none).
+      let vx = velocity[2 * i];
+      let vy = velocity[2 * i + 1];
+      if (!(vx * vx + vy * vy > 0)) [vx, vy] = [-(points[2 * i + 1] - 0.5 * (ymin + ymax)), points[2 * i] - 0.5 * (xmin + xmax)];
+      const norm = Math.sqrt(vx * vx + vy * vy) || 1;
+      velocity[2 * i] = (vmax * vx) / norm;
+      velocity[2 * i + 1] = (vmax * vy) / norm;
+      headings[i] = Math.atan2(vy, vx);
+    }
+    const movable = new Uint8Array(n);
+    for (let i = 0; i < n; i++) movable[i] = this.owned[i] ? 1 : 2;
+    const hold = s.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
+    this.filter.filter(points, movable, velocity, s.safety, {
+      maxSpeed: vmax,
+      headings: diff ? headings : undefined,
+      sampled: { hold, brake: s.limits.maxLinearAccel },
+      radii: new Float64Array(n),
+      speeds: new Float64Array(n),
+    });
+    for (let k = 0; k < n; k++) {
+      if (movable[k] !== 1) continue;
+      const [ux, uy, yaw] = [velocity[2 * k], velocity[2 * k + 1], headings[k]];
+      const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
+      const c = saturate(rateLimit(ZERO, shaped, 0.05, s.limits), s.limits);
+      const v = controlPointVelocity(c, yaw, l);
+      this.filter.blendToSafe(k, v.x, v.y, ux, uy);
+      if (diff) this.filter.arcSpeedLimits(k, yaw, yaw, c.wz, hold, Math.abs(c.vx));
+    }
+    if (this.law.algorithm === 'langevin') return;
+    for (let k = 0; k < ticks; k++) {
+      const t = 0.05 * k;
+      for (let i = 0; i < n; i++) this.updatePose(i, points[2 * i], points[2 * i + 1], headings[i], t);
+      this.tick(t);
+    }
+    // Forget the synthetic swarm.
+    this.x.fill(0);
+    this.y.fill(0);
+    this.yaw.fill(0);
+    this.stamp.fill(-Infinity);
+    for (const c of this.previous) Object.assign(c, ZERO);
+    this.history = new CommandHistory(n);
+    this.jams.reset();
+    this.lawStart = undefined;
+    this.lastTick = undefined;
+  }
+
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
   setLaw(law: CoverageLaw): void {
-    if (law.target !== this.law.target) this.filter = new SafetyFilter(law.target);
+    if (law.target !== this.law.target) this.filter.setTarget(law.target);
     this.law = law;
     this.lawStart = undefined;
     this.jams.reset();

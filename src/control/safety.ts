@@ -46,9 +46,11 @@ export interface SafetySettings {
   readonly gain: number;
 }
 
-/** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room, contents kept. */
-function doubled(triples: Float64Array, flags: Uint8Array): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
-  const t = new Float64Array(triples.length * 2);
+/** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room (at least `min`), contents kept. */
+function doubled(triples: Float64Array, flags: Uint8Array, min = 0): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
+  let size = triples.length * 2;
+  while (size < min) size *= 2;
+  const t = new Float64Array(size);
   t.set(triples);
   const f = new Uint8Array(t.length / 3);
   f.set(flags);
@@ -138,8 +140,8 @@ function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading
  * stable. Obstacles and walls come from the target.
  */
 export class SafetyFilter {
-  private readonly obstacles: ObstacleMap;
-  private readonly domain: Box;
+  private obstacles: ObstacleMap;
+  private domain: Box;
   /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
   private cons = new Float64Array(3 * 64);
   /** True when the last pass filtered unicycles. */
@@ -159,29 +161,48 @@ export class SafetyFilter {
   private bucketStart = new Int32Array(1);
   private bucketItems = new Int32Array(0);
   private bucketOf = new Int32Array(0);
+  /** Per bucket-sorted slot: the robot's position, latency radius, movable flag and desired speed (rows of buckets are contiguous). */
+  private sortedX = new Float64Array(0);
+  private sortedY = new Float64Array(0);
+  private sortedRadius = new Float64Array(0);
+  private sortedMovable = new Uint8Array(0);
+  private sortedSpeed = new Float64Array(0);
+  /** ... and its desired velocity, and for a unicycle its heading (cos, sin) and desired speed along it. */
+  private sortedU = new Float64Array(0);
+  private sortedV = new Float64Array(0);
+  private sortedC = new Float64Array(0);
+  private sortedS = new Float64Array(0);
+  private sortedA = new Float64Array(0);
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
-  /** The nearest candidates so far (nearestFirst), and a copy of the candidates. */
+  /** The nearest candidates so far (nearestFirst), and the radius it looks within first. */
   private readonly topIndex = new Int32Array(MAX_NEIGHBOURS);
-  private candCopy = new Float64Array(0);
-  /** Largest desired speed in each bucket. */
-  private bucketSpeed = new Float64Array(0);
+  private topRadius = Infinity;
   /** Desired speed of each robot of the pass (0 when not commanded). */
   private speedOf = new Float64Array(0);
-  /** The pass's barrier gain and braking deceleration (for reach). */
-  private bindGain = 1;
-  private bindBrake = Infinity;
-  /** Neighbours of the robot being filtered and their distances. */
-  private near = new Int32Array(32);
-  private nearD = new Float64Array(32);
-  /** Candidate barriers with those neighbours: nx, ny, b, distance each. */
-  private cand = new Float64Array(4 * 32);
+  /** The pass's barrier gain (1/s) and braking deceleration (m/s^2). */
+  private gain = 1;
+  private brake = Infinity;
+  /** Distances of the robot being filtered to the robots of its barriers (in the order found). */
+  private cd = new Float64Array(32);
+  /** Per barrier of that robot with another: 1 for one of the nearest, 2 for one the active set added. */
+  private taken = new Uint8Array(32);
+  /** Barriers of that robot with other robots (raw from rawFirst[i] on; then edges and walls). */
+  private active = 0;
+  /** Its barriers in the order of the original formulation (the nearest first, then the others as found): escape. */
+  private logical = new Int32Array(32);
   /** Heading of the robot being filtered (unicycle); NaN for a holonomic robot. */
   private ex = Number.NaN;
   private ey = Number.NaN;
 
   constructor(target: Target) {
+    this.obstacles = target.obstacles;
+    this.domain = target.domain;
+  }
+
+  /** Takes the obstacles and walls of another target, keeping the buffers (a new target does not regrow them in a tick). */
+  setTarget(target: Target): void {
     this.obstacles = target.obstacles;
     this.domain = target.domain;
   }
@@ -202,25 +223,19 @@ export class SafetyFilter {
     const dEdge = s.robotRadius + s.clearance;
     const g = appliedGain(s, sampled);
     const brake = sampled ? sampled.brake : Infinity;
-    /** Allowed closing speed at gap h (negative: the separation speed asked of a robot inside, `dist` its barrier's distance). */
-    const allowed = (h: number, dist: number): number => {
-      if (h < -TOLERANCE) return -g * (-h + RECOVERY_MARGIN * dist);
-      if (h < 0) return 0; // on the boundary, up to round-off
-      const linear = g * h;
-      return brake === Infinity ? linear : Math.min(linear, Math.sqrt(brake * h));
-    };
+    this.gain = g;
+    this.brake = brake;
     // Gaps beyond which no barrier can bind: allowed(h) >= 2 maxSpeed (pairs), maxSpeed (edges).
-    const bind = (v: number): number => Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake);
     let rMax = 0;
     if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
     // No robot farther than this is a barrier (and the scan never looks farther).
-    const pairRange = dPair + 2 * rMax + bind(2 * maxSpeed) + TOLERANCE;
-    const edgeRange = dEdge + rMax + bind(maxSpeed) + TOLERANCE;
+    const pairRange = dPair + 2 * rMax + this.reach(2 * maxSpeed) + TOLERANCE;
+    const edgeRange = dEdge + rMax + this.reach(maxSpeed) + TOLERANCE;
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
     // Speed of each robot's desired velocity (0 for one not commanded), and the largest: they bound how far a barrier
-    // can bind (see reach), so that a robot looks only as far as its own and its neighbours' speeds require.
+    // can bind (see collectNeighbours), so that a robot looks only as far as its own and its neighbours' speeds require.
     if (this.speedOf.length < n) this.speedOf = new Float64Array(n);
     const speedOf = this.speedOf;
     let uMax = 0;
@@ -228,14 +243,6 @@ export class SafetyFilter {
       speedOf[k] = movable[k] === 1 ? Math.sqrt(nominal[2 * k] ** 2 + nominal[2 * k + 1] ** 2) : 0;
       if (speedOf[k] > uMax) uMax = speedOf[k];
     }
-    this.bindGain = g;
-    this.bindBrake = brake;
-    // Buckets of about one robot each (at least the separation plus the latency discs a side).
-    this.index(points, Math.max(dPair + 2 * rMax + TOLERANCE, Math.sqrt(this.extent(points) / Math.max(1, n))));
-    const buckets = this.gx * this.gy;
-    if (this.bucketSpeed.length < buckets) this.bucketSpeed = new Float64Array(buckets);
-    this.bucketSpeed.fill(0, 0, buckets);
-    for (let k = 0; k < n; k++) if (speedOf[k] > this.bucketSpeed[this.bucketOf[k]]) this.bucketSpeed[this.bucketOf[k]] = speedOf[k];
     // Unit headings (cos, sin) of unicycles, once per pass.
     let unit: Float64Array | undefined;
     if (headings) {
@@ -246,6 +253,8 @@ export class SafetyFilter {
         unit[2 * k + 1] = Math.sin(headings[k]);
       }
     }
+    // Buckets of about one robot each (at least the separation plus the latency discs a side).
+    this.index(points, Math.max(dPair + 2 * rMax + TOLERANCE, Math.sqrt(this.extent(points) / Math.max(1, n))), movable, radii, unit);
     if (this.first.length < n + 1) this.first = new Int32Array(n + 1);
     if (this.rawFirst.length < n + 1) this.rawFirst = new Int32Array(n + 1);
     this.count = 0;
@@ -255,114 +264,74 @@ export class SafetyFilter {
     let modified = 0;
     let infeasible = 0;
     const { xmin, xmax, ymin, ymax } = this.domain;
+    const obstacles = !this.obstacles.empty;
     for (let i = 0; i < n; i++) {
       this.first[i] = this.count;
       this.rawFirst[i] = this.rawCount;
-      this.ex = unit ? unit[2 * i] : Number.NaN;
-      this.ey = unit ? unit[2 * i + 1] : Number.NaN;
+      const ex = unit ? unit[2 * i] : Number.NaN;
+      const ey = unit ? unit[2 * i + 1] : Number.NaN;
+      this.ex = ex;
+      this.ey = ey;
       const x = points[2 * i];
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
-      // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again).
+      // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again),
+      // with their barriers (robot i's own velocity enters them only when it is commanded).
       const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
-      let found = this.collectNeighbours(points, i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
-      for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
+      const keep = -Math.max(own, maxSpeed) - TOLERANCE;
+      let found = this.candidates(i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, pairRange, keep, movable[i] === 1);
+      if (this.nearest < closestPair) closestPair = this.nearest;
       if (movable[i] !== 1) continue;
-      if (own < maxSpeed) {
-        for (let t = 0; t < found; t++) {
-          if (this.nearD[t] - dPair - ri - (radii ? radii[this.near[t]] : 0) < -TOLERANCE) {
-            found = this.collectNeighbours(points, i, x, y, maxSpeed, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
-            break;
-          }
-        }
-      }
-      // Barriers with other robots: h = |p_i - p_j| - d_pair - r_i - r_j (r: the discs of latency).
-      let kept = 0;
-      let recovering = false;
-      for (let t = 0; t < found; t++) {
-        const j = this.near[t];
-        const d = this.nearD[t];
-        let nx: number;
-        let ny: number;
-        if (d < COINCIDENT) {
-          // Direction undefined: each robot has its own escape direction (golden angle x index), and the pair
-          // separates along the difference of the two, which every robot of a coincident cluster can follow.
-          const dx = Math.cos(i * GOLDEN) - Math.cos(j * GOLDEN);
-          const dy = Math.sin(i * GOLDEN) - Math.sin(j * GOLDEN);
-          const norm = Math.sqrt(dx * dx + dy * dy);
-          nx = dx / norm;
-          ny = dy / norm;
-        } else {
-          nx = (x - points[2 * j]) / d;
-          ny = (y - points[2 * j + 1]) / d;
-        }
-        const h = d - dPair - ri - (radii ? radii[j] : 0);
-        const budget = allowed(h, dPair);
-        let b: number;
-        if (!movable[j]) {
-          b = -budget;
-        } else if (movable[j] === 2) {
-          // Another instance's robot keeps its half of the barrier, whatever it wants: this one keeps the other half.
-          b = -0.5 * budget;
-        } else {
-          // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
-          const half = 0.5 * Math.max(budget, 0);
-          const drift = 0.5 * (alongNormal(nx, ny, nominal, i, unit) + alongNormal(nx, ny, nominal, j, unit));
-          b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
-        }
-        if (b > 0) recovering = true;
-        this.cand[4 * kept] = nx;
-        this.cand[4 * kept + 1] = ny;
-        this.cand[4 * kept + 2] = b;
-        this.cand[4 * kept + 3] = d;
-        kept++;
-      }
+      if (own < maxSpeed && this.inside) found = this.candidates(i, x, y, maxSpeed, speedOf[i], uMax, dPair, ri, rMax, pairRange, keep, true);
+      const recovering = this.recovers;
+      // The robots' barriers are in raw[from, from + found), in the order found, their distances in cd.
+      const from = this.rawCount;
+      const raw = this.raw;
+      const flags = this.rawCoincident;
+      const cd = this.cd;
       // A barrier that cannot bind is skipped: without recovery barriers the filtered velocity is never faster than
       // the law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law|
       // is inactive; with them, by every u with |u| <= maxSpeed. Of the rest, the nearest MAX_NEIGHBOURS count (in a
       // crowd the farther ones are behind them).
       const speed = recovering ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
       let active = 0;
-      for (let t = 0; t < kept; t++) {
+      for (let t = 0; t < found; t++) {
         // (For a unicycle the bound holds whatever its heading, so a robot that turns stays covered: |v| <= |u|.)
-        if (this.cand[4 * t + 2] <= -speed - TOLERANCE) continue;
-        if (active !== t) for (let f = 0; f < 4; f++) this.cand[4 * active + f] = this.cand[4 * t + f];
+        const r = 3 * (from + t);
+        if (raw[r + 2] <= -speed - TOLERANCE) continue;
+        if (active !== t) {
+          const q = 3 * (from + active);
+          raw[q] = raw[r];
+          raw[q + 1] = raw[r + 1];
+          raw[q + 2] = raw[r + 2];
+          flags[from + active] = flags[from + t];
+          cd[active] = cd[t];
+        }
         active++;
       }
-      if (active > MAX_NEIGHBOURS) this.nearestFirst(active);
-      for (let t = 0; t < active; t++) {
-        const coincident = this.cand[4 * t + 3] < COINCIDENT;
-        this.pushRaw(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
+      this.rawCount = from + active;
+      // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
+      const taken = this.taken;
+      taken.fill(0, 0, active);
+      const top = active > MAX_NEIGHBOURS ? this.nearestFirst(active) : active;
+      this.active = active;
+      for (let t = 0; t < top; t++) {
+        const q = top === active ? t : this.topIndex[t];
+        const r = 3 * (from + q);
+        const nx = raw[r];
+        const ny = raw[r + 1];
+        const b = raw[r + 2];
         // A unicycle's half-plane binds only through its heading's part of n (its speed along n is |n . e| |u|).
-        const reach = headings ? Math.abs(this.cand[4 * t] * this.ex + this.cand[4 * t + 1] * this.ey) : 1;
-        if (t < MAX_NEIGHBOURS && this.cand[4 * t + 2] > -speed * reach - TOLERANCE) this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], this.cand[4 * t + 2], coincident);
+        const reach = headings ? Math.abs(nx * ex + ny * ey) : 1;
+        if (b > -speed * reach - TOLERANCE) this.pushCons(nx, ny, b, flags[from + q] === 1);
       }
       // Obstacle edges: inside an obstacle only the way out to the nearest edge counts.
-      const inside = !this.obstacles.empty && this.obstacles.contains(x, y);
-      if (inside) {
-        let bx = 0;
-        let by = 0;
-        let best = Infinity;
-        this.obstacles.visitEdges(x, y, Infinity, (cx, cy) => {
-          const d = Math.hypot(cx - x, cy - y);
-          if (d < best) [best, bx, by] = [d, cx, cy];
-        });
-        closestObstacle = 0;
-        if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, -allowed(-(best + dEdge + ri), dEdge));
-      } else {
-        this.obstacles.visitEdges(x, y, edgeRange, (cx, cy) => {
-          const dx = x - cx;
-          const dy = y - cy;
-          const d = Math.hypot(dx, dy);
-          if (d < closestObstacle) closestObstacle = d;
-          if (d > 1e-12) this.push(dx / d, dy / d, -allowed(d - dEdge - ri, dEdge));
-        });
-      }
+      if (obstacles) closestObstacle = Math.min(closestObstacle, this.edges(x, y, ri, dEdge, edgeRange));
       // Walls of the domain: half-planes (a robot outside is brought back).
-      if (x - xmin < edgeRange) this.push(1, 0, -allowed(x - xmin - dEdge - ri, dEdge));
-      if (xmax - x < edgeRange) this.push(-1, 0, -allowed(xmax - x - dEdge - ri, dEdge));
-      if (y - ymin < edgeRange) this.push(0, 1, -allowed(y - ymin - dEdge - ri, dEdge));
-      if (ymax - y < edgeRange) this.push(0, -1, -allowed(ymax - y - dEdge - ri, dEdge));
+      if (x - xmin < edgeRange) this.push(1, 0, -this.allowed(x - xmin - dEdge - ri, dEdge));
+      if (xmax - x < edgeRange) this.push(-1, 0, -this.allowed(xmax - x - dEdge - ri, dEdge));
+      if (y - ymin < edgeRange) this.push(0, 1, -this.allowed(y - ymin - dEdge - ri, dEdge));
+      if (ymax - y < edgeRange) this.push(0, -1, -this.allowed(ymax - y - dEdge - ri, dEdge));
       this.rawFirst[i + 1] = this.rawCount;
       let status = this.solve(i, velocities);
       if (status > 1) this.escape(i, velocities, maxSpeed);
@@ -370,21 +339,24 @@ export class SafetyFilter {
       // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
       for (let grew = active > MAX_NEIGHBOURS; grew; ) {
         grew = false;
-        for (let t = MAX_NEIGHBOURS; t < active; t++) {
-          if (this.cand[4 * t + 3] < 0) continue; // already in
-          const coincident = this.cand[4 * t + 3] < COINCIDENT;
-          let ax = this.cand[4 * t];
-          let ay = this.cand[4 * t + 1];
-          let b = this.cand[4 * t + 2];
+        const raw = this.raw; // (the walls may have grown it)
+        for (let t = 0; t < active; t++) {
+          if (taken[t]) continue; // one of the nearest, or already in
+          const r = 3 * (from + t);
+          const coincident = flags[from + t] === 1;
+          let ax = raw[r];
+          let ay = raw[r + 1];
+          let b = raw[r + 2];
           if (status > 1 && coincident) continue;
           if (status > 1) b = Math.min(b, 0);
           if (headings) {
-            const k = ax * this.ex + ay * this.ey;
-            [ax, ay] = [k * this.ex, k * this.ey];
+            const k = ax * ex + ay * ey;
+            ax = k * ex;
+            ay = k * ey;
           }
           if (ax * velocities[2 * i] + ay * velocities[2 * i + 1] >= b - TOLERANCE) continue;
-          this.pushCons(this.cand[4 * t], this.cand[4 * t + 1], b, coincident);
-          this.cand[4 * t + 3] = -1;
+          this.pushCons(raw[r], raw[r + 1], b, coincident);
+          taken[t] = 2;
           grew = true;
         }
         if (grew) {
@@ -402,6 +374,40 @@ export class SafetyFilter {
     return { modified, infeasible, closestPair, closestObstacle };
   }
 
+  /** Allowed closing speed at gap h (negative: the separation speed asked of a robot inside, `dist` its barrier's distance). */
+  private allowed(h: number, dist: number): number {
+    const g = this.gain;
+    if (h < -TOLERANCE) return -g * (-h + RECOVERY_MARGIN * dist);
+    if (h < 0) return 0; // on the boundary, up to round-off
+    const linear = g * h;
+    return this.brake === Infinity ? linear : Math.min(linear, Math.sqrt(this.brake * h));
+  }
+
+  /** Pushes robot i's obstacle-edge barriers (at x, y, latency radius ri); returns its distance to the nearest edge in range. */
+  private edges(x: number, y: number, ri: number, dEdge: number, edgeRange: number): number {
+    let closest = Infinity;
+    if (this.obstacles.contains(x, y)) {
+      // Inside an obstacle only the way out to the nearest edge counts.
+      let bx = 0;
+      let by = 0;
+      let best = Infinity;
+      this.obstacles.visitEdges(x, y, Infinity, (cx, cy) => {
+        const d = Math.hypot(cx - x, cy - y);
+        if (d < best) [best, bx, by] = [d, cx, cy];
+      });
+      if (best > 0 && best < Infinity) this.push((bx - x) / best, (by - y) / best, -this.allowed(-(best + dEdge + ri), dEdge));
+      return 0;
+    }
+    this.obstacles.visitEdges(x, y, edgeRange, (cx, cy) => {
+      const dx = x - cx;
+      const dy = y - cy;
+      const d = Math.hypot(dx, dy);
+      if (d < closest) closest = d;
+      if (d > 1e-12) this.push(dx / d, dy / d, -this.allowed(d - dEdge - ri, dEdge));
+    });
+    return closest;
+  }
+
   /**
    * A robot inside barriers it cannot all leave at the asked rate (solve relaxed them to not closing in) heads for
    * the way out: the direction d that maximizes min_k n_k . d over its recovery barriers (when that minimum is
@@ -417,19 +423,35 @@ export class SafetyFilter {
     for (let k = this.first[i]; k < this.count; k++) if (this.coincident[k]) onPoint = true;
     const counts = (k: number): boolean => (onPoint ? this.rawCoincident[k] === 1 : this.raw[3 * k + 2] > 0);
     const r = this.raw;
+    // The barriers in the order of the problem: the nearest robots first, then the farther ones and the edges and walls.
+    const from = this.rawFirst[i];
+    const size = this.rawCount - from;
+    if (this.logical.length < size) this.logical = new Int32Array(2 * size);
+    const order = this.logical;
+    let m = 0;
+    if (this.active > MAX_NEIGHBOURS) {
+      for (let t = 0; t < MAX_NEIGHBOURS; t++) order[m++] = from + this.topIndex[t];
+      for (let t = 0; t < this.active; t++) if (this.taken[t] !== 1) order[m++] = from + t;
+    } else for (let t = 0; t < this.active; t++) order[m++] = from + t;
+    for (let k = from + this.active; k < this.rawCount; k++) order[m++] = k;
     let bestX = 0;
     let bestY = 0;
     let best = -Infinity;
     const consider = (dx: number, dy: number): void => {
       let worst = Infinity;
-      for (let k = this.rawFirst[i]; k < this.rawCount && worst > best; k++) if (counts(k)) worst = Math.min(worst, r[3 * k] * dx + r[3 * k + 1] * dy);
+      for (let q = 0; q < size && worst > best; q++) {
+        const k = order[q];
+        if (counts(k)) worst = Math.min(worst, r[3 * k] * dx + r[3 * k + 1] * dy);
+      }
       if (worst > best) [best, bestX, bestY] = [worst, dx, dy];
     };
     // The optimum of a max-min of linear functions on the unit circle is at one normal, or where two are equal.
-    for (let k = this.rawFirst[i]; k < this.rawCount; k++) {
+    for (let q = 0; q < size; q++) {
+      const k = order[q];
       if (!counts(k)) continue;
       consider(r[3 * k], r[3 * k + 1]);
-      for (let m = k + 1; m < this.rawCount; m++) {
+      for (let p = q + 1; p < size; p++) {
+        const m = order[p];
         if (!counts(m)) continue;
         const px = -(r[3 * k + 1] - r[3 * m + 1]);
         const py = r[3 * k] - r[3 * m];
@@ -534,51 +556,51 @@ export class SafetyFilter {
     return this.arc;
   }
 
-  private growNear(): void {
-    const j = new Int32Array(this.near.length * 2);
-    j.set(this.near);
-    const d = new Float64Array(this.nearD.length * 2);
-    d.set(this.nearD);
-    const c = new Float64Array(this.cand.length * 2);
-    c.set(this.cand);
-    this.near = j;
-    this.nearD = d;
-    this.cand = c;
+  /** Room for at least `size` candidate barriers, contents kept. */
+  private growCandidates(size: number): void {
+    let m = this.cd.length;
+    while (m < size) m *= 2;
+    const cd = new Float64Array(m);
+    cd.set(this.cd);
+    this.cd = cd;
+    this.taken = new Uint8Array(m);
   }
 
   /**
-   * Moves the MAX_NEIGHBOURS nearest of the `kept` candidates to the front, nearest first (ties: the earlier first);
-   * the others follow in their order. One pass with a sorted list of the nearest so far.
+   * The MAX_NEIGHBOURS nearest of the `kept` candidates (distances in cd), nearest first (ties: the earlier first), into
+   * topIndex[0..m), marked taken; returns m. One pass with a sorted list of the nearest so far.
    */
-  private nearestFirst(kept: number): void {
-    const c = this.cand;
+  private nearestFirst(kept: number): number {
+    const c = this.cd;
     const top = this.topIndex;
-    let m = 0;
+    // Only candidates within a radius that holds at least MAX_NEIGHBOURS of them can be among the nearest (the last
+    // robot's radius, a little wider; all of them when it holds fewer, or a distance is NaN): fewer insertions.
+    let radius = this.topRadius;
+    let within = 0;
     for (let q = 0; q < kept; q++) {
-      const d = c[4 * q + 3];
-      if (m === MAX_NEIGHBOURS && !(d < c[4 * top[m - 1] + 3])) continue;
+      const d = c[q];
+      if (d <= radius) within++;
+      else if (d !== d) within = -Infinity;
+    }
+    if (!(within >= MAX_NEIGHBOURS)) radius = Infinity;
+    let m = 0;
+    let worst = Infinity; // the MAX_NEIGHBOURS-th nearest so far
+    for (let q = 0; q < kept; q++) {
+      const d = c[q];
+      if (d > radius || (!(d < worst) && m === MAX_NEIGHBOURS)) continue;
       let at = m < MAX_NEIGHBOURS ? m++ : m - 1;
-      while (at > 0 && d < c[4 * top[at - 1] + 3]) {
+      while (at > 0 && d < c[top[at - 1]]) {
         top[at] = top[at - 1];
         at--;
       }
       top[at] = q;
+      if (m === MAX_NEIGHBOURS) worst = c[top[m - 1]];
     }
-    if (this.candCopy.length < 4 * kept) this.candCopy = new Float64Array(this.cand.length);
-    const copy = this.candCopy;
-    copy.set(c.subarray(0, 4 * kept));
-    for (let t = 0; t < m; t++) {
-      const q = top[t];
-      for (let f = 0; f < 4; f++) c[4 * t + f] = copy[4 * q + f];
-      copy[4 * q + 3] = NaN; // taken
-    }
-    let t = m;
-    for (let q = 0; q < kept; q++) {
-      if (Number.isNaN(copy[4 * q + 3])) continue;
-      for (let f = 0; f < 4; f++) c[4 * t + f] = copy[4 * q + f];
-      t++;
-    }
+    for (let t = 0; t < m; t++) this.taken[top[t]] = 1;
+    this.topRadius = 1.2 * worst;
+    return m;
   }
+
 
   /**
    * Adds the constraint grad h . p' >= b for the robot being filtered, as a half-plane in its command u: grad h itself
@@ -650,7 +672,8 @@ export class SafetyFilter {
   /**
    * The closest point to (ux, uy) in the intersection of the half-planes [from, to), written to out[2i..]; false
    * when the intersection is empty. Exact in 2-D: the candidates are the projections onto each line and the
-   * intersections of pairs of lines whose KKT multipliers are non-negative.
+   * intersections of pairs of lines whose KKT multipliers are non-negative; the nearest feasible one wins (ties: the
+   * first, projections before vertices).
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
     const c = this.cons;
@@ -662,28 +685,39 @@ export class SafetyFilter {
     let bestX = 0;
     let bestY = 0;
     let bestD = Infinity;
-    const consider = (x: number, y: number): void => {
-      const d = (x - ux) ** 2 + (y - uy) ** 2;
-      if (d < bestD && this.feasible(from, to, x, y)) [bestX, bestY, bestD] = [x, y, d];
-    };
     for (let k = from; k < to; k++) {
       const ax = c[3 * k];
       const ay = c[3 * k + 1];
       const gap = (c[3 * k + 2] - (ax * ux + ay * uy)) / (ax * ax + ay * ay);
-      if (gap > 0) consider(ux + gap * ax, uy + gap * ay);
+      if (!(gap > 0)) continue;
+      const x = ux + gap * ax;
+      const y = uy + gap * ay;
+      const d = (x - ux) ** 2 + (y - uy) ** 2;
+      if (d < bestD && this.feasible(from, to, x, y)) {
+        bestX = x;
+        bestY = y;
+        bestD = d;
+      }
     }
     for (let k = from; k < to; k++) {
       for (let m = k + 1; m < to; m++) {
         const det = c[3 * k] * c[3 * m + 1] - c[3 * k + 1] * c[3 * m];
-        if (Math.abs(det) < 1e-9 * Math.sqrt((c[3 * k] ** 2 + c[3 * k + 1] ** 2) * (c[3 * m] ** 2 + c[3 * m + 1] ** 2))) continue;
         const bk = c[3 * k + 2];
         const bm = c[3 * m + 2];
         const x = (bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det;
         const y = (c[3 * k] * bm - bk * c[3 * m]) / det;
+        // No nearer than the best so far (or no vertex: NaN, infinite): not a candidate.
+        const d = (x - ux) ** 2 + (y - uy) ** 2;
+        if (!(d < bestD)) continue;
+        if (Math.abs(det) < 1e-9 * Math.sqrt((c[3 * k] ** 2 + c[3 * k + 1] ** 2) * (c[3 * m] ** 2 + c[3 * m + 1] ** 2))) continue;
         // KKT: the optimum at this vertex has u - u_law = lk a_k + lm a_m with both multipliers >= 0.
         const lk = ((x - ux) * c[3 * m + 1] - (y - uy) * c[3 * m]) / det;
         const lm = (c[3 * k] * (y - uy) - c[3 * k + 1] * (x - ux)) / det;
-        if (lk >= -TOLERANCE && lm >= -TOLERANCE) consider(x, y);
+        if (lk >= -TOLERANCE && lm >= -TOLERANCE && this.feasible(from, to, x, y)) {
+          bestX = x;
+          bestY = y;
+          bestD = d;
+        }
       }
     }
     if (bestD === Infinity) return false;
@@ -692,8 +726,8 @@ export class SafetyFilter {
     return true;
   }
 
-  /** Buckets of side `cell` over the points (reusing buffers). */
-  private index(points: Float64Array, cell: number): void {
+  /** Buckets of side `cell` over the points, and the robots' data in bucket order (reusing buffers). */
+  private index(points: Float64Array, cell: number, movable: Uint8Array, radii: Float64Array | undefined, unit: Float64Array | undefined): void {
     const n = points.length >> 1;
     this.cell = cell;
     let x0 = Infinity;
@@ -719,6 +753,16 @@ export class SafetyFilter {
     if (this.bucketItems.length < n) {
       this.bucketItems = new Int32Array(n);
       this.bucketOf = new Int32Array(n);
+      this.sortedX = new Float64Array(n);
+      this.sortedY = new Float64Array(n);
+      this.sortedRadius = new Float64Array(n);
+      this.sortedMovable = new Uint8Array(n);
+      this.sortedSpeed = new Float64Array(n);
+      this.sortedU = new Float64Array(n);
+      this.sortedV = new Float64Array(n);
+      this.sortedC = new Float64Array(n);
+      this.sortedS = new Float64Array(n);
+      this.sortedA = new Float64Array(n);
     }
     const start = this.bucketStart;
     start.fill(0, 0, buckets + 1);
@@ -732,6 +776,25 @@ export class SafetyFilter {
     // start[b] now holds the end of bucket b; shift back.
     for (let b = buckets; b > 0; b--) start[b] = start[b - 1];
     start[0] = 0;
+    for (let t = 0; t < n; t++) {
+      const j = this.bucketItems[t];
+      this.sortedX[t] = points[2 * j];
+      this.sortedY[t] = points[2 * j + 1];
+      this.sortedRadius[t] = radii ? radii[j] : 0;
+      this.sortedMovable[t] = movable[j];
+      this.sortedSpeed[t] = this.speedOf[j];
+      const u = this.nominal[2 * j];
+      const v = this.nominal[2 * j + 1];
+      this.sortedU[t] = u;
+      this.sortedV[t] = v;
+      if (unit) {
+        const c = unit[2 * j];
+        const s = unit[2 * j + 1];
+        this.sortedC[t] = c;
+        this.sortedS[t] = s;
+        this.sortedA[t] = c * u + s * v;
+      }
+    }
   }
 
   private cell = 1;
@@ -763,53 +826,151 @@ export class SafetyFilter {
 
   /** Gap (m) from which the barrier allows a closing speed of at least v: allowed(h) >= v for h >= reach(v). */
   private reach(v: number): number {
-    return Math.max(v / this.bindGain, this.bindBrake === Infinity ? 0 : (v * v) / this.bindBrake);
+    return Math.max(v / this.gain, this.brake === Infinity ? 0 : (v * v) / this.brake);
   }
 
+  /** Smallest distance from the robot of the last `candidates` call to a robot of higher index it found, m. */
+  private nearest = Infinity;
+  /** Whether that robot is inside a barrier of a robot it found, and whether one of its barriers asks it to leave (b > 0). */
+  private inside = false;
+  private recovers = false;
+
   /**
-   * Fills near/nearD with the robots other than i whose barrier with i can bind, and returns their number. Robot i
-   * (desired speed `ui`, pruning speed `own`) and j (desired speed u_j) have b <= -budget/2 + (ui + u_j)/2 (b = -budget
-   * when j is not commanded), and a barrier with b <= -own is skipped by the filter: so only gaps below
-   * reach(2 own + ui + u_j) (reach(own)) matter. Robots are scanned within the largest such distance (u_j <= uMax);
-   * each is kept when within its own. Pairs closer than the separation plus their latency discs are always kept; no
-   * pair farther than `limit` is.
+   * The robots other than i whose barrier with i can bind, with their barriers (normal, right-hand side) in raw from
+   * rawCount on (not counted) and their distances in cd, in the order found; returns their number. Robot i (desired speed `ui`, pruning speed `own`) and j
+   * (desired speed u_j) have b <= -budget/2 + (ui + u_j)/2 (b = -budget when j is not commanded), and a barrier with
+   * b <= -own is skipped by the filter: so only gaps below reach(2 own + ui + u_j) (reach(own)) matter. Robots are
+   * scanned within the largest such distance (u_j <= uMax); each is kept when within its own. Pairs closer than the
+   * separation plus their latency discs are always kept; no pair farther than `limit` is. Barriers with b <= `keep`
+   * (which no speed prunes less) are not listed; when robot i is not `commanded` only `nearest` is computed.
    */
-  private collectNeighbours(points: Float64Array, i: number, x: number, y: number, own: number, ui: number, uMax: number, dPair: number, ri: number, rMax: number, radii: Float64Array | undefined, movable: Uint8Array, limit: number): number {
+  private candidates(i: number, x: number, y: number, own: number, ui: number, uMax: number, dPair: number, ri: number, rMax: number, limit: number, keep: number, commanded: boolean): number {
     const slack = 4 * TOLERANCE;
     const range = Math.min(limit, dPair + ri + rMax + this.reach(2 * own + ui + uMax + slack) * (1 + 1e-9) + 1e-6);
-    const i0 = Math.max(0, Math.floor((x - range - this.ox) / this.cell));
-    const i1 = Math.min(this.gx - 1, Math.floor((x + range - this.ox) / this.cell));
-    const j0 = Math.max(0, Math.floor((y - range - this.oy) / this.cell));
-    const j1 = Math.min(this.gy - 1, Math.floor((y + range - this.oy) / this.cell));
+    const { cell, ox, oy, gx } = this;
+    const j0 = Math.max(0, Math.floor((y - range - oy) / cell));
+    const j1 = Math.min(this.gy - 1, Math.floor((y + range - oy) / cell));
     const r2 = range * range;
-    const speedOf = this.speedOf;
     const fixed = this.reach(own + slack) * (1 + 1e-9) + 1e-6;
     const base = 2 * own + ui + slack;
+    const g = this.gain;
+    const brake = this.brake;
+    // The smallest bound of any robot j (no latency disc, standing or slowest), squared.
+    const least = Math.min(limit, dPair + ri + 0 + Math.min(fixed, Math.max(base / g, brake === Infinity ? 0 : (base * base) / brake) * (1 + 1e-9) + 1e-6));
+    const inner = least * least;
+    const { sortedX, sortedY, sortedRadius, sortedMovable, sortedSpeed, sortedU, sortedV, bucketStart, bucketItems } = this;
+    const unicycle = this.unicycle;
+    const { sortedC, sortedS, sortedA } = this;
+    // Robot i's desired velocity (its centre's: along its heading for a unicycle), for the pair's drift along n.
+    const ex = this.ex;
+    const ey = this.ey;
+    const nominal = this.nominal;
+    const vx = nominal[2 * i];
+    const vy = nominal[2 * i + 1];
+    const along = unicycle ? ex * vx + ey * vy : 0;
+    const from = this.rawCount;
+    let raw = this.raw;
+    let flags = this.rawCoincident;
+    let cd = this.cd;
+    let nearest = Infinity;
+    let inside = false;
+    let recovers = false;
     let found = 0;
-    const near = dPair + ri + rMax;
     for (let bj = j0; bj <= j1; bj++) {
-      const y0 = this.oy + bj * this.cell;
-      const gapY = Math.max(0, y0 - y, y - y0 - this.cell);
-      for (let bi = i0; bi <= i1; bi++) {
-        const b = bj * this.gx + bi;
-        // The bucket is skipped when even its fastest robot is too far away to matter.
-        const x0 = this.ox + bi * this.cell;
-        const gapX = Math.max(0, x0 - x, x - x0 - this.cell);
-        const farthest = Math.min(limit, near + this.reach(base + this.bucketSpeed[b]) * (1 + 1e-9) + 1e-6);
-        if (gapX * gapX + gapY * gapY > farthest * farthest) continue;
-        for (let t = this.bucketStart[b]; t < this.bucketStart[b + 1]; t++) {
-          const j = this.bucketItems[t];
-          if (j === i) continue;
-          const d2 = (points[2 * j] - x) ** 2 + (points[2 * j + 1] - y) ** 2;
-          if (d2 > r2) continue;
-          const rj = Math.min(limit, dPair + ri + (radii ? radii[j] : 0) + (movable[j] ? this.reach(base + speedOf[j]) * (1 + 1e-9) + 1e-6 : fixed));
-          if (d2 > rj * rj) continue;
-          if (found === this.near.length) this.growNear();
-          this.near[found] = j;
-          this.nearD[found++] = Math.sqrt(d2);
+      // The columns of this row of buckets that the disc of radius `range` reaches (a little wider: round-off). The
+      // robots of consecutive buckets of a row are consecutive in bucket order.
+      const y0 = oy + bj * cell;
+      const gapY = Math.max(0, y0 - y, y - y0 - cell);
+      if (gapY > range) continue;
+      const half = Math.sqrt(r2 - gapY * gapY) + 1e-9 * (1 + range);
+      const i0 = Math.max(0, Math.floor((x - half - ox) / cell));
+      const i1 = Math.min(gx - 1, Math.floor((x + half - ox) / cell));
+      if (i1 < i0) continue;
+      const end = bucketStart[bj * gx + i1 + 1];
+      for (let t = bucketStart[bj * gx + i0]; t < end; t++) {
+        const px = sortedX[t];
+        const py = sortedY[t];
+        const d2 = (px - x) ** 2 + (py - y) ** 2;
+        if (d2 > r2) continue;
+        const j = bucketItems[t];
+        if (j === i) continue;
+        const mj = sortedMovable[t];
+        const rj = sortedRadius[t];
+        // Within the bound of a robot standing still (which no speed lowers), or within its own.
+        if (d2 > inner) {
+          let reach = fixed;
+          if (mj) {
+            const v = base + sortedSpeed[t];
+            reach = Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake) * (1 + 1e-9) + 1e-6;
+          }
+          const bound = Math.min(limit, dPair + ri + rj + reach);
+          if (d2 > bound * bound) continue;
         }
+        const d = Math.sqrt(d2);
+        if (j > i && d < nearest) nearest = d;
+        const h = d - dPair - ri - rj;
+        if (h < -TOLERANCE) inside = true;
+        if (!commanded) continue;
+        let nx: number;
+        let ny: number;
+        if (d < COINCIDENT) {
+          // Direction undefined: each robot has its own escape direction (golden angle x index), and the pair
+          // separates along the difference of the two, which every robot of a coincident cluster can follow.
+          const dx = Math.cos(i * GOLDEN) - Math.cos(j * GOLDEN);
+          const dy = Math.sin(i * GOLDEN) - Math.sin(j * GOLDEN);
+          const norm = Math.sqrt(dx * dx + dy * dy);
+          nx = dx / norm;
+          ny = dy / norm;
+        } else {
+          nx = (x - px) / d;
+          ny = (y - py) / d;
+        }
+        // Allowed closing speed at gap h (negative: the separation speed asked of a robot inside).
+        let budget: number;
+        if (h < -TOLERANCE) budget = -g * (-h + RECOVERY_MARGIN * dPair);
+        else if (h < 0) budget = 0; // on the boundary, up to round-off
+        else {
+          const linear = g * h;
+          const bh = brake * h;
+          // (sqrt(brake h) only where it can be the smaller: the same value, without most square roots.)
+          budget = brake === Infinity || linear * linear < bh * (1 - 1e-12) ? linear : Math.min(linear, Math.sqrt(bh));
+        }
+        let b: number;
+        if (!mj) {
+          b = -budget;
+        } else if (mj === 2) {
+          // Another instance's robot keeps its half of the barrier, whatever it wants: this one keeps the other half.
+          b = -0.5 * budget;
+        } else {
+          // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
+          const half = 0.5 * Math.max(budget, 0);
+          let drift: number;
+          if (unicycle) drift = 0.5 * ((nx * ex + ny * ey) * along + (nx * sortedC[t] + ny * sortedS[t]) * sortedA[t]);
+          else drift = 0.5 * (nx * vx + ny * vy + (nx * sortedU[t] + ny * sortedV[t]));
+          b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
+        }
+        if (b > 0) recovers = true;
+        if (b <= keep) continue;
+        if (found === cd.length) {
+          this.growCandidates(found + 1);
+          cd = this.cd;
+        }
+        const r = from + found;
+        if (3 * r + 3 > raw.length) {
+          [this.raw, this.rawCoincident] = doubled(raw, flags, 3 * r + 3);
+          raw = this.raw;
+          flags = this.rawCoincident;
+        }
+        raw[3 * r] = nx;
+        raw[3 * r + 1] = ny;
+        raw[3 * r + 2] = b;
+        flags[r] = d < COINCIDENT ? 1 : 0;
+        cd[found++] = d;
       }
     }
+    this.nearest = nearest;
+    this.inside = inside;
+    this.recovers = recovers;
     return found;
   }
 }

@@ -130,3 +130,31 @@ test('commands cut by the speed limit are counted as saturated', () => {
   // Packed in a corner, the law asks for far more than 0.22 m/s.
   assert.ok(ctl.tick(0).saturated > 5);
 });
+
+test('warmUp (the filter and a few ticks on a synthetic swarm before the first tick) changes no tick result', () => {
+  for (const drive of ['holonomic', 'diff_drive'] as const) {
+    const n = 60;
+    const make = () => new CoverageController(names(n), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings(drive));
+    const [cold, warm] = [make(), make()];
+    warm.warmUp();
+    // A crowd in a corner (the filter binds), poses moving under the commands for 2 s.
+    const p = uniformInBox(n, { xmin: -1, xmax: -0.8, ymin: -1, ymax: -0.8 }, createRng(9));
+    let modified = 0;
+    for (let k = 0; k < 20; k++) {
+      const t = 5 + 0.1 * k; // after the warm-up's own times
+      for (let i = 0; i < n; i++) {
+        cold.updatePose(i, p[2 * i], p[2 * i + 1], i, t);
+        warm.updatePose(i, p[2 * i], p[2 * i + 1], i, t);
+      }
+      const a = cold.tick(t);
+      const b = warm.tick(t);
+      assert.deepEqual(b, a, `${drive}: tick at t = ${t}`);
+      modified += a.safety?.modified ?? 0;
+      a.commands.forEach((c, i) => {
+        p[2 * i] += 0.1 * (Math.cos(i) * c.vx - Math.sin(i) * c.vy);
+        p[2 * i + 1] += 0.1 * (Math.sin(i) * c.vx + Math.cos(i) * c.vy);
+      });
+    }
+    assert.ok(modified > 0, `${drive}: the filter bound (${modified} commands modified)`);
+  }
+});
