@@ -251,6 +251,7 @@ export class CoverageController {
     this.jams.reset();
     this.lawStart = undefined;
     this.lastTick = undefined;
+    this.firstTick = undefined;
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
