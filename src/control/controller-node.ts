@@ -601,7 +601,10 @@ export class CoverageControllerNode {
     const arrows = base(1, 'commands', 5); // LINE_LIST
     arrows.scale = { x: 0.01, y: 0, z: 0 };
     arrows.color = { r: 0.9, g: 0.3, b: 0.1, a: 1 };
+    // An instance that shares the swarm shows its own robots (each instance's ~/markers together show the swarm).
+    const owned = this.controller.owned;
     for (let i = 0; i < this.controller.names.length; i++) {
+      if (!owned[i]) continue;
       const x = p[2 * i];
       const y = p[2 * i + 1];
       robots.points.push({ x, y, z: 0 });

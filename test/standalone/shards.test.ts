@@ -161,3 +161,17 @@ test('owned_robots is checked: unknown names and repeats are refused with the re
     assert.throws(() => createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet, controller: { owned_robots: [...owned] } }), reason);
   }
 });
+
+test("each instance's markers show its own robots only", () => {
+  const s = createStandalone({ scenarioPath: demoPath, scenario: demo(10), drive: 'holonomic', logger: quiet, shards: 2, controller: { publish_markers: true } });
+  const got: number[][] = [[], []];
+  const watcher = s.bus.createNode('watcher', { logger: quiet() });
+  [0, 1].forEach((k) =>
+    watcher.createSubscription('visualization_msgs/msg/MarkerArray', `/blob_coverage_controller_${k}/markers`, 'default', (m) => got[k].push(m.markers.find((x) => x.ns === 'robots')!.points.length)),
+  );
+  s.clock.advanceTo(1);
+  assert.deepEqual([got[0].at(-1), got[1].at(-1)], [s.owned[0].length, s.owned[1].length]);
+  assert.equal(s.owned[0].length + s.owned[1].length, 10);
+  for (const c of s.controllers) c.stop();
+  s.sim.destroy();
+});
