@@ -22,6 +22,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone, runStandalone } from '../src/standalone/run.js';
@@ -68,6 +69,10 @@ export interface ShardRow {
   readonly max: number;
   /** Ticks (all instances, after the warm-up) whose own CPU time exceeded the period. */
   readonly misses: number;
+  /**
+   * Per instance, after the warm-up: each tick's CPU and wall-clock window (performance.now), for `lateWithoutGc`.
+   */
+  readonly windows: readonly { readonly cpu: number; readonly from: number; readonly to: number }[];
   /** Pose intake CPU per control period, ms (mean over instances). */
   readonly intake: number;
   /** Per robot commanded, per control tick: messages in and out, bytes in and out. */
@@ -95,6 +100,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
   const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false, pose_exchange: exchange }, simulator: { rate: simRate }, logger: quiet, shards });
   const cpu: number[][] = session.controllers.map(() => []);
+  const windows: { cpu: number; from: number; to: number }[] = [];
   const intake = new Float64Array(shards);
   const received = new Float64Array(shards);
   const bytes = new Float64Array(shards);
@@ -103,9 +109,11 @@ export function runShards(robots: number, shards: number, duration: number, exch
     const tick = node.tick.bind(node);
     node.tick = () => {
       const c0 = process.cpuUsage();
+      const from = performance.now();
       const r = tick();
       const c = process.cpuUsage(c0);
       cpu[k].push((c.user + c.system) / 1000);
+      if (cpu[k].length > WARMUP_TICKS) windows.push({ cpu: (c.user + c.system) / 1000, from, to: performance.now() });
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
@@ -160,6 +168,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
     p99: Math.max(...per.map((s) => percentile(s, 0.99))),
     max: Math.max(...per.map((s) => s[s.length - 1])),
     misses: per.reduce((n, s) => n + s.filter((x) => x > period).length, 0),
+    windows,
     intake: intake.reduce((a, b) => a + b, 0) / shards / ticks,
     messagesIn: inPerRobot,
     messagesOut: 1 + (shards > 1 ? session.owned.reduce((a, o) => a + 1 / o.length, 0) / shards : 0),
@@ -168,6 +177,23 @@ export function runShards(robots: number, shards: number, duration: number, exch
     closest,
     separation: 2 * radius + clearance,
   };
+}
+
+/**
+ * Ticks over the period once the garbage-collection pauses inside each are taken out (`gc`: the pauses' windows,
+ * from a PerformanceObserver of 'gc' entries). Run under `node --single-threaded-gc` so that all GC work is such a
+ * pause on the main thread (otherwise helper threads' marking counts in process.cpuUsage and is not seen here). With
+ * every instance in one process, a tick pays for the whole process's heap (every instance's and the simulator's);
+ * one instance per process would collect only its own.
+ */
+export function lateWithoutGc(row: ShardRow, gc: readonly { readonly from: number; readonly to: number }[], rate = 20): number {
+  let late = 0;
+  for (const w of row.windows) {
+    let inside = 0;
+    for (const g of gc) inside += Math.max(0, Math.min(g.to, w.to) - Math.max(g.from, w.from));
+    if (w.cpu - inside > 1000 / rate) late++;
+  }
+  return late;
 }
 
 /** How far K instances end from one, same run otherwise (safety on: the only part that differs). */
@@ -225,7 +251,7 @@ function list(value: string | undefined, fallback: number[], name: string): numb
   return xs;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' } }, strict: true });
   const robots = list(values.robots, [5000, 10000], 'robots');
   const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
@@ -236,12 +262,23 @@ function main(): void {
   const perRobot = list(values['per-robot'], [100], 'per-robot')[0];
   const load = os.loadavg()[0];
   const rows: ShardRow[] = [];
+  const gc: { from: number; to: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push({ from: e.startTime, to: e.startTime + e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const withoutGc: string[] = [];
   for (const n of robots) {
     for (const k of shards) {
       process.stderr.write(`  ${n} robots over ${k} instances...\n`);
-      rows.push(runShards(n, k, duration, exchange));
+      const row = runShards(n, k, duration, exchange);
+      rows.push(row);
+      await new Promise((done) => setTimeout(done, 50)); // the GC entries of the run arrive
+      withoutGc.push(`${n.toLocaleString('en')} robots over ${k}: ${lateWithoutGc(row, gc)} of ${row.windows.length}`);
     }
   }
+  observer.disconnect();
+  const singleThreadedGc = process.execArgv.includes('--single-threaded-gc');
   process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
   rows.push(runShards(perRobot, perRobot, duration, exchange));
   process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
@@ -251,11 +288,13 @@ function main(): void {
   console.log('');
   console.log(formatShards(rows));
   console.log('');
+  console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded-gc: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
+  console.log('');
   console.log(
     `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
       `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
   );
-  if (values.json) writeFileSync(values.json, JSON.stringify({ rows, drift }, null, 1) + '\n');
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
 }
 
-if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main();
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) await main();

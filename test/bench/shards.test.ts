@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TWIST_BYTES, WARMUP_TICKS, formatShards, odometryBytes, runShards, tfMessageBytes } from '../../bench/shards.bench.js';
+import { TWIST_BYTES, WARMUP_TICKS, formatShards, lateWithoutGc, odometryBytes, runShards, tfMessageBytes } from '../../bench/shards.bench.js';
 
 test('the shards harness times every instance and counts what each receives and sends', () => {
   const off = runShards(40, 2, 0.5, 'off');
@@ -21,4 +21,12 @@ test('the shards harness times every instance and counts what each receives and 
   assert.equal(odometryBytes('map', 'robot_0/base_link'), 4 + 40 + 8 * 85);
   // TFMessage: header 4, sequence length 4, stamp 8, "map" 8, "robot_0/base_link" 22 (to 42, aligned to 48), 7 doubles.
   assert.equal(tfMessageBytes([{ header: { frame_id: 'map' }, child_frame_id: 'robot_0/base_link' }]), 4 + 48 + 56);
+});
+
+test('lateWithoutGc takes the GC pauses inside a tick out of its CPU time', () => {
+  const row = { ...runShards(20, 2, 0.25), windows: [{ cpu: 80, from: 0, to: 80 }, { cpu: 60, from: 100, to: 160 }, { cpu: 30, from: 200, to: 230 }] };
+  // 40 ms of GC inside the first tick, 5 ms inside the second (a pause straddling its start), none in the third.
+  const gc = [{ from: 20, to: 60 }, { from: 95, to: 105 }];
+  assert.equal(lateWithoutGc(row, gc), 1);
+  assert.equal(lateWithoutGc(row, []), 2);
 });
