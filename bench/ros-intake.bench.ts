@@ -3,7 +3,9 @@
  * process subscribes and measures its own CPU time (process.cpuUsage, which counts rclnodejs's native taking and its
  * conversion of each message into a JS object) from the first message to the last, per message and per pose:
  * - nav_msgs/Odometry, one robot a message (pose_exchange off: every instance takes N x 50 of these a second);
- * - tf2_msgs/TFMessage of M transforms (pose_exchange on: one a period from each other instance).
+ * - tf2_msgs/TFMessage of M transforms (pose_exchange on: one a period from each other instance);
+ * each as rclnodejs converts it into a JS object, and taken as bytes (isRaw) and decoded by src/ros/cdr.ts, as the
+ * ROS adapter does for these two types.
  * Needs a sourced ROS 2 and a built rclnodejs; not part of npm test (like test:ros). Best run in a private network
  * namespace (../shared/ros2-from-source/netns.sh).
  *
@@ -15,11 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadRclnodejs } from '../src/ros/main.js';
 import { quaternionOfYaw, timeMsg } from '../src/node/messages.js';
+import { decodeOdometry, decodeTFMessage } from '../src/ros/cdr.js';
 
 const TOPIC_TF = 'intake_bench/swarm_poses';
 const TOPIC_ODOM = 'intake_bench/odom';
 
-type Plan = { readonly kind: 'tf' | 'odom'; readonly size: number; readonly count: number };
+type Plan = { readonly kind: 'tf' | 'odom'; readonly size: number; readonly count: number; readonly raw?: boolean };
 
 /** The publishing side: sends `plan.count` messages, a few milliseconds apart, then exits. */
 async function publisher(plan: Plan): Promise<void> {
@@ -35,7 +38,7 @@ async function publisher(plan: Plan): Promise<void> {
       : { header: { stamp, frame_id: 'map' }, child_frame_id: 'robot_9999/base_link', pose: { pose, covariance: new Array(36).fill(0) }, twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Array(36).fill(0) } };
   const pub = node.createPublisher(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM, { qos });
   node.spin();
-  while (pub.subscriptionCount() === 0) await new Promise((r) => setTimeout(r, 50));
+  while (node.countSubscribers(plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM) === 0) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 500));
   for (let k = 0; k < plan.count; k++) {
     pub.publish(message as never);
@@ -48,14 +51,16 @@ async function publisher(plan: Plan): Promise<void> {
 /** The receiving side: CPU per message from the first to the last one received. */
 async function receive(plan: Plan): Promise<{ received: number; perMessageMs: number; perPoseUs: number }> {
   const rcl = await loadRclnodejs();
-  const node = rcl.createNode(`intake_bench_${plan.kind}_${plan.size}`);
+  const node = rcl.createNode(`intake_bench_${plan.kind}_${plan.size}${plan.raw ? '_raw' : ''}`);
   const qos = new rcl.QoS(rcl.QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, 1000, rcl.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, rcl.QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
   let received = 0;
   let c0: NodeJS.CpuUsage | undefined;
   let c1: NodeJS.CpuUsage | undefined;
   let touched = 0;
-  node.createSubscription(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM, { qos }, (m: unknown) => {
+  node.createSubscription(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM, { qos, isRaw: plan.raw === true }, (bytes: unknown) => {
     if (received === 0) c0 = process.cpuUsage();
+    // Raw: the bytes decoded as the ROS adapter does (src/ros/cdr.ts).
+    const m = !plan.raw ? bytes : plan.kind === 'tf' ? decodeTFMessage(bytes as Uint8Array) : decodeOdometry(bytes as Uint8Array);
     received++;
     // Read what the controller reads (one position per pose), so nothing is left lazy.
     if (plan.kind === 'tf') for (const t of (m as { transforms: { transform: { translation: { x: number } } }[] }).transforms) touched += t.transform.translation.x;
@@ -85,12 +90,15 @@ async function main(): Promise<void> {
   const odometry = Number(values.odometry ?? 5000);
   console.log('| message | poses a message | messages received | CPU per message (ms) | CPU per pose (us) |');
   console.log('|---|---:|---:|---:|---:|');
-  const o = await receive({ kind: 'odom', size: 1, count: odometry });
-  console.log(`| nav_msgs/Odometry | 1 | ${o.received} of ${odometry} | ${o.perMessageMs.toFixed(3)} | ${o.perPoseUs.toFixed(1)} |`);
-  for (const size of sizes) {
-    const count = 60;
-    const r = await receive({ kind: 'tf', size, count });
-    console.log(`| tf2_msgs/TFMessage | ${size.toLocaleString('en')} | ${r.received} of ${count} | ${r.perMessageMs.toFixed(2)} | ${r.perPoseUs.toFixed(2)} |`);
+  for (const raw of [false, true]) {
+    const how = raw ? ', bytes decoded by src/ros/cdr.ts' : ", rclnodejs's conversion";
+    const o = await receive({ kind: 'odom', size: 1, count: odometry, raw });
+    console.log(`| nav_msgs/Odometry${how} | 1 | ${o.received} of ${odometry} | ${o.perMessageMs.toFixed(3)} | ${o.perPoseUs.toFixed(1)} |`);
+    for (const size of sizes) {
+      const count = 60;
+      const r = await receive({ kind: 'tf', size, count, raw });
+      console.log(`| tf2_msgs/TFMessage${how} | ${size.toLocaleString('en')} | ${r.received} of ${count} | ${r.perMessageMs.toFixed(2)} | ${r.perPoseUs.toFixed(2)} |`);
+    }
   }
   rcl.shutdown();
 }
