@@ -213,9 +213,11 @@ export class CoverageControllerNode {
     this.diagnostics = node.createPublisher(MSG.DiagnosticArray, '/diagnostics', 'default');
     this.density = node.createPublisher(MSG.OccupancyGrid, '~/target_density', 'latched');
     this.publishDensity();
-    // The first ticks would compile the tick's code and size its buffers (hundreds of ms at 5,000 robots): done here,
-    // before the timer starts, on a synthetic swarm.
+    // The first ticks would compile the tick's code and size its buffers (hundreds of ms at 5,000 robots), and the
+    // first /diagnostics would build the MMD metric and the crowding check (~160 ms): done here, before the timer.
     this.controller.warmUp();
+    this.mmd = controllerMmd(this.controller.currentLaw.target);
+    this.crowdingFor(this.controller.currentLaw.target, names.length);
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);

@@ -55,6 +55,12 @@ export interface TickResult {
 /** Default command timeout of the robots, s: robot-side watchdogs (diff_drive_controller, twist_mux) use 0.5 s. */
 export const DEFAULT_COMMAND_TIMEOUT = 0.5;
 
+/**
+ * Swarm size from which warmUp also runs whole ticks by default (below it a first tick costs a few ms anyway, and
+ * the tests build hundreds of small controllers).
+ */
+export const WARM_TICKS_FROM = 500;
+
 /** Time constant (s) of the return of a robot found outside the domain. */
 export const RETURN_TIME = 0.5;
 
@@ -179,14 +185,14 @@ export class CoverageController {
   }
 
   /**
-   * Runs the safety filter and the shaping once, then `ticks` whole control ticks, on a synthetic swarm of this
-   * controller's size (a jittered grid over the domain, every robot at the speed limit: the filter's hardest case),
-   * and forgets it: the first real ticks find their code compiled (V8 needs a few calls of each function) and their
-   * buffers sized. It takes a few slow ticks' time: call it before the control timer starts. Afterwards the controller
+   * Runs the safety filter and the shaping once, then `ticks` whole control ticks (8 from WARM_TICKS_FROM robots),
+   * on a synthetic swarm of this controller's size (a jittered grid over the domain, every robot at the speed limit:
+   * the filter's hardest case), and forgets it: the first real ticks find their code compiled (V8 needs a few calls
+   * of each function) and their buffers sized. It takes a few slow ticks' time: call it before the control timer starts. Afterwards the controller
    * is as it was (no pose, no command, its history and the law's schedule empty: tested); a law with random state
    * (Langevin) is not evaluated (its draws would shift).
    */
-  warmUp(ticks = 4): void {
+  warmUp(ticks = this.names.length >= WARM_TICKS_FROM ? 8 : 0): void {
     const n = this.names.length;
     const s = this.settings;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;

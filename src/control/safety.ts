@@ -278,37 +278,27 @@ export class SafetyFilter {
       // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again),
       // with their barriers (robot i's own velocity enters them only when it is commanded).
       const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
-      const keep = -Math.max(own, maxSpeed) - TOLERANCE;
-      let found = this.candidates(i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, pairRange, keep, movable[i] === 1);
+      // A barrier that cannot bind is not kept (b <= -speed): without recovery barriers the filtered velocity is never
+      // faster than the law's (0 is feasible and projections do not expand), so a constraint met by every u with
+      // |u| <= speed = max(|u_law|, the previous command's speed) is inactive; with them (one asks the robot to leave),
+      // by every u with |u| <= maxSpeed: then the robot is looked at again. Of the rest, the nearest MAX_NEIGHBOURS
+      // count (in a crowd the farther ones are behind them).
+      let reach = own;
+      let found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -own - TOLERANCE, movable[i] === 1);
       if (this.nearest < closestPair) closestPair = this.nearest;
       if (movable[i] !== 1) continue;
-      if (own < maxSpeed && this.inside) found = this.candidates(i, x, y, maxSpeed, speedOf[i], uMax, dPair, ri, rMax, pairRange, keep, true);
+      if (own < maxSpeed && this.inside) {
+        reach = maxSpeed;
+        found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -own - TOLERANCE, true);
+      }
       const recovering = this.recovers;
-      // The robots' barriers are in raw[from, from + found), in the order found, their distances in cd.
+      const speed = recovering ? maxSpeed : own;
+      if (recovering && maxSpeed !== own) found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -speed - TOLERANCE, true);
+      // The robots' barriers are in raw[from, from + active), in the order found, their distances in cd.
       const from = this.rawCount;
       const raw = this.raw;
       const flags = this.rawCoincident;
-      const cd = this.cd;
-      // A barrier that cannot bind is skipped: without recovery barriers the filtered velocity is never faster than
-      // the law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law|
-      // is inactive; with them, by every u with |u| <= maxSpeed. Of the rest, the nearest MAX_NEIGHBOURS count (in a
-      // crowd the farther ones are behind them).
-      const speed = recovering ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
-      let active = 0;
-      for (let t = 0; t < found; t++) {
-        // (For a unicycle the bound holds whatever its heading, so a robot that turns stays covered: |v| <= |u|.)
-        const r = 3 * (from + t);
-        if (raw[r + 2] <= -speed - TOLERANCE) continue;
-        if (active !== t) {
-          const q = 3 * (from + active);
-          raw[q] = raw[r];
-          raw[q + 1] = raw[r + 1];
-          raw[q + 2] = raw[r + 2];
-          flags[from + active] = flags[from + t];
-          cd[active] = cd[t];
-        }
-        active++;
-      }
+      const active = found;
       this.rawCount = from + active;
       // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
       const taken = this.taken;
@@ -842,7 +832,7 @@ export class SafetyFilter {
    * b <= -own is skipped by the filter: so only gaps below reach(2 own + ui + u_j) (reach(own)) matter. Robots are
    * scanned within the largest such distance (u_j <= uMax); each is kept when within its own. Pairs closer than the
    * separation plus their latency discs are always kept; no pair farther than `limit` is. Barriers with b <= `keep`
-   * (which no speed prunes less) are not listed; when robot i is not `commanded` only `nearest` is computed.
+   * (-speed - TOLERANCE: they cannot bind) are not listed; when robot i is not `commanded` only `nearest` is computed.
    */
   private candidates(i: number, x: number, y: number, own: number, ui: number, uMax: number, dPair: number, ri: number, rMax: number, limit: number, keep: number, commanded: boolean): number {
     const slack = 4 * TOLERANCE;

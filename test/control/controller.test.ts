@@ -136,7 +136,7 @@ test('warmUp (the filter and a few ticks on a synthetic swarm before the first t
     const n = 60;
     const make = () => new CoverageController(names(n), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings(drive));
     const [cold, warm] = [make(), make()];
-    warm.warmUp();
+    warm.warmUp(8);
     // A crowd in a corner (the filter binds), poses moving under the commands for 2 s.
     const p = uniformInBox(n, { xmin: -1, xmax: -0.8, ymin: -1, ymax: -0.8 }, createRng(9));
     let modified = 0;
