@@ -1,8 +1,9 @@
 /**
  * The controller split over K instances (owned_robots), in the standalone mode: K controller nodes and the swarm
- * simulator on one in-process bus and a virtual clock, robots in K blocks of names (the grid start puts each block
- * in a band of the domain), the target of scenarios/demo.yaml, 5 mm robots with 5 mm clearance, the default
- * multiscale law with the safety filter on, controller at 20 Hz, simulator (odometry) at 50 Hz.
+ * simulator on one in-process bus and a virtual clock, robots split by region of the grid start (regionSplit), the
+ * target of scenarios/demo.yaml, 5 mm robots with 5 mm clearance, the default multiscale law with the safety filter
+ * on, controller at 20 Hz, simulator (odometry) at 50 Hz, the instances exchanging their robots' poses
+ * (pose_exchange auto; --exchange off: every instance subscribes to every robot's odometry).
  *
  * Per instance, measured in one run (the instances share one thread here, so each tick is timed on its own):
  * - tick CPU: process.cpuUsage around each instance's timer callback (law, shaping, safety filter, publishing);
@@ -10,16 +11,18 @@
  *   ticks whose own CPU time exceeds the period (a real instance on its own core would be late);
  * - pose intake: CPU (performance.now) of the instance's pose callbacks per control period, which a ROS executor
  *   runs between ticks;
- * - messages and bytes per robot per tick: poses received (every instance subscribes to every robot's odometry)
- *   and commands sent, divided by the robots the instance commands; bytes are the CDR payload sizes of
- *   nav_msgs/Odometry and geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
+ * - messages and bytes per robot per tick: poses received (its own robots' odometry, and one TFMessage from each
+ *   other instance; without the exchange every robot's odometry) and commands and exchanged poses sent, divided by
+ *   the robots the instance commands; bytes are the CDR payload sizes of nav_msgs/Odometry, tf2_msgs/TFMessage and
+ *   geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
  *
- * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16 --duration 3 --per-robot 100 --json out.json]
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --json out.json]
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone, runStandalone } from '../src/standalone/run.js';
@@ -39,6 +42,19 @@ export function odometryBytes(frame: string, child: string): number {
   return 4 + at + 8 * (7 + 36) + 8 * (6 + 36); // pose + covariance, twist + covariance
 }
 
+/** CDR payload of a tf2_msgs/TFMessage holding these transforms (frame ids as given). */
+export function tfMessageBytes(transforms: readonly { header: { frame_id: string }; child_frame_id: string }[]): number {
+  let at = 4; // sequence length
+  for (const t of transforms) {
+    at = Math.ceil(at / 4) * 4 + 8; // stamp
+    at += 4 + t.header.frame_id.length + 1;
+    at = Math.ceil(at / 4) * 4;
+    at += 4 + t.child_frame_id.length + 1;
+    at = Math.ceil(at / 8) * 8 + 8 * 7; // translation, rotation
+  }
+  return 4 + at;
+}
+
 /** CDR payload of a geometry_msgs/Twist. */
 export const TWIST_BYTES = 4 + 6 * 8;
 
@@ -53,11 +69,17 @@ export interface ShardRow {
   readonly max: number;
   /** Ticks (all instances, after the warm-up) whose own CPU time exceeded the period. */
   readonly misses: number;
+  /**
+   * Per instance, after the warm-up: each tick's CPU and wall-clock window (performance.now), for `lateWithoutGc`.
+   */
+  readonly windows: readonly { readonly cpu: number; readonly from: number; readonly to: number }[];
   /** Pose intake CPU per control period, ms (mean over instances). */
   readonly intake: number;
   /** Per robot commanded, per control tick: messages in and out, bytes in and out. */
   readonly messagesIn: number;
   readonly messagesOut: number;
+  /** Where the other instances' poses came from (pose_exchange). */
+  readonly exchange: string;
   readonly bytesIn: number;
   readonly bytesOut: number;
   /** Closest pair of robots over the run, m, and the separation kept (2 radius + clearance). */
@@ -70,33 +92,48 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
-export function runShards(robots: number, shards: number, duration: number, rate = 20, simRate = 50): ShardRow {
+export function runShards(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', rate = 20, simRate = 50): ShardRow {
   const base = loadScenario(DEMO_SCENARIO);
   const radius = 0.005;
   const clearance = 0.005;
   const scenario = { ...base, robots: { count: robots, radius, clearance, initial: { type: 'grid' as const, box: base.domain } } };
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
-  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false }, simulator: { rate: simRate }, logger: quiet, shards });
+  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', controller: { rate, publish_markers: false, pose_exchange: exchange }, simulator: { rate: simRate }, logger: quiet, shards });
   const cpu: number[][] = session.controllers.map(() => []);
+  const windows: { cpu: number; from: number; to: number }[] = [];
   const intake = new Float64Array(shards);
   const received = new Float64Array(shards);
+  const bytes = new Float64Array(shards);
+  const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
   session.controllers.forEach((node, k) => {
     const tick = node.tick.bind(node);
     node.tick = () => {
       const c0 = process.cpuUsage();
+      const from = performance.now();
       const r = tick();
       const c = process.cpuUsage(c0);
       cpu[k].push((c.user + c.system) / 1000);
+      if (cpu[k].length > WARMUP_TICKS) windows.push({ cpu: (c.user + c.system) / 1000, from, to: performance.now() });
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
-    const host = node as unknown as { onPose: (...a: unknown[]) => void };
+    const host = node as unknown as { onPose: (...a: unknown[]) => void; onSwarmPoses: (m: unknown) => void };
     const onPose = host.onPose.bind(node);
     host.onPose = (...a: unknown[]) => {
       const t0 = performance.now();
       onPose(...a);
       intake[k] += performance.now() - t0;
       received[k]++;
+      bytes[k] += odometry;
+    };
+    // The other instances' poses (pose_exchange): one TFMessage each per period.
+    const onSwarm = host.onSwarmPoses.bind(node);
+    host.onSwarmPoses = (m: unknown) => {
+      const t0 = performance.now();
+      onSwarm(m);
+      intake[k] += performance.now() - t0;
+      received[k]++;
+      bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
     };
   });
   let closest = Infinity;
@@ -114,26 +151,49 @@ export function runShards(robots: number, shards: number, duration: number, rate
   const per = cpu.map((ticks) => ticks.slice(WARMUP_TICKS).sort((a, b) => a - b));
   const p50s = per.map((s) => percentile(s, 0.5)).sort((a, b) => a - b);
   const ticks = cpu[0].length;
-  const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
   let inPerRobot = 0;
-  for (let k = 0; k < shards; k++) inPerRobot += received[k] / ticks / session.owned[k].length;
+  let bytesPerRobot = 0;
+  for (let k = 0; k < shards; k++) {
+    inPerRobot += received[k] / ticks / session.owned[k].length;
+    bytesPerRobot += bytes[k] / ticks / session.owned[k].length;
+  }
   inPerRobot /= shards;
+  bytesPerRobot /= shards;
   return {
     robots,
     shards,
+    exchange,
     ticks,
     p50: percentile(p50s, 0.5),
     p99: Math.max(...per.map((s) => percentile(s, 0.99))),
     max: Math.max(...per.map((s) => s[s.length - 1])),
     misses: per.reduce((n, s) => n + s.filter((x) => x > period).length, 0),
+    windows,
     intake: intake.reduce((a, b) => a + b, 0) / shards / ticks,
     messagesIn: inPerRobot,
-    messagesOut: 1,
-    bytesIn: inPerRobot * odometry,
-    bytesOut: TWIST_BYTES,
+    messagesOut: 1 + (shards > 1 ? session.owned.reduce((a, o) => a + 1 / o.length, 0) / shards : 0),
+    bytesIn: bytesPerRobot,
+    bytesOut: TWIST_BYTES + (shards > 1 ? tfMessageBytes([{ header: { frame_id: 'map' }, child_frame_id: `robot_${robots - 1}/base_link` }]) - 8 : 0),
     closest,
     separation: 2 * radius + clearance,
   };
+}
+
+/**
+ * Ticks over the period once the garbage-collection pauses inside each are taken out (`gc`: the pauses' windows,
+ * from a PerformanceObserver of 'gc' entries). Run under `node --single-threaded-gc` so that all GC work is such a
+ * pause on the main thread (otherwise helper threads' marking counts in process.cpuUsage and is not seen here). With
+ * every instance in one process, a tick pays for the whole process's heap (every instance's and the simulator's);
+ * one instance per process would collect only its own.
+ */
+export function lateWithoutGc(row: ShardRow, gc: readonly { readonly from: number; readonly to: number }[], rate = 20): number {
+  let late = 0;
+  for (const w of row.windows) {
+    let inside = 0;
+    for (const g of gc) inside += Math.max(0, Math.min(g.to, w.to) - Math.max(g.from, w.from));
+    if (w.cpu - inside > 1000 / rate) late++;
+  }
+  return late;
 }
 
 /** How far K instances end from one, same run otherwise (safety on: the only part that differs). */
@@ -151,11 +211,11 @@ export interface Drift {
 }
 
 /** Runs the same swarm with one and with `shards` instances (safety on) and compares where the robots end. */
-export function driftFromOne(robots: number, shards: number, duration: number): Drift {
+export function driftFromOne(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto'): Drift {
   const base = loadScenario(DEMO_SCENARIO);
   const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
-  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false }, logger: quiet, shards: k });
+  const run = (k: number) => runStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive: 'holonomic', duration, controller: { rate: 20, publish_markers: false, pose_exchange: exchange }, logger: quiet, shards: k });
   const one = run(1);
   const many = run(shards);
   let sum = 0;
@@ -178,7 +238,7 @@ export function formatShards(rows: readonly ShardRow[], rate = 20): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(0)} / ${r.messagesOut} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
+      `| ${r.robots.toLocaleString('en')} | ${r.shards} | ${Math.round(r.robots / r.shards).toLocaleString('en')} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.misses} of ${(r.ticks - WARMUP_TICKS) * r.shards} | ${ms(r.intake)} | ${r.messagesIn.toFixed(r.messagesIn < 10 ? 2 : 0)} / ${r.messagesOut.toFixed(r.messagesOut < 10 ? 2 : 0)} | ${Math.round(r.bytesIn).toLocaleString('en')} / ${r.bytesOut} | ${r.closest.toFixed(4)} (>= ${r.separation}) |`,
     );
   }
   return lines.join('\n');
@@ -191,35 +251,50 @@ function list(value: string | undefined, fallback: number[], name: string): numb
   return xs;
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, json: { type: 'string' } }, strict: true });
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' } }, strict: true });
   const robots = list(values.robots, [5000, 10000], 'robots');
-  const shards = list(values.shards, [1, 2, 4, 8, 16], 'shards');
+  const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
+  const exchange = values.exchange ?? 'auto';
+  if (exchange !== 'auto' && exchange !== 'on' && exchange !== 'off') throw new Error(`--exchange must be auto, on or off (pose_exchange), got '${exchange}'`);
   const duration = values.duration === undefined ? 3 : Number(values.duration);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got '${values.duration}'`);
   const perRobot = list(values['per-robot'], [100], 'per-robot')[0];
   const load = os.loadavg()[0];
   const rows: ShardRow[] = [];
+  const gc: { from: number; to: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push({ from: e.startTime, to: e.startTime + e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const withoutGc: string[] = [];
   for (const n of robots) {
     for (const k of shards) {
       process.stderr.write(`  ${n} robots over ${k} instances...\n`);
-      rows.push(runShards(n, k, duration));
+      const row = runShards(n, k, duration, exchange);
+      rows.push(row);
+      await new Promise((done) => setTimeout(done, 50)); // the GC entries of the run arrive
+      withoutGc.push(`${n.toLocaleString('en')} robots over ${k}: ${lateWithoutGc(row, gc)} of ${row.windows.length}`);
     }
   }
+  observer.disconnect();
+  const singleThreadedGc = process.execArgv.includes('--single-threaded-gc');
   process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
-  rows.push(runShards(perRobot, perRobot, duration));
+  rows.push(runShards(perRobot, perRobot, duration, exchange));
   process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
-  const drift = driftFromOne(1000, 4, 20);
-  console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on)`);
+  const drift = driftFromOne(1000, 4, 20, exchange);
+  console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on, split by region, pose_exchange ${exchange})`);
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log('');
   console.log(formatShards(rows));
+  console.log('');
+  console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded-gc: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
   console.log('');
   console.log(
     `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
       `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
   );
-  if (values.json) writeFileSync(values.json, JSON.stringify({ rows, drift }, null, 1) + '\n');
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
 }
 
-if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main();
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) await main();

@@ -25,7 +25,7 @@ import type * as Rcl from 'rclnodejs';
 import { boxArea } from '../src/engine/target/geometry.js';
 import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { MSG } from '../src/node/messages.js';
-import type { DiagnosticStatus, Odometry, Twist } from '../src/node/messages.js';
+import type { DiagnosticStatus, Odometry, TFMessage, Twist } from '../src/node/messages.js';
 import { quaternionOfYaw, timeMsg } from '../src/node/messages.js';
 import { rosNodeHandle } from '../src/ros/adapter.js';
 import type { RclModule } from '../src/ros/adapter.js';
@@ -363,9 +363,19 @@ function integrationTests(rcl: typeof Rcl): void {
     assert.match(pubs, /Publisher count: 1/, `one controller commands ${NS_A}/${PREFIX}0: ${pubs}`);
   });
 
-  test('two controller instances share one swarm (owned_robots): each commands its half alone; one killed, its robots stop and the other half goes on; restarted, it rejoins', async () => {
+  test('two controller instances share one swarm (owned_robots): each commands its half alone and takes the other half\'s poses from the other instance (swarm_poses); one killed, its robots stop and the other half goes on; restarted, it rejoins', async () => {
     const c = new SwarmWatch();
     watchSwarm(c, NS_SHARDS);
+    // What the instances exchange: per message, the child frames and the age of the oldest stamp at arrival.
+    const exchanged: { frames: string[]; worldFrames: Set<string>; age: number }[] = [];
+    observe!.createSubscription(MSG.TFMessage, `${NS_SHARDS}/swarm_poses`, 'sensor', (m: TFMessage) => {
+      const t = now();
+      exchanged.push({
+        frames: m.transforms.map((x) => x.child_frame_id),
+        worldFrames: new Set(m.transforms.map((x) => x.header.frame_id)),
+        age: Math.max(...m.transforms.map((x) => t - (x.header.stamp.sec + x.header.stamp.nanosec * 1e-9))),
+      });
+    });
     const robots = [`robot_count:=${ROBOTS}`, `robot_prefix:=${PREFIX}`];
     nodes.push(startNode('blob-coverage-simulator.js', ['-r', `__ns:=${NS_SHARDS}`, '--params-file', PARAMS, ...robots.flatMap((p) => ['-p', `swarm_simulator:${p}`]), '-p', `swarm_simulator:scenario:=${SCENARIO}`]));
     const halves = [names.slice(0, ROBOTS / 2), names.slice(ROBOTS / 2)];
@@ -382,7 +392,19 @@ function integrationTests(rcl: typeof Rcl): void {
     for (const robot of [names[0], names[ROBOTS - 1]]) {
       const info = (await run('ros2', ['topic', 'info', `${NS_SHARDS}/${robot}/cmd_vel`])).out;
       assert.match(info, /Publisher count: 1/, `one instance commands ${robot}: ${info}`);
+      // Its odometry goes to its own instance and to this test's observer, not to the other instance.
+      const odom = (await run('ros2', ['topic', 'info', `${NS_SHARDS}/${robot}/odom`])).out;
+      assert.match(odom, /Subscription count: 2/, `${robot}/odom: its instance and the observer: ${odom}`);
     }
+    const swarmPoses = (await run('ros2', ['topic', 'info', `${NS_SHARDS}/swarm_poses`])).out;
+    assert.match(swarmPoses, /Type: tf2_msgs\/msg\/TFMessage/, swarmPoses);
+    assert.match(swarmPoses, /Publisher count: 2/, `both instances publish their robots' poses: ${swarmPoses}`);
+    assert.match(swarmPoses, /Subscription count: 3/, `both instances and the observer read them: ${swarmPoses}`);
+    await waitFor('both instances\' poses on swarm_poses', 10, () => halves.every((h) => exchanged.some((e) => e.frames.join() === h.map((n) => `${n}/base_link`).join())));
+    assert.ok(exchanged.every((e) => e.worldFrames.size === 1 && e.worldFrames.has('map')), 'every exchanged pose is in the world frame');
+    const ages = exchanged.slice(-40).map((e) => e.age).sort((x, y) => x - y);
+    // Stamped with the odometry's own time: at most a control period and an odometry period (plus transport) old.
+    assert.ok(ages[ages.length >> 1] > 0 && ages[ages.length >> 1] < 0.3, `median age of the oldest exchanged pose ${ages[ages.length >> 1]} s`);
     const mine = (k: number) => halves[k].map((n) => names.indexOf(n));
     second.proc.kill('SIGKILL');
     await second.exited;

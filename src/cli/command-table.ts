@@ -20,7 +20,7 @@ const STANDALONE_OPTIONS = {
   'sim-param': { type: 'string', multiple: true, value: 'NAME:=VALUE', help: 'set a simulator parameter (pose_noise, drop_probability, failure_rate, ...)' },
   view: { type: 'boolean', help: 'serve a live view in the browser instead (http://127.0.0.1:PORT; Ctrl-C stops)' },
   port: { type: 'string', value: 'N', help: 'port of the live view (default: a free one)' },
-  shards: { type: 'string', value: 'K', help: 'K controller instances on the in-process bus, each commanding a block of robots (owned_robots)' },
+  shards: { type: 'string', value: 'K', help: 'K controller instances on the in-process bus, each commanding the robots of one region of the start (owned_robots)' },
 } as const;
 
 const PARAM_DETAILS = [

@@ -1,7 +1,7 @@
 import { Target } from '../engine/target/target.js';
 import type { MmdMetric, StepwiseMmd } from '../engine/metrics/metrics.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, Twist, TwistStamped } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
@@ -119,6 +119,12 @@ export class CoverageControllerNode {
   private readonly markers: Publisher<MarkerArray>;
   private readonly diagnostics: Publisher<{ header: { stamp: { sec: number; nanosec: number }; frame_id: string }; status: DiagnosticStatus[] }>;
   private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
+  /** The swarm_poses_topic publisher (an instance with owned_robots publishes its robots' poses there), if any. */
+  private readonly swarmPoses: Publisher<TFMessage> | undefined;
+  /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
+  private readonly frameIndex = new Map<string, number>();
+  /** Each robot's `<robot>/base_link`, made once. */
+  private readonly frameNames: string[] = [];
   private timer: Timer | undefined;
   /** Subscriptions and services, destroyed by `crash`. */
   private readonly endpoints: { destroy(): void }[] = [];
@@ -159,11 +165,18 @@ export class CoverageControllerNode {
     const names = this.controller.names;
     const stamped = v.cmd_type === 'twist_stamped';
     const offsets = v.pose_offsets as number[];
+    const sharing = (v.owned_robots as string[]).length > 0;
+    // With the exchange, the poses of the robots other instances command come from their swarm_poses_topic.
+    const exchange = v.pose_exchange === 'on' || (v.pose_exchange === 'auto' && sharing);
     names.forEach((name, i) => {
+      this.frameNames.push(baseLink(name));
+      this.frameIndex.set(this.frameNames[i], i);
       // Relative names: resolved under the node's namespace, so `namespace:=swarm_a` keeps a swarm to itself.
       const topic = `${name}/${String(v.pose_topic)}`;
       const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;
-      if (v.pose_type === 'pose_stamped') {
+      if (exchange && !this.controller.owned[i]) {
+        // Another instance's robot: its pose arrives on swarm_poses_topic.
+      } else if (v.pose_type === 'pose_stamped') {
         this.endpoints.push(node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header, offset)));
       } else {
         this.endpoints.push(node.createSubscription(MSG.Odometry, topic, 'sensor', (m: Odometry) => this.onPose(i, () => m.pose.pose, m?.header, offset)));
@@ -177,6 +190,9 @@ export class CoverageControllerNode {
         (stamped ? node.createPublisher(MSG.TwistStamped, cmdTopic, 'command') : node.createPublisher(MSG.Twist, cmdTopic, 'command')) as Publisher<Twist | TwistStamped>,
       );
     });
+    const swarmTopic = String(v.swarm_poses_topic);
+    if (exchange) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onSwarmPoses(m)));
+    this.swarmPoses = sharing ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
     // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
     // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
     // exits 0.1 s later), and a best-effort one for best-effort publishers. Neither is transient-local: that would
@@ -473,6 +489,7 @@ export class CoverageControllerNode {
     }
     this.publishCommands(r.commands, now);
     this.advanceMmd(now);
+    this.publishSwarmPoses();
     const closest = r.safety?.closestPair ?? Infinity;
     const minSep = 2 * (this.values.robot_radius as number) + (this.values.safety_clearance as number);
     if (closest < minSep - 1e-6) {
@@ -493,8 +510,71 @@ export class CoverageControllerNode {
       const publisher = this.commandPublishers[i];
       if (!publisher) return;
       const twist: Twist = { linear: { x: c.vx, y: c.vy, z: 0 }, angular: { x: 0, y: 0, z: c.wz } };
-      publisher.publish(stamped ? { header: { stamp: timeMsg(now), frame_id: `${this.controller.names[i]}/base_link` }, twist } : twist);
+      publisher.publish(stamped ? { header: { stamp: timeMsg(now), frame_id: baseLink(this.controller.names[i]) }, twist } : twist);
     });
+  }
+
+  /**
+   * Publishes the last pose of every robot commanded here that has one, as one TFMessage on swarm_poses_topic: a
+   * transform world_frame -> `<robot>/base_link` each, stamped with the pose's own time (so its age at the other
+   * instances counts the odometry's latency and this period's lag both).
+   */
+  private publishSwarmPoses(): void {
+    if (!this.swarmPoses) return;
+    const frame = String(this.values.world_frame);
+    const transforms: TransformStamped[] = [];
+    this.controller.forOwnedPoses((i, x, y, yaw, stamp) => {
+      transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
+    });
+    this.swarmPoses.publish({ transforms });
+  }
+
+  /**
+   * Records the poses another instance published on swarm_poses_topic (robots commanded here are skipped: their own
+   * topics give them first hand). A transform that names no robot of the swarm, is in another frame than
+   * world_frame, has no stamp or a bad rotation is skipped with a throttled WARN; the others are taken. A stamp
+   * ahead of this node's clock counts as now.
+   */
+  private onSwarmPoses(m: TFMessage): void {
+    const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
+    if (!Array.isArray(transforms)) {
+      this.warnThrottled('swarm-message', `ignored a malformed message on ${String(this.values.swarm_poses_topic)} (no transforms array)`);
+      return;
+    }
+    const world = stripSlash(String(this.values.world_frame));
+    const now = this.node.now();
+    let skipped = 0;
+    let why = '';
+    for (const t of transforms as TransformStamped[]) {
+      const i = typeof t?.child_frame_id === 'string' ? this.frameIndex.get(stripSlash(t.child_frame_id)) : undefined;
+      if (i === undefined) {
+        skipped++;
+        why ||= 'a child frame that is no robot of the swarm';
+        continue;
+      }
+      if (this.controller.owned[i]) continue;
+      const frame = t.header?.frame_id;
+      const stamp = t.header?.stamp;
+      const q = t.transform?.rotation;
+      const p = t.transform?.translation;
+      if (typeof frame !== 'string' || stripSlash(frame) !== world) {
+        skipped++;
+        why ||= `a frame other than world_frame '${world}'`;
+        continue;
+      }
+      if (!stamp || typeof stamp.sec !== 'number' || typeof stamp.nanosec !== 'number' || !(stamp.sec + stamp.nanosec > 0) || !p || !q || quaternionProblem(q)) {
+        skipped++;
+        why ||= 'no stamp, no translation or a bad rotation';
+        continue;
+      }
+      const time = Math.min(stamp.sec + stamp.nanosec * 1e-9, now);
+      if (time <= this.controller.poseTime(i)) continue; // not newer than the pose held
+      if (this.controller.updatePose(i, p.x, p.y, yawOf(q), time)) {
+        skipped++;
+        why ||= 'a non-finite or absurd position';
+      }
+    }
+    if (skipped) this.warnThrottled('swarm', `ignored ${skipped} of ${transforms.length} poses on ${String(this.values.swarm_poses_topic)} (first problem: ${why})`);
   }
 
   /** Sends zero to every robot `times` times and stops building (call before shutting down). */
@@ -530,7 +610,10 @@ export class CoverageControllerNode {
     const arrows = base(1, 'commands', 5); // LINE_LIST
     arrows.scale = { x: 0.01, y: 0, z: 0 };
     arrows.color = { r: 0.9, g: 0.3, b: 0.1, a: 1 };
+    // An instance that shares the swarm shows its own robots (each instance's ~/markers together show the swarm).
+    const owned = this.controller.owned;
     for (let i = 0; i < this.controller.names.length; i++) {
+      if (!owned[i]) continue;
       const x = p[2 * i];
       const y = p[2 * i + 1];
       robots.points.push({ x, y, z: 0 });
@@ -567,7 +650,7 @@ export class CoverageControllerNode {
     const values = [
       ['robots', String(this.controller.names.length)],
       ['commanded here', String(this.controller.ownedCount)],
-      ['mmd2', this.lastMmd?.value ?? 'n/a'],
+      ['mmd2', this.sharesSwarm() ? 'n/a (owned_robots: not computed by each instance)' : (this.lastMmd?.value ?? 'n/a')],
       ['live', String(r?.live ?? 0)],
       ['stale', (r?.stale ?? []).join(' ')],
       ['max pose age (s)', Number.isFinite(maxAge) ? maxAge.toFixed(3) : 'never'],
@@ -593,9 +676,11 @@ export class CoverageControllerNode {
 
   /**
    * The squared MMD of the live robots: a new evaluation every MMD_PERIOD s, of the poses at its start, a slice of
-   * the robots each tick so that it ends within half a period.
+   * the robots each tick so that it ends within half a period. Not computed by an instance that commands part of the
+   * swarm: it is the whole swarm's, and every instance would pay for it.
    */
   private advanceMmd(now: number): void {
+    if (this.sharesSwarm()) return;
     if (!this.mmdJob) {
       if (this.lastMmd && now - this.lastMmd.time < MMD_PERIOD) return;
       const live = this.controller.livePositions(now);
@@ -611,6 +696,11 @@ export class CoverageControllerNode {
     if (value === undefined) return;
     this.lastMmd = { value: value.toExponential(3), time: this.mmdJob.time };
     this.mmdJob = undefined;
+  }
+
+  /** True when this instance commands part of the swarm (owned_robots). */
+  private sharesSwarm(): boolean {
+    return this.controller.ownedCount < this.controller.names.length;
   }
 
   /**
@@ -654,6 +744,9 @@ export function ownedMask(v: ParamValues): Uint8Array {
   const set = new Set(owned);
   return Uint8Array.from(names, (n) => (set.has(n) ? 1 : 0));
 }
+
+/** A robot's base frame, as the commands' headers and the exchanged poses name it. */
+const baseLink = (name: string): string => `${name}/base_link`;
 
 /** The values of `keys` in `v`. */
 function pick(v: ParamValues, keys: readonly string[]): Record<string, ParamValue> {

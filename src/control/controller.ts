@@ -6,6 +6,7 @@ import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 import { JamEscape } from './unjam.js';
 import { guidedVelocity } from './guide.js';
+import { NearbySelection, barrierRange } from './nearby.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {
@@ -119,6 +120,18 @@ export class CoverageController {
   private readonly jams: JamEscape;
   /** Per live robot: 1 when commanded here (the law need compute only those velocities). */
   private readonly lawOnly: Uint8Array;
+  /** Per robot: its law slot (-1: not live), whether it has a pose, whether it is in the safety filter this tick. */
+  private readonly lawSlot: Int32Array;
+  private readonly hasPose: Uint8Array;
+  private readonly inFilter: Uint8Array;
+  /** Per robot: the disc it is in now (centre, heading and its range, radius), before the filter's selection. */
+  private readonly discX: Float64Array;
+  private readonly discY: Float64Array;
+  private readonly discYaw: Float64Array;
+  private readonly discRadius: Float64Array;
+  private readonly discFrom: Float64Array;
+  private readonly discTo: Float64Array;
+  private readonly nearby = new NearbySelection();
   /** 1 for the robots this controller commands; the others (another instance's) are seen, never commanded. */
   readonly owned: Uint8Array;
   /** Number of robots commanded. */
@@ -126,6 +139,8 @@ export class CoverageController {
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
+  /** Time of the first tick (a controller sharing the swarm waits there for the others' poses). */
+  private firstTick: number | undefined;
 
   /**
    * `owned` (default: every robot) marks the robots this controller commands. The others belong to other instances:
@@ -167,6 +182,15 @@ export class CoverageController {
     this.guideVelocity = new Float64Array(2 * n);
     this.jams = new JamEscape(n);
     this.lawOnly = new Uint8Array(n);
+    this.lawSlot = new Int32Array(n);
+    this.hasPose = new Uint8Array(n);
+    this.inFilter = new Uint8Array(n);
+    this.discX = new Float64Array(n);
+    this.discY = new Float64Array(n);
+    this.discYaw = new Float64Array(n);
+    this.discRadius = new Float64Array(n);
+    this.discFrom = new Float64Array(n);
+    this.discTo = new Float64Array(n);
   }
 
   /**
@@ -242,6 +266,7 @@ export class CoverageController {
     this.jams.reset();
     this.lawStart = undefined;
     this.lastTick = undefined;
+    this.firstTick = undefined;
   }
 
   /** Replaces the law (a new target or tuning); its schedule restarts at the next tick. */
@@ -284,6 +309,16 @@ export class CoverageController {
     this.yaw[index] = yaw;
     this.stamp[index] = stamp;
     return undefined;
+  }
+
+  /** Calls `visit` with the last pose (m, m, rad) and its time (s) of every robot commanded here that has one. */
+  forOwnedPoses(visit: (index: number, x: number, y: number, yaw: number, stamp: number) => void): void {
+    for (let i = 0; i < this.names.length; i++) if (this.owned[i] && this.stamp[i] !== -Infinity) visit(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i]);
+  }
+
+  /** Time (s) of robot `index`'s last pose (-Infinity before the first). */
+  poseTime(index: number): number {
+    return this.stamp[index];
   }
 
   /** Age (s) of each robot's pose at `now` (Infinity before the first pose). */
@@ -368,37 +403,42 @@ export class CoverageController {
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
     this.history.begin(now);
     if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    this.firstTick ??= now;
+    // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
+    // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
+    // building the fields for, a fraction of the swarm.
+    if (this.ownedCount < n && m < n && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;
     const hold = s.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
     const sampled: SampledData = { hold, brake: s.limits.maxLinearAccel };
-    // Slots: every robot with a known pose is in the safety filter, as the disc it is in now (its pose moved along
-    // the commands sent since it was measured); live robots also get a law slot.
-    let known = 0;
+    // Every robot with a known pose: the disc it is in now (its pose moved along the commands sent since it was
+    // measured), and a law slot for the live ones (the law sees the whole live swarm: the mass is 1/N of it).
     let live = 0;
+    let rMax = 0;
     const pose = this.predicted;
     for (let i = 0; i < n; i++) {
       this.slot[i] = -1;
-      if (this.stamp[i] === -Infinity) continue;
+      this.lawSlot[i] = -1;
+      this.hasPose[i] = this.stamp[i] === -Infinity ? 0 : 1;
+      if (!this.hasPose[i]) continue;
       const fresh = now - this.stamp[i] <= s.poseTimeout;
       const mine = this.owned[i] === 1;
       if (mine) this.history.predict(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i], now, hold, s.limits.maxLinear, s.limits.maxAngular, pose);
       // Another instance's robot moves for at most pose_timeout + the hold after its last pose that reached us, if
       // its poses stop reaching its own instance too (one graph): then that instance stops it, or its watchdog does.
+      // Its pose's age counts every lag on the way, the exchange between instances included (the stamp is the
+      // pose's own).
       else foreignPose(this.x[i], this.y[i], this.yaw[i], Math.min(Math.max(0, now - this.stamp[i]), s.poseTimeout + hold), s.limits.maxLinear, s.limits.maxAngular, pose);
-      this.points[2 * known] = pose.x;
-      this.points[2 * known + 1] = pose.y;
-      this.headings[known] = pose.yaw;
-      this.radii[known] = pose.radius;
-      // Speed of the commanded point under the previous command (a rotation keeps it): |(vx, vy + l wz)|.
-      const before = this.previous[i];
-      this.previousSpeed[known] = Math.sqrt(before.vx ** 2 + (before.vy + l * before.wz) ** 2);
-      this.yawFrom[known] = pose.yawFrom;
-      this.yawTo[known] = pose.yawTo;
-      // 1: commanded here; 2: another instance's robot (it moves, and keeps its half of every barrier); 0: stopped.
-      this.movable[known] = !fresh ? 0 : mine ? 1 : 2;
+      this.discX[i] = pose.x;
+      this.discY[i] = pose.y;
+      this.discYaw[i] = pose.yaw;
+      this.discRadius[i] = pose.radius;
+      this.discFrom[i] = pose.yawFrom;
+      this.discTo[i] = pose.yawTo;
+      if (pose.radius > rMax) rMax = pose.radius;
       if (fresh) {
         const x = this.x[i] < xmin ? xmin : this.x[i] > xmax ? xmax : this.x[i];
         const y = this.y[i] < ymin ? ymin : this.y[i] > ymax ? ymax : this.y[i];
@@ -407,8 +447,28 @@ export class CoverageController {
         this.lawOutside[2 * live] = x - this.x[i];
         this.lawOutside[2 * live + 1] = y - this.y[i];
         this.lawOnly[live] = mine ? 1 : 0;
-        live++;
+        this.lawSlot[i] = live++;
       }
+    }
+    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
+    // The safety filter's slots: the robots commanded here, and another instance's robots only where they can be a
+    // barrier of one of them (the filter's work then follows this instance's robots, not the swarm).
+    if (this.ownedCount < n) this.nearby.select(this.discX, this.discY, this.hasPose, this.owned, s.safety.enabled ? barrierRange(s.safety, sampled, vmax, rMax) : 0, this.inFilter);
+    else this.inFilter.set(this.hasPose);
+    let known = 0;
+    for (let i = 0; i < n; i++) {
+      if (!this.inFilter[i]) continue;
+      this.points[2 * known] = this.discX[i];
+      this.points[2 * known + 1] = this.discY[i];
+      this.headings[known] = this.discYaw[i];
+      this.radii[known] = this.discRadius[i];
+      // Speed of the commanded point under the previous command (a rotation keeps it): |(vx, vy + l wz)|.
+      const before = this.previous[i];
+      this.previousSpeed[known] = Math.sqrt(before.vx ** 2 + (before.vy + l * before.wz) ** 2);
+      this.yawFrom[known] = this.discFrom[i];
+      this.yawTo[known] = this.discTo[i];
+      // 1: commanded here; 2: another instance's robot (it moves, and keeps its half of every barrier); 0: stopped.
+      this.movable[known] = this.lawSlot[i] < 0 ? 0 : this.owned[i] ? 1 : 2;
       this.slotRobot[known] = i;
       this.slot[i] = known++;
     }
@@ -418,15 +478,13 @@ export class CoverageController {
     // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
     for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
-    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
-    for (let k = 0, q = 0; k < known; k++) {
+    for (let k = 0; k < known; k++) {
       let vx = 0;
       let vy = 0;
-      if (this.movable[k] === 2) q++; // another instance's robot: in the law, not commanded here
-      else if (this.movable[k]) {
+      if (this.movable[k] === 1) {
+        const q = this.lawSlot[this.slotRobot[k]];
         vx = u[2 * q];
         vy = u[2 * q + 1];
-        q++;
         if (diff) {
           this.jams.apply(this.slotRobot[k], now, vx, vy, this.sidestep);
           vx = this.sidestep[0];
@@ -474,7 +532,7 @@ export class CoverageController {
     // Differential drive: a robot the filter stopped although the law drove it forward sidesteps from the next tick.
     if (safety && diff) {
       for (let k = 0; k < known; k++) {
-        if (!this.movable[k]) continue;
+        if (this.movable[k] !== 1) continue; // commanded here only
         const c = Math.cos(this.headings[k]);
         const sn = Math.sin(this.headings[k]);
         const ax = this.asked[2 * k];

@@ -101,6 +101,11 @@ export class InProcessBus {
     return response;
   }
 
+  /** Live subscriptions on a topic (as `ros2 topic info` counts them). */
+  subscriptionCount(name: string): number {
+    return this.topics.get(name)?.handlers.size ?? 0;
+  }
+
   /** Topic names with at least one subscriber or publisher. */
   topicNames(): string[] {
     return [...this.topics.keys()].sort();

@@ -10,6 +10,7 @@ import { scenarioControllerParameters } from '../scenario/controller-params.js';
 import { SwarmSimulatorNode } from '../sim/simulator-node.js';
 import type { Target } from '../engine/target/target.js';
 import { SwarmMeter } from './meter.js';
+import { regionSplit } from './split.js';
 
 /** A standalone run: the simulator and the controller in one process, on a virtual clock, no ROS. */
 export interface StandaloneOptions {
@@ -26,8 +27,9 @@ export interface StandaloneOptions {
   /** Keep every sample's positions (for reports). */
   readonly recordPositions?: boolean;
   /**
-   * Controller instances (default 1): the robots are split into this many contiguous blocks of names, each commanded
-   * by its own controller node (`owned_robots`) on the same bus, exchanging only what they would over ROS.
+   * Controller instances (default 1): the robots are split into this many regions of their start positions
+   * (regionSplit), each commanded by its own controller node (`owned_robots`) on the same bus, exchanging only what
+   * they would over ROS (by default each instance's robots' poses on swarm_poses_topic: pose_exchange auto).
    */
   readonly shards?: number;
   /** Called about 100 times over the run. */
@@ -72,7 +74,7 @@ export interface StandaloneSession {
   readonly sim: SwarmSimulatorNode;
   /** The first controller instance (the only one without shards). */
   readonly controller: CoverageControllerNode;
-  /** Every controller instance, in the order of their blocks of robots (instances restarted since included). */
+  /** Every controller instance, in the order of their regions (instances restarted since included). */
   readonly controllers: CoverageControllerNode[];
   /** The robots each instance commands. */
   readonly owned: readonly (readonly string[])[];
@@ -103,7 +105,7 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const shards = o.shards ?? 1;
   if (!(Number.isInteger(shards) && shards >= 1 && shards <= robots.count)) throw new Error(`shards must be an integer from 1 to the number of robots (${robots.count}), got ${shards}`);
   const names = Array.from({ length: robots.count }, (_, i) => `robot_${i}`);
-  const owned = Array.from({ length: shards }, (_, k) => (shards === 1 ? [] : names.slice(Math.floor((k * robots.count) / shards), Math.floor(((k + 1) * robots.count) / shards))));
+  const owned = shards === 1 ? [[]] : regionSplit(initial, shards).map((part) => part.map((i) => names[i]));
   const nodeName = (k: number): string => (shards === 1 ? 'blob_coverage_controller' : `blob_coverage_controller_${k}`);
   const parameters = (k: number): ParamValues => ({
     ...common,

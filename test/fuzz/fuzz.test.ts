@@ -362,7 +362,8 @@ function startupParameters(f: Fuzz): { parameters: Record<string, unknown>; bad:
     f.oneOf<void>([
       [3, () => {
         const p = f.pick(READ_ONLY.filter((q) => q.name.endsWith('topic')));
-        parameters[p.name] = f.pick(p.name === 'estop_topic' ? BAD_TOPICS : [...BAD_TOPICS, ...NOT_RELATIVE_TOPICS]);
+        // The node's own topics may be absolute; the robots' are relative to each robot's namespace.
+        parameters[p.name] = f.pick(p.name === 'estop_topic' || p.name === 'swarm_poses_topic' ? BAD_TOPICS : [...BAD_TOPICS, ...NOT_RELATIVE_TOPICS]);
         bad.push(p.name);
       }],
       [2, () => {
@@ -388,7 +389,7 @@ function startupParameters(f: Fuzz): { parameters: Record<string, unknown>; bad:
         bad.push(p.name);
       }],
       [3, () => {
-        const good = { robot_count: f.int(1, 12), pose_topic: f.pick(['odom', 'pose', 'mocap/pose', 'a/b_c']), estop_topic: f.pick(['/emergency_stop', 'estop', '~/stop']) };
+        const good = { robot_count: f.int(1, 12), pose_topic: f.pick(['odom', 'pose', 'mocap/pose', 'a/b_c']), estop_topic: f.pick(['/emergency_stop', 'estop', '~/stop']), swarm_poses_topic: f.pick(['swarm_poses', '/fleet/poses']) };
         for (const [name, value] of Object.entries(good)) if (!(name in parameters)) parameters[name] = value;
       }],
     ]);
