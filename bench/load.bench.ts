@@ -6,7 +6,7 @@
  *
  * What is measured (wall clock, performance.now):
  * - loop time: each call of CoverageControllerNode.tick, the controller's timer callback (the law, command shaping,
- *   publishing the commands, markers, /diagnostics at 1 Hz); the CoverageController.tick part (law and shaping
+ *   publishing the commands, markers (only while subscribed: not here), /diagnostics at 1 Hz); the CoverageController.tick part (law and shaping
  *   only) separately. Both are timed by wrapping the instances' methods: nothing in src/ is changed;
  * - pose intake: the bus flush after each simulator tick, i.e. the controller's 1,000 odometry callbacks (and the
  *   bus's dispatch), which a ROS executor runs between control ticks: the controller's CPU, not its loop time;

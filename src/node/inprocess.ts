@@ -133,6 +133,7 @@ export class InProcessBus {
             if (!bus.filter(resolved, message)) return;
             bus.queue.push({ topic: t, message, qos });
           },
+          subscriptionCount: () => bus.subscriptionCount(resolved),
         };
       },
       createSubscription<T extends MessageType>(type: T, topicName: string, qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {

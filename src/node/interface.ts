@@ -16,6 +16,8 @@ export type QosKind =
 export interface Publisher<M> {
   readonly topic: string;
   publish(message: M): void;
+  /** Subscriptions matched with this publisher now (rcl's count; 0: nobody would receive a message). */
+  subscriptionCount(): number;
 }
 
 /** A live subscription. */

@@ -59,7 +59,7 @@ export const CONTROLLER_SCHEMA: ParamSchema = [
   { name: 'target_file', type: 'string', default: '', readOnly: false, description: 'Scenario YAML whose domain and target are used. Empty: the target parameter, or the built-in default. A change is checked (a regular file of bounded size), then built aside: a file that fails to build is refused on /diagnostics and the parameter restored.', check: (v: string) => (v.length > MAX_PATH ? `is longer than ${MAX_PATH} characters` : undefined) },
   { name: 'target', type: 'string', default: '', readOnly: false, description: 'Inline scenario-style YAML with domain and target, e.g. "{domain: {...}, target: {type: expression, expr: ...}}"; wins over target_file. Its YAML and formula are checked at once, the target built aside: one that fails to build is refused on /diagnostics and the parameter restored.', check: (v: string) => (v.length > MAX_INLINE_TARGET ? `is longer than ${MAX_INLINE_TARGET} characters (put a large target in a file: target_file)` : undefined) },
   // What users look at.
-  { name: 'publish_markers', type: 'bool', default: true, readOnly: false, description: 'Publish a visualization_msgs/MarkerArray of robots and commands on ~/markers.' },
+  { name: 'publish_markers', type: 'bool', default: true, readOnly: false, description: 'Publish a visualization_msgs/MarkerArray of robots and commands on ~/markers (each tick while it has a subscriber).' },
   { name: 'density_resolution', type: 'double', default: 0.05, min: 0.001, max: 10, unit: 'm', readOnly: false, description: 'Cell size of the latched target density OccupancyGrid on ~/target_density.' },
 ];
 

@@ -114,7 +114,12 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node): NodeHandle {
     now: () => Number(node.now().nanoseconds) * 1e-9,
     createPublisher<T extends MessageType>(type: T, topic: string, qos: QosKind): Publisher<MessageByType[T]> {
       const pub = node.createPublisher(type as Parameters<Rcl.Node['createPublisher']>[0], topic, { qos: qosOf(rcl, qos) });
-      return { topic, publish: (m) => pub.publish(m as never) };
+      // rclnodejs's typings declare subscriptionCount() a method, its code a getter: read whichever is there.
+      const count = (): number => {
+        const c: unknown = (pub as unknown as { subscriptionCount: unknown }).subscriptionCount;
+        return typeof c === 'function' ? Number(c.call(pub)) : Number(c ?? 0);
+      };
+      return { topic, publish: (m) => pub.publish(m as never), subscriptionCount: count };
     },
     createSubscription<T extends MessageType>(type: T, topic: string, qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {
       // Poses come in bulk: taken as bytes and decoded here (cdr.ts), 10-100x cheaper than rclnodejs's conversion. A

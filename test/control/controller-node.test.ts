@@ -175,9 +175,13 @@ test('NaN poses are ignored with a warning', () => {
   assert.ok(warnings.some((w) => /robot_0 is not finite/.test(w)), warnings.join('\n'));
 });
 
-test('markers: DELETEALL first, one sphere per robot and one arrow per command', () => {
-  const { clock, robots } = setup({});
+test('markers: DELETEALL first, one sphere per robot and one arrow per command; none while nobody subscribes', () => {
+  const { clock, bus, robots } = setup({});
   const got: import('../../src/node/messages.js').MarkerArray[] = [];
+  let sent = 0;
+  bus.filter = (topic) => (topic === '/blob_coverage_controller/markers' && sent++, true);
+  clock.advanceTo(0.35);
+  assert.equal(sent, 0, 'no subscriber: no markers built');
   robots.createSubscription('visualization_msgs/msg/MarkerArray', '/blob_coverage_controller/markers', 'default', (m) => got.push(m));
   const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
   for (let k = 0; k < 3; k++) {
@@ -191,6 +195,7 @@ test('markers: DELETEALL first, one sphere per robot and one arrow per command',
   assert.equal(spheres.points.length, 3);
   assert.equal(arrows.points.length, 6);
   assert.ok(Math.abs(spheres.points[1].x - -0.47) < 1e-12);
+  assert.equal(sent, got.length);
 });
 
 test('parameter algorithm switches the law live over the same target; an unknown law is refused with the reason', async () => {

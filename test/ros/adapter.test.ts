@@ -110,6 +110,23 @@ test('timers take bigint nanoseconds; robot topics resolve under the node\'s nam
   assert.ok(Math.hypot(cmds[4].linear.x, cmds[4].linear.y) > 0);
 });
 
+test('markers go out only while ~/markers has a subscriber (rclnodejs counts them through a getter)', () => {
+  const { node } = controllerOn({}, '/swarm_m');
+  const ticks = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      const t = Number(node.now().nanoseconds) * 1e-9;
+      [0, 1].forEach((i) => node.deliver(`/swarm_m/robot_${i}/odom`, odom(-0.5 + 0.3 * i, -0.5, t)));
+      node.advance(0.1);
+    }
+  };
+  const markers = () => node.published.get('/swarm_m/blob_coverage_controller/markers')!.length;
+  ticks(3);
+  assert.equal(markers(), 0, 'nobody subscribes: nothing built or sent');
+  node.createSubscription('visualization_msgs/msg/MarkerArray', '/swarm_m/blob_coverage_controller/markers', { qos: undefined as never }, () => {});
+  ticks(3);
+  assert.equal(markers(), 3, 'one MarkerArray a tick once RViz subscribes');
+});
+
 test('the emergency stop matches the plainest publisher (reliable, volatile) and stops every robot at once, not at the next tick', () => {
   const { node } = controllerOn({}, '/swarm_a');
   const moving = () => {

@@ -127,7 +127,9 @@ export class Node {
     const topic = this.resolve(name);
     this.published.set(topic, []);
     this.publisherQos.set(topic, options.qos);
-    return { topicName: topic, typeName: type, publish: (m: unknown) => this.published.get(topic)!.push(m) };
+    const subscriptions = () => this.subscriptions.get(topic)?.length ?? 0;
+    // A getter, as in rclnodejs's publisher.js (its typings say a method).
+    return { topicName: topic, typeName: type, publish: (m: unknown) => this.published.get(topic)!.push(m), get subscriptionCount() { return subscriptions(); } };
   }
   createSubscription(type: string, name: string, options: { qos: QoS }, callback: (m: unknown) => void) {
     const topic = this.resolve(name);
