@@ -168,14 +168,18 @@ export class CoverageControllerNode {
     const sharing = (v.owned_robots as string[]).length > 0;
     // With the exchange, the poses of the robots other instances command come from their swarm_poses_topic.
     const exchange = v.pose_exchange === 'on' || (v.pose_exchange === 'auto' && sharing);
+    // With pose_type tf, child frames may carry the node's namespace (`swarm_a/robot_0/base_link`), as the simulator's do.
+    const namespace = node.name.slice(1, node.name.lastIndexOf('/'));
+    const tf = v.pose_type === 'tf';
     names.forEach((name, i) => {
       this.frameNames.push(baseLink(name));
       this.frameIndex.set(this.frameNames[i], i);
+      if (tf && namespace) this.frameIndex.set(`${namespace}/${this.frameNames[i]}`, i);
       // Relative names: resolved under the node's namespace, so `namespace:=swarm_a` keeps a swarm to itself.
       const topic = `${name}/${String(v.pose_topic)}`;
       const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;
-      if (exchange && !this.controller.owned[i]) {
-        // Another instance's robot: its pose arrives on swarm_poses_topic.
+      if (tf || (exchange && !this.controller.owned[i])) {
+        // The swarm's one pose topic (below), or another instance's robot: its pose arrives on swarm_poses_topic.
       } else if (v.pose_type === 'pose_stamped') {
         this.endpoints.push(node.createSubscription(MSG.PoseStamped, topic, 'sensor', (m: PoseStamped) => this.onPose(i, () => m.pose, m?.header, offset)));
       } else {
@@ -191,7 +195,9 @@ export class CoverageControllerNode {
       );
     });
     const swarmTopic = String(v.swarm_poses_topic);
-    if (exchange) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onSwarmPoses(m)));
+    const poseTopic = String(v.pose_topic);
+    if (tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, poseTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, poseTopic, 'poses')));
+    if (exchange && !tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
     this.swarmPoses = sharing ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
     // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
     // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
@@ -460,8 +466,7 @@ export class CoverageControllerNode {
     }
     const now = this.node.now();
     const stamped = stamp && typeof stamp.sec === 'number' && typeof stamp.nanosec === 'number' ? stamp.sec + stamp.nanosec * 1e-9 : 0;
-    // A stamp within a microsecond of now is now (sec + nanosec in floating point is not exact).
-    const time = stamped > 0 && stamped < now - 1e-6 ? stamped : now;
+    const time = poseTime(stamped, now);
     const reason = this.controller.updatePose(index, x, y, yaw, time);
     if (reason) this.warnThrottled(`pose${index}`, `ignored a pose: ${reason}`);
     else if (now - time > (this.values.pose_timeout as number)) {
@@ -531,15 +536,16 @@ export class CoverageControllerNode {
   }
 
   /**
-   * Records the poses another instance published on swarm_poses_topic (robots commanded here are skipped: their own
-   * topics give them first hand). A transform that names no robot of the swarm, is in another frame than
-   * world_frame, has no stamp or a bad rotation is skipped with a throttled WARN; the others are taken. A stamp
-   * ahead of this node's clock counts as now.
+   * Records the poses of a TFMessage: another instance's on swarm_poses_topic ('exchange': robots commanded here are
+   * skipped, their own topics give them first hand; a child frame that names no robot is a problem), or the swarm's
+   * with pose_type tf ('poses': every robot; other child frames are ignored, as a /tf topic carries many). A robot's
+   * transform in another frame than world_frame, without a stamp or with a bad rotation is skipped with a throttled
+   * WARN; the others are taken. A stamp ahead of this node's clock counts as now.
    */
-  private onSwarmPoses(m: TFMessage): void {
+  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses'): void {
     const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
     if (!Array.isArray(transforms)) {
-      this.warnThrottled('swarm-message', `ignored a malformed message on ${String(this.values.swarm_poses_topic)} (no transforms array)`);
+      this.warnThrottled(`${source}-message`, `ignored a malformed message on ${topic} (no transforms array)`);
       return;
     }
     const world = stripSlash(String(this.values.world_frame));
@@ -549,11 +555,12 @@ export class CoverageControllerNode {
     for (const t of transforms as TransformStamped[]) {
       const i = typeof t?.child_frame_id === 'string' ? this.frameIndex.get(stripSlash(t.child_frame_id)) : undefined;
       if (i === undefined) {
+        if (source === 'poses') continue;
         skipped++;
         why ||= 'a child frame that is no robot of the swarm';
         continue;
       }
-      if (this.controller.owned[i]) continue;
+      if (source === 'exchange' && this.controller.owned[i]) continue;
       const frame = t.header?.frame_id;
       const stamp = t.header?.stamp;
       const q = t.transform?.rotation;
@@ -568,14 +575,14 @@ export class CoverageControllerNode {
         why ||= 'no stamp, no translation or a bad rotation';
         continue;
       }
-      const time = Math.min(stamp.sec + stamp.nanosec * 1e-9, now);
+      const time = poseTime(stamp.sec + stamp.nanosec * 1e-9, now);
       if (time <= this.controller.poseTime(i)) continue; // not newer than the pose held
       if (this.controller.updatePose(i, p.x, p.y, yawOf(q), time)) {
         skipped++;
         why ||= 'a non-finite or absurd position';
       }
     }
-    if (skipped) this.warnThrottled('swarm', `ignored ${skipped} of ${transforms.length} poses on ${String(this.values.swarm_poses_topic)} (first problem: ${why})`);
+    if (skipped) this.warnThrottled(source, `ignored ${skipped} of ${transforms.length} poses on ${topic} (first problem: ${why})`);
   }
 
   /** Sends zero to every robot `times` times and stops building (call before shutting down). */
@@ -744,6 +751,14 @@ export function ownedMask(v: ParamValues): Uint8Array {
   if (owned.length === 0) return new Uint8Array(names.length).fill(1);
   const set = new Set(owned);
   return Uint8Array.from(names, (n) => (set.has(n) ? 1 : 0));
+}
+
+/**
+ * The time a pose holds for: its stamp, or now for no stamp, one ahead of now or within a microsecond of it (sec +
+ * nanosec in floating point is not exact).
+ */
+function poseTime(stamped: number, now: number): number {
+  return stamped > 0 && stamped < now - 1e-6 ? stamped : now;
 }
 
 /** A robot's base frame, as the commands' headers and the exchanged poses name it. */

@@ -21,8 +21,8 @@ const MAX_INLINE_TARGET = 65536;
 export const CONTROLLER_SCHEMA: ParamSchema = [
   // The swarm and its topics (read-only: they decide what the node subscribes to).
   ...ROBOT_PARAMS,
-  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace.", check: relativeTopicCheck },
-  { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped'], readOnly: true, description: 'Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped (motion capture, Crazyswarm2).' },
+  { name: 'pose_topic', type: 'string', default: 'odom', readOnly: true, description: "Pose topic relative to each robot's namespace; with pose_type tf, the one topic of the whole swarm (relative to the node's namespace unless absolute, e.g. /tf).", check: topicCheck },
+  { name: 'pose_type', type: 'string', default: 'odometry', choices: ['odometry', 'pose_stamped', 'tf'], readOnly: true, description: "Message type of the pose topic: nav_msgs/msg/Odometry or geometry_msgs/msg/PoseStamped per robot (motion capture, Crazyswarm2), or tf: one tf2_msgs/msg/TFMessage topic for the whole swarm whose transforms world_frame -> <robot>/base_link (or <namespace>/<robot>/base_link) give the poses, other transforms ignored (the simulator's /tf, a motion-capture or Gazebo pose bridge): one message a tick instead of one per robot, which is what lets one instance on a real graph take hundreds of robots' poses. pose_offsets do not apply to it." },
   { name: 'cmd_topic', type: 'string', default: 'cmd_vel', readOnly: true, description: "Velocity command topic relative to each robot's namespace.", check: relativeTopicCheck },
   { name: 'cmd_type', type: 'string', default: 'twist', choices: ['twist', 'twist_stamped'], readOnly: true, description: 'Message type of the commands: geometry_msgs/msg/Twist or TwistStamped (Jazzy diff_drive_controller, TurtleBot3 Jazzy Gazebo).' },
   { name: 'estop_topic', type: 'string', default: 'emergency_stop', readOnly: true, description: "std_msgs/msg/Bool topic (relative to the node's namespace unless absolute): true stops every robot until false is received. Any publisher works, `ros2 topic pub --once` included; the ~/emergency_stop service (std_srvs/srv/SetBool) does the same.", check: topicCheck },
@@ -70,6 +70,7 @@ export function controllerCrossCheck(v: ParamValues): string | undefined {
   const offsets = v.pose_offsets as number[];
   const robots = Number(robotNames(v).length);
   if (offsets.length > 0 && offsets.length !== 3 * robots) return `pose_offsets must hold 3 numbers (x, y, yaw) for each of the ${robots} robots: ${3 * robots} numbers, got ${offsets.length}`;
+  if (v.pose_type !== 'tf' && relativeTopicCheck(String(v.pose_topic))) return `'pose_topic' ${relativeTopicCheck(String(v.pose_topic))} (an absolute name only with pose_type tf: one topic for the swarm)`;
   const owned = v.owned_robots as string[];
   if (owned.length > 0) {
     const known = new Set(robotNames(v));

@@ -100,7 +100,8 @@ export function createStandalone(o: Pick<StandaloneOptions, 'scenario' | 'scenar
   const clock = new VirtualClock();
   const bus = new InProcessBus(clock);
   const common = { robot_count: robots.count, robot_prefix: 'robot_' };
-  const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, publish_tf: false, ...o.simulator } });
+  // /tf only when the controller reads its poses there (pose_type tf): it is one more message of the whole swarm a tick.
+  const simNode = bus.createNode('swarm_simulator', { logger: o.logger('swarm_simulator'), parameters: { ...common, drive: o.drive, rate: 50, publish_tf: o.controller?.pose_type === 'tf', ...o.simulator } });
   const sim = new SwarmSimulatorNode(simNode, { initial, initialYaw: o.initialYaw, domain: o.scenario.domain });
   const shards = o.shards ?? 1;
   if (!(Number.isInteger(shards) && shards >= 1 && shards <= robots.count)) throw new Error(`shards must be an integer from 1 to the number of robots (${robots.count}), got ${shards}`);

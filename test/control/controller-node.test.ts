@@ -344,3 +344,42 @@ test('/diagnostics reports the squared MMD of the live robots, measured a slice 
   assert.equal(reported.at(-1), expected);
   ctl.close();
 });
+
+test('pose_type tf: one TFMessage topic gives every robot its pose; other transforms are ignored, a robot in another frame is refused', () => {
+  const { clock, bus, robots, cmds, warnings } = setup({ pose_type: 'tf', pose_topic: '/tf' });
+  [0, 1, 2].forEach((i) => robots.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', (m) => cmds[i].push(m)));
+  assert.equal(bus.subscriptionCount('/robot_0/odom'), 0, 'no per-robot pose topics');
+  const tf = robots.createPublisher('tf2_msgs/msg/TFMessage', '/tf', 'default');
+  const transform = (parent: string, child: string, x: number, y: number, t: number) => ({
+    header: { stamp: timeMsg(t), frame_id: parent },
+    child_frame_id: child,
+    transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(0) },
+  });
+  clock.advanceTo(0.05); // a zero stamp is no stamp
+  for (let k = 0; k < 10; k++) {
+    const t = clock.now();
+    tf.publish({
+      transforms: [
+        transform('map', 'robot_0/base_link', -0.5, -0.5, t),
+        transform('map', 'robot_1/base_link', 0, -0.5, t),
+        transform('robot_2/odom', 'robot_2/base_link', 0, 0, t), // a tf tree's odometry: not a world-frame pose
+        transform('map', 'lidar_link', 0, 0, t), // not a robot: ignored without a word
+      ],
+    });
+    clock.advanceTo(t + 0.1);
+  }
+  bus.flush();
+  const speed = (i: number) => Math.hypot((cmds[i].at(-1) as Twist).linear.x, (cmds[i].at(-1) as Twist).linear.y);
+  assert.ok(speed(0) > 0 && speed(1) > 0, 'robots with a world-frame transform move');
+  assert.equal(speed(2), 0, 'robot_2 has no pose in world_frame: zero');
+  assert.ok(warnings.some((w) => /ignored 1 of 4 poses on \/tf \(first problem: a frame other than world_frame 'map'\)/.test(w)), warnings.join('\n'));
+  assert.ok(!warnings.some((w) => /lidar_link|no robot of the swarm/.test(w)), 'other child frames are not a problem on /tf');
+});
+
+test('an absolute pose_topic is refused unless pose_type is tf', () => {
+  const clock = new VirtualClock();
+  const bus = new InProcessBus(clock);
+  const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+  const node = bus.createNode('blob_coverage_controller', { logger, parameters: { robot_count: 3, pose_topic: '/tf' } });
+  assert.throws(() => new CoverageControllerNode(node, demo), /'pose_topic' must be relative .*an absolute name only with pose_type tf/);
+});

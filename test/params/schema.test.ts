@@ -78,7 +78,7 @@ test('-p values are read as ROS 2 reads them: lists in brackets, quotes, YAML bo
 });
 
 test('robot names and topic names follow the ROS 2 rules', () => {
-  const start = (u: Record<string, unknown>) => applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), u as never, { live: false });
+  const start = (u: Record<string, unknown>) => applyUpdates(CONTROLLER_SCHEMA, defaults(CONTROLLER_SCHEMA), u as never, { live: false, crossCheck: controllerCrossCheck });
   const refused: [Record<string, unknown>, RegExp][] = [
     [{ robot_names: ['tb3_0', ''] }, /'robot_names' contains an invalid name ''/],
     [{ estop_topic: '~stop' }, /'estop_topic' is not a valid ROS topic name/],
@@ -92,5 +92,5 @@ test('robot names and topic names follow the ROS 2 rules', () => {
     assert.ok(!r.ok, JSON.stringify(u));
     assert.match(r.reason, pattern);
   }
-  for (const u of [{ estop_topic: '~/stop' }, { estop_topic: 'estop' }, { pose_topic: 'mocap/pose' }, { pose_topic: 'p'.repeat(247) }]) assert.ok(start(u).ok, JSON.stringify(u));
+  for (const u of [{ estop_topic: '~/stop' }, { estop_topic: 'estop' }, { pose_topic: 'mocap/pose' }, { pose_topic: 'p'.repeat(247) }, { pose_type: 'tf', pose_topic: '/tf' }]) assert.ok(start(u).ok, JSON.stringify(u));
 });

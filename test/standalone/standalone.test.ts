@@ -53,3 +53,19 @@ test("the standalone mode runs the scenario's law; -p algorithm wins over it", (
   own.sim.destroy();
   flagged.sim.destroy();
 });
+
+test('pose_type tf: the controller takes the whole swarm from the simulator\'s /tf, and ends where it ends with odometry', () => {
+  const doc = parse(readFileSync(demoPath, 'utf8'));
+  doc.robots.count = 40;
+  const scenario = parseScenario(doc, () => {
+    throw new Error('no maps');
+  });
+  const odom = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 8, logger: quiet });
+  const session = createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet, controller: { pose_type: 'tf', pose_topic: '/tf' } });
+  assert.equal(session.bus.subscriptionCount('/robot_0/odom'), 0, 'no odometry subscription');
+  session.sim.destroy();
+  const tf = runStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', duration: 8, logger: quiet, controller: { pose_type: 'tf', pose_topic: '/tf' } });
+  assert.equal(tf.history.at(-1)!.live, 40);
+  // The same poses at the same times (the /tf batch carries each odometry message's pose and stamp): the same run.
+  assert.deepEqual([...tf.final], [...odom.final]);
+});
