@@ -43,6 +43,8 @@ const NS_B = '/itest_b';
 const NS_FRAMES = '/itest_frames';
 /** A swarm commanded by two controller instances (owned_robots). */
 const NS_SHARDS = '/itest_shards';
+/** A swarm whose controller takes every pose from the simulator's /tf (pose_type tf). */
+const NS_TF = '/itest_tf';
 const CONTROLLER = `${NS_A}/blob_coverage_controller`;
 const SCENARIO = join(root, 'scenarios', 'demo.yaml');
 const PARAMS = join(root, 'config', 'blob_coverage.yaml');
@@ -361,6 +363,17 @@ function integrationTests(rcl: typeof Rcl): void {
     assert.ok(names.every((_, i) => gotA.some((c) => c.robot === i)), 'swarm A still commanded at its rate');
     const pubs = (await run('ros2', ['topic', 'info', `${NS_A}/${PREFIX}0/cmd_vel`])).out;
     assert.match(pubs, /Publisher count: 1/, `one controller commands ${NS_A}/${PREFIX}0: ${pubs}`);
+  });
+
+  test('pose_type tf: a controller takes its whole swarm from /tf (one message a tick), none of the robots\' odometry', async () => {
+    const c = new SwarmWatch();
+    watchSwarm(c, NS_TF);
+    swarm(NS_TF, ROBOTS, ['pose_type:=tf', 'pose_topic:=/tf']);
+    await waitFor('every robot of the tf swarm commanded to move', 40, () => names.every((_, i) => c.commands.some((m) => m.robot === i && speed(m.twist) > 0)));
+    const info = (await run('ros2', ['topic', 'info', `${NS_TF}/${PREFIX}0/odom`])).out;
+    assert.match(info, /Subscription count: 1\b/, `only this test's observer takes the odometry: ${info}`);
+    const tfInfo = (await run('ros2', ['topic', 'info', '/tf'])).out;
+    assert.match(tfInfo, /Type: tf2_msgs\/msg\/TFMessage/, tfInfo);
   });
 
   test('two controller instances share one swarm (owned_robots): each commands its half alone and takes the other half\'s poses from the other instance (swarm_poses); one killed, its robots stop and the other half goes on; restarted, it rejoins', async () => {
