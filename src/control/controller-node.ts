@@ -174,7 +174,8 @@ export class CoverageControllerNode {
     names.forEach((name, i) => {
       this.frameNames.push(baseLink(name));
       this.frameIndex.set(this.frameNames[i], i);
-      if (tf && namespace) this.frameIndex.set(`${namespace}/${this.frameNames[i]}`, i);
+      // A bare robot name is a child frame too with pose_type tf (Gazebo's pose info names models, mocap names bodies).
+      if (tf) for (const f of [name, ...(namespace ? [`${namespace}/${this.frameNames[i]}`, `${namespace}/${name}`] : [])]) this.frameIndex.set(f, i);
       // Relative names: resolved under the node's namespace, so `namespace:=swarm_a` keeps a swarm to itself.
       const topic = `${name}/${String(v.pose_topic)}`;
       const offset = offsets.length ? { x: offsets[3 * i], y: offsets[3 * i + 1], yaw: offsets[3 * i + 2] } : undefined;

@@ -361,7 +361,7 @@ test('pose_type tf: one TFMessage topic gives every robot its pose; other transf
     tf.publish({
       transforms: [
         transform('map', 'robot_0/base_link', -0.5, -0.5, t),
-        transform('map', 'robot_1/base_link', 0, -0.5, t),
+        transform('map', 'robot_1', 0, -0.5, t), // a bare name, as Gazebo's pose info and mocap bodies give it
         transform('robot_2/odom', 'robot_2/base_link', 0, 0, t), // a tf tree's odometry: not a world-frame pose
         transform('map', 'lidar_link', 0, 0, t), // not a robot: ignored without a word
       ],
