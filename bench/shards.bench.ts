@@ -117,7 +117,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
-    const host = node as unknown as { onPose: (...a: unknown[]) => void; onSwarmPoses: (m: unknown) => void };
+    const host = node as unknown as { onPose: (...a: unknown[]) => void; onTransforms: (m: unknown, topic: string, source: string) => void };
     const onPose = host.onPose.bind(node);
     host.onPose = (...a: unknown[]) => {
       const t0 = performance.now();
@@ -127,10 +127,10 @@ export function runShards(robots: number, shards: number, duration: number, exch
       bytes[k] += odometry;
     };
     // The other instances' poses (pose_exchange): one TFMessage each per period.
-    const onSwarm = host.onSwarmPoses.bind(node);
-    host.onSwarmPoses = (m: unknown) => {
+    const onSwarm = host.onTransforms.bind(node);
+    host.onTransforms = (m: unknown, topic: string, source: string) => {
       const t0 = performance.now();
-      onSwarm(m);
+      onSwarm(m, topic, source);
       intake[k] += performance.now() - t0;
       received[k]++;
       bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
