@@ -51,7 +51,7 @@ ARGUMENTS = [
     ('drive', '', ['', 'holonomic', 'diff_drive'], 'Robot kinematics; empty: params_file'),
     ('cmd_type', '', ['', 'twist', 'twist_stamped'], 'Command message type (Jazzy diff_drive_controller, TurtleBot3: twist_stamped); empty: params_file'),
     ('pose_topic', '', None, "Pose topic relative to each robot's namespace, e.g. odom, pose; empty: params_file"),
-    ('pose_type', '', ['', 'odometry', 'pose_stamped'], 'Pose message type: nav_msgs/Odometry or geometry_msgs/PoseStamped (motion capture, crazyswarm2); empty: params_file'),
+    ('pose_type', '', ['', 'odometry', 'pose_stamped', 'tf'], 'Pose message type: nav_msgs/Odometry or geometry_msgs/PoseStamped per robot (motion capture, crazyswarm2), or tf: one tf2_msgs/TFMessage for the swarm (hundreds of robots); empty: params_file'),
     ('world_frame', '', None, 'Common frame of the poses, markers and density grid (and the RViz fixed frame); empty: params_file'),
 ]
 
@@ -122,6 +122,12 @@ def _overrides(arg, simulate):
                                f"publishes PoseStamped on <robot>/pose), got '{pose_topic}'")
         simulator.append(('also_pose_stamped', 'true'))
         controller.append(('pose_topic', _yaml_text('pose')))
+    elif pose_type == 'tf':
+        # One TFMessage topic for the whole swarm, for the controller only: the simulator publishes /tf anyway.
+        if simulate and pose_topic not in ('', '/tf'):
+            raise RuntimeError("pose_type:=tf with simulate:=true needs pose_topic:=/tf (the simulator publishes the "
+                               f"swarm's poses on /tf), got '{pose_topic}'")
+        controller.append(('pose_topic', _yaml_text(pose_topic or '/tf')))
     elif pose_topic:
         both('pose_topic', _yaml_text(pose_topic))
     both('use_sim_time', arg('use_sim_time'))
