@@ -129,6 +129,14 @@ export interface SafetyReport {
 
 const TOLERANCE = 1e-9;
 
+/**
+ * A line whose squared distance from u exceeds FAR_LINE times the best candidate's, plus FAR_LINE_SLACK (m/s)^2, has
+ * no vertex nearer: margins far above the round-off of a vertex (at most ~1e-16 x |b| / 1e-9 apart, the sine of the
+ * narrowest angle tried), so that exactly the vertices nearer than the best are tried, as before.
+ */
+const FAR_LINE = 1.01;
+const FAR_LINE_SLACK = 1e-12;
+
 /** Robots a robot keeps barriers with: its nearest ones within range (a hexagonal crowd has 6 at the first ring). */
 export const MAX_NEIGHBOURS = 12;
 
@@ -198,6 +206,8 @@ export class SafetyFilter {
   private active = 0;
   /** Its barriers in the order of the original formulation (the nearest first, then the others as found): escape. */
   private logical = new Int32Array(32);
+  /** Per constraint of the problem being projected: its gap at u squared and |a|^2 (project). */
+  private lineGap = new Float64Array(64);
   /** Heading of the robot being filtered (unicycle); NaN for a holonomic robot. */
   private ex = Number.NaN;
   private ey = Number.NaN;
@@ -698,8 +708,23 @@ export class SafetyFilter {
         bestD = d;
       }
     }
+    // A vertex lies on both its lines: it is no nearer to u than either line. Lines farther than the best point so
+    // far (with a margin far above round-off: the same vertices are tried as without this) have no vertex to try.
+    // (Squared distance gap^2 / |a|^2, compared without the division.)
+    if (this.lineGap.length < 2 * (to - from)) this.lineGap = new Float64Array(4 * (to - from));
+    const line = this.lineGap;
     for (let k = from; k < to; k++) {
+      const ax = c[3 * k];
+      const ay = c[3 * k + 1];
+      const gap = c[3 * k + 2] - (ax * ux + ay * uy);
+      line[2 * (k - from)] = gap * gap;
+      line[2 * (k - from) + 1] = ax * ax + ay * ay;
+    }
+    for (let k = from; k < to; k++) {
+      const far = bestD * FAR_LINE + FAR_LINE_SLACK;
+      if (line[2 * (k - from)] > far * line[2 * (k - from) + 1]) continue;
       for (let m = k + 1; m < to; m++) {
+        if (line[2 * (m - from)] > (bestD * FAR_LINE + FAR_LINE_SLACK) * line[2 * (m - from) + 1]) continue;
         const det = c[3 * k] * c[3 * m + 1] - c[3 * k + 1] * c[3 * m];
         const bk = c[3 * k + 2];
         const bm = c[3 * m + 2];
