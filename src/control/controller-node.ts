@@ -134,7 +134,7 @@ export class CoverageControllerNode {
   private lastMmd: { value: string; time: number } | undefined;
   /**
    * The squared MMD under way: 8 ms at 1,000 robots, 40-90 ms at 5,000, so it is spread over the ticks of half an
-   * MMD_PERIOD (mmdSlice robots a tick) rather than computed in one.
+   * MMD_PERIOD (a slice of robots a tick, advanceMmd) rather than computed in one.
    */
   private mmdJob: { evaluation: StepwiseMmd; time: number } | undefined;
   private ticks = 0;
