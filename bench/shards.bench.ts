@@ -5,6 +5,10 @@
  * on, controller at 20 Hz, simulator (odometry) at 50 Hz, the instances exchanging their robots' poses
  * (pose_exchange auto; --exchange off: every instance subscribes to every robot's odometry).
  *
+ * Run under `node --single-threaded` (npm run bench:shards does): V8 then compiles and collects on the main thread
+ * only, so process.cpuUsage around a tick is that tick's own CPU time (background compilers and GC helpers, which
+ * serve every instance of the process, would otherwise be counted in whichever tick they overlap).
+ *
  * Per instance, measured in one run (the instances share one thread here, so each tick is timed on its own):
  * - tick CPU: process.cpuUsage around each instance's timer callback (law, shaping, safety filter, publishing);
  *   p50 and p99 over the ticks after the first WARMUP_TICKS (field building and compilation), and deadline misses:
@@ -181,7 +185,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
 
 /**
  * Ticks over the period once the garbage-collection pauses inside each are taken out (`gc`: the pauses' windows,
- * from a PerformanceObserver of 'gc' entries). Run under `node --single-threaded-gc` so that all GC work is such a
+ * from a PerformanceObserver of 'gc' entries). Run under `node --single-threaded` so that all GC work is such a
  * pause on the main thread (otherwise helper threads' marking counts in process.cpuUsage and is not seen here). With
  * every instance in one process, a tick pays for the whole process's heap (every instance's and the simulator's);
  * one instance per process would collect only its own.
@@ -278,17 +282,17 @@ async function main(): Promise<void> {
     }
   }
   observer.disconnect();
-  const singleThreadedGc = process.execArgv.includes('--single-threaded-gc');
+  const singleThreadedGc = process.execArgv.includes('--single-threaded-gc') || process.execArgv.includes('--single-threaded');
   process.stderr.write(`  ${perRobot} robots, one instance each...\n`);
   rows.push(runShards(perRobot, perRobot, duration, exchange));
   process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
   const drift = driftFromOne(1000, 4, 20, exchange);
   console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on, split by region, pose_exchange ${exchange})`);
-  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
+  console.log(`node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--single')).join(' ')}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log('');
   console.log(formatShards(rows));
   console.log('');
-  console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded-gc: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
+  console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
   console.log('');
   console.log(
     `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
