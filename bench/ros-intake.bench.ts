@@ -9,7 +9,10 @@
  * Needs a sourced ROS 2 and a built rclnodejs; not part of npm test (like test:ros). Best run in a private network
  * namespace (../shared/ros2-from-source/netns.sh).
  *
- * Run: npm run bench:ros-intake [-- --transforms 625,9375 --odometry 5000]
+ * - nav_msgs/Odometry over 1, 100 or 625 topics, one subscription each (an instance takes its own robots' odometry
+ *   this way): whether rclnodejs's cost per message grows with the subscriptions it waits on.
+ *
+ * Run: npm run bench:ros-intake [-- --transforms 625,9375 --odometry 5000 --topics 1,100,625]
  */
 import { fork } from 'node:child_process';
 import { realpathSync } from 'node:fs';
@@ -22,7 +25,14 @@ import { decodeOdometry, decodeTFMessage } from '../src/ros/cdr.js';
 const TOPIC_TF = 'intake_bench/swarm_poses';
 const TOPIC_ODOM = 'intake_bench/odom';
 
-type Plan = { readonly kind: 'tf' | 'odom'; readonly size: number; readonly count: number; readonly raw?: boolean };
+/**
+ * What to send: `count` messages of `kind`; TFMessages of `size` transforms; odometry spread round-robin over `topics`
+ * topics (one a robot, each with its own subscription at the receiver, as an instance has for the robots it commands).
+ */
+type Plan = { readonly kind: 'tf' | 'odom'; readonly size: number; readonly count: number; readonly raw?: boolean; readonly topics?: number };
+
+/** The odometry topic of robot k of `topics` (the first keeps the single-topic name). */
+const odomTopic = (k: number): string => (k === 0 ? TOPIC_ODOM : `${TOPIC_ODOM}_${k}`);
 
 /** The publishing side: sends `plan.count` messages, a few milliseconds apart, then exits. */
 async function publisher(plan: Plan): Promise<void> {
@@ -36,12 +46,13 @@ async function publisher(plan: Plan): Promise<void> {
     plan.kind === 'tf'
       ? { transforms: Array.from({ length: plan.size }, (_, i) => ({ header: { stamp, frame_id: 'map' }, child_frame_id: `robot_${i}/base_link`, transform: { translation: pose.position, rotation: pose.orientation } })) }
       : { header: { stamp, frame_id: 'map' }, child_frame_id: 'robot_9999/base_link', pose: { pose, covariance: new Array(36).fill(0) }, twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, covariance: new Array(36).fill(0) } };
-  const pub = node.createPublisher(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM, { qos });
+  const topics = plan.kind === 'tf' ? [TOPIC_TF] : Array.from({ length: plan.topics ?? 1 }, (_, k) => odomTopic(k));
+  const pubs = topics.map((t) => node.createPublisher(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', t, { qos }));
   node.spin();
-  while (node.countSubscribers(plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM) === 0) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 500));
+  for (const t of topics) while (node.countSubscribers(t) === 0) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 500 + 5 * topics.length));
   for (let k = 0; k < plan.count; k++) {
-    pub.publish(message as never);
+    pubs[k % pubs.length].publish(message as never);
     if (k % (plan.kind === 'tf' ? 1 : 50) === 0) await new Promise((r) => setTimeout(r, plan.kind === 'tf' ? 20 : 5));
   }
   await new Promise((r) => setTimeout(r, 2000));
@@ -51,13 +62,13 @@ async function publisher(plan: Plan): Promise<void> {
 /** The receiving side: CPU per message from the first to the last one received. */
 async function receive(plan: Plan): Promise<{ received: number; perMessageMs: number; perPoseUs: number }> {
   const rcl = await loadRclnodejs();
-  const node = rcl.createNode(`intake_bench_${plan.kind}_${plan.size}${plan.raw ? '_raw' : ''}`);
+  const node = rcl.createNode(`intake_bench_${plan.kind}_${plan.size}_${plan.topics ?? 1}${plan.raw ? '_raw' : ''}`);
   const qos = new rcl.QoS(rcl.QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST, 1000, rcl.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE, rcl.QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_VOLATILE);
   let received = 0;
   let c0: NodeJS.CpuUsage | undefined;
   let c1: NodeJS.CpuUsage | undefined;
   let touched = 0;
-  node.createSubscription(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', plan.kind === 'tf' ? TOPIC_TF : TOPIC_ODOM, { qos, isRaw: plan.raw === true }, (bytes: unknown) => {
+  const take = (bytes: unknown): void => {
     if (received === 0) c0 = process.cpuUsage();
     // Raw: the bytes decoded as the ROS adapter does (src/ros/cdr.ts).
     const m = !plan.raw ? bytes : plan.kind === 'tf' ? decodeTFMessage(bytes as Uint8Array) : decodeOdometry(bytes as Uint8Array);
@@ -66,7 +77,9 @@ async function receive(plan: Plan): Promise<{ received: number; perMessageMs: nu
     if (plan.kind === 'tf') for (const t of (m as { transforms: { transform: { translation: { x: number } } }[] }).transforms) touched += t.transform.translation.x;
     else touched += (m as { pose: { pose: { position: { x: number } } } }).pose.pose.position.x;
     if (received === plan.count) c1 = process.cpuUsage(c0);
-  });
+  };
+  const topics = plan.kind === 'tf' ? [TOPIC_TF] : Array.from({ length: plan.topics ?? 1 }, (_, k) => odomTopic(k));
+  for (const t of topics) node.createSubscription(plan.kind === 'tf' ? 'tf2_msgs/msg/TFMessage' : 'nav_msgs/msg/Odometry', t, { qos, isRaw: plan.raw === true }, take);
   node.spin();
   const child = fork(fileURLToPath(import.meta.url), ['--publish', JSON.stringify(plan)], { execArgv: process.execArgv, stdio: 'inherit' });
   const exited = new Promise((r) => child.on('exit', r));
@@ -82,22 +95,26 @@ async function receive(plan: Plan): Promise<{ received: number; perMessageMs: nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { publish: { type: 'string' }, transforms: { type: 'string' }, odometry: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { publish: { type: 'string' }, transforms: { type: 'string' }, odometry: { type: 'string' }, topics: { type: 'string' } }, strict: true });
   if (values.publish) return publisher(JSON.parse(values.publish) as Plan);
   const rcl = await loadRclnodejs();
   await rcl.init();
   const sizes = (values.transforms ?? '625,9375').split(',').map(Number);
   const odometry = Number(values.odometry ?? 5000);
-  console.log('| message | poses a message | messages received | CPU per message (ms) | CPU per pose (us) |');
-  console.log('|---|---:|---:|---:|---:|');
+  const topicCounts = (values.topics ?? '1,100,625').split(',').map(Number);
+  if (topicCounts.some((t) => !(Number.isInteger(t) && t >= 1))) throw new Error(`--topics must be a comma-separated list of positive integers, got '${values.topics}'`);
+  console.log('| message | topics subscribed | poses a message | messages received | CPU per message (ms) | CPU per pose (us) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const raw of [false, true]) {
     const how = raw ? ', bytes decoded by src/ros/cdr.ts' : ", rclnodejs's conversion";
-    const o = await receive({ kind: 'odom', size: 1, count: odometry, raw });
-    console.log(`| nav_msgs/Odometry${how} | 1 | ${o.received} of ${odometry} | ${o.perMessageMs.toFixed(3)} | ${o.perPoseUs.toFixed(1)} |`);
+    for (const topics of topicCounts) {
+      const o = await receive({ kind: 'odom', size: 1, count: odometry, raw, topics });
+      console.log(`| nav_msgs/Odometry${how} | ${topics} | 1 | ${o.received} of ${odometry} | ${o.perMessageMs.toFixed(3)} | ${o.perPoseUs.toFixed(1)} |`);
+    }
     for (const size of sizes) {
       const count = 60;
       const r = await receive({ kind: 'tf', size, count, raw });
-      console.log(`| tf2_msgs/TFMessage${how} | ${size.toLocaleString('en')} | ${r.received} of ${count} | ${r.perMessageMs.toFixed(2)} | ${r.perPoseUs.toFixed(2)} |`);
+      console.log(`| tf2_msgs/TFMessage${how} | 1 | ${size.toLocaleString('en')} | ${r.received} of ${count} | ${r.perMessageMs.toFixed(2)} | ${r.perPoseUs.toFixed(2)} |`);
     }
   }
   rcl.shutdown();
