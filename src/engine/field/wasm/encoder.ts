@@ -84,6 +84,30 @@ export const op = {
   f64ConvertI32: [0xb7],
   /** call of a function by index (imported functions first). */
   call: (index: number): number[] => [0x10, ...uleb(index)],
+  i32Eq: [0x46],
+  i32Ne: [0x47],
+  i32LtS: [0x48],
+  i32GtS: [0x4a],
+  i32GeS: [0x4e],
+  i32Or: [0x72],
+  f64Ne: [0x62],
+  f64Lt: [0x63],
+  f64Le: [0x65],
+  f64Ge: [0x66],
+  f64Neg: [0x9a],
+  f64Sqrt: [0x9f],
+  /** i32.trunc_sat_f64_s: never traps (NaN gives 0, out-of-range values saturate). */
+  i32TruncSatF64: [0xfc, 0x02],
+  /** i32.load / i32.store / i32.store8 at address + offset (bytes). */
+  i32Load: (offset = 0): number[] => [0x28, ...memarg(2, offset)],
+  i32Store: (offset = 0): number[] => [0x36, ...memarg(2, offset)],
+  i32Store8: (offset = 0): number[] => [0x3a, ...memarg(0, offset)],
+  /** select: the first of two values when the i32 on top is non-zero, else the second. */
+  select: [0x1b],
+  /** return from the function (its results on the stack). */
+  ret: [0x0f],
+  /** if/else with no result (the condition on the stack before it). */
+  ifElse: (then: number[][], otherwise: number[][]): number[] => [0x04, 0x40, ...then.flat(), 0x05, ...otherwise.flat(), 0x0b],
   f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
   f64Add: [0xa0],
   f64Mul: [0xa2],
