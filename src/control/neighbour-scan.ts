@@ -100,7 +100,7 @@ export class ScanMemory {
 
 const { get, set, tee, i32, i32Add, i32Shl, f64Add, f64Sub, f64Mul, f64Div, f64Load, f64Store, i32Load, i32Store8 } = op;
 const { f64Const, f64Min, f64Max, f64Floor, f64Gt, f64Lt, f64Le, f64Eq, f64Sqrt, f64Neg, f64ConvertI32, i32TruncSatF64 } = op;
-const { block, loop, br, brIf, ifElse, i32Eq, i32Ne, i32GtS, i32GeS, i32Mul, i32Or, ret, call } = op;
+const { block, loop, br, brIf, ifElse, i32Eq, i32GtS, i32GeS, i32Mul, i32Or, ret, call, select } = op;
 
 const TOLERANCE = 1e-9;
 const COINCIDENT = 1e-9;
@@ -127,7 +127,7 @@ function scan(): FunctionSpec {
   // reach(v) as in SafetyFilter.candidates: max(v / g, brake === Infinity ? 0 : v^2 / brake) (1 + 1e-9) + 1e-6.
   const reachOf = (vl: number): number[] => [
     ...get(vl), ...get(g), ...f64Div,
-    ...f64Const(0), ...sq(vl), ...get(brake), ...f64Div, ...get(brake), ...f64Const(Infinity), ...f64Eq, ...op.select,
+    ...f64Const(0), ...sq(vl), ...get(brake), ...f64Div, ...get(brake), ...f64Const(Infinity), ...f64Eq, ...select,
     ...f64Max, ...f64Const(1 + 1e-9), ...f64Mul, ...f64Const(1e-6), ...f64Add,
   ];
   // Inside the item loop: block `next` is depth 0 (continue = br to it).
@@ -156,56 +156,58 @@ function scan(): FunctionSpec {
       [[...get(i), ...get(j), ...call(0), ...param(O_NX), ...set(nx), ...param(O_NY), ...set(ny)]],
       [[...get(x), ...get(px), ...f64Sub, ...get(d), ...f64Div, ...set(nx), ...get(y), ...get(py), ...f64Sub, ...get(d), ...f64Div, ...set(ny)]],
     ),
-    [...get(h), ...f64Const(-TOLERANCE), ...f64Lt],
+    // From here on without branches (the outcomes are data-dependent): every case computed, the JS one selected.
+    // budget = h < -TOL ? -g (-h + RECOVERY_MARGIN dPair) : h < 0 ? 0 : brake === Infinity || linear^2 < bh (1 - 1e-12)
+    //   ? linear : min(linear, sqrt(bh)), with linear = g h, bh = brake h.
+    [...get(g), ...get(h), ...f64Mul, ...set(linear), ...get(brake), ...get(h), ...f64Mul, ...set(bh)],
+    [
+      ...get(g), ...f64Neg, ...get(h), ...f64Neg, ...f64Const(RECOVERY_MARGIN), ...get(dPair), ...f64Mul, ...f64Add, ...f64Mul,
+      ...f64Const(0),
+      ...get(linear), ...get(linear), ...get(bh), ...f64Sqrt, ...f64Min,
+      ...get(brake), ...f64Const(Infinity), ...f64Eq, ...sq(linear), ...get(bh), ...f64Const(1 - 1e-12), ...f64Mul, ...f64Lt, ...i32Or,
+      ...select,
+      ...get(h), ...f64Const(0), ...f64Lt, ...select,
+      ...get(h), ...f64Const(-TOLERANCE), ...f64Lt, ...select,
+      ...set(budget),
+    ],
+    // The pair's drift along n (one formula per pass: a predictable branch), clamped to [-half, half].
+    [...f64Const(0.5), ...get(budget), ...f64Const(0), ...f64Max, ...f64Mul, ...set(halfB)],
+    [...get(unicycle)],
     ifElse(
-      [[...get(g), ...f64Neg, ...get(h), ...f64Neg, ...f64Const(RECOVERY_MARGIN), ...get(dPair), ...f64Mul, ...f64Add, ...f64Mul, ...set(budget)]],
-      [[...get(h), ...f64Const(0), ...f64Lt], ifElse(
-        [[...f64Const(0), ...set(budget)]],
-        [
-          [...get(g), ...get(h), ...f64Mul, ...set(linear), ...get(brake), ...get(h), ...f64Mul, ...set(bh)],
-          [...get(brake), ...f64Const(Infinity), ...f64Eq, ...sq(linear), ...get(bh), ...f64Const(1 - 1e-12), ...f64Mul, ...f64Lt, ...i32Or],
-          ifElse([[...get(linear), ...set(budget)]], [[...get(linear), ...get(bh), ...f64Sqrt, ...f64Min, ...set(budget)]]),
-        ],
-      )],
+      [[
+        ...f64Const(0.5),
+        ...get(nx), ...get(ex), ...f64Mul, ...get(ny), ...get(ey), ...f64Mul, ...f64Add, ...get(along), ...f64Mul,
+        ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add, ...field(6), ...f64Mul,
+        ...f64Add, ...f64Mul, ...set(drift),
+      ]],
+      [[
+        ...f64Const(0.5),
+        ...get(nx), ...get(vx), ...f64Mul, ...get(ny), ...get(vy), ...f64Mul, ...f64Add,
+        ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add,
+        ...f64Add, ...f64Mul, ...set(drift),
+      ]],
     ),
-    [...get(mj), ...op.i32Eqz],
-    ifElse(
-      [[...get(budget), ...f64Neg, ...set(b)]],
-      [[...get(mj), ...i32(2), ...i32Eq], ifElse(
-        [[...f64Const(-0.5), ...get(budget), ...f64Mul, ...set(b)]],
-        [
-          [...f64Const(0.5), ...get(budget), ...f64Const(0), ...f64Max, ...f64Mul, ...set(halfB)],
-          [...get(unicycle)],
-          ifElse(
-            [[
-              ...f64Const(0.5),
-              ...get(nx), ...get(ex), ...f64Mul, ...get(ny), ...get(ey), ...f64Mul, ...f64Add, ...get(along), ...f64Mul,
-              ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add, ...field(6), ...f64Mul,
-              ...f64Add, ...f64Mul, ...set(drift),
-            ]],
-            [[
-              ...f64Const(0.5),
-              ...get(nx), ...get(vx), ...f64Mul, ...get(ny), ...get(vy), ...f64Mul, ...f64Add,
-              ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add,
-              ...f64Add, ...f64Mul, ...set(drift),
-            ]],
-          ),
-          // drift > half ? half : drift < -half ? -half : drift
-          [...get(drift), ...get(halfB), ...f64Gt],
-          ifElse([[...get(halfB), ...set(drift)]], [[...get(drift), ...get(halfB), ...f64Neg, ...f64Lt, ...op.if([...get(halfB), ...f64Neg, ...set(drift)])]]),
-          [...f64Const(-0.5), ...get(budget), ...f64Mul, ...get(drift), ...f64Add, ...set(b)],
-        ],
-      )],
-    ),
-    [...get(b), ...f64Const(0), ...f64Gt, ...op.if([...i32(1), ...set(recovers)])],
-    [...get(b), ...get(keep), ...f64Le, ...brIf(0)],
+    // b = !mj ? -budget : mj === 2 ? -0.5 budget : -0.5 budget + (drift > half ? half : drift < -half ? -half : drift)
+    [
+      ...get(budget), ...f64Neg,
+      ...f64Const(-0.5), ...get(budget), ...f64Mul,
+      ...f64Const(-0.5), ...get(budget), ...f64Mul,
+      ...get(halfB), ...get(halfB), ...f64Neg, ...get(drift), ...get(drift), ...get(halfB), ...f64Neg, ...f64Lt, ...select,
+      ...get(drift), ...get(halfB), ...f64Gt, ...select,
+      ...f64Add,
+      ...get(mj), ...i32(2), ...i32Eq, ...select,
+      ...get(mj), ...op.i32Eqz, ...select,
+      ...set(b),
+    ],
+    [...get(recovers), ...get(b), ...f64Const(0), ...f64Gt, ...i32Or, ...set(recovers)],
+    // Written at the next slot whether kept or not; kept (b > keep, or NaN) when the count moves on.
     [...get(from), ...get(found), ...i32Add, ...set(r)],
     [...get(found), ...get(cdCap), ...i32GeS, ...get(r), ...get(rawCap), ...i32GeS, ...i32Or, ...op.if([...i32(-1), ...ret])],
     [...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr)],
     [...get(addr), ...get(nx), ...f64Store(0), ...get(addr), ...get(ny), ...f64Store(8), ...get(addr), ...get(b), ...f64Store(16)],
     [...get(kindOff), ...get(r), ...i32Add, ...get(d), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8()],
     [...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(d), ...f64Store()],
-    [...get(found), ...i32(1), ...i32Add, ...set(found)],
+    [...get(found), ...get(b), ...get(keep), ...f64Le, ...op.i32Eqz, ...i32Add, ...set(found)],
   ];
   const row: number[][] = [
     // y0 = oy + bj cell; gapY = max(0, y0 - y, y - y0 - cell): rows beyond the disc are skipped (block `row` depth 0).
