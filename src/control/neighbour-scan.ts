@@ -1,7 +1,7 @@
 // The safety filter's neighbour scan (SafetyFilter.candidates) as a WebAssembly kernel, and the memory it shares with
 // the filter. Same operations in the same order as the JS scan (IEEE add, sub, mul, div, sqrt, min, max are exact in
 // both), so the barriers, their order and the distances are bit for bit the JS ones (test/control/safety-wasm.test.ts).
-import { F64, I32, encodeModule, op } from '../engine/field/wasm/encoder.js';
+import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
 import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
 
 /** Slots (f64) of the parameter block at byte 0: the pass's constants, written by the filter. */
@@ -33,15 +33,26 @@ export const R_STARTS = 1;
 export const R_CD = 2;
 export const R_KIND = 3;
 export const R_RAW = 4;
-const UNIT = [64, 4, 8, 1, 24];
 
 /**
- * A record (64 bytes) per bucket-sorted robot: f64 x, y, latency radius, desired speed, then (u, v) of its desired
- * velocity, or for a unicycle its heading (cos, sin), and its desired speed along the heading; i32 robot index, movable.
+ * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
+ * x, y, latency radius, desired speed, then (u, v) of its desired velocity, or for a unicycle its heading (cos, sin),
+ * and its desired speed along the heading; its robot index and movable flag (as doubles). Two slots more than the
+ * robots: the kernel reads robots in pairs.
  */
-export const REC_F64 = 8;
-export const REC_ITEM = 14;
-export const REC_MOVABLE = 15;
+export const F_X = 0;
+export const F_Y = 1;
+export const F_R = 2;
+export const F_SPEED = 3;
+export const F_P = 4;
+export const F_Q = 5;
+export const F_A = 6;
+export const F_ITEM = 7;
+export const F_MOV = 8;
+export const REC_FIELDS = 9;
+
+/** Bytes of one unit of each region. */
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -98,9 +109,9 @@ export class ScanMemory {
   }
 }
 
-const { get, set, tee, i32, i32Add, i32Shl, f64Add, f64Sub, f64Mul, f64Div, f64Load, f64Store, i32Load, i32Store8 } = op;
-const { f64Const, f64Min, f64Max, f64Floor, f64Gt, f64Lt, f64Le, f64Eq, f64Sqrt, f64Neg, f64ConvertI32, i32TruncSatF64 } = op;
-const { block, loop, br, brIf, ifElse, i32Eq, i32GtS, i32GeS, i32Mul, i32Or, ret, call, select } = op;
+const { get, set, i32, i32Add, i32Shl, f64Add, f64Sub, f64Mul, f64Div, f64Load, f64Store, i32Load, i32Store8 } = op;
+const { f64Const, f64Min, f64Max, f64Floor, f64Gt, f64Lt, f64Neg, f64Sqrt, f64ConvertI32, i32TruncSatF64 } = op;
+const { block, loop, br, brIf, ifElse, i32GtS, i32GeS, i32Mul, i32Or, ret, call } = op;
 
 const TOLERANCE = 1e-9;
 const COINCIDENT = 1e-9;
@@ -109,122 +120,136 @@ const RECOVERY_MARGIN = 0.02;
 /**
  * scan(i, x, y, range, inner, fixed, base, ri, keep, commanded, vx, vy, ex, ey, along, from, j0, j1) -> found, or -1
  * when the candidate distances or raw barriers would overflow their regions (the caller grows them and scans again).
- * The loop body of SafetyFilter.candidates (its doc comment has the meaning), rows j0..j1 of buckets.
+ * The loop body of SafetyFilter.candidates (its doc comment has the meaning) over rows j0..j1 of buckets, two robots
+ * at a time (f64x2 lanes, every lane's arithmetic the JS one), without data-dependent branches: every case is
+ * computed and the JS one selected; each lane's barrier is written at the next slot, which moves on when it is kept.
  */
 function scan(): FunctionSpec {
   const params = [I32, F64, F64, F64, F64, F64, F64, F64, F64, I32, F64, F64, F64, F64, F64, I32, I32, I32];
   const [i, x, y, range, inner, fixed, base, ri, keep, commanded, vx, vy, ex, ey, along, from, j0, j1] = params.map((_, k) => k);
   const locals: number[] = [];
   const local = (type: number): number => params.length + locals.push(type) - 1;
-  const [gx, unicycle, rec, starts, cdOff, kindOff, rawOff, rawCap, cdCap] = [I32, I32, I32, I32, I32, I32, I32, I32, I32].map(local);
-  const [bj, t, end, j, mj, found, r, addr, inside, recovers] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32].map(local);
-  const [g, brake, limit, dPair, cell, ox, oy, r2, nearest, y0, gapY, half, i0f, i1f] = new Array(14).fill(F64).map(local);
-  const [px, py, d2, rj, v, reach, bound, d, h, nx, ny, budget, linear, bh, b, halfB, drift] = new Array(17).fill(F64).map(local);
+  const ints = (count: number): number[] => new Array<number>(count).fill(I32).map(local);
+  const floats = (count: number): number[] => new Array<number>(count).fill(F64).map(local);
+  const vectors = (count: number): number[] => new Array<number>(count).fill(V128).map(local);
+  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, r, addr, off, stride] = ints(16);
+  const fieldBase = ints(REC_FIELDS);
+  const [g, brake, limit, dPair, cell, ox, oy, r2, y0, gapY, half, i0f, i1f] = floats(13);
+  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO] = vectors(25);
+  const [SX, SY, SI, SR2, SINNER, SFIXED, SBASE, SG, SNG, SBRAKE, BRAKEINF, SLIMIT, SDRI, SDPAIR, SRI, SRMD, SKEEP] = vectors(17);
+  const [SEX, SEY, SALONG, SVX, SVY, SEND, ZERO, TWO, CHALF, CMHALF, CMTOL, C1, C6, C12, CCO] = vectors(15);
+  const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
+  const { f64x2Min: vmin, f64x2Max: vmax, f64x2Neg: neg, f64x2Sqrt: sqrt, f64x2Eq: eq, f64x2Ne: ne, f64x2Lt: lt, f64x2Gt: gt, f64x2Le: le } = op;
+  const { v128Not: not, v128And: and, v128Or: or, v128Bitselect: bitselect, v128AnyTrue: anyTrue, v128Load, i32x4ExtractLane } = op;
   const param = (slot: number): number[] => [...i32(0), ...f64Load(8 * slot)];
   const intParam = (slot: number): number[] => [...i32(0), ...i32Load(4 * slot)];
-  const sq = (l: number): number[] => [...get(l), ...get(l), ...f64Mul];
-  const field = (k: number): number[] => [...get(addr), ...f64Load(8 * k)];
-  // reach(v) as in SafetyFilter.candidates: max(v / g, brake === Infinity ? 0 : v^2 / brake) (1 + 1e-9) + 1e-6.
-  const reachOf = (vl: number): number[] => [
-    ...get(vl), ...get(g), ...f64Div,
-    ...f64Const(0), ...sq(vl), ...get(brake), ...f64Div, ...get(brake), ...f64Const(Infinity), ...f64Eq, ...select,
-    ...f64Max, ...f64Const(1 + 1e-9), ...f64Mul, ...f64Const(1e-6), ...f64Add,
-  ];
+  const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
+  const splatOf = (l: number, code: number[]): number[] => vset(l, code, splat);
+  const load = (k: number): number[] => [...get(fieldBase[k]), ...get(off), ...i32Add, ...v128Load()];
   // Inside the item loop: block `next` is depth 0 (continue = br to it).
   const item: number[][] = [
-    [...get(rec), ...get(t), ...i32(6), ...i32Shl, ...i32Add, ...set(addr)],
-    [...field(0), ...set(px), ...field(1), ...set(py)],
-    [...get(px), ...get(x), ...f64Sub, ...tee(d2), ...get(d2), ...f64Mul, ...get(py), ...get(y), ...f64Sub, ...tee(d2), ...get(d2), ...f64Mul, ...f64Add, ...set(d2)],
-    [...get(d2), ...get(r2), ...f64Gt, ...brIf(0)],
-    [...get(addr), ...i32Load(4 * REC_ITEM), ...tee(j), ...get(i), ...i32Eq, ...brIf(0)],
-    [...get(addr), ...i32Load(4 * REC_MOVABLE), ...set(mj), ...field(2), ...set(rj)],
-    [...get(d2), ...get(inner), ...f64Gt],
-    op.if(
-      [...get(fixed), ...set(reach)],
-      [...get(mj), ...op.if([...get(base), ...field(3), ...f64Add, ...set(v)], [...reachOf(v), ...set(reach)])],
-      [...get(limit), ...get(dPair), ...get(ri), ...f64Add, ...get(rj), ...f64Add, ...get(reach), ...f64Add, ...f64Min, ...set(bound)],
-      [...get(d2), ...sq(bound), ...f64Gt, ...brIf(1)],
-    ),
-    [...get(d2), ...f64Sqrt, ...set(d)],
-    [...get(j), ...get(i), ...i32GtS, ...get(d), ...get(nearest), ...f64Lt, ...op.i32And],
-    op.if([...get(d), ...set(nearest)]),
-    [...get(d), ...get(dPair), ...f64Sub, ...get(ri), ...f64Sub, ...get(rj), ...f64Sub, ...set(h)],
-    [...get(h), ...f64Const(-TOLERANCE), ...f64Lt, ...op.if([...i32(1), ...set(inside)])],
+    [...get(t), ...i32(3), ...i32Shl, ...set(off)],
+    vset(X, load(F_X)), vset(Y, load(F_Y)), vset(J, load(F_ITEM)),
+    vset(D2, get(X), get(SX), sub, get(X), get(SX), sub, mul, get(Y), get(SY), sub, get(Y), get(SY), sub, mul, add),
+    // Lane 1 exists when t + 1 < end; not beyond the range; not robot i itself.
+    vset(M1, [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1)], get(SEND), lt,
+      get(D2), get(SR2), gt, not, and, get(J), get(SI), ne, and),
+    [...get(M1), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
+    vset(M, load(F_MOV)), vset(RJ, load(F_R)),
+    // Within the bound of a robot standing still, or within its own (from its desired speed).
+    vset(V, get(SBASE), load(F_SPEED), add),
+    vset(BOUND,
+      get(SLIMIT), get(SDRI), get(RJ), add,
+      get(V), get(SG), div, get(ZERO), get(V), get(V), mul, get(SBRAKE), div, get(BRAKEINF), bitselect, vmax, get(C1), mul, get(C6), add,
+      get(SFIXED), get(M), get(ZERO), ne, bitselect,
+      add, vmin),
+    vset(M2, get(M1), get(D2), get(SINNER), gt, not, get(D2), get(BOUND), get(BOUND), mul, gt, not, or, and),
+    [...get(M2), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
+    vset(D, get(D2), sqrt),
+    vset(NEAR, get(D), get(NEAR), get(M2), get(J), get(SI), gt, and, get(D), get(NEAR), lt, and, bitselect),
+    vset(H, get(D), get(SDPAIR), sub, get(SRI), sub, get(RJ), sub),
+    vset(INSIDE, get(INSIDE), get(M2), get(H), get(CMTOL), lt, and, or),
     [...get(commanded), ...op.i32Eqz, ...brIf(0)],
-    [...get(d), ...f64Const(COINCIDENT), ...f64Lt],
-    ifElse(
-      [[...get(i), ...get(j), ...call(0), ...param(O_NX), ...set(nx), ...param(O_NY), ...set(ny)]],
-      [[...get(x), ...get(px), ...f64Sub, ...get(d), ...f64Div, ...set(nx), ...get(y), ...get(py), ...f64Sub, ...get(d), ...f64Div, ...set(ny)]],
+    vset(NX, get(SX), get(X), sub, get(D), div),
+    vset(NY, get(SY), get(Y), sub, get(D), div),
+    // Robots on one point: each lane's normal from the two escape directions (JS: coincident, rare).
+    vset(CO, get(M2), get(D), get(CCO), lt, and),
+    [...get(CO), ...anyTrue],
+    op.if(
+      ...[0, 1].map((L) => [
+        ...get(CO), ...i32x4ExtractLane(2 * L),
+        ...op.if(
+          [...get(i), ...get(J), ...lane(L), ...i32TruncSatF64, ...call(0)],
+          vset(NX, [...get(NX), ...param(O_NX), ...op.f64x2ReplaceLane(L)]),
+          vset(NY, [...get(NY), ...param(O_NY), ...op.f64x2ReplaceLane(L)]),
+        ),
+      ]),
     ),
-    // From here on without branches (the outcomes are data-dependent): every case computed, the JS one selected.
     // budget = h < -TOL ? -g (-h + RECOVERY_MARGIN dPair) : h < 0 ? 0 : brake === Infinity || linear^2 < bh (1 - 1e-12)
     //   ? linear : min(linear, sqrt(bh)), with linear = g h, bh = brake h.
-    [...get(g), ...get(h), ...f64Mul, ...set(linear), ...get(brake), ...get(h), ...f64Mul, ...set(bh)],
-    [
-      ...get(g), ...f64Neg, ...get(h), ...f64Neg, ...f64Const(RECOVERY_MARGIN), ...get(dPair), ...f64Mul, ...f64Add, ...f64Mul,
-      ...f64Const(0),
-      ...get(linear), ...get(linear), ...get(bh), ...f64Sqrt, ...f64Min,
-      ...get(brake), ...f64Const(Infinity), ...f64Eq, ...sq(linear), ...get(bh), ...f64Const(1 - 1e-12), ...f64Mul, ...f64Lt, ...i32Or,
-      ...select,
-      ...get(h), ...f64Const(0), ...f64Lt, ...select,
-      ...get(h), ...f64Const(-TOLERANCE), ...f64Lt, ...select,
-      ...set(budget),
-    ],
-    // The pair's drift along n (one formula per pass: a predictable branch), clamped to [-half, half].
-    [...f64Const(0.5), ...get(budget), ...f64Const(0), ...f64Max, ...f64Mul, ...set(halfB)],
+    vset(LIN, get(SG), get(H), mul),
+    vset(BH, get(SBRAKE), get(H), mul),
+    vset(BUDGET,
+      get(SNG), get(H), neg, get(SRMD), add, mul,
+      get(ZERO),
+      get(LIN), get(LIN), get(BH), sqrt, vmin, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or, bitselect,
+      get(H), get(ZERO), lt, bitselect,
+      get(H), get(CMTOL), lt, bitselect),
+    vset(HALFB, get(CHALF), get(BUDGET), get(ZERO), vmax, mul),
+    // The pair's drift along n (one formula per pass: a predictable branch).
     [...get(unicycle)],
     ifElse(
-      [[
-        ...f64Const(0.5),
-        ...get(nx), ...get(ex), ...f64Mul, ...get(ny), ...get(ey), ...f64Mul, ...f64Add, ...get(along), ...f64Mul,
-        ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add, ...field(6), ...f64Mul,
-        ...f64Add, ...f64Mul, ...set(drift),
-      ]],
-      [[
-        ...f64Const(0.5),
-        ...get(nx), ...get(vx), ...f64Mul, ...get(ny), ...get(vy), ...f64Mul, ...f64Add,
-        ...get(nx), ...field(4), ...f64Mul, ...get(ny), ...field(5), ...f64Mul, ...f64Add,
-        ...f64Add, ...f64Mul, ...set(drift),
-      ]],
+      [vset(DRIFT, get(CHALF),
+        get(NX), get(SEX), mul, get(NY), get(SEY), mul, add, get(SALONG), mul,
+        get(NX), load(F_P), mul, get(NY), load(F_Q), mul, add, load(F_A), mul,
+        add, mul)],
+      [vset(DRIFT, get(CHALF),
+        get(NX), get(SVX), mul, get(NY), get(SVY), mul, add,
+        get(NX), load(F_P), mul, get(NY), load(F_Q), mul, add,
+        add, mul)],
     ),
     // b = !mj ? -budget : mj === 2 ? -0.5 budget : -0.5 budget + (drift > half ? half : drift < -half ? -half : drift)
-    [
-      ...get(budget), ...f64Neg,
-      ...f64Const(-0.5), ...get(budget), ...f64Mul,
-      ...f64Const(-0.5), ...get(budget), ...f64Mul,
-      ...get(halfB), ...get(halfB), ...f64Neg, ...get(drift), ...get(drift), ...get(halfB), ...f64Neg, ...f64Lt, ...select,
-      ...get(drift), ...get(halfB), ...f64Gt, ...select,
-      ...f64Add,
-      ...get(mj), ...i32(2), ...i32Eq, ...select,
-      ...get(mj), ...op.i32Eqz, ...select,
-      ...set(b),
-    ],
-    [...get(recovers), ...get(b), ...f64Const(0), ...f64Gt, ...i32Or, ...set(recovers)],
-    // Written at the next slot whether kept or not; kept (b > keep, or NaN) when the count moves on.
-    [...get(from), ...get(found), ...i32Add, ...set(r)],
-    [...get(found), ...get(cdCap), ...i32GeS, ...get(r), ...get(rawCap), ...i32GeS, ...i32Or, ...op.if([...i32(-1), ...ret])],
-    [...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr)],
-    [...get(addr), ...get(nx), ...f64Store(0), ...get(addr), ...get(ny), ...f64Store(8), ...get(addr), ...get(b), ...f64Store(16)],
-    [...get(kindOff), ...get(r), ...i32Add, ...get(d), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8()],
-    [...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(d), ...f64Store()],
-    [...get(found), ...get(b), ...get(keep), ...f64Le, ...op.i32Eqz, ...i32Add, ...set(found)],
+    vset(B,
+      get(BUDGET), neg,
+      get(CMHALF), get(BUDGET), mul,
+      get(CMHALF), get(BUDGET), mul,
+      get(HALFB), get(HALFB), neg, get(DRIFT), get(DRIFT), get(HALFB), neg, lt, bitselect, get(DRIFT), get(HALFB), gt, bitselect,
+      add,
+      get(M), get(TWO), eq, bitselect,
+      get(M), get(ZERO), eq, bitselect),
+    vset(RECOV, get(RECOV), get(M2), get(B), get(ZERO), gt, and, or),
+    vset(KEEP, get(M2), get(B), get(SKEEP), le, not, and),
+    // Room for both lanes, or out (the caller grows the regions and scans again).
+    [...get(found), ...i32(2), ...i32Add, ...get(cdCap), ...i32GtS, ...get(from), ...get(found), ...i32Add, ...i32(2), ...i32Add, ...get(rawCap), ...i32GtS, ...i32Or],
+    op.if([...i32(-1), ...ret]),
+    ...[0, 1].map((L) => [
+      ...get(from), ...get(found), ...i32Add, ...set(r),
+      ...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
+      ...get(addr), ...get(NX), ...lane(L), ...f64Store(0),
+      ...get(addr), ...get(NY), ...lane(L), ...f64Store(8),
+      ...get(addr), ...get(B), ...lane(L), ...f64Store(16),
+      ...get(kindOff), ...get(r), ...i32Add, ...get(D), ...lane(L), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8(),
+      ...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(D), ...lane(L), ...f64Store(),
+      ...get(found), ...get(KEEP), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Add, ...set(found),
+    ]),
   ];
   const row: number[][] = [
     // y0 = oy + bj cell; gapY = max(0, y0 - y, y - y0 - cell): rows beyond the disc are skipped (block `row` depth 0).
     [...get(oy), ...get(bj), ...f64ConvertI32, ...get(cell), ...f64Mul, ...f64Add, ...set(y0)],
     [...f64Const(0), ...get(y0), ...get(y), ...f64Sub, ...f64Max, ...get(y), ...get(y0), ...f64Sub, ...get(cell), ...f64Sub, ...f64Max, ...set(gapY)],
     [...get(gapY), ...get(range), ...f64Gt, ...brIf(0)],
-    [...get(r2), ...sq(gapY), ...f64Sub, ...f64Sqrt, ...f64Const(1e-9), ...f64Const(1), ...get(range), ...f64Add, ...f64Mul, ...f64Add, ...set(half)],
+    [...get(r2), ...get(gapY), ...get(gapY), ...f64Mul, ...f64Sub, ...f64Sqrt, ...f64Const(1e-9), ...f64Const(1), ...get(range), ...f64Add, ...f64Mul, ...f64Add, ...set(half)],
     [...f64Const(0), ...get(x), ...get(half), ...f64Sub, ...get(ox), ...f64Sub, ...get(cell), ...f64Div, ...f64Floor, ...f64Max, ...set(i0f)],
     [...get(gx), ...i32(1), ...op.i32Sub, ...f64ConvertI32, ...get(x), ...get(half), ...f64Add, ...get(ox), ...f64Sub, ...get(cell), ...f64Div, ...f64Floor, ...f64Min, ...set(i1f)],
     [...get(i1f), ...get(i0f), ...f64Lt, ...brIf(0)],
     // end = starts[bj gx + i1 + 1]; t = starts[bj gx + i0]
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i1f), ...i32TruncSatF64, ...i32Add, ...i32(1), ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(end)],
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i0f), ...i32TruncSatF64, ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(t)],
+    splatOf(SEND, [...get(end), ...f64ConvertI32]),
     block(loop(
       [...get(t), ...get(end), ...i32GeS, ...brIf(1)],
       block(...item),
-      [...get(t), ...i32(1), ...i32Add, ...set(t)],
+      [...get(t), ...i32(2), ...i32Add, ...set(t)],
       br(0),
     )),
   ];
@@ -235,12 +260,24 @@ function scan(): FunctionSpec {
     locals,
     body: [
       [...intParam(I_GX), ...set(gx), ...intParam(I_UNICYCLE), ...set(unicycle)],
-      [...intParam(I_OFFSET + R_RECORDS), ...set(rec), ...intParam(I_OFFSET + R_STARTS), ...set(starts), ...intParam(I_OFFSET + R_CD), ...set(cdOff)],
+      [...intParam(I_OFFSET + R_STARTS), ...set(starts), ...intParam(I_OFFSET + R_CD), ...set(cdOff)],
       [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff)],
       [...intParam(I_CAP + R_RAW), ...set(rawCap), ...intParam(I_CAP + R_CD), ...set(cdCap)],
+      // The records' fields: arrays of the region's capacity, one after the other.
+      [...intParam(I_CAP + R_RECORDS), ...i32(3), ...i32Shl, ...set(stride)],
+      ...fieldBase.map((l, k) => [...intParam(I_OFFSET + R_RECORDS), ...get(stride), ...i32(k), ...i32Mul, ...i32Add, ...set(l)]),
       [...param(P_GAIN), ...set(g), ...param(P_BRAKE), ...set(brake), ...param(P_LIMIT), ...set(limit), ...param(P_DPAIR), ...set(dPair)],
       [...param(P_CELL), ...set(cell), ...param(P_OX), ...set(ox), ...param(P_OY), ...set(oy)],
-      [...sq(range), ...set(r2), ...f64Const(Infinity), ...set(nearest)],
+      [...get(range), ...get(range), ...f64Mul, ...set(r2)],
+      splatOf(SX, get(x)), splatOf(SY, get(y)), splatOf(SI, [...get(i), ...f64ConvertI32]), splatOf(SR2, get(r2)), splatOf(SINNER, get(inner)),
+      splatOf(SFIXED, get(fixed)), splatOf(SBASE, get(base)), splatOf(SG, get(g)), splatOf(SNG, [...get(g), ...f64Neg]), splatOf(SBRAKE, get(brake)),
+      vset(BRAKEINF, get(SBRAKE), [...f64Const(Infinity), ...splat], eq),
+      splatOf(SLIMIT, get(limit)), splatOf(SDRI, [...get(dPair), ...get(ri), ...f64Add]), splatOf(SDPAIR, get(dPair)), splatOf(SRI, get(ri)),
+      splatOf(SRMD, [...f64Const(RECOVERY_MARGIN), ...get(dPair), ...f64Mul]), splatOf(SKEEP, get(keep)),
+      splatOf(SEX, get(ex)), splatOf(SEY, get(ey)), splatOf(SALONG, get(along)), splatOf(SVX, get(vx)), splatOf(SVY, get(vy)),
+      splatOf(ZERO, f64Const(0)), splatOf(TWO, f64Const(2)), splatOf(CHALF, f64Const(0.5)), splatOf(CMHALF, f64Const(-0.5)),
+      splatOf(CMTOL, f64Const(-TOLERANCE)), splatOf(C1, f64Const(1 + 1e-9)), splatOf(C6, f64Const(1e-6)), splatOf(C12, f64Const(1 - 1e-12)),
+      splatOf(CCO, f64Const(COINCIDENT)), splatOf(NEAR, f64Const(Infinity)),
       [...get(j0), ...set(bj)],
       block(loop(
         [...get(bj), ...get(j1), ...i32GtS, ...brIf(1)],
@@ -248,9 +285,9 @@ function scan(): FunctionSpec {
         [...get(bj), ...i32(1), ...i32Add, ...set(bj)],
         br(0),
       )),
-      [...i32(0), ...get(nearest), ...f64Store(8 * O_NEAREST)],
-      [...i32(0), ...get(inside), ...f64ConvertI32, ...f64Store(8 * O_INSIDE)],
-      [...i32(0), ...get(recovers), ...f64ConvertI32, ...f64Store(8 * O_RECOVERS)],
+      [...i32(0), ...get(NEAR), ...lane(0), ...get(NEAR), ...lane(1), ...f64Min, ...f64Store(8 * O_NEAREST)],
+      [...i32(0), ...get(INSIDE), ...anyTrue, ...f64ConvertI32, ...f64Store(8 * O_INSIDE)],
+      [...i32(0), ...get(RECOV), ...anyTrue, ...f64ConvertI32, ...f64Store(8 * O_RECOVERS)],
       get(found),
     ],
   };

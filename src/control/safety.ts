@@ -34,7 +34,7 @@ import type { Target } from '../engine/target/target.js';
 import { boxArea } from '../engine/target/geometry.js';
 import { makeGrid } from '../engine/field/grid.js';
 import { I_GX, I_UNICYCLE, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
-import { REC_F64, REC_ITEM, REC_MOVABLE, R_CD, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
 import type { ScanKernel } from './neighbour-scan.js';
 
 /** Safety settings (live controller parameters). */
@@ -189,12 +189,11 @@ export class SafetyFilter {
   private bucketItems = new Int32Array(0);
   private bucketOf = new Int32Array(0);
   /**
-   * A record per bucket-sorted slot (rows of buckets are contiguous), REC_F64 doubles: the robot's position, latency
-   * radius, desired speed, desired velocity (or a unicycle's heading cos, sin) and a unicycle's desired speed along its
-   * heading; its index and movable flag as i32 (recInt[2 REC_F64 t + REC_ITEM / REC_MOVABLE]).
+   * The bucket-sorted robots' records (rows of buckets are contiguous): field F_ of slot t at rec[F_ recStride + t]
+   * (neighbour-scan.ts lists them: position, latency radius, desired speed and velocity or heading, index, movable).
    */
   private rec = new Float64Array(0);
-  private recInt = new Int32Array(0);
+  private recStride = 0;
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
@@ -239,8 +238,8 @@ export class SafetyFilter {
     const buffer = m.memory.buffer;
     this.params = new Float64Array(buffer, 0, 32);
     this.intParams = new Int32Array(buffer, 0, 64);
-    this.rec = new Float64Array(buffer, m.offset(R_RECORDS), REC_F64 * m.capacity(R_RECORDS));
-    this.recInt = new Int32Array(buffer, m.offset(R_RECORDS), 2 * REC_F64 * m.capacity(R_RECORDS));
+    this.recStride = m.capacity(R_RECORDS);
+    this.rec = new Float64Array(buffer, m.offset(R_RECORDS), REC_FIELDS * this.recStride);
     this.bucketStart = new Int32Array(buffer, m.offset(R_STARTS), m.capacity(R_STARTS));
     this.cd = new Float64Array(buffer, m.offset(R_CD), m.capacity(R_CD));
     this.rawKind = new Uint8Array(buffer, m.offset(R_KIND), m.capacity(R_KIND));
@@ -811,7 +810,7 @@ export class SafetyFilter {
     this.oy = y0;
     const buckets = this.gx * this.gy;
     this.memory.reserve(R_STARTS, buckets + 1);
-    this.memory.reserve(R_RECORDS, n);
+    this.memory.reserve(R_RECORDS, n + 2); // (the kernel reads pairs)
     this.sync();
     if (this.bucketItems.length < n) {
       this.bucketItems = new Int32Array(n);
@@ -830,28 +829,27 @@ export class SafetyFilter {
     for (let b = buckets; b > 0; b--) start[b] = start[b - 1];
     start[0] = 0;
     const rec = this.rec;
-    const recInt = this.recInt;
+    const m = this.recStride;
     for (let t = 0; t < n; t++) {
       const j = this.bucketItems[t];
-      const at = REC_F64 * t;
-      rec[at] = points[2 * j];
-      rec[at + 1] = points[2 * j + 1];
-      rec[at + 2] = radii ? radii[j] : 0;
-      rec[at + 3] = this.speedOf[j];
+      rec[F_X * m + t] = points[2 * j];
+      rec[F_Y * m + t] = points[2 * j + 1];
+      rec[F_R * m + t] = radii ? radii[j] : 0;
+      rec[F_SPEED * m + t] = this.speedOf[j];
       const u = this.nominal[2 * j];
       const v = this.nominal[2 * j + 1];
       if (unit) {
         const c = unit[2 * j];
         const s = unit[2 * j + 1];
-        rec[at + 4] = c;
-        rec[at + 5] = s;
-        rec[at + 6] = c * u + s * v;
+        rec[F_P * m + t] = c;
+        rec[F_Q * m + t] = s;
+        rec[F_A * m + t] = c * u + s * v;
       } else {
-        rec[at + 4] = u;
-        rec[at + 5] = v;
+        rec[F_P * m + t] = u;
+        rec[F_Q * m + t] = v;
       }
-      recInt[2 * at + REC_ITEM] = j;
-      recInt[2 * at + REC_MOVABLE] = movable[j];
+      rec[F_ITEM * m + t] = j;
+      rec[F_MOV * m + t] = movable[j];
     }
     // The pass's constants for the kernel.
     const p = this.params;
@@ -951,7 +949,7 @@ export class SafetyFilter {
       return found;
     }
     // (Growing the raw barriers or the distances moves the whole scan memory: these views are then remade.)
-    let { rec, recInt, bucketStart } = this;
+    let { rec, recStride: m, bucketStart } = this;
     let raw = this.raw;
     let flags = this.rawKind;
     let cd = this.cd;
@@ -971,20 +969,19 @@ export class SafetyFilter {
       if (i1 < i0) continue;
       const end = bucketStart[bj * gx + i1 + 1];
       for (let t = bucketStart[bj * gx + i0]; t < end; t++) {
-        const at = REC_F64 * t;
-        const px = rec[at];
-        const py = rec[at + 1];
+        const px = rec[F_X * m + t];
+        const py = rec[F_Y * m + t];
         const d2 = (px - x) ** 2 + (py - y) ** 2;
         if (d2 > r2) continue;
-        const j = recInt[2 * at + REC_ITEM];
+        const j = rec[F_ITEM * m + t];
         if (j === i) continue;
-        const mj = recInt[2 * at + REC_MOVABLE];
-        const rj = rec[at + 2];
+        const mj = rec[F_MOV * m + t];
+        const rj = rec[F_R * m + t];
         // Within the bound of a robot standing still (which no speed lowers), or within its own.
         if (d2 > inner) {
           let reach = fixed;
           if (mj) {
-            const v = base + rec[at + 3];
+            const v = base + rec[F_SPEED * m + t];
             reach = Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake) * (1 + 1e-9) + 1e-6;
           }
           const bound = Math.min(limit, dPair + ri + rj + reach);
@@ -1029,20 +1026,20 @@ export class SafetyFilter {
           // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
           const half = 0.5 * Math.max(budget, 0);
           let drift: number;
-          if (unicycle) drift = 0.5 * ((nx * ex + ny * ey) * along + (nx * rec[at + 4] + ny * rec[at + 5]) * rec[at + 6]);
-          else drift = 0.5 * (nx * vx + ny * vy + (nx * rec[at + 4] + ny * rec[at + 5]));
+          if (unicycle) drift = 0.5 * ((nx * ex + ny * ey) * along + (nx * rec[F_P * m + t] + ny * rec[F_Q * m + t]) * rec[F_A * m + t]);
+          else drift = 0.5 * (nx * vx + ny * vy + (nx * rec[F_P * m + t] + ny * rec[F_Q * m + t]));
           b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
         }
         if (b > 0) recovers = true;
         if (b <= keep) continue;
         if (found === cd.length) {
           this.growCandidates(found + 1);
-          ({ cd, raw, rawKind: flags, rec, recInt, bucketStart } = this);
+          ({ cd, raw, rawKind: flags, rec, recStride: m, bucketStart } = this);
         }
         const r = from + found;
         if (3 * r + 3 > raw.length) {
           this.growRaw(r + 1);
-          ({ cd, raw, rawKind: flags, rec, recInt, bucketStart } = this);
+          ({ cd, raw, rawKind: flags, rec, recStride: m, bucketStart } = this);
         }
         raw[3 * r] = nx;
         raw[3 * r + 1] = ny;
