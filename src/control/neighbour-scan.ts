@@ -155,25 +155,33 @@ function scan(): FunctionSpec {
     vset(M1, [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1)], get(SEND), lt,
       get(D2), get(SR2), gt, not, and, get(J), get(SI), ne, and),
     [...get(M1), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
-    vset(M, load(F_MOV)), vset(RJ, load(F_R)),
-    // Within the bound of a robot standing still, or within its own (from its desired speed).
-    vset(V, get(SBASE), load(F_SPEED), add),
-    vset(BOUND,
-      get(SLIMIT), get(SDRI), get(RJ), add,
-      get(V), get(SG), div, get(ZERO), get(V), get(V), mul, get(SBRAKE), div, get(BRAKEINF), bitselect, vmax, get(C1), mul, get(C6), add,
-      get(SFIXED), get(M), get(ZERO), ne, bitselect,
-      add, vmin),
-    vset(M2, get(M1), get(D2), get(SINNER), gt, not, get(D2), get(BOUND), get(BOUND), mul, gt, not, or, and),
-    [...get(M2), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
     vset(D, get(D2), sqrt),
-    vset(NEAR, get(D), get(NEAR), get(M2), get(J), get(SI), gt, and, get(D), get(NEAR), lt, and, bitselect),
+    vset(RJ, load(F_R)),
     vset(H, get(D), get(SDPAIR), sub, get(SRI), sub, get(RJ), sub),
-    vset(INSIDE, get(INSIDE), get(M2), get(H), get(CMTOL), lt, and, or),
+    vset(INSIDE, get(INSIDE), get(M1), get(H), get(CMTOL), lt, and, or),
+    // The nearest robot counts only within its bound (from its desired speed) or that of a robot standing still, as
+    // in JS; the bound is computed only for a lane that would be nearer (rare after the first few).
+    vset(M2, get(M1), get(J), get(SI), gt, and, get(D), get(NEAR), lt, and),
+    [...get(M2), ...anyTrue],
+    op.if(
+      vset(M, load(F_MOV)),
+      vset(V, get(SBASE), load(F_SPEED), add),
+      vset(BOUND,
+        get(SLIMIT), get(SDRI), get(RJ), add,
+        get(V), get(SG), div, get(ZERO), get(V), get(V), mul, get(SBRAKE), div, get(BRAKEINF), bitselect, vmax, get(C1), mul, get(C6), add,
+        get(SFIXED), get(M), get(ZERO), ne, bitselect,
+        add, vmin),
+      vset(M2, get(M2), get(D2), get(SINNER), gt, not, get(D2), get(BOUND), get(BOUND), mul, gt, not, or, and),
+      vset(NEAR, get(D), get(NEAR), get(M2), bitselect),
+    ),
     [...get(commanded), ...op.i32Eqz, ...brIf(0)],
+    // Barriers for every robot in range: one beyond its bound cannot bind (b <= -own - 2 TOLERANCE < keep: the bound
+    // is reach(2 own + u_i + u_j) with margins), so the kept ones are the JS scan's, which skips it first.
+    vset(M, load(F_MOV)),
     vset(NX, get(SX), get(X), sub, get(D), div),
     vset(NY, get(SY), get(Y), sub, get(D), div),
     // Robots on one point: each lane's normal from the two escape directions (JS: coincident, rare).
-    vset(CO, get(M2), get(D), get(CCO), lt, and),
+    vset(CO, get(M1), get(D), get(CCO), lt, and),
     [...get(CO), ...anyTrue],
     op.if(
       ...[0, 1].map((L) => [
@@ -217,8 +225,8 @@ function scan(): FunctionSpec {
       add,
       get(M), get(TWO), eq, bitselect,
       get(M), get(ZERO), eq, bitselect),
-    vset(RECOV, get(RECOV), get(M2), get(B), get(ZERO), gt, and, or),
-    vset(KEEP, get(M2), get(B), get(SKEEP), le, not, and),
+    vset(RECOV, get(RECOV), get(M1), get(B), get(ZERO), gt, and, or),
+    vset(KEEP, get(M1), get(B), get(SKEEP), le, not, and),
     // Room for both lanes, or out (the caller grows the regions and scans again).
     [...get(found), ...i32(2), ...i32Add, ...get(cdCap), ...i32GtS, ...get(from), ...get(found), ...i32Add, ...i32(2), ...i32Add, ...get(rawCap), ...i32GtS, ...i32Or],
     op.if([...i32(-1), ...ret]),

@@ -939,7 +939,7 @@ export class SafetyFilter {
         found = j0 <= j1 ? this.scanner(i, x, y, range, inner, fixed, base, ri, keep, commanded ? 1 : 0, vx, vy, ex, ey, along, from, j0, j1) : 0;
         if (found < 0) {
           this.growCandidates(2 * this.cd.length);
-          this.growRaw(2 * (from + this.cd.length));
+          this.growRaw(from + this.cd.length + 2);
         }
       }
       const p = this.params;
