@@ -1,6 +1,7 @@
-// The safety filter's neighbour scan (SafetyFilter.candidates) as a WebAssembly kernel, and the memory it shares with
-// the filter. Same operations in the same order as the JS scan (IEEE add, sub, mul, div, sqrt, min, max are exact in
-// both), so the barriers, their order and the distances are bit for bit the JS ones (test/control/safety-wasm.test.ts).
+// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates) and the 2-D
+// problem's projection (SafetyFilter.project), and the memory they share with the filter. Same operations in the same
+// order as the JS loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the
+// distances and the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts).
 import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
 import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
 
@@ -19,11 +20,14 @@ export const O_RECOVERS = 10;
 /** Where `coincident` writes a coincident pair's normal. */
 const O_NX = 11;
 const O_NY = 12;
+/** Where `project` writes the closest point. */
+export const O_BX = 13;
+export const O_BY = 14;
 /** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
 export const I_GX = 32;
 export const I_UNICYCLE = 33;
-const I_OFFSET = 34; // five regions
-const I_CAP = 39; // five regions
+const I_OFFSET = 34; // six regions
+const I_CAP = 42;
 /** Bytes of the parameter block. */
 const PARAMS = 256;
 
@@ -33,6 +37,8 @@ export const R_STARTS = 1;
 export const R_CD = 2;
 export const R_KIND = 3;
 export const R_RAW = 4;
+/** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints, read by `project`. */
+export const R_CONS = 5;
 
 /**
  * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
@@ -52,7 +58,7 @@ export const F_MOV = 8;
 export const REC_FIELDS = 9;
 
 /** Bytes of one unit of each region. */
-const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24];
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -61,8 +67,8 @@ const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24];
  */
 export class ScanMemory {
   readonly memory: WebAssembly.Memory;
-  private caps = [0, 0, 0, 0, 0];
-  private offsets = [PARAMS, PARAMS, PARAMS, PARAMS, PARAMS];
+  private caps = UNIT.map(() => 0);
+  private offsets = UNIT.map(() => PARAMS);
   /** Incremented whenever the memory moved (views must be remade). */
   version = 0;
 
@@ -116,6 +122,13 @@ const { block, loop, br, brIf, ifElse, i32GtS, i32GeS, i32Mul, i32Or, ret, call 
 const TOLERANCE = 1e-9;
 const COINCIDENT = 1e-9;
 const RECOVERY_MARGIN = 0.02;
+/** SafetyFilter.project's margins for lines with no vertex nearer than the best point (safety.ts has the reason). */
+const FAR_LINE = 1.01;
+const FAR_LINE_SLACK = 1e-12;
+/** Index of `feasible` (after the import and `scan`). */
+const FEASIBLE = 2;
+const intParam = (slot: number): number[] => [...i32(0), ...i32Load(4 * slot)];
+const { i32And, f64Ge, f64Abs, f64Eq } = op;
 
 /**
  * scan(i, x, y, range, inner, fixed, base, ri, keep, commanded, vx, vy, ex, ey, along, from, j0, j1) -> found, or -1
@@ -142,7 +155,6 @@ function scan(): FunctionSpec {
   const { f64x2Min: vmin, f64x2Max: vmax, f64x2Neg: neg, f64x2Sqrt: sqrt, f64x2Eq: eq, f64x2Ne: ne, f64x2Lt: lt, f64x2Gt: gt, f64x2Le: le } = op;
   const { v128Not: not, v128And: and, v128Or: or, v128Bitselect: bitselect, v128AnyTrue: anyTrue, v128Load, i32x4ExtractLane } = op;
   const param = (slot: number): number[] => [...i32(0), ...f64Load(8 * slot)];
-  const intParam = (slot: number): number[] => [...i32(0), ...i32Load(4 * slot)];
   const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
   const splatOf = (l: number, code: number[]): number[] => vset(l, code, splat);
   const load = (k: number): number[] => [...get(fieldBase[k]), ...get(off), ...i32Add, ...v128Load()];
@@ -301,14 +313,132 @@ function scan(): FunctionSpec {
   };
 }
 
+/**
+ * feasible(from, to, ux, uy) -> 1 when (ux, uy) meets the constraints [from, to) of the cons region (ax, ay, b):
+ * SafetyFilter.feasible.
+ */
+function feasible(): FunctionSpec {
+  const [from, to, ux, uy] = [0, 1, 2, 3];
+  const [k, a] = [4, 5];
+  return {
+    name: 'feasible',
+    params: [I32, I32, F64, F64],
+    results: [I32],
+    locals: [I32, I32],
+    body: [
+      [...intParam(I_OFFSET + R_CONS), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(a), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        [...get(a), ...f64Load(0), ...get(ux), ...f64Mul, ...get(a), ...f64Load(8), ...get(uy), ...f64Mul, ...f64Add],
+        [...get(a), ...f64Load(16), ...f64Const(TOLERANCE), ...f64Sub, ...f64Lt, ...op.if([...i32(0), ...ret])],
+        [...get(a), ...i32(24), ...i32Add, ...set(a), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      i32(1),
+    ],
+  };
+}
+
+/**
+ * project(from, to, ux, uy) -> 1 with the closest point to (ux, uy) in the half-planes [from, to) of the cons region
+ * written to the parameter block (O_BX, O_BY), or 0 when they have no common point: SafetyFilter.project's
+ * candidates in its order, with its arithmetic.
+ */
+function project(): FunctionSpec {
+  const [from, to, ux, uy] = [0, 1, 2, 3];
+  const [k, m, ak, am, base] = [4, 5, 6, 7, 8];
+  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
+  const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
+  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint at ptr (then it has no vertex nearer)
+  const far2 = (ptr: number): number[] => [
+    ...at(ptr, 2), ...at(ptr, 0), ...get(ux), ...f64Mul, ...at(ptr, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap),
+    ...get(gap), ...get(gap), ...f64Mul,
+    ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
+    ...at(ptr, 0), ...at(ptr, 0), ...f64Mul, ...at(ptr, 1), ...at(ptr, 1), ...f64Mul, ...f64Add, ...f64Mul,
+    ...f64Gt,
+  ];
+  const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
+  const feasibleAt = [...get(from), ...get(to), ...get(x), ...get(y), ...call(FEASIBLE)];
+  return {
+    name: 'project',
+    params: [I32, I32, F64, F64],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    body: [
+      [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
+      op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
+      [...intParam(I_OFFSET + R_CONS), ...set(base)],
+      [...f64Const(0), ...set(bestX), ...f64Const(0), ...set(bestY), ...f64Const(Infinity), ...set(bestD)],
+      // Projections on each line.
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        block(
+          [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub],
+          [...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Div, ...set(gap)],
+          [...get(gap), ...f64Const(0), ...f64Gt, ...op.i32Eqz, ...brIf(0)],
+          [...get(ux), ...get(gap), ...at(ak, 0), ...f64Mul, ...f64Add, ...set(x), ...get(uy), ...get(gap), ...at(ak, 1), ...f64Mul, ...f64Add, ...set(y)],
+          [...sqDist, ...set(d)],
+          [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+          [...feasibleAt, ...op.if(accept)],
+        ),
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      // Vertices of pairs of lines, both nearer u than the best point so far.
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        block(
+          [...far2(ak), ...brIf(0)],
+          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          block(loop(
+            [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
+            block(
+              [...far2(am), ...brIf(0)],
+              [...at(ak, 0), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 0), ...f64Mul, ...f64Sub, ...set(det)],
+              [...at(ak, 2), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 2), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(x)],
+              [...at(ak, 0), ...at(am, 2), ...f64Mul, ...at(ak, 2), ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(y)],
+              [...sqDist, ...set(d)],
+              [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+              [...get(det), ...f64Abs, ...f64Const(1e-9),
+                ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add,
+                ...at(am, 0), ...at(am, 0), ...f64Mul, ...at(am, 1), ...at(am, 1), ...f64Mul, ...f64Add,
+                ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
+              [...get(x), ...get(ux), ...f64Sub, ...at(am, 1), ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lk)],
+              [...at(ak, 0), ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...at(ak, 1), ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lm)],
+              [...get(lk), ...f64Const(-TOLERANCE), ...f64Ge, ...get(lm), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And],
+              op.if([...feasibleAt, ...op.if(accept)]),
+            ),
+            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(m), ...i32(1), ...i32Add, ...set(m)],
+            br(0),
+          )),
+        ),
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      [...get(bestD), ...f64Const(Infinity), ...f64Eq, ...op.if([...i32(0), ...ret])],
+      [...i32(0), ...get(bestX), ...f64Store(8 * O_BX), ...i32(0), ...get(bestY), ...f64Store(8 * O_BY)],
+      i32(1),
+    ],
+  };
+}
+
 const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], results: [] }];
 
 /** The module's bytes. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([scan()], 1, IMPORTS);
+  return encodeModule([scan(), feasible(), project()], 1, IMPORTS);
 }
 
-/** The kernel's export. */
+/** The kernel's exports: the neighbour scan and the 2-D problem's projection (0/1: no common point / found). */
+export interface Kernel {
+  readonly scan: ScanKernel;
+  readonly project: (from: number, to: number, ux: number, uy: number) => number;
+}
+
+/** The scan's signature. */
 export type ScanKernel = (
   i: number, x: number, y: number, range: number, inner: number, fixed: number, base: number, ri: number, keep: number, commanded: number,
   vx: number, vy: number, ex: number, ey: number, along: number, from: number, j0: number, j1: number,
@@ -319,8 +449,8 @@ let compiled: WebAssembly.Module | null | undefined;
 /** Golden angle, rad: escape directions of coincident robots (as in safety.ts). */
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
 
-/** The scan kernel over `memory`, or null where WebAssembly (with saturating conversions) is unavailable. */
-export function scanKernel(memory: ScanMemory): ScanKernel | null {
+/** The kernel over `memory`, or null where WebAssembly (with SIMD) is unavailable. */
+export function scanKernel(memory: ScanMemory): Kernel | null {
   if (compiled === undefined) {
     compiled = null;
     try {
@@ -341,5 +471,5 @@ export function scanKernel(memory: ScanMemory): ScanKernel | null {
     out[O_NY] = dy / norm;
   };
   const instance = new WebAssembly.Instance(compiled, { env: { memory: memory.memory, coincident } });
-  return (instance.exports as unknown as { scan: ScanKernel }).scan;
+  return instance.exports as unknown as Kernel;
 }

@@ -33,9 +33,9 @@ import type { ObstacleMap } from '../engine/target/obstacles.js';
 import type { Target } from '../engine/target/target.js';
 import { boxArea } from '../engine/target/geometry.js';
 import { makeGrid } from '../engine/field/grid.js';
-import { I_GX, I_UNICYCLE, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
-import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
-import type { ScanKernel } from './neighbour-scan.js';
+import { I_GX, I_UNICYCLE, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
+import type { Kernel, ScanKernel } from './neighbour-scan.js';
 
 /** Safety settings (live controller parameters). */
 export interface SafetySettings {
@@ -53,17 +53,6 @@ export interface SafetySettings {
 const KIND_ROBOT = 0;
 const KIND_COINCIDENT = 1;
 const KIND_FIXED = 2;
-
-/** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room (at least `min`), contents kept. */
-function doubled(triples: Float64Array, flags: Uint8Array, min = 0): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
-  let size = triples.length * 2;
-  while (size < min) size *= 2;
-  const t = new Float64Array(size);
-  t.set(triples);
-  const f = new Uint8Array(t.length / 3);
-  f.set(flags);
-  return [t, f];
-}
 
 /** Minimum centre-to-centre distance the settings keep between two robots, m. */
 export function minSeparation(s: SafetySettings): number {
@@ -158,8 +147,8 @@ function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading
 export class SafetyFilter {
   private obstacles: ObstacleMap;
   private domain: Box;
-  /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
-  private cons = new Float64Array(3 * 64);
+  /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]) (scan memory). */
+  private cons = new Float64Array(0);
   /** True when the last pass filtered unicycles. */
   private unicycle = false;
   /** 1 for a constraint between two robots on the same point. */
@@ -173,9 +162,10 @@ export class SafetyFilter {
   private raw = new Float64Array(0);
   /** Each raw barrier's kind: KIND_ROBOT, KIND_COINCIDENT (a robot at the same point) or KIND_FIXED (edge, wall). */
   private rawKind = new Uint8Array(0);
-  /** Memory of the neighbour scan, its kernel (null: the JS scan), and the memory's version the views were made at. */
+  /** Memory of the kernel, its scan and projection (null: the JS loops), and the memory's version the views were made at. */
   private readonly memory = new ScanMemory();
   private readonly scanner: ScanKernel | null;
+  private readonly projector: Kernel['project'] | null;
   private synced = -1;
   /** The memory's parameter block (f64 and i32 slots). */
   private params = new Float64Array(0);
@@ -219,14 +209,16 @@ export class SafetyFilter {
   private ex = Number.NaN;
   private ey = Number.NaN;
 
-  /** Which neighbour scan runs: 'wasm' (the default where available) or 'js' (the reference). */
+  /** What runs the neighbour scan and the 2-D projection: 'wasm' (the default where available) or 'js' (the reference). */
   readonly kernel: 'wasm' | 'js';
 
   constructor(target: Target, options: { readonly kernel?: 'wasm' | 'js' } = {}) {
     this.obstacles = target.obstacles;
     this.domain = target.domain;
-    this.scanner = options.kernel === 'js' ? null : scanKernel(this.memory);
-    this.kernel = this.scanner ? 'wasm' : 'js';
+    const kernel = options.kernel === 'js' ? null : scanKernel(this.memory);
+    this.scanner = kernel ? kernel.scan : null;
+    this.projector = kernel ? kernel.project : null;
+    this.kernel = kernel ? 'wasm' : 'js';
     this.sync();
   }
 
@@ -244,6 +236,7 @@ export class SafetyFilter {
     this.cd = new Float64Array(buffer, m.offset(R_CD), m.capacity(R_CD));
     this.rawKind = new Uint8Array(buffer, m.offset(R_KIND), m.capacity(R_KIND));
     this.raw = new Float64Array(buffer, m.offset(R_RAW), 3 * m.capacity(R_RAW));
+    this.cons = new Float64Array(buffer, m.offset(R_CONS), 3 * m.capacity(R_CONS));
     if (this.taken.length < this.cd.length) this.taken = new Uint8Array(this.cd.length);
   }
 
@@ -350,9 +343,8 @@ export class SafetyFilter {
       const speed = recovering ? maxSpeed : own;
       if (recovering && maxSpeed !== own) found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -speed - TOLERANCE, true);
       // The robots' barriers are in raw[from, from + active), in the order found, their distances in cd.
+      // (Growing the constraints moves the scan memory: the views are read again after each push.)
       const from = this.rawCount;
-      const raw = this.raw;
-      const flags = this.rawKind;
       const active = found;
       this.rawCount = from + active;
       // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
@@ -361,6 +353,7 @@ export class SafetyFilter {
       const top = active > MAX_NEIGHBOURS ? this.nearestFirst(active) : active;
       this.active = active;
       for (let t = 0; t < top; t++) {
+        const { raw, rawKind: flags } = this;
         const q = top === active ? t : this.topIndex[t];
         const r = 3 * (from + q);
         const nx = raw[r];
@@ -384,9 +377,9 @@ export class SafetyFilter {
       // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
       for (let grew = active > MAX_NEIGHBOURS; grew; ) {
         grew = false;
-        const raw = this.raw; // (the walls may have grown it)
         for (let t = 0; t < active; t++) {
           if (taken[t]) continue; // one of the nearest, or already in
+          const { raw, rawKind: flags } = this;
           const r = 3 * (from + t);
           const coincident = flags[from + t] === KIND_COINCIDENT;
           let ax = raw[r];
@@ -676,7 +669,15 @@ export class SafetyFilter {
       ax = k * this.ex;
       ay = k * this.ey;
     }
-    if (3 * (this.count + 1) > this.cons.length) [this.cons, this.coincident] = doubled(this.cons, this.coincident);
+    if (3 * (this.count + 1) > this.cons.length) {
+      this.memory.reserve(R_CONS, this.count + 1);
+      this.sync();
+    }
+    if (this.count + 1 > this.coincident.length) {
+      const grown = new Uint8Array(this.cons.length / 3);
+      grown.set(this.coincident);
+      this.coincident = grown;
+    }
     this.coincident[this.count] = coincident ? 1 : 0;
     this.cons[3 * this.count] = ax;
     this.cons[3 * this.count + 1] = ay;
@@ -721,6 +722,13 @@ export class SafetyFilter {
    * first, projections before vertices).
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
+    if (this.projector) {
+      // The same in WebAssembly (neighbour-scan.ts).
+      if (!this.projector(from, to, ux, uy)) return false;
+      out[2 * i] = this.params[O_BX];
+      out[2 * i + 1] = this.params[O_BY];
+      return true;
+    }
     const c = this.cons;
     if (this.feasible(from, to, ux, uy)) {
       out[2 * i] = ux;

@@ -6,11 +6,11 @@ import { R_CD, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanModuleBytes }
 import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
 import type { Polygon } from '../../src/engine/index.js';
 
-// The safety filter's neighbour scan in WebAssembly against the JS scan (the reference): the same arithmetic in the
+// The safety filter's neighbour scan and projection in WebAssembly against the JS loops (the reference): the same arithmetic in the
 // same order, so velocities, reports and every later query must agree bit for bit, on random swarms that exercise
 // every branch (crowds at the speed limit, robots inside each other and on one point, obstacles, walls and robots
 // outside the domain, other instances' robots, standing ones, latency discs, differential drive, with and without
-// braking), and while the scan's memory grows in the middle of a pass.
+// braking), and while the kernel's memory grows in the middle of a pass (its barriers or its constraints).
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture' as const, components: [{ type: 'uniform' as const, weight: 1 }] };
@@ -103,7 +103,7 @@ test('the scan memory keeps every region\'s contents when one grows', () => {
   }
 });
 
-test('the Wasm scan gives the JS scan\'s velocities, report and queries bit for bit on random swarms (40 cases)', () => {
+test('the Wasm kernel gives the JS loops\' velocities, report and queries bit for bit on random swarms (40 cases)', () => {
   let modified = 0;
   let recovering = 0;
   let unicycles = 0;

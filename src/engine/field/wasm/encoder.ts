@@ -95,6 +95,7 @@ export const op = {
   f64Le: [0x65],
   f64Ge: [0x66],
   f64Neg: [0x9a],
+  f64Abs: [0x99],
   f64Sqrt: [0x9f],
   /** i32.trunc_sat_f64_s: never traps (NaN gives 0, out-of-range values saturate). */
   i32TruncSatF64: [0xfc, 0x02],
