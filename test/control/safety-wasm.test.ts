@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SafetyFilter } from '../../src/control/safety.js';
 import type { FilterOptions, SafetySettings } from '../../src/control/safety.js';
-import { R_CD, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanModuleBytes } from '../../src/control/neighbour-scan.js';
+import { R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanModuleBytes } from '../../src/control/neighbour-scan.js';
 import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
 import type { Polygon } from '../../src/engine/index.js';
 
@@ -87,7 +87,7 @@ test('the scan kernel is valid WebAssembly and the filter uses it on this Node',
 
 test('the scan memory keeps every region\'s contents when one grows', () => {
   const m = new ScanMemory();
-  const regions = [R_RECORDS, R_STARTS, R_CD, R_KIND, R_RAW];
+  const regions = [R_RECORDS, R_STARTS, R_CD, R_KIND, R_RAW, R_CONS];
   const fill = (r: number, k: number): number => (r * 31 + k * 7) % 251;
   for (const r of regions) {
     const bytes = new Uint8Array(m.memory.buffer, m.offset(r), m.capacity(r));
