@@ -33,6 +33,9 @@ import type { ObstacleMap } from '../engine/target/obstacles.js';
 import type { Target } from '../engine/target/target.js';
 import { boxArea } from '../engine/target/geometry.js';
 import { makeGrid } from '../engine/field/grid.js';
+import { I_GX, I_UNICYCLE, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
+import type { Kernel, ScanKernel } from './neighbour-scan.js';
 
 /** Safety settings (live controller parameters). */
 export interface SafetySettings {
@@ -50,17 +53,6 @@ export interface SafetySettings {
 const KIND_ROBOT = 0;
 const KIND_COINCIDENT = 1;
 const KIND_FIXED = 2;
-
-/** A list of barriers (ax, ay, b per barrier) and its per-barrier flags, grown to twice the room (at least `min`), contents kept. */
-function doubled(triples: Float64Array, flags: Uint8Array, min = 0): [Float64Array<ArrayBuffer>, Uint8Array<ArrayBuffer>] {
-  let size = triples.length * 2;
-  while (size < min) size *= 2;
-  const t = new Float64Array(size);
-  t.set(triples);
-  const f = new Uint8Array(t.length / 3);
-  f.set(flags);
-  return [t, f];
-}
 
 /** Minimum centre-to-centre distance the settings keep between two robots, m. */
 export function minSeparation(s: SafetySettings): number {
@@ -155,18 +147,29 @@ function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading
 export class SafetyFilter {
   private obstacles: ObstacleMap;
   private domain: Box;
-  /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]). */
-  private cons = new Float64Array(3 * 64);
+  /** Constraints of the current pass: ax, ay, b per constraint; those of robot i in [first[i], first[i+1]) (scan memory). */
+  private cons = new Float64Array(0);
   /** True when the last pass filtered unicycles. */
   private unicycle = false;
   /** 1 for a constraint between two robots on the same point. */
   private coincident = new Uint8Array(64);
   private first = new Int32Array(1);
   private count = 0;
-  /** The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]). */
-  private raw = new Float64Array(3 * 64);
+  /**
+   * The same barriers before projection on a unicycle's heading: nx, ny, b; robot i's in [rawFirst[i], rawFirst[i+1]).
+   * (This and the other views below live in the scan kernel's memory: remade by `sync` whenever it grew.)
+   */
+  private raw = new Float64Array(0);
   /** Each raw barrier's kind: KIND_ROBOT, KIND_COINCIDENT (a robot at the same point) or KIND_FIXED (edge, wall). */
-  private rawKind = new Uint8Array(64);
+  private rawKind = new Uint8Array(0);
+  /** Memory of the kernel, its scan and projection (null: the JS loops), and the memory's version the views were made at. */
+  private readonly memory = new ScanMemory();
+  private readonly scanner: ScanKernel | null;
+  private readonly projector: Kernel['project'] | null;
+  private synced = -1;
+  /** The memory's parameter block (f64 and i32 slots). */
+  private params = new Float64Array(0);
+  private intParams = new Int32Array(0);
   /** The result of arcSpeedLimits (reused: nothing is allocated per robot). */
   private readonly arc = { lo: 0, hi: 0 };
   private rawFirst = new Int32Array(1);
@@ -175,18 +178,12 @@ export class SafetyFilter {
   private bucketStart = new Int32Array(1);
   private bucketItems = new Int32Array(0);
   private bucketOf = new Int32Array(0);
-  /** Per bucket-sorted slot: the robot's position, latency radius, movable flag and desired speed (rows of buckets are contiguous). */
-  private sortedX = new Float64Array(0);
-  private sortedY = new Float64Array(0);
-  private sortedRadius = new Float64Array(0);
-  private sortedMovable = new Uint8Array(0);
-  private sortedSpeed = new Float64Array(0);
-  /** ... and its desired velocity, and for a unicycle its heading (cos, sin) and desired speed along it. */
-  private sortedU = new Float64Array(0);
-  private sortedV = new Float64Array(0);
-  private sortedC = new Float64Array(0);
-  private sortedS = new Float64Array(0);
-  private sortedA = new Float64Array(0);
+  /**
+   * The bucket-sorted robots' records (rows of buckets are contiguous): field F_ of slot t at rec[F_ recStride + t]
+   * (neighbour-scan.ts lists them: position, latency radius, desired speed and velocity or heading, index, movable).
+   */
+  private rec = new Float64Array(0);
+  private recStride = 0;
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
@@ -199,7 +196,7 @@ export class SafetyFilter {
   private gain = 1;
   private brake = Infinity;
   /** Distances of the robot being filtered to the robots of its barriers (in the order found). */
-  private cd = new Float64Array(32);
+  private cd = new Float64Array(0);
   /** Per barrier of that robot with another: 1 for one of the nearest, 2 for one the active set added. */
   private taken = new Uint8Array(32);
   /** Barriers of that robot with other robots (raw from rawFirst[i] on; then edges and walls). */
@@ -212,9 +209,42 @@ export class SafetyFilter {
   private ex = Number.NaN;
   private ey = Number.NaN;
 
-  constructor(target: Target) {
+  /** What runs the neighbour scan and the 2-D projection: 'wasm' (the default where available) or 'js' (the reference). */
+  readonly kernel: 'wasm' | 'js';
+
+  constructor(target: Target, options: { readonly kernel?: 'wasm' | 'js' } = {}) {
     this.obstacles = target.obstacles;
     this.domain = target.domain;
+    const kernel = options.kernel === 'js' ? null : scanKernel(this.memory);
+    this.scanner = kernel ? kernel.scan : null;
+    this.projector = kernel ? kernel.project : null;
+    this.kernel = kernel ? 'wasm' : 'js';
+    this.sync();
+  }
+
+  /** Remakes the views of the scan memory after it grew (growing detaches them). */
+  private sync(): void {
+    const m = this.memory;
+    if (this.synced === m.version) return;
+    this.synced = m.version;
+    const buffer = m.memory.buffer;
+    this.params = new Float64Array(buffer, 0, 32);
+    this.intParams = new Int32Array(buffer, 0, 64);
+    this.recStride = m.capacity(R_RECORDS);
+    this.rec = new Float64Array(buffer, m.offset(R_RECORDS), REC_FIELDS * this.recStride);
+    this.bucketStart = new Int32Array(buffer, m.offset(R_STARTS), m.capacity(R_STARTS));
+    this.cd = new Float64Array(buffer, m.offset(R_CD), m.capacity(R_CD));
+    this.rawKind = new Uint8Array(buffer, m.offset(R_KIND), m.capacity(R_KIND));
+    this.raw = new Float64Array(buffer, m.offset(R_RAW), 3 * m.capacity(R_RAW));
+    this.cons = new Float64Array(buffer, m.offset(R_CONS), 3 * m.capacity(R_CONS));
+    if (this.taken.length < this.cd.length) this.taken = new Uint8Array(this.cd.length);
+  }
+
+  /** Room for `count` raw barriers (and their kinds), contents kept. */
+  private growRaw(count: number): void {
+    this.memory.reserve(R_RAW, count);
+    this.memory.reserve(R_KIND, this.memory.capacity(R_RAW));
+    this.sync();
   }
 
   /** Takes the obstacles and walls of another target, keeping the buffers (a new target does not regrow them in a tick). */
@@ -271,6 +301,8 @@ export class SafetyFilter {
     }
     // Buckets of about one robot each (at least the separation plus the latency discs a side).
     this.index(points, Math.max(dPair + 2 * rMax + TOLERANCE, Math.sqrt(this.extent(points) / Math.max(1, n))), movable, radii, unit);
+    this.params[P_LIMIT] = pairRange;
+    this.params[P_DPAIR] = dPair;
     if (this.first.length < n + 1) this.first = new Int32Array(n + 1);
     if (this.rawFirst.length < n + 1) this.rawFirst = new Int32Array(n + 1);
     this.count = 0;
@@ -311,9 +343,8 @@ export class SafetyFilter {
       const speed = recovering ? maxSpeed : own;
       if (recovering && maxSpeed !== own) found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -speed - TOLERANCE, true);
       // The robots' barriers are in raw[from, from + active), in the order found, their distances in cd.
+      // (Growing the constraints moves the scan memory: the views are read again after each push.)
       const from = this.rawCount;
-      const raw = this.raw;
-      const flags = this.rawKind;
       const active = found;
       this.rawCount = from + active;
       // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
@@ -322,6 +353,7 @@ export class SafetyFilter {
       const top = active > MAX_NEIGHBOURS ? this.nearestFirst(active) : active;
       this.active = active;
       for (let t = 0; t < top; t++) {
+        const { raw, rawKind: flags } = this;
         const q = top === active ? t : this.topIndex[t];
         const r = 3 * (from + q);
         const nx = raw[r];
@@ -345,9 +377,9 @@ export class SafetyFilter {
       // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
       for (let grew = active > MAX_NEIGHBOURS; grew; ) {
         grew = false;
-        const raw = this.raw; // (the walls may have grown it)
         for (let t = 0; t < active; t++) {
           if (taken[t]) continue; // one of the nearest, or already in
+          const { raw, rawKind: flags } = this;
           const r = 3 * (from + t);
           const coincident = flags[from + t] === KIND_COINCIDENT;
           let ax = raw[r];
@@ -567,12 +599,9 @@ export class SafetyFilter {
 
   /** Room for at least `size` candidate barriers, contents kept. */
   private growCandidates(size: number): void {
-    let m = this.cd.length;
-    while (m < size) m *= 2;
-    const cd = new Float64Array(m);
-    cd.set(this.cd);
-    this.cd = cd;
-    this.taken = new Uint8Array(m);
+    this.memory.reserve(R_CD, size);
+    this.sync();
+    if (this.taken.length < this.cd.length) this.taken = new Uint8Array(this.cd.length);
   }
 
   /**
@@ -624,7 +653,7 @@ export class SafetyFilter {
 
   /** Records a barrier of the robot being filtered (normal n, right-hand side b) for the final checks. */
   private pushRaw(ax: number, ay: number, b: number, coincident: boolean, fixed = false): void {
-    if (3 * (this.rawCount + 1) > this.raw.length) [this.raw, this.rawKind] = doubled(this.raw, this.rawKind);
+    if (3 * (this.rawCount + 1) > this.raw.length) this.growRaw(this.rawCount + 1);
     this.rawKind[this.rawCount] = coincident ? KIND_COINCIDENT : fixed ? KIND_FIXED : KIND_ROBOT;
     this.raw[3 * this.rawCount] = ax;
     this.raw[3 * this.rawCount + 1] = ay;
@@ -640,7 +669,15 @@ export class SafetyFilter {
       ax = k * this.ex;
       ay = k * this.ey;
     }
-    if (3 * (this.count + 1) > this.cons.length) [this.cons, this.coincident] = doubled(this.cons, this.coincident);
+    if (3 * (this.count + 1) > this.cons.length) {
+      this.memory.reserve(R_CONS, this.count + 1);
+      this.sync();
+    }
+    if (this.count + 1 > this.coincident.length) {
+      const grown = new Uint8Array(this.cons.length / 3);
+      grown.set(this.coincident);
+      this.coincident = grown;
+    }
     this.coincident[this.count] = coincident ? 1 : 0;
     this.cons[3 * this.count] = ax;
     this.cons[3 * this.count + 1] = ay;
@@ -685,6 +722,13 @@ export class SafetyFilter {
    * first, projections before vertices).
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
+    if (this.projector) {
+      // The same in WebAssembly (neighbour-scan.ts).
+      if (!this.projector(from, to, ux, uy)) return false;
+      out[2 * i] = this.params[O_BX];
+      out[2 * i + 1] = this.params[O_BY];
+      return true;
+    }
     const c = this.cons;
     if (this.feasible(from, to, ux, uy)) {
       out[2 * i] = ux;
@@ -773,20 +817,12 @@ export class SafetyFilter {
     this.ox = x0;
     this.oy = y0;
     const buckets = this.gx * this.gy;
-    if (this.bucketStart.length < buckets + 1) this.bucketStart = new Int32Array(buckets + 1);
+    this.memory.reserve(R_STARTS, buckets + 1);
+    this.memory.reserve(R_RECORDS, n + 2); // (the kernel reads pairs)
+    this.sync();
     if (this.bucketItems.length < n) {
       this.bucketItems = new Int32Array(n);
       this.bucketOf = new Int32Array(n);
-      this.sortedX = new Float64Array(n);
-      this.sortedY = new Float64Array(n);
-      this.sortedRadius = new Float64Array(n);
-      this.sortedMovable = new Uint8Array(n);
-      this.sortedSpeed = new Float64Array(n);
-      this.sortedU = new Float64Array(n);
-      this.sortedV = new Float64Array(n);
-      this.sortedC = new Float64Array(n);
-      this.sortedS = new Float64Array(n);
-      this.sortedA = new Float64Array(n);
     }
     const start = this.bucketStart;
     start.fill(0, 0, buckets + 1);
@@ -800,25 +836,38 @@ export class SafetyFilter {
     // start[b] now holds the end of bucket b; shift back.
     for (let b = buckets; b > 0; b--) start[b] = start[b - 1];
     start[0] = 0;
+    const rec = this.rec;
+    const m = this.recStride;
     for (let t = 0; t < n; t++) {
       const j = this.bucketItems[t];
-      this.sortedX[t] = points[2 * j];
-      this.sortedY[t] = points[2 * j + 1];
-      this.sortedRadius[t] = radii ? radii[j] : 0;
-      this.sortedMovable[t] = movable[j];
-      this.sortedSpeed[t] = this.speedOf[j];
+      rec[F_X * m + t] = points[2 * j];
+      rec[F_Y * m + t] = points[2 * j + 1];
+      rec[F_R * m + t] = radii ? radii[j] : 0;
+      rec[F_SPEED * m + t] = this.speedOf[j];
       const u = this.nominal[2 * j];
       const v = this.nominal[2 * j + 1];
-      this.sortedU[t] = u;
-      this.sortedV[t] = v;
       if (unit) {
         const c = unit[2 * j];
         const s = unit[2 * j + 1];
-        this.sortedC[t] = c;
-        this.sortedS[t] = s;
-        this.sortedA[t] = c * u + s * v;
+        rec[F_P * m + t] = c;
+        rec[F_Q * m + t] = s;
+        rec[F_A * m + t] = c * u + s * v;
+      } else {
+        rec[F_P * m + t] = u;
+        rec[F_Q * m + t] = v;
       }
+      rec[F_ITEM * m + t] = j;
+      rec[F_MOV * m + t] = movable[j];
     }
+    // The pass's constants for the kernel.
+    const p = this.params;
+    p[P_GAIN] = this.gain;
+    p[P_BRAKE] = this.brake;
+    p[P_CELL] = this.cell;
+    p[P_OX] = this.ox;
+    p[P_OY] = this.oy;
+    this.intParams[I_GX] = this.gx;
+    this.intParams[I_UNICYCLE] = unit ? 1 : 0;
   }
 
   private cell = 1;
@@ -882,9 +931,7 @@ export class SafetyFilter {
     // The smallest bound of any robot j (no latency disc, standing or slowest), squared.
     const least = Math.min(limit, dPair + ri + 0 + Math.min(fixed, Math.max(base / g, brake === Infinity ? 0 : (base * base) / brake) * (1 + 1e-9) + 1e-6));
     const inner = least * least;
-    const { sortedX, sortedY, sortedRadius, sortedMovable, sortedSpeed, sortedU, sortedV, bucketStart, bucketItems } = this;
     const unicycle = this.unicycle;
-    const { sortedC, sortedS, sortedA } = this;
     // Robot i's desired velocity (its centre's: along its heading for a unicycle), for the pair's drift along n.
     const ex = this.ex;
     const ey = this.ey;
@@ -893,6 +940,24 @@ export class SafetyFilter {
     const vy = nominal[2 * i + 1];
     const along = unicycle ? ex * vx + ey * vy : 0;
     const from = this.rawCount;
+    if (this.scanner) {
+      // The same scan in WebAssembly (neighbour-scan.ts); -1: out of room, grown, scanned again.
+      let found = -1;
+      while (found < 0) {
+        found = j0 <= j1 ? this.scanner(i, x, y, range, inner, fixed, base, ri, keep, commanded ? 1 : 0, vx, vy, ex, ey, along, from, j0, j1) : 0;
+        if (found < 0) {
+          this.growCandidates(2 * this.cd.length);
+          this.growRaw(from + this.cd.length + 2);
+        }
+      }
+      const p = this.params;
+      this.nearest = j0 <= j1 ? p[O_NEAREST] : Infinity;
+      this.inside = j0 <= j1 && p[O_INSIDE] !== 0;
+      this.recovers = j0 <= j1 && p[O_RECOVERS] !== 0;
+      return found;
+    }
+    // (Growing the raw barriers or the distances moves the whole scan memory: these views are then remade.)
+    let { rec, recStride: m, bucketStart } = this;
     let raw = this.raw;
     let flags = this.rawKind;
     let cd = this.cd;
@@ -912,19 +977,19 @@ export class SafetyFilter {
       if (i1 < i0) continue;
       const end = bucketStart[bj * gx + i1 + 1];
       for (let t = bucketStart[bj * gx + i0]; t < end; t++) {
-        const px = sortedX[t];
-        const py = sortedY[t];
+        const px = rec[F_X * m + t];
+        const py = rec[F_Y * m + t];
         const d2 = (px - x) ** 2 + (py - y) ** 2;
         if (d2 > r2) continue;
-        const j = bucketItems[t];
+        const j = rec[F_ITEM * m + t];
         if (j === i) continue;
-        const mj = sortedMovable[t];
-        const rj = sortedRadius[t];
+        const mj = rec[F_MOV * m + t];
+        const rj = rec[F_R * m + t];
         // Within the bound of a robot standing still (which no speed lowers), or within its own.
         if (d2 > inner) {
           let reach = fixed;
           if (mj) {
-            const v = base + sortedSpeed[t];
+            const v = base + rec[F_SPEED * m + t];
             reach = Math.max(v / g, brake === Infinity ? 0 : (v * v) / brake) * (1 + 1e-9) + 1e-6;
           }
           const bound = Math.min(limit, dPair + ri + rj + reach);
@@ -969,21 +1034,20 @@ export class SafetyFilter {
           // The pair's mean desired velocity along n_ij decides who leads; clamped so that u = 0 stays feasible.
           const half = 0.5 * Math.max(budget, 0);
           let drift: number;
-          if (unicycle) drift = 0.5 * ((nx * ex + ny * ey) * along + (nx * sortedC[t] + ny * sortedS[t]) * sortedA[t]);
-          else drift = 0.5 * (nx * vx + ny * vy + (nx * sortedU[t] + ny * sortedV[t]));
+          if (unicycle) drift = 0.5 * ((nx * ex + ny * ey) * along + (nx * rec[F_P * m + t] + ny * rec[F_Q * m + t]) * rec[F_A * m + t]);
+          else drift = 0.5 * (nx * vx + ny * vy + (nx * rec[F_P * m + t] + ny * rec[F_Q * m + t]));
           b = -0.5 * budget + (drift > half ? half : drift < -half ? -half : drift);
         }
         if (b > 0) recovers = true;
         if (b <= keep) continue;
         if (found === cd.length) {
           this.growCandidates(found + 1);
-          cd = this.cd;
+          ({ cd, raw, rawKind: flags, rec, recStride: m, bucketStart } = this);
         }
         const r = from + found;
         if (3 * r + 3 > raw.length) {
-          [this.raw, this.rawKind] = doubled(raw, flags, 3 * r + 3);
-          raw = this.raw;
-          flags = this.rawKind;
+          this.growRaw(r + 1);
+          ({ cd, raw, rawKind: flags, rec, recStride: m, bucketStart } = this);
         }
         raw[3 * r] = nx;
         raw[3 * r + 1] = ny;

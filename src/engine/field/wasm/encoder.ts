@@ -84,6 +84,31 @@ export const op = {
   f64ConvertI32: [0xb7],
   /** call of a function by index (imported functions first). */
   call: (index: number): number[] => [0x10, ...uleb(index)],
+  i32Eq: [0x46],
+  i32Ne: [0x47],
+  i32LtS: [0x48],
+  i32GtS: [0x4a],
+  i32GeS: [0x4e],
+  i32Or: [0x72],
+  f64Ne: [0x62],
+  f64Lt: [0x63],
+  f64Le: [0x65],
+  f64Ge: [0x66],
+  f64Neg: [0x9a],
+  f64Abs: [0x99],
+  f64Sqrt: [0x9f],
+  /** i32.trunc_sat_f64_s: never traps (NaN gives 0, out-of-range values saturate). */
+  i32TruncSatF64: [0xfc, 0x02],
+  /** i32.load / i32.store / i32.store8 at address + offset (bytes). */
+  i32Load: (offset = 0): number[] => [0x28, ...memarg(2, offset)],
+  i32Store: (offset = 0): number[] => [0x36, ...memarg(2, offset)],
+  i32Store8: (offset = 0): number[] => [0x3a, ...memarg(0, offset)],
+  /** select: the first of two values when the i32 on top is non-zero, else the second. */
+  select: [0x1b],
+  /** return from the function (its results on the stack). */
+  ret: [0x0f],
+  /** if/else with no result (the condition on the stack before it). */
+  ifElse: (then: number[][], otherwise: number[][]): number[] => [0x04, 0x40, ...then.flat(), 0x05, ...otherwise.flat(), 0x0b],
   f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
   f64Add: [0xa0],
   f64Mul: [0xa2],
@@ -98,6 +123,26 @@ export const op = {
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
+  f64x2Sub: simd(0xf1),
+  f64x2Div: simd(0xf3),
+  f64x2Min: simd(0xf4),
+  f64x2Max: simd(0xf5),
+  f64x2Neg: simd(0xed),
+  f64x2Sqrt: simd(0xef),
+  /** Lane-wise comparisons: all ones where true. */
+  f64x2Eq: simd(0x47),
+  f64x2Ne: simd(0x48),
+  f64x2Lt: simd(0x49),
+  f64x2Gt: simd(0x4a),
+  f64x2Le: simd(0x4b),
+  f64x2ReplaceLane: (lane: number): number[] => [...simd(0x22), lane],
+  i32x4ExtractLane: (lane: number): number[] => [...simd(0x1b), lane],
+  v128Not: simd(0x4d),
+  v128And: simd(0x4e),
+  v128Or: simd(0x50),
+  /** bitselect(a, b, mask): a where the mask's bits are set, else b. */
+  v128Bitselect: simd(0x52),
+  v128AnyTrue: simd(0x53),
   /** Structured control: block/loop/if (the condition on the stack before it) with no result, branches by depth. */
   block: (...body: number[][]): number[] => [0x02, 0x40, ...body.flat(), 0x0b],
   loop: (...body: number[][]): number[] => [0x03, 0x40, ...body.flat(), 0x0b],

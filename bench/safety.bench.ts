@@ -1,0 +1,113 @@
+/**
+ * The safety filter alone, its neighbour scan in WebAssembly against the JS scan, on captured inputs: the standalone
+ * session of bench:load (demo target, robots on a grid over the box, 5 mm radius and clearance) runs for a few
+ * simulated seconds and every filter pass of the controller is recorded (points, movable flags, velocities,
+ * settings, options); then each pass is replayed by one filter per kernel, the two alternating pass by pass, and each
+ * pass's process CPU time is recorded (process.cpuUsage). Both kernels must give the same velocities bit for bit.
+ *
+ * Run: npm run bench:safety [-- --robots 5000 --drive holonomic --duration 2 --rounds 3]
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { SafetyFilter } from '../src/control/safety.js';
+import type { FilterOptions, SafetySettings } from '../src/control/safety.js';
+import type { Logger } from '../src/node/interface.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { createStandalone } from '../src/standalone/run.js';
+import type { Target } from '../src/engine/index.js';
+import { DEMO_SCENARIO } from './load.bench.js';
+
+interface Pass {
+  readonly points: Float64Array;
+  readonly movable: Uint8Array;
+  readonly velocities: Float64Array;
+  readonly settings: SafetySettings;
+  readonly options: FilterOptions;
+}
+
+/** Copies of the filter's arguments (its arrays may be reused by the caller). */
+function record(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): Pass {
+  return {
+    points: points.slice(),
+    movable: movable.slice(),
+    velocities: velocities.slice(0, points.length),
+    settings: { ...s },
+    options: { ...o, headings: o.headings?.slice(), radii: o.radii?.slice(), speeds: o.speeds?.slice() },
+  };
+}
+
+/** Runs the session for `duration` simulated seconds and returns every filter pass of its control ticks, and the target. */
+function capture(robots: number, drive: 'holonomic' | 'diff_drive', duration: number): { passes: Pass[]; target: Target } {
+  const base = loadScenario(DEMO_SCENARIO);
+  const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
+  const logger = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
+  const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive, controller: { rate: 20 }, simulator: { rate: 50 }, logger });
+  const passes: Pass[] = [];
+  const original = SafetyFilter.prototype.filter;
+  SafetyFilter.prototype.filter = function (this: SafetyFilter, points, movable, velocities, s, o) {
+    passes.push(record(points, movable, velocities, s, o));
+    return original.call(this, points, movable, velocities, s, o);
+  };
+  try {
+    session.clock.advanceTo(duration);
+  } finally {
+    SafetyFilter.prototype.filter = original;
+  }
+  session.controller.stop();
+  session.bus.flush();
+  session.sim.destroy();
+  return { passes, target: session.target };
+}
+
+function cpuMs(run: () => void): number {
+  const c0 = process.cpuUsage();
+  run();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { robots: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' } },
+  });
+  const robots = Number(values.robots ?? 5000);
+  const drive = values.drive ?? 'holonomic';
+  const duration = Number(values.duration ?? 2);
+  const rounds = Number(values.rounds ?? 3);
+  if (!Number.isInteger(robots) || robots < 1) throw new Error(`--robots must be a positive integer, got '${values.robots}'`);
+  if (drive !== 'holonomic' && drive !== 'diff_drive') throw new Error(`--drive must be holonomic or diff_drive, got '${drive}'`);
+  if (!(duration > 0)) throw new Error(`--duration must be a positive number, got '${values.duration}'`);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got '${values.rounds}'`);
+  const { passes, target } = capture(robots, drive, duration);
+  const filters = { js: new SafetyFilter(target, { kernel: 'js' }), wasm: new SafetyFilter(target) };
+  if (filters.wasm.kernel !== 'wasm') throw new Error('WebAssembly is not available: nothing to compare');
+  const times: Record<'js' | 'wasm', number[]> = { js: [], wasm: [] };
+  const out = { js: new Float64Array(0), wasm: new Float64Array(0) };
+  const load0 = os.loadavg()[0];
+  let differ = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const p of passes) {
+      for (const kernel of round % 2 ? (['wasm', 'js'] as const) : (['js', 'wasm'] as const)) {
+        const u = p.velocities.slice();
+        times[kernel].push(cpuMs(() => filters[kernel].filter(p.points, p.movable, u, p.settings, p.options)));
+        out[kernel] = u;
+      }
+      for (let k = 0; k < out.js.length; k++) if (!Object.is(out.js[k], out.wasm[k])) differ++;
+    }
+  }
+  const js = median(times.js);
+  const wasm = median(times.wasm);
+  console.log(`# Safety filter, ${robots} ${drive} robots, ${passes.length} passes captured over ${duration} simulated s, ${rounds} rounds`);
+  console.log(`node ${process.version}, load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
+  console.log(`CPU time per pass, median   js ${js.toFixed(1)} ms, wasm ${wasm.toFixed(1)} ms: ${(js / wasm).toFixed(2)}x`);
+  console.log(`  sum over all passes       js ${times.js.reduce((a, b) => a + b, 0).toFixed(0)} ms, wasm ${times.wasm.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+  console.log(`velocities differing        ${differ} (must be 0)`);
+  if (differ) process.exitCode = 1;
+}
+
+main();

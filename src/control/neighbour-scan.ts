@@ -1,0 +1,475 @@
+// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates) and the 2-D
+// problem's projection (SafetyFilter.project), and the memory they share with the filter. Same operations in the same
+// order as the JS loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the
+// distances and the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts).
+import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
+import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
+
+/** Slots (f64) of the parameter block at byte 0: the pass's constants, written by the filter. */
+export const P_GAIN = 0;
+export const P_BRAKE = 1;
+export const P_LIMIT = 2;
+export const P_DPAIR = 3;
+export const P_CELL = 4;
+export const P_OX = 5;
+export const P_OY = 6;
+/** ... and the scan's results: nearest robot of higher index, inside a barrier (0/1), a barrier asks to leave (0/1). */
+export const O_NEAREST = 8;
+export const O_INSIDE = 9;
+export const O_RECOVERS = 10;
+/** Where `coincident` writes a coincident pair's normal. */
+const O_NX = 11;
+const O_NY = 12;
+/** Where `project` writes the closest point. */
+export const O_BX = 13;
+export const O_BY = 14;
+/** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
+export const I_GX = 32;
+export const I_UNICYCLE = 33;
+const I_OFFSET = 34; // six regions
+const I_CAP = 42;
+/** Bytes of the parameter block. */
+const PARAMS = 256;
+
+/** Regions of the memory after the parameter block, and the bytes of one unit of each. */
+export const R_RECORDS = 0;
+export const R_STARTS = 1;
+export const R_CD = 2;
+export const R_KIND = 3;
+export const R_RAW = 4;
+/** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints, read by `project`. */
+export const R_CONS = 5;
+
+/**
+ * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
+ * x, y, latency radius, desired speed, then (u, v) of its desired velocity, or for a unicycle its heading (cos, sin),
+ * and its desired speed along the heading; its robot index and movable flag (as doubles). Two slots more than the
+ * robots: the kernel reads robots in pairs.
+ */
+export const F_X = 0;
+export const F_Y = 1;
+export const F_R = 2;
+export const F_SPEED = 3;
+export const F_P = 4;
+export const F_Q = 5;
+export const F_A = 6;
+export const F_ITEM = 7;
+export const F_MOV = 8;
+export const REC_FIELDS = 9;
+
+/** Bytes of one unit of each region. */
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24];
+
+/**
+ * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
+ * candidate distances, and the pass's raw barriers (kind byte; nx, ny, b). Grows by doubling, contents kept; growing
+ * detaches every view, so `version` counts the moves.
+ */
+export class ScanMemory {
+  readonly memory: WebAssembly.Memory;
+  private caps = UNIT.map(() => 0);
+  private offsets = UNIT.map(() => PARAMS);
+  /** Incremented whenever the memory moved (views must be remade). */
+  version = 0;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    for (let r = 0; r < UNIT.length; r++) this.reserve(r, 64);
+  }
+
+  /** Byte offset and capacity (units) of a region. */
+  offset(region: number): number {
+    return this.offsets[region];
+  }
+  capacity(region: number): number {
+    return this.caps[region];
+  }
+
+  /** Room for `count` units in `region` (at least doubled when it grows), every region's contents kept. */
+  reserve(region: number, count: number): void {
+    if (this.caps[region] >= count) return;
+    const caps = this.caps.slice();
+    caps[region] = Math.max(count, 2 * caps[region]);
+    const offsets: number[] = [];
+    let end = PARAMS;
+    for (let r = 0; r < UNIT.length; r++) {
+      offsets.push(end);
+      end += Math.ceil((caps[r] * UNIT[r]) / 16) * 16;
+    }
+    const pages = Math.ceil(end / 65536);
+    const have = this.memory.buffer.byteLength / 65536;
+    if (pages > have) this.memory.grow(pages - have);
+    // Offsets only move up: the last region first, so that no region is overwritten before it moved.
+    const bytes = new Uint8Array(this.memory.buffer);
+    for (let r = UNIT.length - 1; r >= 0; r--) {
+      if (offsets[r] !== this.offsets[r]) bytes.copyWithin(offsets[r], this.offsets[r], this.offsets[r] + this.caps[r] * UNIT[r]);
+    }
+    this.caps = caps;
+    this.offsets = offsets;
+    const ints = new Int32Array(this.memory.buffer, 0, PARAMS / 4);
+    for (let r = 0; r < UNIT.length; r++) {
+      ints[I_OFFSET + r] = offsets[r];
+      ints[I_CAP + r] = caps[r];
+    }
+    this.version++;
+  }
+}
+
+const { get, set, i32, i32Add, i32Shl, f64Add, f64Sub, f64Mul, f64Div, f64Load, f64Store, i32Load, i32Store8 } = op;
+const { f64Const, f64Min, f64Max, f64Floor, f64Gt, f64Lt, f64Neg, f64Sqrt, f64ConvertI32, i32TruncSatF64 } = op;
+const { block, loop, br, brIf, ifElse, i32GtS, i32GeS, i32Mul, i32Or, ret, call } = op;
+
+const TOLERANCE = 1e-9;
+const COINCIDENT = 1e-9;
+const RECOVERY_MARGIN = 0.02;
+/** SafetyFilter.project's margins for lines with no vertex nearer than the best point (safety.ts has the reason). */
+const FAR_LINE = 1.01;
+const FAR_LINE_SLACK = 1e-12;
+/** Index of `feasible` (after the import and `scan`). */
+const FEASIBLE = 2;
+const intParam = (slot: number): number[] => [...i32(0), ...i32Load(4 * slot)];
+const { i32And, f64Ge, f64Abs, f64Eq } = op;
+
+/**
+ * scan(i, x, y, range, inner, fixed, base, ri, keep, commanded, vx, vy, ex, ey, along, from, j0, j1) -> found, or -1
+ * when the candidate distances or raw barriers would overflow their regions (the caller grows them and scans again).
+ * The loop body of SafetyFilter.candidates (its doc comment has the meaning) over rows j0..j1 of buckets, two robots
+ * at a time (f64x2 lanes, every lane's arithmetic the JS one), without data-dependent branches: every case is
+ * computed and the JS one selected; each lane's barrier is written at the next slot, which moves on when it is kept.
+ */
+function scan(): FunctionSpec {
+  const params = [I32, F64, F64, F64, F64, F64, F64, F64, F64, I32, F64, F64, F64, F64, F64, I32, I32, I32];
+  const [i, x, y, range, inner, fixed, base, ri, keep, commanded, vx, vy, ex, ey, along, from, j0, j1] = params.map((_, k) => k);
+  const locals: number[] = [];
+  const local = (type: number): number => params.length + locals.push(type) - 1;
+  const ints = (count: number): number[] => new Array<number>(count).fill(I32).map(local);
+  const floats = (count: number): number[] => new Array<number>(count).fill(F64).map(local);
+  const vectors = (count: number): number[] => new Array<number>(count).fill(V128).map(local);
+  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, r, addr, off, stride] = ints(16);
+  const fieldBase = ints(REC_FIELDS);
+  const [g, brake, limit, dPair, cell, ox, oy, r2, y0, gapY, half, i0f, i1f] = floats(13);
+  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO] = vectors(25);
+  const [SX, SY, SI, SR2, SINNER, SFIXED, SBASE, SG, SNG, SBRAKE, BRAKEINF, SLIMIT, SDRI, SDPAIR, SRI, SRMD, SKEEP] = vectors(17);
+  const [SEX, SEY, SALONG, SVX, SVY, SEND, ZERO, TWO, CHALF, CMHALF, CMTOL, C1, C6, C12, CCO] = vectors(15);
+  const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
+  const { f64x2Min: vmin, f64x2Max: vmax, f64x2Neg: neg, f64x2Sqrt: sqrt, f64x2Eq: eq, f64x2Ne: ne, f64x2Lt: lt, f64x2Gt: gt, f64x2Le: le } = op;
+  const { v128Not: not, v128And: and, v128Or: or, v128Bitselect: bitselect, v128AnyTrue: anyTrue, v128Load, i32x4ExtractLane } = op;
+  const param = (slot: number): number[] => [...i32(0), ...f64Load(8 * slot)];
+  const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
+  const splatOf = (l: number, code: number[]): number[] => vset(l, code, splat);
+  const load = (k: number): number[] => [...get(fieldBase[k]), ...get(off), ...i32Add, ...v128Load()];
+  // Inside the item loop: block `next` is depth 0 (continue = br to it).
+  const item: number[][] = [
+    [...get(t), ...i32(3), ...i32Shl, ...set(off)],
+    vset(X, load(F_X)), vset(Y, load(F_Y)), vset(J, load(F_ITEM)),
+    vset(D2, get(X), get(SX), sub, get(X), get(SX), sub, mul, get(Y), get(SY), sub, get(Y), get(SY), sub, mul, add),
+    // Lane 1 exists when t + 1 < end; not beyond the range; not robot i itself.
+    vset(M1, [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1)], get(SEND), lt,
+      get(D2), get(SR2), gt, not, and, get(J), get(SI), ne, and),
+    [...get(M1), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
+    vset(D, get(D2), sqrt),
+    vset(RJ, load(F_R)),
+    vset(H, get(D), get(SDPAIR), sub, get(SRI), sub, get(RJ), sub),
+    vset(INSIDE, get(INSIDE), get(M1), get(H), get(CMTOL), lt, and, or),
+    // The nearest robot counts only within its bound (from its desired speed) or that of a robot standing still, as
+    // in JS; the bound is computed only for a lane that would be nearer (rare after the first few).
+    vset(M2, get(M1), get(J), get(SI), gt, and, get(D), get(NEAR), lt, and),
+    [...get(M2), ...anyTrue],
+    op.if(
+      vset(M, load(F_MOV)),
+      vset(V, get(SBASE), load(F_SPEED), add),
+      vset(BOUND,
+        get(SLIMIT), get(SDRI), get(RJ), add,
+        get(V), get(SG), div, get(ZERO), get(V), get(V), mul, get(SBRAKE), div, get(BRAKEINF), bitselect, vmax, get(C1), mul, get(C6), add,
+        get(SFIXED), get(M), get(ZERO), ne, bitselect,
+        add, vmin),
+      vset(M2, get(M2), get(D2), get(SINNER), gt, not, get(D2), get(BOUND), get(BOUND), mul, gt, not, or, and),
+      vset(NEAR, get(D), get(NEAR), get(M2), bitselect),
+    ),
+    [...get(commanded), ...op.i32Eqz, ...brIf(0)],
+    // Barriers for every robot in range: one beyond its bound cannot bind (b <= -own - 2 TOLERANCE < keep: the bound
+    // is reach(2 own + u_i + u_j) with margins), so the kept ones are the JS scan's, which skips it first.
+    vset(M, load(F_MOV)),
+    vset(NX, get(SX), get(X), sub, get(D), div),
+    vset(NY, get(SY), get(Y), sub, get(D), div),
+    // Robots on one point: each lane's normal from the two escape directions (JS: coincident, rare).
+    vset(CO, get(M1), get(D), get(CCO), lt, and),
+    [...get(CO), ...anyTrue],
+    op.if(
+      ...[0, 1].map((L) => [
+        ...get(CO), ...i32x4ExtractLane(2 * L),
+        ...op.if(
+          [...get(i), ...get(J), ...lane(L), ...i32TruncSatF64, ...call(0)],
+          vset(NX, [...get(NX), ...param(O_NX), ...op.f64x2ReplaceLane(L)]),
+          vset(NY, [...get(NY), ...param(O_NY), ...op.f64x2ReplaceLane(L)]),
+        ),
+      ]),
+    ),
+    // budget = h < -TOL ? -g (-h + RECOVERY_MARGIN dPair) : h < 0 ? 0 : brake === Infinity || linear^2 < bh (1 - 1e-12)
+    //   ? linear : min(linear, sqrt(bh)), with linear = g h, bh = brake h.
+    vset(LIN, get(SG), get(H), mul),
+    vset(BH, get(SBRAKE), get(H), mul),
+    vset(BUDGET,
+      get(SNG), get(H), neg, get(SRMD), add, mul,
+      get(ZERO),
+      get(LIN), get(LIN), get(BH), sqrt, vmin, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or, bitselect,
+      get(H), get(ZERO), lt, bitselect,
+      get(H), get(CMTOL), lt, bitselect),
+    vset(HALFB, get(CHALF), get(BUDGET), get(ZERO), vmax, mul),
+    // The pair's drift along n (one formula per pass: a predictable branch).
+    [...get(unicycle)],
+    ifElse(
+      [vset(DRIFT, get(CHALF),
+        get(NX), get(SEX), mul, get(NY), get(SEY), mul, add, get(SALONG), mul,
+        get(NX), load(F_P), mul, get(NY), load(F_Q), mul, add, load(F_A), mul,
+        add, mul)],
+      [vset(DRIFT, get(CHALF),
+        get(NX), get(SVX), mul, get(NY), get(SVY), mul, add,
+        get(NX), load(F_P), mul, get(NY), load(F_Q), mul, add,
+        add, mul)],
+    ),
+    // b = !mj ? -budget : mj === 2 ? -0.5 budget : -0.5 budget + (drift > half ? half : drift < -half ? -half : drift)
+    vset(B,
+      get(BUDGET), neg,
+      get(CMHALF), get(BUDGET), mul,
+      get(CMHALF), get(BUDGET), mul,
+      get(HALFB), get(HALFB), neg, get(DRIFT), get(DRIFT), get(HALFB), neg, lt, bitselect, get(DRIFT), get(HALFB), gt, bitselect,
+      add,
+      get(M), get(TWO), eq, bitselect,
+      get(M), get(ZERO), eq, bitselect),
+    vset(RECOV, get(RECOV), get(M1), get(B), get(ZERO), gt, and, or),
+    vset(KEEP, get(M1), get(B), get(SKEEP), le, not, and),
+    // Room for both lanes, or out (the caller grows the regions and scans again).
+    [...get(found), ...i32(2), ...i32Add, ...get(cdCap), ...i32GtS, ...get(from), ...get(found), ...i32Add, ...i32(2), ...i32Add, ...get(rawCap), ...i32GtS, ...i32Or],
+    op.if([...i32(-1), ...ret]),
+    ...[0, 1].map((L) => [
+      ...get(from), ...get(found), ...i32Add, ...set(r),
+      ...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
+      ...get(addr), ...get(NX), ...lane(L), ...f64Store(0),
+      ...get(addr), ...get(NY), ...lane(L), ...f64Store(8),
+      ...get(addr), ...get(B), ...lane(L), ...f64Store(16),
+      ...get(kindOff), ...get(r), ...i32Add, ...get(D), ...lane(L), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8(),
+      ...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(D), ...lane(L), ...f64Store(),
+      ...get(found), ...get(KEEP), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Add, ...set(found),
+    ]),
+  ];
+  const row: number[][] = [
+    // y0 = oy + bj cell; gapY = max(0, y0 - y, y - y0 - cell): rows beyond the disc are skipped (block `row` depth 0).
+    [...get(oy), ...get(bj), ...f64ConvertI32, ...get(cell), ...f64Mul, ...f64Add, ...set(y0)],
+    [...f64Const(0), ...get(y0), ...get(y), ...f64Sub, ...f64Max, ...get(y), ...get(y0), ...f64Sub, ...get(cell), ...f64Sub, ...f64Max, ...set(gapY)],
+    [...get(gapY), ...get(range), ...f64Gt, ...brIf(0)],
+    [...get(r2), ...get(gapY), ...get(gapY), ...f64Mul, ...f64Sub, ...f64Sqrt, ...f64Const(1e-9), ...f64Const(1), ...get(range), ...f64Add, ...f64Mul, ...f64Add, ...set(half)],
+    [...f64Const(0), ...get(x), ...get(half), ...f64Sub, ...get(ox), ...f64Sub, ...get(cell), ...f64Div, ...f64Floor, ...f64Max, ...set(i0f)],
+    [...get(gx), ...i32(1), ...op.i32Sub, ...f64ConvertI32, ...get(x), ...get(half), ...f64Add, ...get(ox), ...f64Sub, ...get(cell), ...f64Div, ...f64Floor, ...f64Min, ...set(i1f)],
+    [...get(i1f), ...get(i0f), ...f64Lt, ...brIf(0)],
+    // end = starts[bj gx + i1 + 1]; t = starts[bj gx + i0]
+    [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i1f), ...i32TruncSatF64, ...i32Add, ...i32(1), ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(end)],
+    [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i0f), ...i32TruncSatF64, ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(t)],
+    splatOf(SEND, [...get(end), ...f64ConvertI32]),
+    block(loop(
+      [...get(t), ...get(end), ...i32GeS, ...brIf(1)],
+      block(...item),
+      [...get(t), ...i32(2), ...i32Add, ...set(t)],
+      br(0),
+    )),
+  ];
+  return {
+    name: 'scan',
+    params,
+    results: [I32],
+    locals,
+    body: [
+      [...intParam(I_GX), ...set(gx), ...intParam(I_UNICYCLE), ...set(unicycle)],
+      [...intParam(I_OFFSET + R_STARTS), ...set(starts), ...intParam(I_OFFSET + R_CD), ...set(cdOff)],
+      [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff)],
+      [...intParam(I_CAP + R_RAW), ...set(rawCap), ...intParam(I_CAP + R_CD), ...set(cdCap)],
+      // The records' fields: arrays of the region's capacity, one after the other.
+      [...intParam(I_CAP + R_RECORDS), ...i32(3), ...i32Shl, ...set(stride)],
+      ...fieldBase.map((l, k) => [...intParam(I_OFFSET + R_RECORDS), ...get(stride), ...i32(k), ...i32Mul, ...i32Add, ...set(l)]),
+      [...param(P_GAIN), ...set(g), ...param(P_BRAKE), ...set(brake), ...param(P_LIMIT), ...set(limit), ...param(P_DPAIR), ...set(dPair)],
+      [...param(P_CELL), ...set(cell), ...param(P_OX), ...set(ox), ...param(P_OY), ...set(oy)],
+      [...get(range), ...get(range), ...f64Mul, ...set(r2)],
+      splatOf(SX, get(x)), splatOf(SY, get(y)), splatOf(SI, [...get(i), ...f64ConvertI32]), splatOf(SR2, get(r2)), splatOf(SINNER, get(inner)),
+      splatOf(SFIXED, get(fixed)), splatOf(SBASE, get(base)), splatOf(SG, get(g)), splatOf(SNG, [...get(g), ...f64Neg]), splatOf(SBRAKE, get(brake)),
+      vset(BRAKEINF, get(SBRAKE), [...f64Const(Infinity), ...splat], eq),
+      splatOf(SLIMIT, get(limit)), splatOf(SDRI, [...get(dPair), ...get(ri), ...f64Add]), splatOf(SDPAIR, get(dPair)), splatOf(SRI, get(ri)),
+      splatOf(SRMD, [...f64Const(RECOVERY_MARGIN), ...get(dPair), ...f64Mul]), splatOf(SKEEP, get(keep)),
+      splatOf(SEX, get(ex)), splatOf(SEY, get(ey)), splatOf(SALONG, get(along)), splatOf(SVX, get(vx)), splatOf(SVY, get(vy)),
+      splatOf(ZERO, f64Const(0)), splatOf(TWO, f64Const(2)), splatOf(CHALF, f64Const(0.5)), splatOf(CMHALF, f64Const(-0.5)),
+      splatOf(CMTOL, f64Const(-TOLERANCE)), splatOf(C1, f64Const(1 + 1e-9)), splatOf(C6, f64Const(1e-6)), splatOf(C12, f64Const(1 - 1e-12)),
+      splatOf(CCO, f64Const(COINCIDENT)), splatOf(NEAR, f64Const(Infinity)),
+      [...get(j0), ...set(bj)],
+      block(loop(
+        [...get(bj), ...get(j1), ...i32GtS, ...brIf(1)],
+        block(...row),
+        [...get(bj), ...i32(1), ...i32Add, ...set(bj)],
+        br(0),
+      )),
+      [...i32(0), ...get(NEAR), ...lane(0), ...get(NEAR), ...lane(1), ...f64Min, ...f64Store(8 * O_NEAREST)],
+      [...i32(0), ...get(INSIDE), ...anyTrue, ...f64ConvertI32, ...f64Store(8 * O_INSIDE)],
+      [...i32(0), ...get(RECOV), ...anyTrue, ...f64ConvertI32, ...f64Store(8 * O_RECOVERS)],
+      get(found),
+    ],
+  };
+}
+
+/**
+ * feasible(from, to, ux, uy) -> 1 when (ux, uy) meets the constraints [from, to) of the cons region (ax, ay, b):
+ * SafetyFilter.feasible.
+ */
+function feasible(): FunctionSpec {
+  const [from, to, ux, uy] = [0, 1, 2, 3];
+  const [k, a] = [4, 5];
+  return {
+    name: 'feasible',
+    params: [I32, I32, F64, F64],
+    results: [I32],
+    locals: [I32, I32],
+    body: [
+      [...intParam(I_OFFSET + R_CONS), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(a), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        [...get(a), ...f64Load(0), ...get(ux), ...f64Mul, ...get(a), ...f64Load(8), ...get(uy), ...f64Mul, ...f64Add],
+        [...get(a), ...f64Load(16), ...f64Const(TOLERANCE), ...f64Sub, ...f64Lt, ...op.if([...i32(0), ...ret])],
+        [...get(a), ...i32(24), ...i32Add, ...set(a), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      i32(1),
+    ],
+  };
+}
+
+/**
+ * project(from, to, ux, uy) -> 1 with the closest point to (ux, uy) in the half-planes [from, to) of the cons region
+ * written to the parameter block (O_BX, O_BY), or 0 when they have no common point: SafetyFilter.project's
+ * candidates in its order, with its arithmetic.
+ */
+function project(): FunctionSpec {
+  const [from, to, ux, uy] = [0, 1, 2, 3];
+  const [k, m, ak, am, base] = [4, 5, 6, 7, 8];
+  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
+  const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
+  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint at ptr (then it has no vertex nearer)
+  const far2 = (ptr: number): number[] => [
+    ...at(ptr, 2), ...at(ptr, 0), ...get(ux), ...f64Mul, ...at(ptr, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap),
+    ...get(gap), ...get(gap), ...f64Mul,
+    ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
+    ...at(ptr, 0), ...at(ptr, 0), ...f64Mul, ...at(ptr, 1), ...at(ptr, 1), ...f64Mul, ...f64Add, ...f64Mul,
+    ...f64Gt,
+  ];
+  const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
+  const feasibleAt = [...get(from), ...get(to), ...get(x), ...get(y), ...call(FEASIBLE)];
+  return {
+    name: 'project',
+    params: [I32, I32, F64, F64],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    body: [
+      [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
+      op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
+      [...intParam(I_OFFSET + R_CONS), ...set(base)],
+      [...f64Const(0), ...set(bestX), ...f64Const(0), ...set(bestY), ...f64Const(Infinity), ...set(bestD)],
+      // Projections on each line.
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        block(
+          [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub],
+          [...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Div, ...set(gap)],
+          [...get(gap), ...f64Const(0), ...f64Gt, ...op.i32Eqz, ...brIf(0)],
+          [...get(ux), ...get(gap), ...at(ak, 0), ...f64Mul, ...f64Add, ...set(x), ...get(uy), ...get(gap), ...at(ak, 1), ...f64Mul, ...f64Add, ...set(y)],
+          [...sqDist, ...set(d)],
+          [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+          [...feasibleAt, ...op.if(accept)],
+        ),
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      // Vertices of pairs of lines, both nearer u than the best point so far.
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        block(
+          [...far2(ak), ...brIf(0)],
+          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          block(loop(
+            [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
+            block(
+              [...far2(am), ...brIf(0)],
+              [...at(ak, 0), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 0), ...f64Mul, ...f64Sub, ...set(det)],
+              [...at(ak, 2), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 2), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(x)],
+              [...at(ak, 0), ...at(am, 2), ...f64Mul, ...at(ak, 2), ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(y)],
+              [...sqDist, ...set(d)],
+              [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+              [...get(det), ...f64Abs, ...f64Const(1e-9),
+                ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add,
+                ...at(am, 0), ...at(am, 0), ...f64Mul, ...at(am, 1), ...at(am, 1), ...f64Mul, ...f64Add,
+                ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
+              [...get(x), ...get(ux), ...f64Sub, ...at(am, 1), ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lk)],
+              [...at(ak, 0), ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...at(ak, 1), ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lm)],
+              [...get(lk), ...f64Const(-TOLERANCE), ...f64Ge, ...get(lm), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And],
+              op.if([...feasibleAt, ...op.if(accept)]),
+            ),
+            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(m), ...i32(1), ...i32Add, ...set(m)],
+            br(0),
+          )),
+        ),
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      [...get(bestD), ...f64Const(Infinity), ...f64Eq, ...op.if([...i32(0), ...ret])],
+      [...i32(0), ...get(bestX), ...f64Store(8 * O_BX), ...i32(0), ...get(bestY), ...f64Store(8 * O_BY)],
+      i32(1),
+    ],
+  };
+}
+
+const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], results: [] }];
+
+/** The module's bytes. */
+export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
+  return encodeModule([scan(), feasible(), project()], 1, IMPORTS);
+}
+
+/** The kernel's exports: the neighbour scan and the 2-D problem's projection (0/1: no common point / found). */
+export interface Kernel {
+  readonly scan: ScanKernel;
+  readonly project: (from: number, to: number, ux: number, uy: number) => number;
+}
+
+/** The scan's signature. */
+export type ScanKernel = (
+  i: number, x: number, y: number, range: number, inner: number, fixed: number, base: number, ri: number, keep: number, commanded: number,
+  vx: number, vy: number, ex: number, ey: number, along: number, from: number, j0: number, j1: number,
+) => number;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** Golden angle, rad: escape directions of coincident robots (as in safety.ts). */
+const GOLDEN = Math.PI * (3 - Math.sqrt(5));
+
+/** The kernel over `memory`, or null where WebAssembly (with SIMD) is unavailable. */
+export function scanKernel(memory: ScanMemory): Kernel | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const bytes = scanModuleBytes();
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  // A coincident pair's normal: the difference of the two escape directions (the JS scan's arithmetic).
+  const coincident = (i: number, j: number): void => {
+    const dx = Math.cos(i * GOLDEN) - Math.cos(j * GOLDEN);
+    const dy = Math.sin(i * GOLDEN) - Math.sin(j * GOLDEN);
+    const norm = Math.sqrt(dx * dx + dy * dy);
+    const out = new Float64Array(memory.memory.buffer, 0, PARAMS / 8);
+    out[O_NX] = dx / norm;
+    out[O_NY] = dy / norm;
+  };
+  const instance = new WebAssembly.Instance(compiled, { env: { memory: memory.memory, coincident } });
+  return instance.exports as unknown as Kernel;
+}
