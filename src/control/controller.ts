@@ -237,6 +237,7 @@ export class CoverageController {
     this.filter.filter(points, movable, velocity, s.safety, {
       maxSpeed: vmax,
       headings: diff ? headings : undefined,
+      forwardSpeed: diff ? s.limits.maxLinear : undefined,
       sampled: { hold, brake: s.limits.maxLinearAccel },
       radii: new Float64Array(n),
       speeds: new Float64Array(n),
@@ -524,6 +525,8 @@ export class CoverageController {
       ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {
           maxSpeed: vmax,
           headings: diff ? this.headings.subarray(0, known) : undefined,
+          // Every final command's forward speed is saturated at max_linear_speed (below): the centres' bound.
+          forwardSpeed: diff ? s.limits.maxLinear : undefined,
           sampled,
           radii: this.radii.subarray(0, known),
           speeds: this.previousSpeed.subarray(0, known),

@@ -82,6 +82,13 @@ export interface FilterOptions {
    * between the previous one and the filtered one); absent: the law's speed.
    */
   readonly speeds?: Float64Array;
+  /**
+   * Differential drive: bound on the final forward speed of every robot (max_linear_speed; the shaping saturates each
+   * command to it), m/s. The barriers are on the centres, which move at that speed, so barriers are pruned by it
+   * instead of by maxSpeed, the look-ahead point's bound (docs/safety.md, "Pruning by the centre's speed"). Only a
+   * caller that caps every final command (this instance's and other instances') at it may pass it; absent: maxSpeed.
+   */
+  readonly forwardSpeed?: number;
 }
 
 /** Largest fraction of a gap one command may close over its whole hold (gamma in h_next >= (1 - gamma) h). */
@@ -274,9 +281,12 @@ export class SafetyFilter {
     // Gaps beyond which no barrier can bind: allowed(h) >= 2 maxSpeed (pairs), maxSpeed (edges).
     let rMax = 0;
     if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
+    // The fastest a barrier's point (a centre) moves under a final command: a unicycle's forward speed when bounded.
+    const centre = headings && o.forwardSpeed !== undefined ? Math.min(maxSpeed, o.forwardSpeed) : maxSpeed;
+    const byCentre = centre !== maxSpeed;
     // No robot farther than this is a barrier (and the scan never looks farther).
-    const pairRange = dPair + 2 * rMax + this.reach(2 * maxSpeed) + TOLERANCE;
-    const edgeRange = dEdge + rMax + this.reach(maxSpeed) + TOLERANCE;
+    const pairRange = dPair + 2 * rMax + this.reach(2 * centre) + TOLERANCE;
+    const edgeRange = dEdge + rMax + this.reach(centre) + TOLERANCE;
     if (this.nominal.length < 2 * n) this.nominal = new Float64Array(2 * n);
     this.nominal.set(velocities.subarray(0, 2 * n));
     const nominal = this.nominal;
@@ -325,7 +335,10 @@ export class SafetyFilter {
       const ri = radii ? radii[i] : 0;
       // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again),
       // with their barriers (robot i's own velocity enters them only when it is commanded).
-      const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
+      let own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
+      // Pruned by the centre's speed (a unicycle's final forward speed is at most both own and `centre`), and by
+      // `centre` alone when a wall or an edge asks the robot to leave (b > 0: its speed may then exceed own).
+      if (byCentre && movable[i] === 1) own = this.leaves(x, y, ri, dEdge) ? centre : Math.min(own, centre);
       // A barrier that cannot bind is not kept (b <= -speed): without recovery barriers the filtered velocity is never
       // faster than the law's (0 is feasible and projections do not expand), so a constraint met by every u with
       // |u| <= speed = max(|u_law|, the previous command's speed) is inactive; with them (one asks the robot to leave),
@@ -335,13 +348,13 @@ export class SafetyFilter {
       let found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -own - TOLERANCE, movable[i] === 1);
       if (this.nearest < closestPair) closestPair = this.nearest;
       if (movable[i] !== 1) continue;
-      if (own < maxSpeed && this.inside) {
-        reach = maxSpeed;
+      if (own < centre && this.inside) {
+        reach = centre;
         found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -own - TOLERANCE, true);
       }
       const recovering = this.recovers;
-      const speed = recovering ? maxSpeed : own;
-      if (recovering && maxSpeed !== own) found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -speed - TOLERANCE, true);
+      const speed = recovering ? centre : own;
+      if (recovering && centre !== own) found = this.candidates(i, x, y, reach, speedOf[i], uMax, dPair, ri, rMax, pairRange, -speed - TOLERANCE, true);
       // The robots' barriers are in raw[from, from + active), in the order found, their distances in cd.
       // (Growing the constraints moves the scan memory: the views are read again after each push.)
       const from = this.rawCount;
@@ -419,6 +432,18 @@ export class SafetyFilter {
     if (h < 0) return 0; // on the boundary, up to round-off
     const linear = g * h;
     return this.brake === Infinity ? linear : Math.min(linear, Math.sqrt(this.brake * h));
+  }
+
+  /**
+   * True when a robot at (x, y) with latency radius ri may be inside a wall's or an obstacle edge's barrier (its gap
+   * below 1e-6 m: a little wider than the b > 0 of `allowed`, whatever the round-off).
+   */
+  private leaves(x: number, y: number, ri: number, dEdge: number): boolean {
+    const { xmin, xmax, ymin, ymax } = this.domain;
+    const margin = dEdge + ri + 1e-6;
+    if (x - xmin < margin || xmax - x < margin || y - ymin < margin || ymax - y < margin) return true;
+    if (this.obstacles.empty) return false;
+    return this.obstacles.contains(x, y) || this.obstacles.distanceToEdge(x, y, margin) < margin;
   }
 
   /** Pushes robot i's obstacle-edge barriers (at x, y, latency radius ri); returns its distance to the nearest edge in range. */

@@ -75,7 +75,9 @@ function randomCase(seed: number, n: number): Case {
   const radii = r() < 0.6 ? Float64Array.from({ length: n }, () => (r() < 0.3 ? 0.01 * r() : 0)) : undefined;
   const speeds = r() < 0.6 ? Float64Array.from({ length: n }, () => maxSpeed * 1.1 * r()) : undefined;
   const sampled = r() < 0.8 ? { hold: 0.1 + r(), brake: r() < 0.3 ? Infinity : 0.2 + 2 * r() } : undefined;
-  return { points, movable, velocities, settings, options: { maxSpeed, headings, radii, speeds, sampled }, obstacles: seed % 2 === 0 };
+  // Half the differential-drive cases pruned by the centres' speed, as the controller's unicycle pass is.
+  const forwardSpeed = seed % 6 === 3 ? 0.6 * maxSpeed : undefined;
+  return { points, movable, velocities, settings, options: { maxSpeed, headings, radii, speeds, sampled, forwardSpeed }, obstacles: seed % 2 === 0 };
 }
 
 test('the scan kernel is valid WebAssembly and the filter uses it on this Node', () => {
