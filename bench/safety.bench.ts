@@ -6,6 +6,9 @@
  * pass's process CPU time is recorded (process.cpuUsage). Both kernels must give the same velocities bit for bit.
  *
  * Run: npm run bench:safety [-- --robots 5000 --drive holonomic --duration 2 --rounds 3]
+ * With --centre (differential drive): the unicycle passes replayed pruned by the centres' speed (forwardSpeed, as
+ * the controller runs them) and by the look-ahead point's (without it), alternating, Wasm kernel; the guide passes
+ * (unchanged) timed alongside; barriers kept per robot.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -73,7 +76,7 @@ function median(values: number[]): number {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { robots: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' } },
+    options: { robots: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, centre: { type: 'boolean' } },
   });
   const robots = Number(values.robots ?? 5000);
   const drive = values.drive ?? 'holonomic';
@@ -84,6 +87,7 @@ function main(): void {
   if (!(duration > 0)) throw new Error(`--duration must be a positive number, got '${values.duration}'`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got '${values.rounds}'`);
   const { passes, target } = capture(robots, drive, duration);
+  if (values.centre) return centreBound(passes, target, robots, duration, rounds);
   const filters = { js: new SafetyFilter(target, { kernel: 'js' }), wasm: new SafetyFilter(target) };
   if (filters.wasm.kernel !== 'wasm') throw new Error('WebAssembly is not available: nothing to compare');
   const times: Record<'js' | 'wasm', number[]> = { js: [], wasm: [] };
@@ -108,6 +112,42 @@ function main(): void {
   console.log(`  sum over all passes       js ${times.js.reduce((a, b) => a + b, 0).toFixed(0)} ms, wasm ${times.wasm.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
   console.log(`velocities differing        ${differ} (must be 0)`);
   if (differ) process.exitCode = 1;
+}
+
+/** The unicycle passes pruned by the centres' speed against the look-ahead point's, and the guide passes, CPU time. */
+function centreBound(passes: Pass[], target: Target, robots: number, duration: number, rounds: number): void {
+  const unicycle = passes.filter((p) => p.options.headings && p.options.forwardSpeed !== undefined);
+  const guide = passes.filter((p) => !p.options.headings);
+  if (!unicycle.length) throw new Error('--centre needs --drive diff_drive');
+  const filters = { centre: new SafetyFilter(target), point: new SafetyFilter(target) };
+  const times: Record<'centre' | 'point' | 'guide', number[]> = { centre: [], point: [], guide: [] };
+  const kept = { centre: 0, point: 0 };
+  const load0 = os.loadavg()[0];
+  for (let round = 0; round < rounds; round++) {
+    for (let q = 0; q < unicycle.length; q++) {
+      const p = unicycle[q];
+      for (const k of round % 2 ? (['point', 'centre'] as const) : (['centre', 'point'] as const)) {
+        const o = k === 'centre' ? p.options : { ...p.options, forwardSpeed: undefined };
+        const u = p.velocities.slice();
+        times[k].push(cpuMs(() => filters[k].filter(p.points, p.movable, u, p.settings, o)));
+        if (round > 0) continue;
+        const n = p.movable.length;
+        for (let i = 0; i < n; i++) filters[k].bindingNormals(i, () => kept[k]++, Infinity);
+      }
+      const g = guide[q];
+      if (g) {
+        const u = g.velocities.slice();
+        times.guide.push(cpuMs(() => filters.point.filter(g.points, g.movable, u, g.settings, g.options)));
+      }
+    }
+  }
+  const [c, pt, gd] = [median(times.centre), median(times.point), median(times.guide)];
+  const per = (count: number): string => (count / unicycle.length / robots).toFixed(1);
+  console.log(`# Safety filter, ${robots} diff_drive robots, ${unicycle.length} unicycle and ${guide.length} guide passes captured over ${duration} simulated s, ${rounds} rounds`);
+  console.log(`node ${process.version}, load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
+  console.log(`unicycle pass CPU, median   centre bound ${c.toFixed(1)} ms, look-ahead bound ${pt.toFixed(1)} ms: ${(pt / c).toFixed(2)}x`);
+  console.log(`guide pass CPU, median      ${gd.toFixed(1)} ms (look-ahead bound, unchanged)`);
+  console.log(`barriers kept per robot     centre bound ${per(kept.centre)}, look-ahead bound ${per(kept.point)}`);
 }
 
 main();
