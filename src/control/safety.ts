@@ -25,7 +25,8 @@
  * they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out (`escape`). Robots
  * on one point separate along their own escape directions.
  * Only barriers that can bind are built (a pair farther than d_pair + the gap at which s(h) >= 2 v_max cannot
- * constrain a speed v_max); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
+ * constrain a speed v_max; for unicycles given `forwardSpeed`, v_max is the centres' speed bound, since every final
+ * command's forward speed is saturated to it); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
  * result would break its barrier (active set), so the filter costs O(1) per robot in a crowd.
  */
 import type { Box } from '../engine/target/geometry.js';
@@ -283,7 +284,7 @@ export class SafetyFilter {
     if (radii) for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]);
     // The fastest a barrier's point (a centre) moves under a final command: a unicycle's forward speed when bounded.
     const centre = headings && o.forwardSpeed !== undefined ? Math.min(maxSpeed, o.forwardSpeed) : maxSpeed;
-    const byCentre = centre !== maxSpeed;
+    const byCentre = headings !== undefined && o.forwardSpeed !== undefined;
     // No robot farther than this is a barrier (and the scan never looks farther).
     const pairRange = dPair + 2 * rMax + this.reach(2 * centre) + TOLERANCE;
     const edgeRange = dEdge + rMax + this.reach(centre) + TOLERANCE;
@@ -333,7 +334,7 @@ export class SafetyFilter {
       const x = points[2 * i];
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
-      // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again),
+      // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is `centre`: looked again),
       // with their barriers (robot i's own velocity enters them only when it is commanded).
       let own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
       // Pruned by the centre's speed (a unicycle's final forward speed is at most both own and `centre`), and by
