@@ -337,9 +337,13 @@ export class SafetyFilter {
       // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is `centre`: looked again),
       // with their barriers (robot i's own velocity enters them only when it is commanded).
       let own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
-      // Pruned by the centre's speed (a unicycle's final forward speed is at most both own and `centre`), and by
-      // `centre` alone when a wall or an edge asks the robot to leave (b > 0: its speed may then exceed own).
-      if (byCentre && movable[i] === 1) own = this.leaves(x, y, ri, dEdge) ? centre : Math.min(own, centre);
+      // A wall or an edge that asks the robot to leave (b > 0) may push it faster than own: then pruned by `centre`
+      // (maxSpeed, or a unicycle's centre bound), as a robot barrier that asks it to leave does below. Otherwise a
+      // unicycle's final forward speed is at most both own and `centre`.
+      if (movable[i] === 1) {
+        if (this.leaves(x, y, ri, dEdge)) own = centre;
+        else if (byCentre) own = Math.min(own, centre);
+      }
       // A barrier that cannot bind is not kept (b <= -speed): without recovery barriers the filtered velocity is never
       // faster than the law's (0 is feasible and projections do not expand), so a constraint met by every u with
       // |u| <= speed = max(|u_law|, the previous command's speed) is inactive; with them (one asks the robot to leave),

@@ -197,3 +197,20 @@ test('a unicycle a wall pushes out is pruned by the centre bound, not by its own
     assert.ok(u[0] <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${u[0]} m/s (its half of the barrier allows 0.01)`);
   }
 });
+
+test('a holonomic robot a wall pushes out keeps the barrier of the robot just ahead (both kernels)', () => {
+  // As above, holonomic: robot 0 stands (no desired speed, no previous command) inside the left wall's barrier, robot
+  // 1 just ahead. Pruned by its own speed (0), the pair's barrier was dropped and the wall's push (0.062 m/s) drove
+  // robot 0 into robot 1, whose half of the barrier allows 0.01 m/s of closing.
+  const target = new Target(PUBLIC_S1, domain);
+  const settings: SafetySettings = { enabled: true, robotRadius: 0.05, clearance: 0, gain: 2 };
+  for (const kernel of ['js', 'wasm'] as const) {
+    const filter = new SafetyFilter(target, { kernel });
+    const points = Float64Array.from([domain.xmin + 0.02, 0, domain.xmin + 0.13, 0]);
+    const u = new Float64Array(4);
+    filter.filter(points, Uint8Array.from([1, 1]), u, settings, { maxSpeed: 0.22, speeds: new Float64Array(2) });
+    assert.ok(filter.recovering(0), "robot 0 is inside the wall's barrier");
+    assert.ok(u[0] > 0, `${kernel}: robot 0 leaves the wall (${u[0]} m/s)`);
+    assert.ok(u[0] <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${u[0]} m/s (its half of the barrier allows 0.01)`);
+  }
+});

@@ -237,7 +237,10 @@ export class ReferenceSafetyFilter {
       const y = points[2 * i + 1];
       const ri = radii ? radii[i] : 0;
       // The neighbours whose barrier can bind at this robot's speed (a recovering robot's is maxSpeed: looked again).
-      const own = movable[i] === 1 ? Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0) : 0;
+      // Changed from v1 (the one edit to this copy): a robot a wall or an obstacle edge asks to leave is looked at, and
+      // pruned, at maxSpeed, like one a robot barrier asks to leave (v1 dropped the barrier of a robot just ahead of it).
+      const pushed = movable[i] === 1 && this.pushedByWall(x, y, ri, dEdge);
+      const own = movable[i] === 1 ? (pushed ? maxSpeed : Math.max(speedOf[i], o.speeds ? o.speeds[i] : 0)) : 0;
       let found = this.collectNeighbours(points, i, x, y, own, speedOf[i], uMax, dPair, ri, rMax, radii, movable, pairRange);
       for (let t = 0; t < found; t++) if (this.near[t] > i && this.nearD[t] < closestPair) closestPair = this.nearD[t];
       if (movable[i] !== 1) continue;
@@ -294,7 +297,7 @@ export class ReferenceSafetyFilter {
       // the law's (0 is feasible and projections do not expand), so a constraint met by every u with |u| <= |u_law|
       // is inactive; with them, by every u with |u| <= maxSpeed. Of the rest, the nearest MAX_NEIGHBOURS count (in a
       // crowd the farther ones are behind them).
-      const speed = recovering ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
+      const speed = recovering || pushed ? maxSpeed : Math.max(Math.sqrt(nominal[2 * i] ** 2 + nominal[2 * i + 1] ** 2), o.speeds ? o.speeds[i] : 0);
       let active = 0;
       for (let t = 0; t < kept; t++) {
         // (For a unicycle the bound holds whatever its heading, so a robot that turns stays covered: |v| <= |u|.)
@@ -551,6 +554,15 @@ export class ReferenceSafetyFilter {
       for (let f = 0; f < 4; f++) c[4 * t + f] = copy[4 * q + f];
       t++;
     }
+  }
+
+  /** True when a wall or an obstacle edge may ask the robot at (x, y) to leave (its gap below 1e-6 m). (Added to v1.) */
+  private pushedByWall(x: number, y: number, ri: number, dEdge: number): boolean {
+    const { xmin, xmax, ymin, ymax } = this.domain;
+    const margin = dEdge + ri + 1e-6;
+    if (x - xmin < margin || xmax - x < margin || y - ymin < margin || ymax - y < margin) return true;
+    if (this.obstacles.empty) return false;
+    return this.obstacles.contains(x, y) || this.obstacles.distanceToEdge(x, y, margin) < margin;
   }
 
   /**
