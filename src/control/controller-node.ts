@@ -1,7 +1,7 @@
 import { Target } from '../engine/target/target.js';
 import type { MmdMetric, StepwiseMmd } from '../engine/metrics/metrics.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Float64MultiArray, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
@@ -21,6 +21,7 @@ import { LawBuilder } from './laws/law-builder.js';
 import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
+import { DepositBoard } from './deposits.js';
 
 /** A frame id without its leading '/' (tf2 ignores it). */
 const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
@@ -121,6 +122,9 @@ export class CoverageControllerNode {
   private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
   /** The swarm_poses_topic publisher (an instance with owned_robots publishes its robots' poses there), if any. */
   private readonly swarmPoses: Publisher<TFMessage> | undefined;
+  /** The deposits shared with the other instances (pose_exchange regional), and their publisher. */
+  private readonly board: DepositBoard | undefined;
+  private readonly densityOut: Publisher<Float64MultiArray> | undefined;
   /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
   private readonly frameIndex = new Map<string, number>();
   /** Each robot's `<robot>/base_link`, made once. */
@@ -167,7 +171,9 @@ export class CoverageControllerNode {
     const offsets = v.pose_offsets as number[];
     const sharing = (v.owned_robots as string[]).length > 0;
     // With the exchange, the poses of the robots other instances command come from their swarm_poses_topic.
-    const exchange = v.pose_exchange === 'on' || (v.pose_exchange === 'auto' && sharing);
+    const exchange = v.pose_exchange === 'on' || ((v.pose_exchange === 'auto' || v.pose_exchange === 'regional') && sharing);
+    // Regional: the coarse scales' other robots come as the other instances' deposits (docs/shards.md).
+    const regional = v.pose_exchange === 'regional' && sharing;
     // With pose_type tf, child frames may carry the node's namespace (`swarm_a/robot_0/base_link`), as the simulator's do.
     const namespace = node.name.slice(1, node.name.lastIndexOf('/'));
     const tf = v.pose_type === 'tf';
@@ -200,6 +206,12 @@ export class CoverageControllerNode {
     if (tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, poseTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, poseTopic, 'poses')));
     if (exchange && !tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
     this.swarmPoses = sharing ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
+    if (regional) {
+      const densityTopic = String(v.swarm_density_topic);
+      this.board = new DepositBoard(node.name, v.pose_timeout as number);
+      this.densityOut = node.createPublisher(MSG.Float64MultiArray, densityTopic, 'command');
+      this.endpoints.push(node.createSubscription(MSG.Float64MultiArray, densityTopic, 'sensor', (m: Float64MultiArray) => this.onDeposits(m, densityTopic)));
+    }
     // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
     // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
     // exits 0.1 s later), and a best-effort one for best-effort publishers. Neither is transient-local: that would
@@ -230,6 +242,7 @@ export class CoverageControllerNode {
     this.controller.warmUp();
     this.mmd = controllerMmd(this.controller.currentLaw.target);
     this.crowdingFor(this.controller.currentLaw.target, names.length);
+    this.controller.deposits = this.board; // after the warm-up: its synthetic swarm's deposits are not sent
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
@@ -485,6 +498,10 @@ export class CoverageControllerNode {
     const started = performance.now();
     const now = this.node.now();
     let r: TickResult;
+    if (this.board) {
+      this.board.maxAge = this.values.pose_timeout as number;
+      this.board.begin(now);
+    }
     try {
       r = this.controller.tick(now);
     } catch (e) {
@@ -496,6 +513,7 @@ export class CoverageControllerNode {
     this.publishCommands(r.commands, now);
     this.advanceMmd(now);
     this.publishSwarmPoses();
+    this.publishDeposits(now);
     const closest = r.safety?.closestPair ?? Infinity;
     const minSep = 2 * (this.values.robot_radius as number) + (this.values.safety_clearance as number);
     if (closest < minSep - 1e-6) {
@@ -534,6 +552,21 @@ export class CoverageControllerNode {
       transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
     });
     this.swarmPoses.publish({ transforms });
+  }
+
+  /** Publishes this instance's deposits of the tick (if it ran the law) on swarm_density_topic; WARNs of refused grids. */
+  private publishDeposits(now: number): void {
+    if (!this.board || !this.densityOut) return;
+    const m = this.board.message(this.controller.ownLive, now);
+    if (m) this.densityOut.publish(m);
+    const mismatch = this.board.takeMismatch();
+    if (mismatch) this.warnThrottled('deposits', `ignored a deposit on ${String(this.values.swarm_density_topic)}: ${mismatch}`);
+  }
+
+  /** Takes another instance's deposits (swarm_density_topic); a malformed or mismatched one is skipped with a WARN. */
+  private onDeposits(m: Float64MultiArray, topic: string): void {
+    const problem = this.board?.receive(m, this.node.now());
+    if (problem) this.warnThrottled('deposits', `ignored a deposit on ${topic}: ${problem}`);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { CoverageLaw } from './laws/law.js';
 import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
 import { SafetyFilter, appliedGain } from './safety.js';
 import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';
+import type { DepositExchange } from '../engine/field/shared-deposit.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 import { JamEscape } from './unjam.js';
@@ -136,6 +137,13 @@ export class CoverageController {
   readonly owned: Uint8Array;
   /** Number of robots commanded. */
   readonly ownedCount: number;
+  /**
+   * Deposits shared with the other instances (pose_exchange regional): the law's coarse scales take the other robots
+   * from them, and the first ticks wait (commanding zero) until they hold every live robot commanded elsewhere.
+   */
+  deposits: (DepositExchange & { robots(): number }) | undefined;
+  /** Live robots commanded here at the last tick that ran the law (the robots its deposits hold). */
+  ownLive = 0;
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
@@ -417,6 +425,7 @@ export class CoverageController {
     // Every robot with a known pose: the disc it is in now (its pose moved along the commands sent since it was
     // measured), and a law slot for the live ones (the law sees the whole live swarm: the mass is 1/N of it).
     let live = 0;
+    let ownLive = 0;
     let rMax = 0;
     const pose = this.predicted;
     for (let i = 0; i < n; i++) {
@@ -447,6 +456,7 @@ export class CoverageController {
         this.lawOutside[2 * live] = x - this.x[i];
         this.lawOutside[2 * live + 1] = y - this.y[i];
         this.lawOnly[live] = mine ? 1 : 0;
+        if (mine) ownLive++;
         this.lawSlot[i] = live++;
       }
     }
@@ -474,7 +484,15 @@ export class CoverageController {
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
     const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only);
+    const deposits = only ? this.deposits : undefined;
+    this.ownLive = ownLive;
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits);
+    // With shared deposits, the others' come a period after their poses: zero (as while waiting for the poses) until
+    // they hold every live robot commanded elsewhere or a pose timeout has passed. This tick's own deposit goes out.
+    if (deposits && deposits.robots() < live - ownLive && now - this.firstTick < s.poseTimeout) {
+      this.lawStart = undefined;
+      return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    }
     // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
     for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
