@@ -91,3 +91,35 @@ test('different widths or targets give different grid keys (deposits that must n
   assert.notDeepEqual(keys(target, 0.051), a);
   assert.notEqual(keys(other, 0.05)[0], a[0]);
 });
+
+test('a part that knows only the robots near its own (the fine scale\'s reach) and the swarm\'s size gets the whole swarm\'s velocities', () => {
+  const n = 3000;
+  const rng = createRng(13);
+  const p = Float64Array.from({ length: 2 * n }, () => 2 * rng.next() - 1);
+  const part = (i: number): number => (p[2 * i] < 0 ? 0 : 1) + (p[2 * i + 1] < 0 ? 0 : 2);
+  const eps = multiScaleEpsilon(domain, n);
+  const full = new Float64Array(2 * n);
+  new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain }).velocitiesAt(p, full, 0.1);
+  const board = new Board(4);
+  const reach = 2 * (2 * 5 + 1) * eps;
+  // Each part's view: its own robots and the others within reach of one of them (its tiles), in swarm order.
+  const views = [0, 1, 2, 3].map((k) => {
+    const mine = [...Array(n).keys()].filter((i) => part(i) === k);
+    const seen = [...Array(n).keys()].filter((i) => part(i) === k || mine.some((j) => Math.hypot(p[2 * i] - p[2 * j], p[2 * i + 1] - p[2 * j + 1]) <= reach));
+    return { seen, xy: Float64Array.from(seen.flatMap((i) => [p[2 * i], p[2 * i + 1]])), only: Uint8Array.from(seen, (i) => (part(i) === k ? 1 : 0)) };
+  });
+  assert.ok(views.every((v) => v.seen.length < 0.5 * n), `each part sees ${views.map((v) => v.seen.length).join(', ')} of ${n}`);
+  const steppers = views.map(() => new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain }));
+  const v = views.map((view) => new Float64Array(view.xy.length));
+  for (let round = 0; round < 2; round++) views.forEach((view, k) => steppers[k].velocitiesAt(view.xy, v[k], 0.1, view.only, board.for(k), n));
+  let worst = 0;
+  let scale = 0;
+  views.forEach((view, k) =>
+    view.seen.forEach((i, q) => {
+      if (!view.only[q]) return;
+      scale = Math.max(scale, Math.hypot(full[2 * i], full[2 * i + 1]));
+      worst = Math.max(worst, Math.hypot(v[k][2 * q] - full[2 * i], v[k][2 * q + 1] - full[2 * i + 1]));
+    }),
+  );
+  assert.ok(worst <= 1e-12 * scale, `largest difference ${worst} m/s against velocities up to ${scale}`);
+});

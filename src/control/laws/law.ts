@@ -31,8 +31,9 @@ export interface CoverageLaw {
    * the velocities of the robots it marks 1 need be right: a law may skip the others' (the blob law does), and may
    * then report the energy of the part of the swarm it looked at. With `exchange` too, a law with coarse scales may take
    * the other instances' robots on them from their shared deposits (the blob law's multiscale flow does); others ignore it.
+   * `total`: the swarm's size when `positions` holds only the robots near those marked (the blob law's masses 1/total).
    */
-  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange): LawOutput;
+  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange, total?: number): LawOutput;
   /** Builds what the law needs for n live robots ahead of the first control tick (optional). */
   prepare?(n: number): void;
 }

@@ -496,7 +496,7 @@ export interface ScaleField extends Energy {
 class WeightedFlow implements Flow {
   readonly length: number;
   readonly weights: Float64Array;
-  private readonly terms: Energy[];
+  private readonly terms: (Energy | SeparationTerm)[];
   private buf: Float64Array = new Float64Array(0);
   private masses: Float64Array = new Float64Array(0);
   private cells: Uint8Array = new Uint8Array(0);
@@ -506,7 +506,7 @@ class WeightedFlow implements Flow {
   /** Which terms' deposits can be shared (a coarse NeumannBlobField), and their index among the coarse scales (-1: none). */
   shareable: Int32Array = new Int32Array(0);
 
-  constructor(terms: Energy[], length: number) {
+  constructor(terms: (Energy | SeparationTerm)[], length: number) {
     this.terms = terms;
     this.weights = new Float64Array(terms.length);
     this.length = length;
@@ -519,11 +519,13 @@ class WeightedFlow implements Flow {
    * scale deposits the marked robots only and adds the other instances' deposits (DepositExchange); its energy is then
    * the whole swarm's.
    */
-  evaluate(p: Positions, v: Float64Array, only?: Uint8Array, exchange?: DepositExchange): number {
+  evaluate(p: Positions, v: Float64Array, only?: Uint8Array, exchange?: DepositExchange, total?: number): number {
     if (this.buf.length !== p.length) this.buf = new Float64Array(p.length);
     v.fill(0);
     let e = 0;
     const n = p.length >> 1;
+    // The swarm's N: the robots given, unless they are part of it (only, with the others' deposits shared).
+    const all = only && total !== undefined ? Math.max(n, total) : n;
     if (only && exchange) {
       if (this.unit.length < n) this.unit = new Float64Array(n);
       for (let q = 0; q < n; q++) this.unit[q] = only[q];
@@ -532,16 +534,21 @@ class WeightedFlow implements Flow {
       const c = this.weights[s];
       if (c === 0) continue;
       const term = this.terms[s];
+      if (term instanceof SeparationTerm) {
+        e += c * term.evaluate(p, this.buf, all);
+        for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
+        continue;
+      }
       let masses: Float64Array | undefined;
       const scale = this.shareable.length > s ? this.shareable[s] : -1;
       if (only && exchange && scale >= 0) {
-        e += c * term.evaluate(p, this.buf, this.unit.subarray(0, n), only, { exchange, scale, mass: n > 0 ? 1 / n : 0 });
+        e += c * term.evaluate(p, this.buf, this.unit.subarray(0, n), only, { exchange, scale, mass: all > 0 ? 1 / all : 0 });
         for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
         continue;
       }
       if (only && this.domain && term.epsilon !== undefined && term.cutoff !== undefined) {
         // Reach 2 R plus a node spacing (0.5 eps) for the rounding of the stencils' ends.
-        ({ masses, cells: this.cells } = reachMasses(p, only, (2 * term.cutoff + 1) * term.epsilon, this.domain, this.masses, this.cells));
+        ({ masses, cells: this.cells } = reachMasses(p, only, (2 * term.cutoff + 1) * term.epsilon, this.domain, this.masses, this.cells, all));
         this.masses = masses;
       }
       e += c * term.evaluate(p, this.buf, masses, only);
@@ -642,12 +649,13 @@ export class MultiScaleStepper {
    * integrating: what a controller commands. Returns the total energy E(time). With `only`, just the velocities of
    * the robots it marks are computed (exactly as for the whole swarm; see WeightedFlow.evaluate). With `exchange`
    * too, the coarse scales (folded Gaussians; not the heat kernels of a room) take the other robots from the other
-   * instances' deposits instead of their positions: `positions` must still hold the whole live swarm (1/N).
+   * instances' deposits instead of their positions; then `positions` may hold only the robots within the fine
+   * scale's reach of the marked ones and the swarm's size be given as `total` (masses 1/total, separation range).
    */
-  velocitiesAt(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange): number {
+  velocitiesAt(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange, total?: number): number {
     this.time = Math.max(0, time);
     this.setWeights();
-    return this.flow.evaluate(positions, velocities, only, exchange);
+    return this.flow.evaluate(positions, velocities, only, exchange, total);
   }
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */
