@@ -22,6 +22,10 @@ import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
 import { DepositBoard } from './deposits.js';
+import { PoseTiles, TileGrid } from './tiles.js';
+import { barrierRange } from './nearby.js';
+import type { SharedView } from './controller.js';
+import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
 
 /** A frame id without its leading '/' (tf2 ignores it). */
 const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
@@ -125,6 +129,12 @@ export class CoverageControllerNode {
   /** The deposits shared with the other instances (pose_exchange regional), and their publisher. */
   private readonly board: DepositBoard | undefined;
   private readonly densityOut: Publisher<Float64MultiArray> | undefined;
+  /** The board as the controller uses it (with the readiness and the swarm's size). */
+  private readonly shared: SharedView | undefined;
+  /** Time of the first tick (the regional exchange's start-up wait). */
+  private firstTick: number | undefined;
+  /** The regional pose exchange's tiles (pose_exchange regional), if any. */
+  private readonly tiles: PoseTiles | undefined;
   /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
   private readonly frameIndex = new Map<string, number>();
   /** Each robot's `<robot>/base_link`, made once. */
@@ -174,6 +184,8 @@ export class CoverageControllerNode {
     const exchange = v.pose_exchange === 'on' || ((v.pose_exchange === 'auto' || v.pose_exchange === 'regional') && sharing);
     // Regional: the coarse scales' other robots come as the other instances' deposits (docs/shards.md).
     const regional = v.pose_exchange === 'regional' && sharing;
+    // Regional, the poses too: by tiles of the box, each instance hearing only the tiles near its robots.
+    const tiled = regional && v.pose_type !== 'tf';
     // With pose_type tf, child frames may carry the node's namespace (`swarm_a/robot_0/base_link`), as the simulator's do.
     const namespace = node.name.slice(1, node.name.lastIndexOf('/'));
     const tf = v.pose_type === 'tf';
@@ -204,11 +216,38 @@ export class CoverageControllerNode {
     const swarmTopic = String(v.swarm_poses_topic);
     const poseTopic = String(v.pose_topic);
     if (tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, poseTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, poseTopic, 'poses')));
-    if (exchange && !tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
-    this.swarmPoses = sharing ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
+    if (exchange && !tf && !tiled) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
+    this.swarmPoses = sharing && !tiled ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
+    if (tiled) {
+      const side = (v.swarm_tile_size as number) > 0 ? (v.swarm_tile_size as number) : this.tileReach() / 2;
+      this.tiles = new PoseTiles(node, new TileGrid(this.controller.currentLaw.target.domain, side), swarmTopic, (m, topic, t) => this.onTransforms(m, topic, 'exchange', t));
+      this.controller.partialView = true;
+    }
     if (regional) {
       const densityTopic = String(v.swarm_density_topic);
-      this.board = new DepositBoard(node.name, v.pose_timeout as number);
+      const board = new DepositBoard(node.name, v.pose_timeout as number);
+      this.board = board;
+      const elsewhere = names.length - this.controller.ownedCount;
+      const tiles = this.tiles;
+      // With tiles the swarm's size is this instance's live robots and those the others' deposits hold, once they are
+      // all in; until then the whole swarm's, so that every instance starts on the same width (the same grids).
+      let started = false;
+      this.shared = {
+        own: (s, g, f) => board.own(s, g, f),
+        others: (s, g) => board.others(s, g),
+        // With tiles, all the robots commanded elsewhere (their poses are not all heard), and every tile they are in
+        // near this instance's robots heard once.
+        ready: (foreignLive) => {
+          const ready = tiles ? board.robots() >= elsewhere && tiles.received(board.occupied()) : board.robots() >= foreignLive;
+          started ||= ready;
+          return ready;
+        },
+        total: (ownLive) => {
+          if (!tiles) return undefined;
+          started ||= this.node.now() - (this.firstTick ?? Infinity) > (this.values.pose_timeout as number);
+          return started ? ownLive + board.robots() : names.length;
+        },
+      };
       this.densityOut = node.createPublisher(MSG.Float64MultiArray, densityTopic, 'command');
       this.endpoints.push(node.createSubscription(MSG.Float64MultiArray, densityTopic, 'sensor', (m: Float64MultiArray) => this.onDeposits(m, densityTopic)));
     }
@@ -242,7 +281,7 @@ export class CoverageControllerNode {
     this.controller.warmUp();
     this.mmd = controllerMmd(this.controller.currentLaw.target);
     this.crowdingFor(this.controller.currentLaw.target, names.length);
-    this.controller.deposits = this.board; // after the warm-up: its synthetic swarm's deposits are not sent
+    this.controller.deposits = this.shared; // after the warm-up: its synthetic swarm's deposits are not sent
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
@@ -502,6 +541,11 @@ export class CoverageControllerNode {
       this.board.maxAge = this.values.pose_timeout as number;
       this.board.begin(now);
     }
+    this.firstTick ??= now;
+    if (this.tiles) {
+      const radius = this.tileReach();
+      this.tiles.update((mark) => this.controller.forOwnedPoses((_i, x, y) => mark(x, y)), radius, this.tiles.grid.w / 2);
+    }
     try {
       r = this.controller.tick(now);
     } catch (e) {
@@ -545,19 +589,38 @@ export class CoverageControllerNode {
    * instances counts the odometry's latency and this period's lag both).
    */
   private publishSwarmPoses(): void {
-    if (!this.swarmPoses) return;
+    if (!this.swarmPoses && !this.tiles) return;
     const frame = String(this.values.world_frame);
     const transforms: TransformStamped[] = [];
     this.controller.forOwnedPoses((i, x, y, yaw, stamp) => {
       transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
     });
-    this.swarmPoses.publish({ transforms });
+    if (this.tiles) this.tiles.publish(transforms);
+    else this.swarmPoses?.publish({ transforms });
+  }
+
+  /**
+   * How far from a robot commanded here the poses of others are needed, m (the tiles subscribed): the farthest a
+   * barrier can bind (a fresh foreign robot's latency disc: 2 periods at the top speed), or the fine scale's reach
+   * (2 cut-offs and a node: 11 eps, 25% over for robots dropping out), plus what two robots can close in 3 periods
+   * (a tile's first message after it is subscribed).
+   */
+  private tileReach(): number {
+    const s = controllerSettings(this.values);
+    const rate = this.values.rate as number;
+    const l = s.drive === 'diff_drive' ? s.lookahead : 0;
+    const vmax = Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular);
+    const sampled = { hold: s.commandTimeout ?? 0.5, brake: s.limits.maxLinearAccel };
+    const filter = s.safety.enabled ? barrierRange(s.safety, sampled, vmax, s.limits.maxLinear * (2 / rate)) : 0;
+    const domain = this.controller.currentLaw.target.domain;
+    const eps = (this.lastResult?.epsilon ?? 0) > 0 ? this.lastResult!.epsilon : (this.values.epsilon as number) > 0 ? (this.values.epsilon as number) : multiScaleEpsilon(domain, this.controller.names.length);
+    return Math.max(filter, 1.25 * 11 * eps) + 2 * vmax * (3 / rate);
   }
 
   /** Publishes this instance's deposits of the tick (if it ran the law) on swarm_density_topic; WARNs of refused grids. */
   private publishDeposits(now: number): void {
     if (!this.board || !this.densityOut) return;
-    const m = this.board.message(this.controller.ownLive, now);
+    const m = this.board.message(this.controller.ownLive, now, this.tiles?.occupied);
     if (m) this.densityOut.publish(m);
     const mismatch = this.board.takeMismatch();
     if (mismatch) this.warnThrottled('deposits', `ignored a deposit on ${String(this.values.swarm_density_topic)}: ${mismatch}`);
@@ -576,7 +639,7 @@ export class CoverageControllerNode {
    * transform in another frame than world_frame, without a stamp or with a bad rotation is skipped with a throttled
    * WARN; the others are taken. A stamp ahead of this node's clock counts as now.
    */
-  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses'): void {
+  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses', tile?: number): void {
     const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
     if (!Array.isArray(transforms)) {
       this.warnThrottled(`${source}-message`, `ignored a malformed message on ${topic} (no transforms array)`);
@@ -585,6 +648,7 @@ export class CoverageControllerNode {
     const world = stripSlash(String(this.values.world_frame));
     const now = this.node.now();
     let skipped = 0;
+    let outside = 0;
     let why = '';
     for (const t of transforms as TransformStamped[]) {
       const i = typeof t?.child_frame_id === 'string' ? this.frameIndex.get(stripSlash(t.child_frame_id)) : undefined;
@@ -609,6 +673,7 @@ export class CoverageControllerNode {
         why ||= 'no stamp, no translation or a bad rotation';
         continue;
       }
+      if (tile !== undefined && !this.tiles!.grid.holds(tile, p.x, p.y)) outside++;
       const time = poseTime(stamp.sec + stamp.nanosec * 1e-9, now);
       if (time <= this.controller.poseTime(i)) continue; // not newer than the pose held
       if (this.controller.updatePose(i, p.x, p.y, yawOf(q), time)) {
@@ -617,6 +682,8 @@ export class CoverageControllerNode {
       }
     }
     if (skipped) this.warnThrottled(source, `ignored ${skipped} of ${transforms.length} poses on ${topic} (first problem: ${why})`);
+    // Taken all the same (they are true poses), but the sender's tiles are not these: it may miss this one's robots.
+    if (outside) this.warnThrottled('tiles', `${outside} poses on ${topic} lie outside that tile: the instances' tiles differ (every instance needs the same swarm_tile_size and target box)`);
   }
 
   /** Sends zero to every robot `times` times and stops building (call before shutting down). */
@@ -638,6 +705,7 @@ export class CoverageControllerNode {
     this.timer?.cancel();
     this.timer = undefined;
     for (const e of this.endpoints) e.destroy();
+    this.tiles?.destroy();
   }
 
   private publishMarkers(r: TickResult, now: number): void {

@@ -71,6 +71,14 @@ export const WARM_TICKS_FROM = 500;
 /** Time constant (s) of the return of a robot found outside the domain. */
 export const RETURN_TIME = 0.5;
 
+/** The other instances' share of the law (pose_exchange regional), as the controller uses it. */
+export interface SharedView extends DepositExchange {
+  /** Whether what the others share is in (their deposits hold `foreignLive` robots or more, their tiles came). */
+  ready(foreignLive: number): boolean;
+  /** The swarm's live size with `ownLive` robots live here, when the poses held are only part of it; else undefined. */
+  total(ownLive: number): number | undefined;
+}
+
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
 
 /**
@@ -141,7 +149,12 @@ export class CoverageController {
    * Deposits shared with the other instances (pose_exchange regional): the law's coarse scales take the other robots
    * from them, and the first ticks wait (commanding zero) until they hold every live robot commanded elsewhere.
    */
-  deposits: (DepositExchange & { robots(): number }) | undefined;
+  deposits: SharedView | undefined;
+  /**
+   * True when this instance hears only the robots near its own (the regional pose exchange's tiles): the start waits
+   * for its own robots' poses only, and the swarm's size comes from the deposits.
+   */
+  partialView = false;
   /** Live robots commanded here at the last tick that ran the law (the robots its deposits hold). */
   ownLive = 0;
   private estop = false;
@@ -404,9 +417,12 @@ export class CoverageController {
     const s = this.settings;
     const stale: string[] = [];
     let m = 0;
+    let ownFresh = 0;
     for (let i = 0; i < n; i++) {
-      if (now - this.stamp[i] <= s.poseTimeout) m++;
-      else if (this.owned[i]) stale.push(this.names[i]);
+      if (now - this.stamp[i] <= s.poseTimeout) {
+        m++;
+        if (this.owned[i]) ownFresh++;
+      } else if (this.owned[i]) stale.push(this.names[i]);
     }
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
     this.history.begin(now);
@@ -415,7 +431,8 @@ export class CoverageController {
     // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
     // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
     // building the fields for, a fraction of the swarm.
-    if (this.ownedCount < n && m < n && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    const waiting = this.partialView ? ownFresh < this.ownedCount : m < n;
+    if (this.ownedCount < n && waiting && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
@@ -486,10 +503,10 @@ export class CoverageController {
     const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
     const deposits = only ? this.deposits : undefined;
     this.ownLive = ownLive;
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits);
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits, deposits?.total(ownLive));
     // With shared deposits, the others' come a period after their poses: zero (as while waiting for the poses) until
     // they hold every live robot commanded elsewhere or a pose timeout has passed. This tick's own deposit goes out.
-    if (deposits && deposits.robots() < live - ownLive && now - this.firstTick < s.poseTimeout) {
+    if (deposits && !deposits.ready(live - ownLive) && now - this.firstTick < s.poseTimeout) {
       this.lawStart = undefined;
       return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     }

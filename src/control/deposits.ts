@@ -2,7 +2,7 @@ import type { DepositExchange, SharedGrid } from '../engine/field/shared-deposit
 import type { Float64MultiArray, MultiArrayDimension } from '../node/messages.js';
 
 /** First label of a deposit message: who sent it, how many robots it deposits, the time of its poses. */
-const HEAD = /^blob_deposit from=(\S+) robots=(\d+) stamp=([0-9.eE+-]+)$/;
+const HEAD = /^blob_deposit from=(\S+) robots=(\d+) stamp=([0-9.eE+-]+)(?: tiles=([0-9,]*))?$/;
 /** Label of one grid: the coarse scale's index, its grid key, the window of nodes the data covers. */
 const GRID = /^scale=(\d+) (.+) window=(\d+),(\d+),(\d+),(\d+)$/;
 /** Most grids a message may carry (the multiscale flow has 2 or 3 coarse scales). */
@@ -23,6 +23,8 @@ interface Window {
 interface Sender {
   stamp: number;
   robots: number;
+  /** The pose tiles its robots are in (regional pose exchange), as it announced them. */
+  tiles: readonly number[];
   grids: Map<number, Window>;
 }
 
@@ -73,6 +75,13 @@ export class DepositBoard implements DepositExchange {
     let n = 0;
     for (const s of this.senders.values()) if (this.now - s.stamp <= this.maxAge) n += s.robots;
     return n;
+  }
+
+  /** The pose tiles the other instances' robots are in, by their fresh deposits' headers. */
+  occupied(): Set<number> {
+    const out = new Set<number>();
+    for (const s of this.senders.values()) if (this.now - s.stamp <= this.maxAge) for (const t of s.tiles) out.add(t);
+    return out;
   }
 
   /** Instances whose deposits are in force. */
@@ -152,11 +161,11 @@ export class DepositBoard implements DepositExchange {
    * This instance's deposits of the last evaluation as a message (`robots` deposited, poses of time `stamp`), or
    * undefined when there are none (no evaluation since the last message). Clears them.
    */
-  message(robots: number, stamp: number): Float64MultiArray | undefined {
+  message(robots: number, stamp: number, tiles?: readonly number[]): Float64MultiArray | undefined {
     if (this.ownGrids.size === 0) return undefined;
     const grids = [...this.ownGrids.values()].sort((a, b) => a.scale - b.scale);
     this.ownGrids.clear();
-    const dim: MultiArrayDimension[] = [{ label: `blob_deposit from=${this.name} robots=${robots} stamp=${stamp}`, size: grids.length, stride: 0 }];
+    const dim: MultiArrayDimension[] = [{ label: `blob_deposit from=${this.name} robots=${robots} stamp=${stamp}${tiles ? ` tiles=${tiles.join(',')}` : ''}`, size: grids.length, stride: 0 }];
     let length = 0;
     for (const g of grids) {
       dim.push({ label: `scale=${g.scale} ${g.key} window=${g.i0},${g.j0},${g.w},${g.h}`, size: g.w * g.h, stride: g.w });
@@ -182,7 +191,7 @@ export class DepositBoard implements DepositExchange {
     if (!Array.isArray(dim) || dim.length < 1 || !isNumbers(data)) return 'no layout or no data';
     const head = typeof dim[0]?.label === 'string' ? HEAD.exec(dim[0].label) : null;
     if (!head) return 'a first dimension that does not name the sender, robots and stamp';
-    const [, from, robots, stampText] = head;
+    const [, from, robots, stampText, tileText] = head;
     if (from === this.name) return undefined;
     const stamp = Number(stampText);
     if (!Number.isFinite(stamp)) return 'a stamp that is not a number';
@@ -207,7 +216,8 @@ export class DepositBoard implements DepositExchange {
       grids.set(scale, { key, i0, j0, w, h, data, offset: at });
       at += w * h;
     }
-    this.senders.set(from, { stamp: Math.min(stamp, now), robots: Number(robots), grids });
+    const tiles = tileText ? tileText.split(',').filter((t) => t !== '').map(Number) : [];
+    this.senders.set(from, { stamp: Math.min(stamp, now), robots: Number(robots), grids, tiles });
     return undefined;
   }
 }

@@ -10,6 +10,8 @@ import { parseScenario } from '../../src/scenario/scenario.js';
 import { createStandalone, runStandalone } from '../../src/standalone/run.js';
 import type { DepositBoard } from '../../src/control/deposits.js';
 import type { CoverageControllerNode } from '../../src/control/controller-node.js';
+import type { PoseTiles } from '../../src/control/tiles.js';
+import { nearestNeighbourStats } from '../../src/engine/index.js';
 
 const demoPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
 const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
@@ -112,6 +114,60 @@ test('pose_exchange regional: a deposit on another grid (width, target) or malfo
   assert.ok(warnings.some((w) => /ignored a deposit on swarm_density: a first dimension that does not name/.test(w)), warnings.join('\n'));
   assert.ok(warnings.every((w) => !w.includes('secret')), 'the bad label is not quoted');
   assert.equal(board.robots(), s.owned[1].length);
+  for (const c of s.controllers) c.stop();
+  s.sim.destroy();
+});
+
+/** A node's pose tiles (private). */
+const tilesOf = (c: CoverageControllerNode): PoseTiles => (c as unknown as { tiles: PoseTiles }).tiles;
+
+test('pose_exchange regional, tiles: each instance hears only the tiles near its robots, follows them as they move, and the separation holds as robots cross tile borders', () => {
+  const scenario = demo(150, [-1, 1, -1, 1], 0.02, 0.02);
+  const minSep = 2 * 0.02 + 0.02;
+  const s = createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet, shards: 9, controller: { pose_exchange: 'regional', publish_markers: false, max_linear_speed: 0.1, epsilon: 0.02 } });
+  const grid = tilesOf(s.controllers[0]).grid;
+  assert.ok(grid.count >= 36, `${grid.nx} x ${grid.ny} tiles`);
+  const start = s.sim.positions();
+  const seen: string[][] = s.controllers.map(() => []);
+  let closest = Infinity;
+  let partial = 0;
+  for (let t = 0.1; t <= 6 + 1e-9; t += 0.1) {
+    s.clock.advanceTo(t);
+    closest = Math.min(closest, nearestNeighbourStats(s.sim.positions()).min);
+    s.controllers.forEach((c, k) => {
+      const subscribed = tilesOf(c).subscribed;
+      if (seen[k].at(-1) !== subscribed.join(',')) seen[k].push(subscribed.join(','));
+      assert.ok(subscribed.length < grid.count, `instance ${k} subscribes to ${subscribed.length} of ${grid.count} tiles`);
+      let heard = 0;
+      const now = s.clock.now();
+      for (let i = 0; i < 150; i++) if (now - c.controller.poseTime(i) <= 0.5) heard++;
+      if (heard < 150) partial++;
+    });
+  }
+  const end = s.sim.positions();
+  let crossed = 0;
+  for (let i = 0; i < 150; i++) if (grid.tileOf(start[2 * i], start[2 * i + 1]) !== grid.tileOf(end[2 * i], end[2 * i + 1])) crossed++;
+  assert.ok(crossed >= 10, `${crossed} robots crossed a tile border`);
+  assert.ok(seen.some((sets) => sets.length > 2), 'the subscriptions follow the robots');
+  assert.ok(partial > 0.9 * 60 * 9, `instances heard part of the swarm in ${partial} of ${60 * 9} ticks`);
+  assert.ok(closest >= minSep - 1e-6, `closest pair ${closest} m, separation ${minSep} m`);
+  for (const c of s.controllers) c.stop();
+  s.sim.destroy();
+});
+
+test('pose_exchange regional, tiles: until the tiles near its robots have come once, an instance commands zero', () => {
+  const s = createStandalone({ scenarioPath: demoPath, scenario: demo(60, [-0.6, 0.2, -0.6, 0.2], 0.02, 0.02), drive: 'holonomic', logger: quiet, shards: 3, controller: { pose_exchange: 'regional', publish_markers: false } });
+  s.bus.filter = (topic) => !topic.startsWith('/swarm_poses/');
+  s.clock.advanceTo(0.45);
+  const held = s.sim.positions();
+  assert.ok(s.controllers.every((c) => tilesOf(c).subscribed.length > 0), 'the tiles are subscribed');
+  assert.deepEqual(Array.from(held), Array.from(s.sim.positions()));
+  const start = createStandalone({ scenarioPath: demoPath, scenario: demo(60, [-0.6, 0.2, -0.6, 0.2], 0.02, 0.02), drive: 'holonomic', logger: quiet }).sim.positions();
+  assert.deepEqual(Array.from(held), Array.from(start), 'nobody moved while the tiles were silent');
+  s.bus.filter = () => true;
+  s.clock.advanceTo(1);
+  const moved = Math.max(...Array.from({ length: 60 }, (_, i) => Math.hypot(s.sim.positions()[2 * i] - held[2 * i], s.sim.positions()[2 * i + 1] - held[2 * i + 1])));
+  assert.ok(moved > 0.005, `once they come, the robots move (${moved} m)`);
   for (const c of s.controllers) c.stop();
   s.sim.destroy();
 });
