@@ -130,7 +130,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
-    const host = node as unknown as { onPose: (...a: unknown[]) => void; onTransforms: (m: unknown, topic: string, source: string) => void; onDeposits: (m: unknown, topic: string) => void };
+    const host = node as unknown as { onPose: (...a: unknown[]) => void; onTransforms: (m: unknown, ...rest: unknown[]) => unknown; onDeposits: (m: unknown, topic: string) => void };
     const onPose = host.onPose.bind(node);
     host.onPose = (...a: unknown[]) => {
       const t0 = performance.now();
@@ -141,12 +141,13 @@ export function runShards(robots: number, shards: number, duration: number, exch
     };
     // The other instances' poses (pose_exchange): one TFMessage each per period.
     const onSwarm = host.onTransforms.bind(node);
-    host.onTransforms = (m: unknown, topic: string, source: string) => {
+    host.onTransforms = (m: unknown, ...rest: unknown[]) => {
       const t0 = performance.now();
-      onSwarm(m, topic, source);
+      const r = onSwarm(m, ...rest);
       intake[k] += performance.now() - t0;
       received[k]++;
       bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
+      return r;
     };
     // The other instances' coarse deposits (pose_exchange regional): one Float64MultiArray each per period.
     const onDeposits = host.onDeposits.bind(node);

@@ -131,6 +131,9 @@ export class CoverageControllerNode {
   private readonly densityOut: Publisher<Float64MultiArray> | undefined;
   /** The board as the controller uses it (with the readiness and the swarm's size). */
   private readonly shared: SharedView | undefined;
+  /** Per robot, with tiles: the tile it was last heard on (-1: none) and the tick count then. */
+  private heardTile = new Int32Array(0);
+  private heardTick = new Int32Array(0);
   /** Time of the first tick (the regional exchange's start-up wait). */
   private firstTick: number | undefined;
   /** The regional pose exchange's tiles (pose_exchange regional), if any. */
@@ -222,6 +225,8 @@ export class CoverageControllerNode {
       const side = (v.swarm_tile_size as number) > 0 ? (v.swarm_tile_size as number) : this.tileReach() / 2;
       this.tiles = new PoseTiles(node, new TileGrid(this.controller.currentLaw.target.domain, side), swarmTopic, (m, topic, t) => this.onTransforms(m, topic, 'exchange', t));
       this.controller.partialView = true;
+      this.heardTile = new Int32Array(names.length).fill(-1);
+      this.heardTick = new Int32Array(names.length);
     }
     if (regional) {
       const densityTopic = String(v.swarm_density_topic);
@@ -543,6 +548,7 @@ export class CoverageControllerNode {
     }
     this.firstTick ??= now;
     if (this.tiles) {
+      this.forgetGone();
       const radius = this.tileReach();
       this.tiles.update((mark) => this.controller.forOwnedPoses((_i, x, y) => mark(x, y)), radius, this.tiles.grid.w / 2);
     }
@@ -600,6 +606,31 @@ export class CoverageControllerNode {
   }
 
   /**
+   * Forgets the other instances' robots that have left this instance's tiles: not heard since the last tick although
+   * their last tile brought a message from every instance whose deposit says it has robots there (or was dropped:
+   * beyond the reach of every robot here). A robot perhaps of a dead instance (last heard on a tile that instance
+   * announced, no later than its last deposit) is kept, a standing disc at its last pose. A message lost or late keeps
+   * the robot too. Without this the robots that left would stay as stale discs, growing with their age, and widen the
+   * safety filter's range for every robot.
+   */
+  private forgetGone(): void {
+    const tiles = this.tiles!;
+    const board = this.board!;
+    const occupied = board.occupied();
+    for (let i = 0; i < this.heardTile.length; i++) {
+      const t = this.heardTile[i];
+      if (t < 0 || this.heardTick[i] === this.ticks) continue;
+      const recent = tiles.recent(t);
+      if (recent >= 0 && recent < (occupied.get(t) ?? 0)) continue;
+      const tomb = board.tombstones.get(t);
+      if (tomb !== undefined && this.controller.poseTime(i) <= tomb + 1e-9) continue;
+      this.controller.forget(i);
+      this.heardTile[i] = -1;
+    }
+    tiles.endPeriod();
+  }
+
+  /**
    * How far from a robot commanded here the poses of others are needed, m (the tiles subscribed): the farthest a
    * barrier can bind (a fresh foreign robot's latency disc: 2 periods at the top speed), or the fine scale's reach
    * (2 cut-offs and a node: 11 eps, 25% over for robots dropping out), plus what two robots can close in 3 periods
@@ -637,14 +668,16 @@ export class CoverageControllerNode {
    * skipped, their own topics give them first hand; a child frame that names no robot is a problem), or the swarm's
    * with pose_type tf ('poses': every robot; other child frames are ignored, as a /tf topic carries many). A robot's
    * transform in another frame than world_frame, without a stamp or with a bad rotation is skipped with a throttled
-   * WARN; the others are taken. A stamp ahead of this node's clock counts as now.
+   * WARN; the others are taken. A stamp ahead of this node's clock counts as now. `tile`: the regional exchange's tile
+   * the message came on. Returns whether it held a robot another instance commands.
    */
-  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses', tile?: number): void {
+  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses', tile?: number): boolean {
     const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
     if (!Array.isArray(transforms)) {
       this.warnThrottled(`${source}-message`, `ignored a malformed message on ${topic} (no transforms array)`);
-      return;
+      return false;
     }
+    let foreign = false;
     const world = stripSlash(String(this.values.world_frame));
     const now = this.node.now();
     let skipped = 0;
@@ -659,6 +692,11 @@ export class CoverageControllerNode {
         continue;
       }
       if (source === 'exchange' && this.controller.owned[i]) continue;
+      foreign = true;
+      if (tile !== undefined) {
+        this.heardTile[i] = tile;
+        this.heardTick[i] = this.ticks;
+      }
       const frame = t.header?.frame_id;
       const stamp = t.header?.stamp;
       const q = t.transform?.rotation;
@@ -684,6 +722,7 @@ export class CoverageControllerNode {
     if (skipped) this.warnThrottled(source, `ignored ${skipped} of ${transforms.length} poses on ${topic} (first problem: ${why})`);
     // Taken all the same (they are true poses), but the sender's tiles are not these: it may miss this one's robots.
     if (outside) this.warnThrottled('tiles', `${outside} poses on ${topic} lie outside that tile: the instances' tiles differ (every instance needs the same swarm_tile_size and target box)`);
+    return foreign;
   }
 
   /** Sends zero to every robot `times` times and stops building (call before shutting down). */

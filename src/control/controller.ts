@@ -337,6 +337,11 @@ export class CoverageController {
     for (let i = 0; i < this.names.length; i++) if (this.owned[i] && this.stamp[i] !== -Infinity) visit(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i]);
   }
 
+  /** Forgets robot `index`'s pose (another instance's robot that has gone out of this instance's sight). */
+  forget(index: number): void {
+    if (!this.owned[index]) this.stamp[index] = -Infinity;
+  }
+
   /** Time (s) of robot `index`'s last pose (-Infinity before the first). */
   poseTime(index: number): number {
     return this.stamp[index];

@@ -64,10 +64,20 @@ export class DepositBoard implements DepositExchange {
     this.maxAge = maxAge;
   }
 
-  /** Sets the time of the evaluation to come and drops the deposits older than maxAge. */
+  /**
+   * Per tile, the latest time of a pose a dead instance (its deposit aged out) can have sent from it: the stamp of its
+   * last deposit, for the tiles it announced there. Its robots may stand there, stopped by their watchdogs.
+   */
+  readonly tombstones = new Map<number, number>();
+
+  /** Sets the time of the evaluation to come and drops the deposits older than maxAge (remembering their tiles). */
   begin(now: number): void {
     this.now = now;
-    for (const [name, s] of this.senders) if (now - s.stamp > this.maxAge) this.senders.delete(name);
+    for (const [name, s] of this.senders) {
+      if (now - s.stamp <= this.maxAge) continue;
+      for (const t of s.tiles) this.tombstones.set(t, Math.max(this.tombstones.get(t) ?? -Infinity, s.stamp));
+      this.senders.delete(name);
+    }
   }
 
   /** Robots the other instances' fresh deposits hold. */
@@ -77,10 +87,10 @@ export class DepositBoard implements DepositExchange {
     return n;
   }
 
-  /** The pose tiles the other instances' robots are in, by their fresh deposits' headers. */
-  occupied(): Set<number> {
-    const out = new Set<number>();
-    for (const s of this.senders.values()) if (this.now - s.stamp <= this.maxAge) for (const t of s.tiles) out.add(t);
+  /** The pose tiles the other instances' robots are in, by their fresh deposits' headers, and how many instances each. */
+  occupied(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const s of this.senders.values()) if (this.now - s.stamp <= this.maxAge) for (const t of s.tiles) out.set(t, (out.get(t) ?? 0) + 1);
     return out;
   }
 

@@ -70,7 +70,10 @@ export class TileGrid {
 /** One tile's subscription and the messages it has brought. */
 interface TileSubscription {
   sub: Subscription;
+  /** Other instances' messages since it was subscribed. */
   got: number;
+  /** Messages since the last `takeCounts`. */
+  recent: number;
 }
 
 /**
@@ -83,7 +86,8 @@ export class PoseTiles {
   readonly grid: TileGrid;
   private readonly node: NodeHandle;
   private readonly topic: string;
-  private readonly onMessage: (m: TFMessage, topic: string, tile: number) => void;
+  /** Takes a tile's message; returns whether it came from another instance (it held a robot not commanded here). */
+  private readonly onMessage: (m: TFMessage, topic: string, tile: number) => boolean;
   private readonly publishers = new Map<number, Publisher<TFMessage>>();
   private readonly subscriptions = new Map<number, TileSubscription>();
   private readonly wanted: Uint8Array;
@@ -91,7 +95,7 @@ export class PoseTiles {
   /** The tiles this instance's robots were in at the last publish, ascending. */
   occupied: number[] = [];
 
-  constructor(node: NodeHandle, grid: TileGrid, topic: string, onMessage: (m: TFMessage, topic: string, tile: number) => void) {
+  constructor(node: NodeHandle, grid: TileGrid, topic: string, onMessage: (m: TFMessage, topic: string, tile: number) => boolean) {
     this.node = node;
     this.grid = grid;
     this.topic = topic;
@@ -121,10 +125,12 @@ export class PoseTiles {
     for (let t = 0; t < this.grid.count; t++) {
       if (!this.wanted[t] || this.subscriptions.has(t)) continue;
       const topic = this.topicOf(t);
-      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0 };
+      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0, recent: 0 };
       entry.sub = this.node.createSubscription(MSG.TFMessage, topic, 'sensor', (m: TFMessage) => {
+        // This instance's own message comes back too (ROS delivers it to its own subscriptions): not counted.
+        if (!this.onMessage(m, topic, t)) return;
         entry.got++;
-        this.onMessage(m, topic, t);
+        entry.recent++;
       });
       this.subscriptions.set(t, entry);
     }
@@ -147,8 +153,18 @@ export class PoseTiles {
     }
   }
 
+  /** Messages tile t brought since the last call of `endPeriod` (-1: not subscribed). */
+  recent(t: number): number {
+    return this.subscriptions.get(t)?.recent ?? -1;
+  }
+
+  /** Starts counting the next period's messages. */
+  endPeriod(): void {
+    for (const s of this.subscriptions.values()) s.recent = 0;
+  }
+
   /** Whether every subscribed tile in `occupied` (by other instances) has brought a message since it was subscribed. */
-  received(occupied: ReadonlySet<number>): boolean {
+  received(occupied: ReadonlyMap<number, number>): boolean {
     for (const [t, s] of this.subscriptions) if (s.got === 0 && occupied.has(t)) return false;
     return true;
   }

@@ -131,6 +131,7 @@ test('pose_exchange regional, tiles: each instance hears only the tiles near its
   const seen: string[][] = s.controllers.map(() => []);
   let closest = Infinity;
   let partial = 0;
+  let staleHeld = 0;
   for (let t = 0.1; t <= 6 + 1e-9; t += 0.1) {
     s.clock.advanceTo(t);
     closest = Math.min(closest, nearestNeighbourStats(s.sim.positions()).min);
@@ -140,7 +141,12 @@ test('pose_exchange regional, tiles: each instance hears only the tiles near its
       assert.ok(subscribed.length < grid.count, `instance ${k} subscribes to ${subscribed.length} of ${grid.count} tiles`);
       let heard = 0;
       const now = s.clock.now();
-      for (let i = 0; i < 150; i++) if (now - c.controller.poseTime(i) <= 0.5) heard++;
+      for (let i = 0; i < 150; i++) {
+        const age = now - c.controller.poseTime(i);
+        if (age <= 0.5) heard++;
+        // A robot that left this instance's tiles is forgotten, not kept as a stale disc (3 periods at 10 Hz).
+        if (age > 0.35 && age < Infinity) staleHeld++;
+      }
       if (heard < 150) partial++;
     });
   }
@@ -150,6 +156,7 @@ test('pose_exchange regional, tiles: each instance hears only the tiles near its
   assert.ok(crossed >= 10, `${crossed} robots crossed a tile border`);
   assert.ok(seen.some((sets) => sets.length > 2), 'the subscriptions follow the robots');
   assert.ok(partial > 0.9 * 60 * 9, `instances heard part of the swarm in ${partial} of ${60 * 9} ticks`);
+  assert.equal(staleHeld, 0, 'robots gone out of sight are forgotten');
   assert.ok(closest >= minSep - 1e-6, `closest pair ${closest} m, separation ${minSep} m`);
   for (const c of s.controllers) c.stop();
   s.sim.destroy();
