@@ -55,12 +55,12 @@ export function tfMessageBytes(transforms: readonly { header: { frame_id: string
   return 4 + at;
 }
 
-/** CDR payload of a std_msgs/Float64MultiArray (layout labels as given, `values` doubles). */
-export function float64MultiArrayBytes(labels: readonly string[], values: number): number {
+/** CDR payload of a std_msgs/Float32MultiArray (or Float64MultiArray: `width` 8), layout labels as given, `values` numbers. */
+export function multiArrayBytes(labels: readonly string[], values: number, width: 4 | 8 = 4): number {
   let at = 4; // dim sequence length
   for (const l of labels) at = Math.ceil(at / 4) * 4 + 4 + l.length + 1 + 8; // label, size, stride
   at = Math.ceil(at / 4) * 4 + 4 + 4; // data_offset, data length
-  if (values > 0) at = Math.ceil(at / 8) * 8 + 8 * values;
+  if (values > 0) at = Math.ceil(at / width) * width + width * values;
   return 4 + at;
 }
 
@@ -149,14 +149,14 @@ export function runShards(robots: number, shards: number, duration: number, exch
       bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
       return r;
     };
-    // The other instances' coarse deposits (pose_exchange regional): one Float64MultiArray each per period.
+    // The other instances' coarse deposits (pose_exchange regional): one Float32MultiArray each per period.
     const onDeposits = host.onDeposits.bind(node);
     host.onDeposits = (m: unknown, topic: string) => {
       const t0 = performance.now();
       onDeposits(m, topic);
       intake[k] += performance.now() - t0;
       const msg = m as { layout: { dim: { label: string }[] }; data: ArrayLike<number> };
-      const size = float64MultiArrayBytes(msg.layout.dim.map((d) => d.label), msg.data.length);
+      const size = multiArrayBytes(msg.layout.dim.map((d) => d.label), msg.data.length);
       received[k]++;
       bytes[k] += size;
       if (msg.layout.dim[0].label.includes(`from=${(node as unknown as { board: { name: string } }).board.name} `)) sent[k] += size; // its own, back: counted once as sent

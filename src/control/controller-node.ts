@@ -1,7 +1,7 @@
 import { Target } from '../engine/target/target.js';
 import type { MmdMetric, StepwiseMmd } from '../engine/metrics/metrics.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Float64MultiArray, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Float32MultiArray, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
@@ -128,7 +128,7 @@ export class CoverageControllerNode {
   private readonly swarmPoses: Publisher<TFMessage> | undefined;
   /** The deposits shared with the other instances (pose_exchange regional), and their publisher. */
   private readonly board: DepositBoard | undefined;
-  private readonly densityOut: Publisher<Float64MultiArray> | undefined;
+  private readonly densityOut: Publisher<Float32MultiArray> | undefined;
   /** The board as the controller uses it (with the readiness and the swarm's size). */
   private readonly shared: SharedView | undefined;
   /** Per robot, with tiles: the tile it was last heard on (-1: none) and the tick count then. */
@@ -253,8 +253,8 @@ export class CoverageControllerNode {
           return started ? ownLive + board.robots() : names.length;
         },
       };
-      this.densityOut = node.createPublisher(MSG.Float64MultiArray, densityTopic, 'command');
-      this.endpoints.push(node.createSubscription(MSG.Float64MultiArray, densityTopic, 'sensor', (m: Float64MultiArray) => this.onDeposits(m, densityTopic)));
+      this.densityOut = node.createPublisher(MSG.Float32MultiArray, densityTopic, 'command');
+      this.endpoints.push(node.createSubscription(MSG.Float32MultiArray, densityTopic, 'sensor', (m: Float32MultiArray) => this.onDeposits(m, densityTopic)));
     }
     // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
     // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
@@ -658,7 +658,7 @@ export class CoverageControllerNode {
   }
 
   /** Takes another instance's deposits (swarm_density_topic); a malformed or mismatched one is skipped with a WARN. */
-  private onDeposits(m: Float64MultiArray, topic: string): void {
+  private onDeposits(m: Float32MultiArray, topic: string): void {
     const problem = this.board?.receive(m, this.node.now());
     if (problem) this.warnThrottled('deposits', `ignored a deposit on ${topic}: ${problem}`);
   }

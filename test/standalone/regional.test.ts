@@ -88,9 +88,9 @@ test('pose_exchange regional: a deposit on another grid (width, target) or malfo
   assert.equal(good, s.owned[1].length);
   // What instance 1 sends, with its widths changed: another grid.
   const rogue = s.bus.createNode('rogue', { logger: quiet() });
-  const pub = rogue.createPublisher('std_msgs/msg/Float64MultiArray', '/swarm_density', 'command');
+  const pub = rogue.createPublisher('std_msgs/msg/Float32MultiArray', '/swarm_density', 'command');
   let last: { layout: { dim: { label: string; size: number; stride: number }[]; data_offset: number }; data: ArrayLike<number> } | undefined;
-  const spy = rogue.createSubscription('std_msgs/msg/Float64MultiArray', '/swarm_density', 'sensor', (m) => {
+  const spy = rogue.createSubscription('std_msgs/msg/Float32MultiArray', '/swarm_density', 'sensor', (m) => {
     if (m.layout.dim[0].label.includes('controller_1')) last = m;
   });
   s.clock.advanceTo(0.61);
