@@ -59,8 +59,20 @@ export function tfMessageBytes(transforms: readonly { header: { frame_id: string
   return 4 + at;
 }
 
+/** CDR payload of a std_msgs/Float32MultiArray (or Float64MultiArray: `width` 8), layout labels as given, `values` numbers. */
+export function multiArrayBytes(labels: readonly string[], values: number, width: 4 | 8 = 4): number {
+  let at = 4; // dim sequence length
+  for (const l of labels) at = Math.ceil(at / 4) * 4 + 4 + l.length + 1 + 8; // label, size, stride
+  at = Math.ceil(at / 4) * 4 + 4 + 4; // data_offset, data length
+  if (values > 0) at = Math.ceil(at / width) * width + width * values;
+  return 4 + at;
+}
+
 /** CDR payload of a geometry_msgs/Twist. */
 export const TWIST_BYTES = 4 + 6 * 8;
+
+/** The pose_exchange values the bench runs. */
+export type Exchange = 'auto' | 'on' | 'off' | 'regional';
 
 /** One configuration's measures, per instance. */
 export interface ShardRow {
@@ -96,7 +108,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
-export function runShards(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', rate = 20, simRate = 50): ShardRow {
+export function runShards(robots: number, shards: number, duration: number, exchange: Exchange = 'auto', rate = 20, simRate = 50): ShardRow {
   const base = loadScenario(DEMO_SCENARIO);
   const radius = 0.005;
   const clearance = 0.005;
@@ -108,6 +120,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
   const intake = new Float64Array(shards);
   const received = new Float64Array(shards);
   const bytes = new Float64Array(shards);
+  const sent = new Float64Array(shards);
   const odometry = odometryBytes('map', `robot_${robots - 1}/base_link`);
   session.controllers.forEach((node, k) => {
     const tick = node.tick.bind(node);
@@ -121,7 +134,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
       return r;
     };
     // The pose callback (private): timed and counted by wrapping it on the instance.
-    const host = node as unknown as { onPose: (...a: unknown[]) => void; onTransforms: (m: unknown, topic: string, source: string) => void };
+    const host = node as unknown as { onPose: (...a: unknown[]) => void; onTransforms: (m: unknown, ...rest: unknown[]) => unknown; onDeposits: (m: unknown, topic: string) => void };
     const onPose = host.onPose.bind(node);
     host.onPose = (...a: unknown[]) => {
       const t0 = performance.now();
@@ -132,12 +145,25 @@ export function runShards(robots: number, shards: number, duration: number, exch
     };
     // The other instances' poses (pose_exchange): one TFMessage each per period.
     const onSwarm = host.onTransforms.bind(node);
-    host.onTransforms = (m: unknown, topic: string, source: string) => {
+    host.onTransforms = (m: unknown, ...rest: unknown[]) => {
       const t0 = performance.now();
-      onSwarm(m, topic, source);
+      const r = onSwarm(m, ...rest);
       intake[k] += performance.now() - t0;
       received[k]++;
       bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
+      return r;
+    };
+    // The other instances' coarse deposits (pose_exchange regional): one Float32MultiArray each per period.
+    const onDeposits = host.onDeposits.bind(node);
+    host.onDeposits = (m: unknown, topic: string) => {
+      const t0 = performance.now();
+      onDeposits(m, topic);
+      intake[k] += performance.now() - t0;
+      const msg = m as { layout: { dim: { label: string }[] }; data: ArrayLike<number> };
+      const size = multiArrayBytes(msg.layout.dim.map((d) => d.label), msg.data.length);
+      received[k]++;
+      bytes[k] += size;
+      if (msg.layout.dim[0].label.includes(`from=${(node as unknown as { board: { name: string } }).board.name} `)) sent[k] += size; // its own, back: counted once as sent
     };
   });
   let closest = Infinity;
@@ -177,7 +203,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
     messagesIn: inPerRobot,
     messagesOut: 1 + (shards > 1 ? session.owned.reduce((a, o) => a + 1 / o.length, 0) / shards : 0),
     bytesIn: bytesPerRobot,
-    bytesOut: TWIST_BYTES + (shards > 1 ? tfMessageBytes([{ header: { frame_id: 'map' }, child_frame_id: `robot_${robots - 1}/base_link` }]) - 8 : 0),
+    bytesOut: Math.round(TWIST_BYTES + (shards > 1 ? tfMessageBytes([{ header: { frame_id: 'map' }, child_frame_id: `robot_${robots - 1}/base_link` }]) - 8 : 0) + sent.reduce((a, b, k) => a + b / ticks / session.owned[k].length, 0) / shards),
     closest,
     separation: 2 * radius + clearance,
   };
@@ -215,7 +241,7 @@ export interface Drift {
 }
 
 /** Runs the same swarm with one and with `shards` instances (safety on) and compares where the robots end. */
-export function driftFromOne(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto'): Drift {
+export function driftFromOne(robots: number, shards: number, duration: number, exchange: Exchange = 'auto'): Drift {
   const base = loadScenario(DEMO_SCENARIO);
   const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
   const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
@@ -260,7 +286,7 @@ async function main(): Promise<void> {
   const robots = list(values.robots, [5000, 10000], 'robots');
   const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
   const exchange = values.exchange ?? 'auto';
-  if (exchange !== 'auto' && exchange !== 'on' && exchange !== 'off') throw new Error(`--exchange must be auto, on or off (pose_exchange), got '${exchange}'`);
+  if (exchange !== 'auto' && exchange !== 'on' && exchange !== 'off' && exchange !== 'regional') throw new Error(`--exchange must be auto, on, off or regional (pose_exchange), got '${exchange}'`);
   const duration = values.duration === undefined ? 3 : Number(values.duration);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number of seconds, got '${values.duration}'`);
   const perRobot = list(values['per-robot'], [100], 'per-robot')[0];

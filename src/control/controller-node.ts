@@ -1,7 +1,7 @@
 import { Target } from '../engine/target/target.js';
 import type { MmdMetric, StepwiseMmd } from '../engine/metrics/metrics.js';
 import type { NodeHandle, ParamVerdict, Publisher, Timer } from '../node/interface.js';
-import type { BoolMsg, DiagnosticStatus, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
+import type { BoolMsg, DiagnosticStatus, Float32MultiArray, Header, Marker, MarkerArray, Odometry, Pose, PoseStamped, TFMessage, TransformStamped, Twist, TwistStamped } from '../node/messages.js';
 import { MSG, SRV, quaternionOfYaw, quaternionProblem, timeMsg, yawOf } from '../node/messages.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../params/controller.js';
 import { robotNames } from '../params/common.js';
@@ -21,6 +21,11 @@ import { LawBuilder } from './laws/law-builder.js';
 import type { CrowdingCheck } from './safety.js';
 import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
+import { DepositBoard } from './deposits.js';
+import { PoseTiles, TileGrid } from './tiles.js';
+import { barrierRange } from './nearby.js';
+import type { SharedView } from './controller.js';
+import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
 
 /** A frame id without its leading '/' (tf2 ignores it). */
 const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
@@ -121,6 +126,18 @@ export class CoverageControllerNode {
   private readonly density: Publisher<import('../node/messages.js').OccupancyGrid>;
   /** The swarm_poses_topic publisher (an instance with owned_robots publishes its robots' poses there), if any. */
   private readonly swarmPoses: Publisher<TFMessage> | undefined;
+  /** The deposits shared with the other instances (pose_exchange regional), and their publisher. */
+  private readonly board: DepositBoard | undefined;
+  private readonly densityOut: Publisher<Float32MultiArray> | undefined;
+  /** The board as the controller uses it (with the readiness and the swarm's size). */
+  private readonly shared: SharedView | undefined;
+  /** Per robot, with tiles: the tile it was last heard on (-1: none) and the tick count then. */
+  private heardTile = new Int32Array(0);
+  private heardTick = new Int32Array(0);
+  /** Time of the first tick (the regional exchange's start-up wait). */
+  private firstTick: number | undefined;
+  /** The regional pose exchange's tiles (pose_exchange regional), if any. */
+  private readonly tiles: PoseTiles | undefined;
   /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
   private readonly frameIndex = new Map<string, number>();
   /** Each robot's `<robot>/base_link`, made once. */
@@ -167,7 +184,11 @@ export class CoverageControllerNode {
     const offsets = v.pose_offsets as number[];
     const sharing = (v.owned_robots as string[]).length > 0;
     // With the exchange, the poses of the robots other instances command come from their swarm_poses_topic.
-    const exchange = v.pose_exchange === 'on' || (v.pose_exchange === 'auto' && sharing);
+    const exchange = v.pose_exchange === 'on' || ((v.pose_exchange === 'auto' || v.pose_exchange === 'regional') && sharing);
+    // Regional: the coarse scales' other robots come as the other instances' deposits (docs/shards.md).
+    const regional = v.pose_exchange === 'regional' && sharing;
+    // Regional, the poses too: by tiles of the box, each instance hearing only the tiles near its robots.
+    const tiled = regional && v.pose_type !== 'tf';
     // With pose_type tf, child frames may carry the node's namespace (`swarm_a/robot_0/base_link`), as the simulator's do.
     const namespace = node.name.slice(1, node.name.lastIndexOf('/'));
     const tf = v.pose_type === 'tf';
@@ -198,8 +219,43 @@ export class CoverageControllerNode {
     const swarmTopic = String(v.swarm_poses_topic);
     const poseTopic = String(v.pose_topic);
     if (tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, poseTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, poseTopic, 'poses')));
-    if (exchange && !tf) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
-    this.swarmPoses = sharing ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
+    if (exchange && !tf && !tiled) this.endpoints.push(node.createSubscription(MSG.TFMessage, swarmTopic, 'sensor', (m: TFMessage) => this.onTransforms(m, swarmTopic, 'exchange')));
+    this.swarmPoses = sharing && !tiled ? node.createPublisher(MSG.TFMessage, swarmTopic, 'command') : undefined;
+    if (tiled) {
+      const side = (v.swarm_tile_size as number) > 0 ? (v.swarm_tile_size as number) : this.tileReach() / 2;
+      this.tiles = new PoseTiles(node, new TileGrid(this.controller.currentLaw.target.domain, side), swarmTopic, (m, topic, t) => this.onTransforms(m, topic, 'exchange', t));
+      this.controller.partialView = true;
+      this.heardTile = new Int32Array(names.length).fill(-1);
+      this.heardTick = new Int32Array(names.length);
+    }
+    if (regional) {
+      const densityTopic = String(v.swarm_density_topic);
+      const board = new DepositBoard(node.name, v.pose_timeout as number);
+      this.board = board;
+      const elsewhere = names.length - this.controller.ownedCount;
+      const tiles = this.tiles;
+      // With tiles the swarm's size is this instance's live robots and those the others' deposits hold, once they are
+      // all in; until then the whole swarm's, so that every instance starts on the same width (the same grids).
+      let started = false;
+      this.shared = {
+        own: (s, g, f) => board.own(s, g, f),
+        others: (s, g) => board.others(s, g),
+        // With tiles, all the robots commanded elsewhere (their poses are not all heard), and every tile they are in
+        // near this instance's robots heard once.
+        ready: (foreignLive) => {
+          const ready = tiles ? board.robots() >= elsewhere && tiles.received(board.occupied()) : board.robots() >= foreignLive;
+          started ||= ready;
+          return ready;
+        },
+        total: (ownLive) => {
+          if (!tiles) return undefined;
+          started ||= this.node.now() - (this.firstTick ?? Infinity) > (this.values.pose_timeout as number);
+          return started ? ownLive + board.robots() : names.length;
+        },
+      };
+      this.densityOut = node.createPublisher(MSG.Float32MultiArray, densityTopic, 'command');
+      this.endpoints.push(node.createSubscription(MSG.Float32MultiArray, densityTopic, 'sensor', (m: Float32MultiArray) => this.onDeposits(m, densityTopic)));
+    }
     // The emergency stop. Two volatile subscriptions: a reliable one, which a reliable publisher keeps sending to
     // until it is acknowledged (`ros2 topic pub --once` publishes once, as soon as it sees one subscription, and
     // exits 0.1 s later), and a best-effort one for best-effort publishers. Neither is transient-local: that would
@@ -230,6 +286,7 @@ export class CoverageControllerNode {
     this.controller.warmUp();
     this.mmd = controllerMmd(this.controller.currentLaw.target);
     this.crowdingFor(this.controller.currentLaw.target, names.length);
+    this.controller.deposits = this.shared; // after the warm-up: its synthetic swarm's deposits are not sent
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
@@ -485,6 +542,16 @@ export class CoverageControllerNode {
     const started = performance.now();
     const now = this.node.now();
     let r: TickResult;
+    if (this.board) {
+      this.board.maxAge = this.values.pose_timeout as number;
+      this.board.begin(now);
+    }
+    this.firstTick ??= now;
+    if (this.tiles) {
+      this.forgetGone();
+      const radius = this.tileReach();
+      this.tiles.update((mark) => this.controller.forOwnedPoses((_i, x, y) => mark(x, y)), radius, this.tiles.grid.w / 2);
+    }
     try {
       r = this.controller.tick(now);
     } catch (e) {
@@ -496,6 +563,7 @@ export class CoverageControllerNode {
     this.publishCommands(r.commands, now);
     this.advanceMmd(now);
     this.publishSwarmPoses();
+    this.publishDeposits(now);
     const closest = r.safety?.closestPair ?? Infinity;
     const minSep = 2 * (this.values.robot_radius as number) + (this.values.safety_clearance as number);
     if (closest < minSep - 1e-6) {
@@ -527,13 +595,72 @@ export class CoverageControllerNode {
    * instances counts the odometry's latency and this period's lag both).
    */
   private publishSwarmPoses(): void {
-    if (!this.swarmPoses) return;
+    if (!this.swarmPoses && !this.tiles) return;
     const frame = String(this.values.world_frame);
     const transforms: TransformStamped[] = [];
     this.controller.forOwnedPoses((i, x, y, yaw, stamp) => {
       transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
     });
-    this.swarmPoses.publish({ transforms });
+    if (this.tiles) this.tiles.publish(transforms);
+    else this.swarmPoses?.publish({ transforms });
+  }
+
+  /**
+   * Forgets the other instances' robots that have left this instance's tiles: not heard since the last tick although
+   * their last tile brought a message from every instance whose deposit says it has robots there (or was dropped:
+   * beyond the reach of every robot here). A robot perhaps of a dead instance (last heard on a tile that instance
+   * announced, no later than its last deposit) is kept, a standing disc at its last pose. A message lost or late keeps
+   * the robot too. Without this the robots that left would stay as stale discs, growing with their age, and widen the
+   * safety filter's range for every robot.
+   */
+  private forgetGone(): void {
+    const tiles = this.tiles!;
+    const board = this.board!;
+    const occupied = board.occupied();
+    for (let i = 0; i < this.heardTile.length; i++) {
+      const t = this.heardTile[i];
+      if (t < 0 || this.heardTick[i] === this.ticks) continue;
+      const recent = tiles.recent(t);
+      if (recent >= 0 && recent < (occupied.get(t) ?? 0)) continue;
+      const tomb = board.tombstones.get(t);
+      if (tomb !== undefined && this.controller.poseTime(i) <= tomb + 1e-9) continue;
+      this.controller.forget(i);
+      this.heardTile[i] = -1;
+    }
+    tiles.endPeriod();
+  }
+
+  /**
+   * How far from a robot commanded here the poses of others are needed, m (the tiles subscribed): the farthest a
+   * barrier can bind (a fresh foreign robot's latency disc: 2 periods at the top speed), or the fine scale's reach
+   * (2 cut-offs and a node: 11 eps, 25% over for robots dropping out), plus what two robots can close in 3 periods
+   * (a tile's first message after it is subscribed).
+   */
+  private tileReach(): number {
+    const s = controllerSettings(this.values);
+    const rate = this.values.rate as number;
+    const l = s.drive === 'diff_drive' ? s.lookahead : 0;
+    const vmax = Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular);
+    const sampled = { hold: s.commandTimeout ?? 0.5, brake: s.limits.maxLinearAccel };
+    const filter = s.safety.enabled ? barrierRange(s.safety, sampled, vmax, s.limits.maxLinear * (2 / rate)) : 0;
+    const domain = this.controller.currentLaw.target.domain;
+    const eps = (this.lastResult?.epsilon ?? 0) > 0 ? this.lastResult!.epsilon : (this.values.epsilon as number) > 0 ? (this.values.epsilon as number) : multiScaleEpsilon(domain, this.controller.names.length);
+    return Math.max(filter, 1.25 * 11 * eps) + 2 * vmax * (3 / rate);
+  }
+
+  /** Publishes this instance's deposits of the tick (if it ran the law) on swarm_density_topic; WARNs of refused grids. */
+  private publishDeposits(now: number): void {
+    if (!this.board || !this.densityOut) return;
+    const m = this.board.message(this.controller.ownLive, now, this.tiles?.occupied);
+    if (m) this.densityOut.publish(m);
+    const mismatch = this.board.takeMismatch();
+    if (mismatch) this.warnThrottled('deposits', `ignored a deposit on ${String(this.values.swarm_density_topic)}: ${mismatch}`);
+  }
+
+  /** Takes another instance's deposits (swarm_density_topic); a malformed or mismatched one is skipped with a WARN. */
+  private onDeposits(m: Float32MultiArray, topic: string): void {
+    const problem = this.board?.receive(m, this.node.now());
+    if (problem) this.warnThrottled('deposits', `ignored a deposit on ${topic}: ${problem}`);
   }
 
   /**
@@ -541,17 +668,20 @@ export class CoverageControllerNode {
    * skipped, their own topics give them first hand; a child frame that names no robot is a problem), or the swarm's
    * with pose_type tf ('poses': every robot; other child frames are ignored, as a /tf topic carries many). A robot's
    * transform in another frame than world_frame, without a stamp or with a bad rotation is skipped with a throttled
-   * WARN; the others are taken. A stamp ahead of this node's clock counts as now.
+   * WARN; the others are taken. A stamp ahead of this node's clock counts as now. `tile`: the regional exchange's tile
+   * the message came on. Returns whether it held a robot another instance commands.
    */
-  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses'): void {
+  private onTransforms(m: TFMessage, topic: string, source: 'exchange' | 'poses', tile?: number): boolean {
     const transforms: unknown = (m as Partial<TFMessage> | null | undefined)?.transforms;
     if (!Array.isArray(transforms)) {
       this.warnThrottled(`${source}-message`, `ignored a malformed message on ${topic} (no transforms array)`);
-      return;
+      return false;
     }
+    let foreign = false;
     const world = stripSlash(String(this.values.world_frame));
     const now = this.node.now();
     let skipped = 0;
+    let outside = 0;
     let why = '';
     for (const t of transforms as TransformStamped[]) {
       const i = typeof t?.child_frame_id === 'string' ? this.frameIndex.get(stripSlash(t.child_frame_id)) : undefined;
@@ -562,6 +692,11 @@ export class CoverageControllerNode {
         continue;
       }
       if (source === 'exchange' && this.controller.owned[i]) continue;
+      foreign = true;
+      if (tile !== undefined) {
+        this.heardTile[i] = tile;
+        this.heardTick[i] = this.ticks;
+      }
       const frame = t.header?.frame_id;
       const stamp = t.header?.stamp;
       const q = t.transform?.rotation;
@@ -576,6 +711,7 @@ export class CoverageControllerNode {
         why ||= 'no stamp, no translation or a bad rotation';
         continue;
       }
+      if (tile !== undefined && !this.tiles!.grid.holds(tile, p.x, p.y)) outside++;
       const time = poseTime(stamp.sec + stamp.nanosec * 1e-9, now);
       if (time <= this.controller.poseTime(i)) continue; // not newer than the pose held
       if (this.controller.updatePose(i, p.x, p.y, yawOf(q), time)) {
@@ -584,6 +720,9 @@ export class CoverageControllerNode {
       }
     }
     if (skipped) this.warnThrottled(source, `ignored ${skipped} of ${transforms.length} poses on ${topic} (first problem: ${why})`);
+    // Taken all the same (they are true poses), but the sender's tiles are not these: it may miss this one's robots.
+    if (outside) this.warnThrottled('tiles', `${outside} poses on ${topic} lie outside that tile: the instances' tiles differ (every instance needs the same swarm_tile_size and target box)`);
+    return foreign;
   }
 
   /** Sends zero to every robot `times` times and stops building (call before shutting down). */
@@ -605,6 +744,7 @@ export class CoverageControllerNode {
     this.timer?.cancel();
     this.timer = undefined;
     for (const e of this.endpoints) e.destroy();
+    this.tiles?.destroy();
   }
 
   private publishMarkers(r: TickResult, now: number): void {

@@ -2,6 +2,7 @@ import type { CoverageLaw } from './laws/law.js';
 import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
 import { SafetyFilter, appliedGain } from './safety.js';
 import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';
+import type { DepositExchange } from '../engine/field/shared-deposit.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
 import { JamEscape } from './unjam.js';
@@ -70,6 +71,14 @@ export const WARM_TICKS_FROM = 500;
 /** Time constant (s) of the return of a robot found outside the domain. */
 export const RETURN_TIME = 0.5;
 
+/** The other instances' share of the law (pose_exchange regional), as the controller uses it. */
+export interface SharedView extends DepositExchange {
+  /** Whether what the others share is in (their deposits hold `foreignLive` robots or more, their tiles came). */
+  ready(foreignLive: number): boolean;
+  /** The swarm's live size with `ownLive` robots live here, when the poses held are only part of it; else undefined. */
+  total(ownLive: number): number | undefined;
+}
+
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
 
 /**
@@ -136,6 +145,18 @@ export class CoverageController {
   readonly owned: Uint8Array;
   /** Number of robots commanded. */
   readonly ownedCount: number;
+  /**
+   * Deposits shared with the other instances (pose_exchange regional): the law's coarse scales take the other robots
+   * from them, and the first ticks wait (commanding zero) until they hold every live robot commanded elsewhere.
+   */
+  deposits: SharedView | undefined;
+  /**
+   * True when this instance hears only the robots near its own (the regional pose exchange's tiles): the start waits
+   * for its own robots' poses only, and the swarm's size comes from the deposits.
+   */
+  partialView = false;
+  /** Live robots commanded here at the last tick that ran the law (the robots its deposits hold). */
+  ownLive = 0;
   private estop = false;
   private lawStart: number | undefined;
   private lastTick: number | undefined;
@@ -317,6 +338,11 @@ export class CoverageController {
     for (let i = 0; i < this.names.length; i++) if (this.owned[i] && this.stamp[i] !== -Infinity) visit(i, this.x[i], this.y[i], this.yaw[i], this.stamp[i]);
   }
 
+  /** Forgets robot `index`'s pose (another instance's robot that has gone out of this instance's sight). */
+  forget(index: number): void {
+    if (!this.owned[index]) this.stamp[index] = -Infinity;
+  }
+
   /** Time (s) of robot `index`'s last pose (-Infinity before the first). */
   poseTime(index: number): number {
     return this.stamp[index];
@@ -397,9 +423,12 @@ export class CoverageController {
     const s = this.settings;
     const stale: string[] = [];
     let m = 0;
+    let ownFresh = 0;
     for (let i = 0; i < n; i++) {
-      if (now - this.stamp[i] <= s.poseTimeout) m++;
-      else if (this.owned[i]) stale.push(this.names[i]);
+      if (now - this.stamp[i] <= s.poseTimeout) {
+        m++;
+        if (this.owned[i]) ownFresh++;
+      } else if (this.owned[i]) stale.push(this.names[i]);
     }
     const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
     this.history.begin(now);
@@ -408,7 +437,8 @@ export class CoverageController {
     // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
     // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
     // building the fields for, a fraction of the swarm.
-    if (this.ownedCount < n && m < n && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    const waiting = this.partialView ? ownFresh < this.ownedCount : m < n;
+    if (this.ownedCount < n && waiting && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
     if (this.lawStart === undefined) this.lawStart = now;
     const diff = s.drive === 'diff_drive';
     const l = diff ? s.lookahead : 0;
@@ -418,6 +448,7 @@ export class CoverageController {
     // Every robot with a known pose: the disc it is in now (its pose moved along the commands sent since it was
     // measured), and a law slot for the live ones (the law sees the whole live swarm: the mass is 1/N of it).
     let live = 0;
+    let ownLive = 0;
     let rMax = 0;
     const pose = this.predicted;
     for (let i = 0; i < n; i++) {
@@ -448,6 +479,7 @@ export class CoverageController {
         this.lawOutside[2 * live] = x - this.x[i];
         this.lawOutside[2 * live + 1] = y - this.y[i];
         this.lawOnly[live] = mine ? 1 : 0;
+        if (mine) ownLive++;
         this.lawSlot[i] = live++;
       }
     }
@@ -475,7 +507,15 @@ export class CoverageController {
     }
     const u = this.lawVelocity.subarray(0, 2 * live);
     const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only);
+    const deposits = only ? this.deposits : undefined;
+    this.ownLive = ownLive;
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits, deposits?.total(ownLive));
+    // With shared deposits, the others' come a period after their poses: zero (as while waiting for the poses) until
+    // they hold every live robot commanded elsewhere or a pose timeout has passed. This tick's own deposit goes out.
+    if (deposits && !deposits.ready(live - ownLive) && now - this.firstTick < s.poseTimeout) {
+      this.lawStart = undefined;
+      return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    }
     // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
     for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
     // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.

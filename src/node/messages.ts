@@ -138,6 +138,19 @@ export interface TFMessage {
   transforms: TransformStamped[];
 }
 
+/** std_msgs/msg/MultiArrayDimension. */
+export interface MultiArrayDimension {
+  label: string;
+  size: number;
+  stride: number;
+}
+
+/** std_msgs/msg/Float32MultiArray (the instances' shared deposits: docs/shards.md). */
+export interface Float32MultiArray {
+  layout: { dim: MultiArrayDimension[]; data_offset: number };
+  data: ArrayLike<number>;
+}
+
 /** std_srvs/srv/SetBool request. */
 export interface SetBoolRequest {
   data: boolean;
@@ -160,6 +173,7 @@ export const MSG = {
   OccupancyGrid: 'nav_msgs/msg/OccupancyGrid',
   DiagnosticArray: 'diagnostic_msgs/msg/DiagnosticArray',
   TFMessage: 'tf2_msgs/msg/TFMessage',
+  Float32MultiArray: 'std_msgs/msg/Float32MultiArray',
 } as const;
 
 /** ROS type names of the services the nodes offer. */
@@ -186,6 +200,7 @@ export interface MessageByType {
   'nav_msgs/msg/OccupancyGrid': OccupancyGrid;
   'diagnostic_msgs/msg/DiagnosticArray': DiagnosticArray;
   'tf2_msgs/msg/TFMessage': TFMessage;
+  'std_msgs/msg/Float32MultiArray': Float32MultiArray;
 }
 
 /** A message type name the nodes know. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TWIST_BYTES, WARMUP_TICKS, formatShards, lateWithoutGc, odometryBytes, runShards, tfMessageBytes } from '../../bench/shards.bench.js';
+import { TWIST_BYTES, WARMUP_TICKS, formatShards, multiArrayBytes, lateWithoutGc, odometryBytes, runShards, tfMessageBytes } from '../../bench/shards.bench.js';
 
 test('the shards harness times every instance and counts what each receives and sends', () => {
   const off = runShards(40, 2, 0.5, 'off');
@@ -29,4 +29,16 @@ test('lateWithoutGc takes the GC pauses inside a tick out of its CPU time', () =
   const gc = [{ from: 20, to: 60 }, { from: 95, to: 105 }];
   assert.equal(lateWithoutGc(row, gc), 1);
   assert.equal(lateWithoutGc(row, []), 2);
+});
+
+test('pose_exchange regional: the deposits are timed in the intake and counted in the bytes in and out', () => {
+  const on = runShards(40, 2, 0.5, 'on');
+  const r = runShards(40, 2, 0.5, 'regional');
+  assert.ok(r.bytesOut > on.bytesOut + 100, `bytes out per robot per tick ${r.bytesOut}, ${on.bytesOut} with the poses only`);
+  assert.ok(r.bytesIn > on.bytesIn + 100, `bytes in per robot per tick ${r.bytesIn}, ${on.bytesIn} with the poses only`);
+  assert.ok(r.messagesIn > on.messagesIn, `messages in ${r.messagesIn} against ${on.messagesIn}`);
+  // Header 4, then: dim length 4; "ab": length 4, 3 characters, size and stride 8 (to 19); "c": aligned 20, 4 + 2 + 8
+  // (to 34); data_offset and data length, aligned 36 (to 44); 3 doubles aligned 48 (to 72), or 3 floats (to 56).
+  assert.equal(multiArrayBytes(['ab', 'c'], 3, 8), 4 + 72);
+  assert.equal(multiArrayBytes(['ab', 'c'], 3), 4 + 56);
 });

@@ -363,7 +363,7 @@ function startupParameters(f: Fuzz): { parameters: Record<string, unknown>; bad:
       [3, () => {
         const p = f.pick(READ_ONLY.filter((q) => q.name.endsWith('topic')));
         // The node's own topics may be absolute; the robots' are relative to each robot's namespace.
-        parameters[p.name] = f.pick(p.name === 'estop_topic' || p.name === 'swarm_poses_topic' ? BAD_TOPICS : [...BAD_TOPICS, ...NOT_RELATIVE_TOPICS]);
+        parameters[p.name] = f.pick(p.name === 'estop_topic' || p.name === 'swarm_poses_topic' || p.name === 'swarm_density_topic' ? BAD_TOPICS : [...BAD_TOPICS, ...NOT_RELATIVE_TOPICS]);
         bad.push(p.name);
       }],
       [2, () => {

@@ -45,7 +45,7 @@ test('multiscale flow, safety off: four instances, each depositing only the robo
   assert.deepEqual(Array.from(four.final), Array.from(one.final));
 });
 
-for (const exchange of ['auto', 'off']) {
+for (const exchange of ['auto', 'off', 'regional']) {
 test(`safety on: the separation holds across instances (pairs owned by two instances included), pose_exchange ${exchange}`, () => {
   const scenario = demo(40, 0.03, 0.02);
   const minSep = 2 * 0.03 + 0.02;
@@ -62,7 +62,7 @@ test(`safety on: the separation holds across instances (pairs owned by two insta
 });
 }
 
-for (const exchange of ['auto', 'off']) {
+for (const exchange of ['auto', 'off', 'regional']) {
 test(`one instance killed: its robots stop by their command timeout, the others go on around them; restarted, it rejoins (pose_exchange ${exchange})`, () => {
   const scenario = demo(30);
   const s = createStandalone({ scenarioPath: demoPath, scenario, drive: 'holonomic', logger: quiet, shards: 3, controller: { pose_exchange: exchange } });

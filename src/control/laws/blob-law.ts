@@ -2,6 +2,7 @@ import { MultiScaleStepper, SMALL_SWARM, multiScaleEpsilon } from '../../engine/
 import { autoEpsilon } from '../../engine/flow/epsilon.js';
 import { BlobField } from '../../engine/field/field.js';
 import { reachMasses } from '../../engine/field/reach.js';
+import type { DepositExchange } from '../../engine/field/shared-deposit.js';
 import type { Box, Positions } from '../../engine/target/geometry.js';
 import type { Target } from '../../engine/target/target.js';
 import type { FlowMethod } from '../../scenario/scenario.js';
@@ -42,7 +43,7 @@ const EPSILON_STEP = 1.02;
 
 interface Evaluator {
   readonly epsilon: number;
-  evaluate(p: Positions, v: Float64Array, time: number, only?: Uint8Array): number;
+  evaluate(p: Positions, v: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange, total?: number): number;
 }
 
 /**
@@ -83,7 +84,7 @@ export class BlobLaw implements CoverageLaw {
     const D = this.settings.diffusivity;
     if (this.settings.method === 'multiscale') {
       const ms = new MultiScaleStepper(this.target, { epsilon, diffusivity: D }, { domain: this.target.domain });
-      e = { epsilon, evaluate: (p, v, t, only) => ms.velocitiesAt(p, v, t, only) };
+      e = { epsilon, evaluate: (p, v, t, only, exchange, total) => ms.velocitiesAt(p, v, t, only, exchange, total) };
     } else {
       const field = new BlobField(this.target, { epsilon, diffusivity: D });
       const domain = this.target.domain;
@@ -91,10 +92,10 @@ export class BlobLaw implements CoverageLaw {
       let cells: Uint8Array = new Uint8Array(0);
       e = {
         epsilon,
-        evaluate: (p, v, _t, only) => {
+        evaluate: (p, v, _t, only, _exchange, total) => {
           if (!only) return field.evaluate(p, v);
           // Only the robots within reach of the marked ones are deposited: their velocities are exact.
-          ({ masses, cells } = reachMasses(p, only, (2 * field.cutoff + 1) * epsilon, domain, masses, cells));
+          ({ masses, cells } = reachMasses(p, only, (2 * field.cutoff + 1) * epsilon, domain, masses, cells, total));
           return field.evaluate(p, v, masses, undefined, only);
         },
       };
@@ -104,12 +105,17 @@ export class BlobLaw implements CoverageLaw {
     return e;
   }
 
-  /** The blob velocities of the swarm (diffusivity capped for the period); returns the energy and the width used. */
-  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array): LawOutput {
+  /**
+   * The blob velocities of the swarm (diffusivity capped for the period); returns the energy and the width used. With
+   * `exchange` (and `only`), the multiscale flow's coarse scales share deposits with the other instances; `total` is
+   * then the swarm's size when `positions` holds only the robots near those marked (the width and masses follow it).
+   */
+  evaluate(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange, total?: number): LawOutput {
     const n = positions.length >> 1;
     if (n === 0) return { energy: 0, epsilon: 0 };
-    const ev = this.evaluatorFor(n);
-    const energy = ev.evaluate(positions, velocities, time, only);
+    const all = only && total !== undefined ? Math.max(n, total) : n;
+    const ev = this.evaluatorFor(all);
+    const energy = ev.evaluate(positions, velocities, time, only, exchange, all);
     const D = this.settings.diffusivity;
     const period = this.settings.period;
     const gain = period !== undefined && period > 0 ? Math.min(1, (STABLE_STEP * ev.epsilon * ev.epsilon) / (D * period)) : 1;

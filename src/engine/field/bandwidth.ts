@@ -14,6 +14,18 @@ import type { Target } from '../target/target.js';
 import type { FieldKernel } from './field.js';
 import { wasmStencil } from './wasm/stencil.js';
 import type { StencilExports } from './wasm/stencil.js';
+import type { DepositExchange, SharedGrid } from './shared-deposit.js';
+export type { DepositExchange, SharedGrid };
+import { fingerprint } from './shared-deposit.js';
+
+/** One scale's part in a deposit shared between instances (NeumannBlobField.evaluate). */
+export interface SharedScale {
+  readonly exchange: DepositExchange;
+  /** The coarse scale's index, as the exchange names it. */
+  readonly scale: number;
+  /** The mass of one robot, 1 / N of the whole swarm (the robots deposited here come at unit mass). */
+  readonly mass: number;
+}
 
 /** Options of a Neumann blob field. */
 export interface NeumannFieldOptions {
@@ -53,7 +65,7 @@ const CHUNK = 4096;
  * rho = rho_bar: at any width the minimizer is the target itself, while the plain blob energy at a large width is
  * minimized by a deconvolution of rho_bar, sharper than the target (the over-concentration of a naive continuation).
  */
-export class NeumannBlobField {
+export class NeumannBlobField implements SharedGrid {
   readonly epsilon: number;
   readonly diffusivity: number;
   readonly cutoff: number;
@@ -119,6 +131,15 @@ export class NeumannBlobField {
     }
   }
 
+  private keyText: string | undefined;
+
+  /** Width, grid shape, domain and the target's fingerprint on the grid: equal keys, compatible deposits. */
+  get key(): string {
+    const d = this.domain;
+    this.keyText ??= `eps ${this.epsilon} grid ${this.nx}x${this.ny} box ${d.xmin},${d.ymin},${d.xmax},${d.ymax} target ${fingerprint(this.wInv)}`;
+    return this.keyText;
+  }
+
   /** r on the field's nodes: the target convolved with the folded kernel (smooth), or rho_bar itself. */
   private static smoothedTarget(target: Target, grid: Grid, e: number, nx: number, ny: number, smooth: boolean): Float64Array {
     const d = target.domain;
@@ -180,9 +201,28 @@ export class NeumannBlobField {
     return a0 * 1048576 + c;
   }
 
-  private deposit(p: Positions, masses?: Float64Array): number {
+  /**
+   * f = the robots' deposit, then u = f / r and E. With `shared` (several instances), the robots given are this
+   * instance's at unit mass: their deposit goes to `shared.own`, the others' sum is added, and the whole is scaled by
+   * `shared.mass` (1/N of the swarm) before u and E.
+   */
+  private deposit(p: Positions, masses?: Float64Array, shared?: SharedScale): number {
+    this.spread(p, masses);
+    const f = this.f;
+    if (shared) {
+      shared.exchange.own(shared.scale, this, f);
+      const o = shared.exchange.others(shared.scale, this);
+      const m = shared.mass;
+      if (o) for (let k = 0; k < f.length; k++) f[k] = (f[k] + o[k]) * m;
+      else for (let k = 0; k < f.length; k++) f[k] *= m;
+    }
+    return this.weigh();
+  }
+
+  /** f = sum_j m_j K(., x_j) on the nodes. */
+  private spread(p: Positions, masses?: Float64Array): void {
     const n = p.length >> 1;
-    const { nx, wx, wy, f, u, wInv, wasm, at } = this;
+    const { nx, wx, wy, f, wasm, at } = this;
     const d = this.domain;
     const e = this.epsilon;
     f.fill(0);
@@ -195,7 +235,7 @@ export class NeumannBlobField {
         for (let q = 0; q < k; q++) per[q] = (masses ? masses[q0 + q] : 1 / n) / (2 * Math.PI * e * e);
         this.robots(wasm.neumannSpread, at[1], k, 0);
       }
-      return 0.5 * wasm.weigh(at[1], at[0], at[2], f.length, 1);
+      return;
     }
     for (let q = 0; q < n; q++) {
       const m = masses ? masses[q] : 1 / n;
@@ -219,6 +259,12 @@ export class NeumannBlobField {
         if (a < cx) f[row + a] += s * wx[a];
       }
     }
+  }
+
+  /** u = f / r (times the cell area) on the nodes; returns E = 1/2 sum f u. */
+  private weigh(): number {
+    const { f, u, wInv, wasm, at } = this;
+    if (wasm) return 0.5 * wasm.weigh(at[1], at[0], at[2], f.length, 1);
     let energy = 0;
     for (let k = 0; k < f.length; k++) {
       const t = f[k] * wInv[k];
@@ -232,8 +278,8 @@ export class NeumannBlobField {
    * Velocities -D grad_{x_i} E / m_i into `v` (interleaved); returns E. With `only`, the velocities of the robots it
    * marks 1 only (the others' are left as they are).
    */
-  evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array): number {
-    const energy = this.deposit(p, masses);
+  evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array, shared?: SharedScale): number {
+    const energy = this.deposit(p, masses, shared);
     const n = p.length >> 1;
     const { nx, wx, wy, gx, gy, u, wasm } = this;
     const d = this.domain;
@@ -439,7 +485,7 @@ export interface MultiScaleIntegratorOptions extends ChebyshevOptions {
   readonly scheme?: 'chebyshev' | 'euler';
 }
 
-type Energy = { evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array): number; energy(p: Positions): number; readonly epsilon?: number; readonly cutoff?: number };
+type Energy = { evaluate(p: Positions, v: Float64Array, masses?: Float64Array, only?: Uint8Array, shared?: SharedScale): number; energy(p: Positions): number; readonly epsilon?: number; readonly cutoff?: number };
 
 /** One scale of the multiscale flow: a field of width `epsilon` with its energy and velocities. */
 export interface ScaleField extends Energy {
@@ -450,14 +496,17 @@ export interface ScaleField extends Energy {
 class WeightedFlow implements Flow {
   readonly length: number;
   readonly weights: Float64Array;
-  private readonly terms: Energy[];
+  private readonly terms: (Energy | SeparationTerm)[];
   private buf: Float64Array = new Float64Array(0);
   private masses: Float64Array = new Float64Array(0);
   private cells: Uint8Array = new Uint8Array(0);
+  private unit: Float64Array = new Float64Array(0);
   /** Where the robots are (for the reach of a deposit that serves only some robots). */
   domain: Box | undefined;
+  /** Which terms' deposits can be shared (a coarse NeumannBlobField), and their index among the coarse scales (-1: none). */
+  shareable: Int32Array = new Int32Array(0);
 
-  constructor(terms: Energy[], length: number) {
+  constructor(terms: (Energy | SeparationTerm)[], length: number) {
     this.terms = terms;
     this.weights = new Float64Array(terms.length);
     this.length = length;
@@ -466,20 +515,40 @@ class WeightedFlow implements Flow {
   /**
    * sum_s w_s of each term's velocities into `v`; returns the weighted energy. With `only`, the velocities of the
    * robots it marks are exact and the others' are not computed: each field deposits only the robots within reach of a
-   * marked one (reachMasses), so the energy returned is that of those robots alone.
+   * marked one (reachMasses), so the energy returned is that of those robots alone. With `exchange` too, each shared
+   * scale deposits the marked robots only and adds the other instances' deposits (DepositExchange); its energy is then
+   * the whole swarm's.
    */
-  evaluate(p: Positions, v: Float64Array, only?: Uint8Array): number {
+  evaluate(p: Positions, v: Float64Array, only?: Uint8Array, exchange?: DepositExchange, total?: number): number {
     if (this.buf.length !== p.length) this.buf = new Float64Array(p.length);
     v.fill(0);
     let e = 0;
+    const n = p.length >> 1;
+    // The swarm's N: the robots given, unless they are part of it (only, with the others' deposits shared).
+    const all = only && total !== undefined ? Math.max(n, total) : n;
+    if (only && exchange) {
+      if (this.unit.length < n) this.unit = new Float64Array(n);
+      for (let q = 0; q < n; q++) this.unit[q] = only[q];
+    }
     for (let s = 0; s < this.terms.length; s++) {
       const c = this.weights[s];
       if (c === 0) continue;
       const term = this.terms[s];
+      if (term instanceof SeparationTerm) {
+        e += c * term.evaluate(p, this.buf, all);
+        for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
+        continue;
+      }
       let masses: Float64Array | undefined;
+      const scale = this.shareable.length > s ? this.shareable[s] : -1;
+      if (only && exchange && scale >= 0) {
+        e += c * term.evaluate(p, this.buf, this.unit.subarray(0, n), only, { exchange, scale, mass: all > 0 ? 1 / all : 0 });
+        for (let k = 0; k < v.length; k++) v[k] += c * this.buf[k];
+        continue;
+      }
       if (only && this.domain && term.epsilon !== undefined && term.cutoff !== undefined) {
         // Reach 2 R plus a node spacing (0.5 eps) for the rounding of the stencils' ends.
-        ({ masses, cells: this.cells } = reachMasses(p, only, (2 * term.cutoff + 1) * term.epsilon, this.domain, this.masses, this.cells));
+        ({ masses, cells: this.cells } = reachMasses(p, only, (2 * term.cutoff + 1) * term.epsilon, this.domain, this.masses, this.cells, all));
         this.masses = masses;
       }
       e += c * term.evaluate(p, this.buf, masses, only);
@@ -550,6 +619,7 @@ export class MultiScaleStepper {
     this.separation = fraction > 0 ? new SeparationTerm(target.domain, { fraction, diffusivity: D, strength: options.separationStrength }) : undefined;
     this.flow = new WeightedFlow([this.fine, ...this.coarse, ...(this.separation ? [this.separation] : [])], eps);
     this.flow.domain = target.domain;
+    this.flow.shareable = Int32Array.from(this.flow.weights, (_, s) => (s >= 1 && s <= this.coarse.length && this.coarse[s - 1] instanceof NeumannBlobField ? s - 1 : -1));
     this.setWeights();
     this.integrator = integrator.scheme === 'euler' ? new FlowIntegrator(this.flow, { ...integrator, stepFraction: undefined }) : new ChebyshevIntegrator(this.flow, integrator);
   }
@@ -577,12 +647,15 @@ export class MultiScaleStepper {
   /**
    * The multi-scale velocities at `positions` with the weights of time `time` (s since the start), without
    * integrating: what a controller commands. Returns the total energy E(time). With `only`, just the velocities of
-   * the robots it marks are computed (exactly as for the whole swarm; see WeightedFlow.evaluate).
+   * the robots it marks are computed (exactly as for the whole swarm; see WeightedFlow.evaluate). With `exchange`
+   * too, the coarse scales (folded Gaussians; not the heat kernels of a room) take the other robots from the other
+   * instances' deposits instead of their positions; then `positions` may hold only the robots within the fine
+   * scale's reach of the marked ones and the swarm's size be given as `total` (masses 1/total, separation range).
    */
-  velocitiesAt(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array): number {
+  velocitiesAt(positions: Positions, velocities: Float64Array, time: number, only?: Uint8Array, exchange?: DepositExchange, total?: number): number {
     this.time = Math.max(0, time);
     this.setWeights();
-    return this.flow.evaluate(positions, velocities, only);
+    return this.flow.evaluate(positions, velocities, only, exchange, total);
   }
 
   /** Advances `positions` in place by at most `maxDt` seconds; the returned energy is the total E(t). */

@@ -9,9 +9,10 @@ const CELLS_PER_RADIUS = 4;
  * robot, so at most 1.71 radius away), 0 for the others; N is the whole swarm. A kernel of cut-off R deposits nothing
  * within R of a robot from robots farther than 2 R away (nor from their mirror images across a wall, which are
  * farther still), so with radius 2 R the grid around each marked robot, hence its velocity, is exactly that of the
- * whole swarm, term for term in the same order. Reuses `out` and `cells` when big enough; returns both.
+ * whole swarm, term for term in the same order. Reuses `out` and `cells` when big enough; returns both. `total`: the
+ * swarm's size N when `p` holds only part of it (default: the robots of `p`).
  */
-export function reachMasses(p: Positions, only: Uint8Array, radius: number, domain: Box, out: Float64Array, cells: Uint8Array): { masses: Float64Array; cells: Uint8Array } {
+export function reachMasses(p: Positions, only: Uint8Array, radius: number, domain: Box, out: Float64Array, cells: Uint8Array, total?: number): { masses: Float64Array; cells: Uint8Array } {
   const n = p.length >> 1;
   const masses = out.length >= n ? out : new Float64Array(n);
   const w = domain.xmax - domain.xmin;
@@ -47,7 +48,7 @@ export function reachMasses(p: Positions, only: Uint8Array, radius: number, doma
       }
     }
   }
-  const m = n > 0 ? 1 / n : 0;
+  const m = (total ?? n) > 0 ? 1 / (total ?? n) : 0;
   for (let q = 0; q < n; q++) masses[q] = marks[cellOf(p[2 * q], p[2 * q + 1])] ? m : 0;
   return { masses, cells: marks };
 }

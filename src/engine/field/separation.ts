@@ -58,7 +58,8 @@ export class SeparationTerm {
     return this.fraction * Math.sqrt(boxArea(this.domain) / Math.max(1, n));
   }
 
-  private resize(n: number): void {
+  private resize(n: number, count: number): void {
+    if (this.next.length < count) this.next = new Int32Array(count);
     if (n === this.n) return;
     this.n = n;
     this.range = this.rangeFor(n);
@@ -70,12 +71,11 @@ export class SeparationTerm {
     this.nx = Math.max(1, Math.ceil(w / this.cell));
     this.ny = Math.max(1, Math.ceil(h / this.cell));
     this.head = new Int32Array(this.nx * this.ny);
-    this.next = new Int32Array(n);
   }
 
-  private bin(p: Positions): void {
+  private bin(p: Positions, total: number): void {
     const n = p.length >> 1;
-    this.resize(n);
+    this.resize(total, n);
     const { head, next, nx, ny, cell } = this;
     const { xmin, ymin } = this.domain;
     head.fill(-1);
@@ -92,14 +92,15 @@ export class SeparationTerm {
 
   /**
    * Adds the term's velocities into `v` when given (interleaved; masses 1/N) and returns its energy. Every pair within
-   * the range is visited once, from the lower cell.
+   * the range is visited once, from the lower cell. `total`: the swarm's N (range and masses) when `p` is part of it.
    */
-  private accumulate(p: Positions, v: Float64Array | null): number {
+  private accumulate(p: Positions, v: Float64Array | null, total?: number): number {
     const n = p.length >> 1;
     if (n < 2) return 0;
-    this.bin(p);
+    const all = Math.max(n, total ?? n);
+    this.bin(p, all);
     const { head, next, nx, ny, range } = this;
-    const m = 1 / n;
+    const m = 1 / all;
     const r2 = range * range;
     const inv = 1 / range;
     // v_i = D kappa m sum_j 3 (1 - r)^2 / delta * (x_i - x_j) / d
@@ -142,10 +143,13 @@ export class SeparationTerm {
     return this.kappa * m * m * energy;
   }
 
-  /** Velocities of the term into `v` (overwritten); returns its energy. */
-  evaluate(p: Positions, v: Float64Array): number {
+  /**
+   * Velocities of the term into `v` (overwritten); returns its energy. `total`: the swarm's size N when `p` holds only
+   * part of it (the robots near those whose velocities are wanted), default the robots of `p`.
+   */
+  evaluate(p: Positions, v: Float64Array, total?: number): number {
     v.fill(0);
-    return this.accumulate(p, v);
+    return this.accumulate(p, v, total);
   }
 
   /** The term's energy. */
