@@ -20,7 +20,10 @@
  * - memory: process.memoryUsage() every `sampleEvery` simulated seconds, after a forced full GC (run node with
  *   --expose-gc, as `npm run bench:load` does); least-squares slope after the warm-up, MB per simulated minute.
  *
- * Run: npm run bench:load [-- --duration 30 --robots 1000 --rate 20 --sim-rate 50 --json load.json]
+ * V8's allocation-site pretenuring is off, as in the standalone command (src/standalone/v8-tuning.ts); --pretenuring
+ * keeps it on.
+ *
+ * Run: npm run bench:load [-- --duration 30 --robots 1000 --rate 20 --sim-rate 50 --json load.json --pretenuring]
  * (the full run takes about 3 minutes of wall time on the 2-core VM; figures in docs/benchmarks.md).
  */
 import { realpathSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ import type { TickResult } from '../src/control/controller.js';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone } from '../src/standalone/run.js';
+import { disablePretenuring } from '../src/standalone/v8-tuning.js';
 
 /** The demo scenario: its target and corner-box start, with the robot count overridden. */
 export const DEMO_SCENARIO = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios', 'demo.yaml');
@@ -484,9 +488,12 @@ async function main(): Promise<void> {
       scenario: { type: 'string' },
       drive: { type: 'string' },
       json: { type: 'string' },
+      pretenuring: { type: 'boolean' },
     },
     strict: true,
   });
+  // As the standalone command runs (src/standalone/v8-tuning.ts); --pretenuring keeps V8's default, for comparisons.
+  if (!values.pretenuring) disablePretenuring();
   const duration = flag('duration', values.duration, 600);
   const drive = values.drive ?? 'holonomic';
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new Error(`--drive must be holonomic or diff_drive, got '${drive}'`);
@@ -517,6 +524,7 @@ async function main(): Promise<void> {
   // Forced full GCs of the memory samples run between ticks: they are in the total, never inside a tick.
   const gc = windows ? gcInTicks(pauses, ...windows) : undefined;
   console.log(formatReport(report, gc));
+  console.log(`V8 allocation-site pretenuring ${values.pretenuring ? 'on (--pretenuring: V8\'s default)' : 'off, as in the standalone command'}`);
   if (values.json) {
     writeFileSync(values.json, JSON.stringify(report, null, 1) + '\n');
     console.log(`wrote ${values.json}`);
