@@ -562,7 +562,8 @@ export class CoverageController {
         this.jams.update(this.slotRobot[k], k, now, ax, ay, asked, got, this.filter);
       }
     }
-    // Shaping, robot by robot, in records reused from tick to tick (nothing is allocated per robot).
+    // Shaping, robot by robot, in records reused from tick to tick (a differential-drive command onArc cuts is the
+    // only new object).
     const commands = this.commands;
     const shaped = this.shaped;
     const reach = this.reach;

@@ -1,8 +1,8 @@
 /**
  * From a desired planar velocity to a command a real robot can follow: the look-ahead point for differential
  * drive, speed saturation that keeps the direction (holonomic) or the curvature (differential drive), and
- * acceleration limits. Pure functions on numbers; each has an `...Into` form that writes a given record (the control
- * tick's per-robot path allocates nothing).
+ * acceleration limits. Pure functions on numbers; the shaping steps also have forms that write a given record
+ * (`...Into`, `saturateInPlace`: the control tick's per-robot path allocates nothing).
  */
 
 /** Speed and acceleration limits of one robot. */
