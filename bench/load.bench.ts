@@ -20,18 +20,23 @@
  * - memory: process.memoryUsage() every `sampleEvery` simulated seconds, after a forced full GC (run node with
  *   --expose-gc, as `npm run bench:load` does); least-squares slope after the warm-up, MB per simulated minute.
  *
- * Run: npm run bench:load [-- --duration 30 --robots 1000 --rate 20 --sim-rate 50 --json load.json]
+ * V8's allocation-site pretenuring is off, as in the standalone command (src/standalone/v8-tuning.ts); --pretenuring
+ * keeps it on.
+ *
+ * Run: npm run bench:load [-- --duration 30 --robots 1000 --rate 20 --sim-rate 50 --json load.json --pretenuring]
  * (the full run takes about 3 minutes of wall time on the 2-core VM; figures in docs/benchmarks.md).
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { TickResult } from '../src/control/controller.js';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone } from '../src/standalone/run.js';
+import { disablePretenuring } from '../src/standalone/v8-tuning.js';
 
 /** The demo scenario: its target and corner-box start, with the robot count overridden. */
 export const DEMO_SCENARIO = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios', 'demo.yaml');
@@ -72,6 +77,8 @@ export interface LoadOptions {
   readonly drive: 'holonomic' | 'diff_drive';
   /** Called after each memory sample (progress). */
   readonly onSample?: (sample: MemorySample, duration: number) => void;
+  /** Called at the end with each tick's start (performance.now, ms) and loop time (ms), for gcInTicks. */
+  readonly onTickWindows?: (start: Float64Array, ms: Float64Array, at: Float64Array) => void;
 }
 
 /** Distribution of a per-event time, milliseconds. */
@@ -117,7 +124,7 @@ export interface Growth {
 
 /** What a load run measured. */
 export interface LoadReport {
-  readonly options: Omit<LoadOptions, 'onSample'>;
+  readonly options: Omit<LoadOptions, 'onSample' | 'onTickWindows'>;
   readonly ticks: number;
   readonly expectedTicks: number;
   /** Control steps missing from the sequence of tick times (gaps of more than one period). */
@@ -226,6 +233,7 @@ export function runLoad(o: LoadOptions): LoadReport {
   const lawMs = new Float64Array(expectedTicks + 1);
   const cpuMs = new Float64Array(expectedTicks + 1);
   const tickAt = new Float64Array(expectedTicks + 1);
+  const tickStart = new Float64Array(expectedTicks + 1);
   const intakeMs = new Float64Array(expectedSimTicks + 1);
   const intakeAt = new Float64Array(expectedSimTicks + 1);
   let ticks = 0;
@@ -253,6 +261,7 @@ export function runLoad(o: LoadOptions): LoadReport {
     const now = clock.now();
     if (ticks < loopMs.length) {
       loopMs[ticks] = ms;
+      tickStart[ticks] = t0;
       cpuMs[ticks] = (c1.user + c1.system) / 1000;
       tickAt[ticks] = now;
     }
@@ -300,6 +309,7 @@ export function runLoad(o: LoadOptions): LoadReport {
   skipped += Math.max(0, Math.round((o.duration - lastStamp) / period));
 
   const n = Math.min(ticks, loopMs.length);
+  o.onTickWindows?.(tickStart.subarray(0, n), loopMs.subarray(0, n), tickAt.subarray(0, n));
   const loop = stats(loopMs.subarray(0, n), tickAt.subarray(0, n));
   const law = stats(lawMs.subarray(0, n), tickAt.subarray(0, n));
   const m = Math.min(simTicks, intakeMs.length);
@@ -323,7 +333,7 @@ export function runLoad(o: LoadOptions): LoadReport {
   const judged = settled.length >= 3 && settled[settled.length - 1].t - settled[0].t >= MIN_JUDGED_SPAN;
   const g = settled.length >= 3 ? { heapUsed: growth(settled, 'heapUsed'), arrayBuffers: growth(settled, 'arrayBuffers'), rss: growth(settled, 'rss') } : undefined;
   const memoryStable = g && forcedGc && judged ? g.heapUsed.slope < HEAP_GROWTH_LIMIT && g.arrayBuffers.slope < HEAP_GROWTH_LIMIT && !(g.rss.slope - 2 * g.rss.slopeError > RSS_GROWTH_LIMIT) : undefined;
-  const { onSample: _, ...options } = o;
+  const { onSample: _, onTickWindows: __, ...options } = o;
   return {
     options,
     ticks,
@@ -354,13 +364,57 @@ export function runLoad(o: LoadOptions): LoadReport {
   };
 }
 
+/** A garbage-collection pause as a PerformanceObserver 'gc' entry gives it (performance.now time base, ms). */
+export interface GcPause {
+  readonly startTime: number;
+  readonly duration: number;
+}
+
+/** The GC pauses of a run, and the part of them that fell inside control ticks. */
+export interface GcInTicks {
+  readonly pauses: number;
+  /** Every pause of the run, ms. */
+  readonly totalMs: number;
+  /** Pause time inside the ticks' loop time, ms. */
+  readonly inTicksMs: number;
+  /** Ticks with any pause inside them. */
+  readonly ticksWithGc: number;
+  /** GC time inside each tick, ms. */
+  readonly perTick: TimeStats;
+}
+
+/**
+ * Which part of each GC pause fell inside each tick window [start, start + ms) (both sorted by time, as a run gives
+ * them; pauses may overlap several windows or none).
+ */
+export function gcInTicks(pauses: readonly GcPause[], start: Float64Array, ms: Float64Array, at: Float64Array): GcInTicks {
+  const per = new Float64Array(start.length);
+  let total = 0;
+  let inTicks = 0;
+  let w = 0;
+  for (const p of pauses) {
+    total += p.duration;
+    const a = p.startTime;
+    const b = p.startTime + p.duration;
+    while (w < start.length && start[w] + ms[w] <= a) w++;
+    for (let k = w; k < start.length && start[k] < b; k++) {
+      const overlap = Math.min(b, start[k] + ms[k]) - Math.max(a, start[k]);
+      if (overlap > 0) {
+        per[k] += overlap;
+        inTicks += overlap;
+      }
+    }
+  }
+  return { pauses: pauses.length, totalMs: total, inTicksMs: inTicks, ticksWithGc: per.reduce((c, x) => c + (x > 0 ? 1 : 0), 0), perTick: stats(per, at) };
+}
+
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const mb = (x: number): string => `${x.toFixed(1)} MB`;
 const slow = (s: SlowTick): string => `${s.loop.toFixed(0)}/${s.cpu.toFixed(0)} ms at ${s.t.toFixed(2)} s`;
 const slope = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)} MB/min`;
 
 /** The human-readable summary of a run. */
-export function formatReport(r: LoadReport): string {
+export function formatReport(r: LoadReport, gc?: GcInTicks): string {
   const o = r.options;
   const line = (name: string, s: TimeStats): string =>
     `${name.padEnd(27)} p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (t = ${s.maxAt.toFixed(2)} s), mean ${ms(s.mean)}`;
@@ -378,6 +432,12 @@ export function formatReport(r: LoadReport): string {
     line('  CPU time of the tick', r.loopCpu),
     line('  law + shaping', r.law),
     line('pose intake (per sim tick)', r.poseIntake),
+    ...(gc
+      ? [
+          `GC pauses                   ${gc.pauses}, ${gc.totalMs.toFixed(0)} ms in all; ${gc.inTicksMs.toFixed(0)} ms inside ${gc.ticksWithGc} of the ${gc.perTick.count} ticks`,
+          line('  GC inside a tick', gc.perTick),
+        ]
+      : []),
     `controller CPU share        ${(100 * r.controllerShare).toFixed(1)}% of one core (loop ${r.loopSeconds.toFixed(1)} s + pose intake ${r.poseIntakeSeconds.toFixed(1)} s per ${o.duration} simulated s)`,
     `wall time                   ${r.wallSeconds.toFixed(1)} s (${(o.duration / r.wallSeconds).toFixed(2)}x real time); ` +
       `simulator and bus ${(r.wallSeconds - r.loopSeconds - r.poseIntakeSeconds).toFixed(1)} s of it (${r.simulatorTicks} ticks)`,
@@ -416,7 +476,7 @@ function flag(name: string, value: string | undefined, fallback: number, zero = 
   return x;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       robots: { type: 'string' },
@@ -428,14 +488,22 @@ function main(): void {
       scenario: { type: 'string' },
       drive: { type: 'string' },
       json: { type: 'string' },
+      pretenuring: { type: 'boolean' },
     },
     strict: true,
   });
+  // As the standalone command runs (src/standalone/v8-tuning.ts); --pretenuring keeps V8's default, for comparisons.
+  if (!values.pretenuring) disablePretenuring();
   const duration = flag('duration', values.duration, 600);
   const drive = values.drive ?? 'holonomic';
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new Error(`--drive must be holonomic or diff_drive, got '${drive}'`);
   const robots = flag('robots', values.robots, 1000);
   if (!Number.isInteger(robots)) throw new Error(`--robots must be an integer, got '${values.robots}'`);
+  // GC pauses: Node makes the entries on the event loop, after the (synchronous) run; their times are the pauses' own.
+  const pauses: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => void pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  let windows: [Float64Array, Float64Array, Float64Array] | undefined;
   const report = runLoad({
     robots,
     rate: flag('rate', values.rate, 20),
@@ -446,13 +514,21 @@ function main(): void {
     scenarioPath: values.scenario ?? DEMO_SCENARIO,
     drive,
     onSample: (s, d) => process.stderr.write(`\r  t = ${s.t.toFixed(0)}/${d} s, heapUsed ${mb(s.heapUsed)}, rss ${mb(s.rss)}   `),
+    onTickWindows: (start, ms, at) => void (windows = [start.slice(), ms.slice(), at.slice()]),
   });
   process.stderr.write('\n');
-  console.log(formatReport(report));
+  for (let k = 0; k < 3; k++) await new Promise((resolve) => setImmediate(resolve));
+  pauses.push(...observer.takeRecords());
+  observer.disconnect();
+  pauses.sort((a, b) => a.startTime - b.startTime);
+  // Forced full GCs of the memory samples run between ticks: they are in the total, never inside a tick.
+  const gc = windows ? gcInTicks(pauses, ...windows) : undefined;
+  console.log(formatReport(report, gc));
+  console.log(`V8 allocation-site pretenuring ${values.pretenuring ? 'on (--pretenuring: V8\'s default)' : 'off, as in the standalone command'}`);
   if (values.json) {
     writeFileSync(values.json, JSON.stringify(report, null, 1) + '\n');
     console.log(`wrote ${values.json}`);
   }
 }
 
-if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main();
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) void main();

@@ -579,14 +579,20 @@ export class CoverageControllerNode {
     return r;
   }
 
+  /**
+   * One message a robot commanded here, each a new object: a publisher may keep it (the in-process bus hands it to
+   * its subscribers as it is), so only the records `commands` comes in are reused, not the messages.
+   */
   private publishCommands(commands: readonly BodyCommand[], now: number): void {
     const stamped = this.values.cmd_type === 'twist_stamped';
-    commands.forEach((c, i) => {
-      const publisher = this.commandPublishers[i];
-      if (!publisher) return;
+    const publishers = this.commandPublishers;
+    for (let i = 0; i < commands.length; i++) {
+      const publisher = publishers[i];
+      if (!publisher) continue;
+      const c = commands[i];
       const twist: Twist = { linear: { x: c.vx, y: c.vy, z: 0 }, angular: { x: 0, y: 0, z: c.wz } };
-      publisher.publish(stamped ? { header: { stamp: timeMsg(now), frame_id: baseLink(this.controller.names[i]) }, twist } : twist);
-    });
+      publisher.publish(stamped ? { header: { stamp: timeMsg(now), frame_id: this.frameNames[i] }, twist } : twist);
+    }
   }
 
   /**

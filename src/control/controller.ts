@@ -4,7 +4,7 @@ import { SafetyFilter, appliedGain } from './safety.js';
 import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';
 import type { DepositExchange } from '../engine/field/shared-deposit.js';
 import type { BodyCommand, Limits } from './shaping.js';
-import { controlPointVelocity, diffDriveCommand, holonomicCommand, rateLimit, saturate } from './shaping.js';
+import { controlPointVelocity, diffDriveCommand, diffDriveInto, holonomicCommand, holonomicInto, rateLimit, rateLimitInto, saturate, saturateInPlace } from './shaping.js';
 import { JamEscape } from './unjam.js';
 import { guidedVelocity } from './guide.js';
 import { NearbySelection, barrierRange } from './nearby.js';
@@ -35,7 +35,10 @@ export interface ControllerSettings {
 
 /** What one control tick decided. */
 export interface TickResult {
-  /** One body-frame command per robot, in the order of the names. */
+  /**
+   * One body-frame command per robot, in the order of the names (zero for another instance's robot). The controller
+   * reuses these records: they hold this tick's commands until its next tick or zeroAll (copy them to keep them).
+   */
   readonly commands: readonly BodyCommand[];
   /** Robots that took part in the law (fresh pose). */
   readonly live: number;
@@ -81,6 +84,12 @@ export interface SharedView extends DepositExchange {
 
 const ZERO: BodyCommand = Object.freeze({ vx: 0, vy: 0, wz: 0 }) as BodyCommand;
 
+function setZero(c: BodyCommand): void {
+  c.vx = 0;
+  c.vy = 0;
+  c.wz = 0;
+}
+
 /**
  * The swarm controller, free of any middleware: poses in, one command per robot out at each tick.
  * Robots whose pose is stale get zero and leave the swarm's mass (the law sees only live robots, each of mass
@@ -97,7 +106,13 @@ export class CoverageController {
   private readonly y: Float64Array;
   private readonly yaw: Float64Array;
   private readonly stamp: Float64Array;
-  private readonly previous: BodyCommand[];
+  /** Per robot: the command sent last (updated in place). */
+  private readonly previous: readonly BodyCommand[];
+  /** Per robot: the command records every tick returns (updated in place: valid until the next tick or zeroAll). */
+  private readonly commands: readonly BodyCommand[];
+  /** Scratch records of the shaping: the shaped command, and the previous one rate-limited towards the safe one. */
+  private readonly shaped: BodyCommand = { vx: 0, vy: 0, wz: 0 };
+  private readonly reach: BodyCommand = { vx: 0, vy: 0, wz: 0 };
   private filter: SafetyFilter;
   // Per-tick buffers, sized for the whole swarm once.
   private readonly slot: Int32Array;
@@ -183,6 +198,7 @@ export class CoverageController {
     this.yaw = new Float64Array(n);
     this.stamp = new Float64Array(n).fill(-Infinity);
     this.previous = names.map(() => ({ ...ZERO }));
+    this.commands = names.map(() => ({ ...ZERO }));
     this.filter = new SafetyFilter(law.target);
     this.slot = new Int32Array(n);
     this.points = new Float64Array(2 * n);
@@ -283,7 +299,7 @@ export class CoverageController {
     this.y.fill(0);
     this.yaw.fill(0);
     this.stamp.fill(-Infinity);
-    for (const c of this.previous) Object.assign(c, ZERO);
+    this.zeroAll();
     this.history = new CommandHistory(n);
     this.jams.reset();
     this.lawStart = undefined;
@@ -370,10 +386,14 @@ export class CoverageController {
     return Float64Array.from(out);
   }
 
-  /** Zero commands for everyone (and the rate limiter restarts from zero). */
-  zeroAll(): BodyCommand[] {
-    for (const c of this.previous) Object.assign(c, ZERO);
-    return this.names.map(() => ({ ...ZERO }));
+  /**
+   * Zero commands for everyone (and the rate limiter restarts from zero). The records are the ones `tick` returns:
+   * valid until the next tick or zeroAll.
+   */
+  zeroAll(): readonly BodyCommand[] {
+    for (const c of this.previous) setZero(c);
+    for (const c of this.commands) setZero(c);
+    return this.commands;
   }
 
   /**
@@ -585,46 +605,65 @@ export class CoverageController {
         this.jams.update(this.slotRobot[k], k, now, ax, ay, asked, got, this.filter);
       }
     }
-    const commands: BodyCommand[] = new Array<BodyCommand>(n);
+    // Shaping, robot by robot, in records reused from tick to tick (a differential-drive command onArc cuts is the
+    // only new object).
+    const commands = this.commands;
+    const shaped = this.shaped;
+    const reach = this.reach;
     let saturated = 0;
     let overrides = 0;
     for (let i = 0; i < n; i++) {
+      if (!this.owned[i]) continue; // another instance's robot: nothing is sent (its record stays zero)
       const k = this.slot[i];
-      if (!this.owned[i]) {
-        commands[i] = ZERO; // another instance's robot: nothing is sent, nothing allocated
-        continue;
-      }
+      const out = commands[i];
+      const previous = this.previous[i];
       if (k < 0 || this.movable[k] !== 1) {
-        this.previous[i] = { ...ZERO };
-        commands[i] = { ...ZERO };
+        setZero(previous);
+        setZero(out);
         continue;
       }
       const ux = this.pointVelocity[2 * k];
       const uy = this.pointVelocity[2 * k + 1];
       // The heading the robot has now, as predicted (it executes the command from there).
       const yaw = this.headings[k];
-      const shaped = diff ? diffDriveCommand(ux, uy, yaw, l, s.limits) : holonomicCommand(ux, uy, yaw, s.limits);
-      const desired = diff ? Math.abs(Math.cos(yaw) * ux + Math.sin(yaw) * uy) : Math.sqrt(ux ** 2 + uy ** 2);
+      const co = Math.cos(yaw);
+      const si = Math.sin(yaw);
+      if (diff) diffDriveInto(ux, uy, co, si, l, s.limits, shaped);
+      else holonomicInto(ux, uy, co, si, s.limits, shaped);
+      const desired = diff ? Math.abs(co * ux + si * uy) : Math.sqrt(ux ** 2 + uy ** 2);
       // Cut by the speed bound before the filter, or by the shaping limits after it.
       if (this.clipped[k] || desired > Math.sqrt(shaped.vx ** 2 + shaped.vy ** 2) * (1 + 1e-9)) saturated++;
       // Rate limiting starts from the previous command, which may exceed limits lowered since: saturate again.
-      let c = dt > 0 ? saturate(rateLimit(this.previous[i], shaped, dt, s.limits), s.limits) : { ...ZERO };
+      let c: BodyCommand = out;
+      if (dt > 0) saturateInPlace(rateLimitInto(previous, shaped, dt, s.limits, c), s.limits);
+      else setZero(c);
       if (safety) {
-        const v = controlPointVelocity(c, yaw, l);
-        const w = controlPointVelocity(shaped, yaw, l);
-        const t = this.filter.blendToSafe(k, v.x, v.y, w.x, w.y);
-        if (t > 0) c = { vx: c.vx + t * (shaped.vx - c.vx), vy: c.vy + t * (shaped.vy - c.vy), wz: c.wz + t * (shaped.wz - c.wz) };
+        // The world velocities of the commanded point under c and under the shaped command (controlPointVelocity).
+        const side = c.vy + l * c.wz;
+        const shapedSide = shaped.vy + l * shaped.wz;
+        const t = this.filter.blendToSafe(k, co * c.vx - si * side, si * c.vx + co * side, co * shaped.vx - si * shapedSide, si * shaped.vx + co * shapedSide);
+        if (t > 0) {
+          c.vx = c.vx + t * (shaped.vx - c.vx);
+          c.vy = c.vy + t * (shaped.vy - c.vy);
+          c.wz = c.wz + t * (shaped.wz - c.wz);
+        }
         const arc = diff ? this.onArc(k, c, hold, l) : c;
         // Counted when the safe command is out of the acceleration limits' reach from the previous one.
         if (t > 0 || arc !== c) {
-          const reach = dt > 0 ? rateLimit(this.previous[i], arc, dt, s.limits) : this.previous[i];
-          if (Math.abs(reach.vx - arc.vx) + Math.abs(reach.vy - arc.vy) + Math.abs(reach.wz - arc.wz) > 1e-9) overrides++;
+          const r = dt > 0 ? rateLimitInto(previous, arc, dt, s.limits, reach) : previous;
+          if (Math.abs(r.vx - arc.vx) + Math.abs(r.vy - arc.vy) + Math.abs(r.wz - arc.wz) > 1e-9) overrides++;
         }
         c = arc;
       }
-      this.previous[i] = c;
+      previous.vx = c.vx;
+      previous.vy = c.vy;
+      previous.wz = c.wz;
       this.history.set(i, c.vx, diff ? 0 : c.vy, c.wz);
-      commands[i] = { ...c };
+      if (c !== out) {
+        out.vx = c.vx;
+        out.vy = c.vy;
+        out.wz = c.wz;
+      }
     }
     return { commands, live, stale, saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: overrides, safetyGain: safety ? appliedGain(s.safety, sampled) : undefined };
   }

@@ -1,7 +1,8 @@
 /**
  * From a desired planar velocity to a command a real robot can follow: the look-ahead point for differential
  * drive, speed saturation that keeps the direction (holonomic) or the curvature (differential drive), and
- * acceleration limits. Pure functions on numbers; no allocation in the per-robot path beyond the result object.
+ * acceleration limits. Pure functions on numbers; the shaping steps also have forms that write a given record
+ * (`...Into`, `saturateInPlace`: the control tick's per-robot path allocates nothing).
  */
 
 /** Speed and acceleration limits of one robot. */
@@ -46,8 +47,15 @@ export function controlPointVelocity(c: BodyCommand, yaw: number, lookahead: num
  * direction kept; no rotation.
  */
 export function holonomicCommand(ux: number, uy: number, yaw: number, limits: Limits): BodyCommand {
-  const b = worldToBody(ux, uy, yaw);
-  return saturate({ vx: b.vx, vy: b.vy, wz: 0 }, limits);
+  return holonomicInto(ux, uy, Math.cos(yaw), Math.sin(yaw), limits, { vx: 0, vy: 0, wz: 0 });
+}
+
+/** holonomicCommand written into `out`, for a heading given by its cosine and sine. */
+export function holonomicInto(ux: number, uy: number, cos: number, sin: number, limits: Limits, out: BodyCommand): BodyCommand {
+  out.vx = cos * ux + sin * uy;
+  out.vy = -sin * ux + cos * uy;
+  out.wz = 0;
+  return saturateInPlace(out, limits);
 }
 
 /**
@@ -56,11 +64,15 @@ export function holonomicCommand(ux: number, uy: number, yaw: number, limits: Li
  * |v| <= maxLinear and |w| <= maxAngular: the curvature v / w, hence the path, is kept.
  */
 export function diffDriveCommand(ux: number, uy: number, yaw: number, lookahead: number, limits: Limits): BodyCommand {
-  const c = Math.cos(yaw);
-  const s = Math.sin(yaw);
-  const v = c * ux + s * uy;
-  const w = (-s * ux + c * uy) / lookahead;
-  return saturate({ vx: v, vy: 0, wz: w }, limits);
+  return diffDriveInto(ux, uy, Math.cos(yaw), Math.sin(yaw), lookahead, limits, { vx: 0, vy: 0, wz: 0 });
+}
+
+/** diffDriveCommand written into `out`, for a heading given by its cosine and sine. */
+export function diffDriveInto(ux: number, uy: number, cos: number, sin: number, lookahead: number, limits: Limits, out: BodyCommand): BodyCommand {
+  out.vx = cos * ux + sin * uy;
+  out.vy = 0;
+  out.wz = (-sin * ux + cos * uy) / lookahead;
+  return saturateInPlace(out, limits);
 }
 
 /**
@@ -70,6 +82,11 @@ export function diffDriveCommand(ux: number, uy: number, yaw: number, lookahead:
  */
 export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, limits: Limits): BodyCommand {
   if (!(dt > 0)) return { ...previous };
+  return rateLimitInto(previous, next, dt, limits, { vx: 0, vy: 0, wz: 0 });
+}
+
+/** rateLimit for dt > 0, written into `out` (which may be `next`, not `previous`). */
+export function rateLimitInto(previous: BodyCommand, next: BodyCommand, dt: number, limits: Limits, out: BodyCommand): BodyCommand {
   const dvx = next.vx - previous.vx;
   const dvy = next.vy - previous.vy;
   const dw = next.wz - previous.wz;
@@ -77,7 +94,10 @@ export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, 
   const kv = dv > limits.maxLinearAccel * dt ? (limits.maxLinearAccel * dt) / dv : 1;
   const kw = Math.abs(dw) > limits.maxAngularAccel * dt ? (limits.maxAngularAccel * dt) / Math.abs(dw) : 1;
   const k = Math.min(kv, kw);
-  return { vx: previous.vx + k * dvx, vy: previous.vy + k * dvy, wz: previous.wz + k * dw };
+  out.vx = previous.vx + k * dvx;
+  out.vy = previous.vy + k * dvy;
+  out.wz = previous.wz + k * dw;
+  return out;
 }
 
 /**
@@ -85,9 +105,25 @@ export function rateLimit(previous: BodyCommand, next: BodyCommand, dt: number, 
  * Scaling towards zero keeps a command that met the safety barriers meeting them.
  */
 export function saturate(c: BodyCommand, limits: Limits): BodyCommand {
-  const v = Math.sqrt(c.vx * c.vx + c.vy * c.vy);
-  const k = Math.min(1, v > limits.maxLinear ? limits.maxLinear / v : 1, Math.abs(c.wz) > limits.maxAngular ? limits.maxAngular / Math.abs(c.wz) : 1);
+  const k = saturation(c, limits);
   return k === 1 ? c : { vx: c.vx * k, vy: c.vy * k, wz: c.wz * k };
+}
+
+/** saturate, scaling `c` itself. */
+export function saturateInPlace(c: BodyCommand, limits: Limits): BodyCommand {
+  const k = saturation(c, limits);
+  if (k !== 1) {
+    c.vx *= k;
+    c.vy *= k;
+    c.wz *= k;
+  }
+  return c;
+}
+
+/** The factor (<= 1) that brings a command into the speed limits. */
+function saturation(c: BodyCommand, limits: Limits): number {
+  const v = Math.sqrt(c.vx * c.vx + c.vy * c.vy);
+  return Math.min(1, v > limits.maxLinear ? limits.maxLinear / v : 1, Math.abs(c.wz) > limits.maxAngular ? limits.maxAngular / Math.abs(c.wz) : 1);
 }
 
 /** True when a command respects the speed limits (with a relative tolerance for round-off). */

@@ -158,3 +158,27 @@ test('warmUp (the filter and a few ticks on a synthetic swarm before the first t
     assert.ok(modified > 0, `${drive}: the filter bound (${modified} commands modified)`);
   }
 });
+
+test('tick reuses its command records: they hold the last tick\'s commands until the next tick or zeroAll', () => {
+  const n = 20;
+  const ctl = new CoverageController(names(n), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const p = uniformInBox(n, { xmin: -1, xmax: -0.7, ymin: -1, ymax: -0.7 }, createRng(4));
+  const at = (t: number) => {
+    for (let i = 0; i < n; i++) ctl.updatePose(i, p[2 * i], p[2 * i + 1], 0, t);
+    return ctl.tick(t);
+  };
+  at(0);
+  const first = at(0.1);
+  const kept = first.commands.map((c) => ({ ...c }));
+  assert.ok(kept.some((c) => c.vx !== 0), 'robots were commanded');
+  const second = at(0.2);
+  assert.equal(second.commands, first.commands, 'the same records, updated in place');
+  // Accelerating from rest (1 m/s^2 over 0.1 s): the commands changed, so a caller that keeps them must copy them.
+  assert.ok(second.commands.some((c, i) => c.vx !== kept[i].vx), 'the records hold the newer tick');
+  assert.ok(kept.every((c) => Math.hypot(c.vx, c.vy) <= limits.maxLinearAccel * 0.1 + 1e-12), 'the copy kept the first tick');
+  const zeros = ctl.zeroAll();
+  assert.equal(zeros, first.commands);
+  assert.ok(zeros.every((c) => c.vx === 0 && c.vy === 0 && c.wz === 0));
+  // The rate limiter restarted from zero: the next command is again within one tick's acceleration of rest.
+  assert.ok(at(0.3).commands.every((c) => Math.hypot(c.vx, c.vy) <= limits.maxLinearAccel * 0.1 + 1e-12));
+});

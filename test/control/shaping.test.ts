@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffDriveCommand, holonomicCommand, rateLimit, withinLimits, worldToBody } from '../../src/control/shaping.js';
+import { diffDriveCommand, diffDriveInto, holonomicCommand, holonomicInto, rateLimit, rateLimitInto, saturate, saturateInPlace, withinLimits, worldToBody } from '../../src/control/shaping.js';
 import type { Limits } from '../../src/control/shaping.js';
 
 const burger: Limits = { maxLinear: 0.22, maxAngular: 2.84, maxLinearAccel: 1, maxAngularAccel: 6 };
@@ -56,4 +56,19 @@ test('acceleration limits: change per step bounded, and reached when far', () =>
   close(cur.vx, next.vx);
   close(cur.wz, next.wz);
   assert.deepEqual(rateLimit(prev, next, 0, burger), prev);
+});
+
+test('the ...Into forms write the same numbers as the object forms, into the record given', () => {
+  const limits = { maxLinear: 0.22, maxAngular: 2.84, maxLinearAccel: 1, maxAngularAccel: 6 };
+  const previous = { vx: 0.1, vy: -0.05, wz: 0.3 };
+  for (const [ux, uy, yaw] of [[0.5, 0.2, 0.3], [0.01, -0.02, -2], [-0.3, 0.4, 1.1]]) {
+    const out = { vx: 9, vy: 9, wz: 9 };
+    assert.deepEqual(holonomicInto(ux, uy, Math.cos(yaw), Math.sin(yaw), limits, out), holonomicCommand(ux, uy, yaw, limits));
+    const d = { vx: 9, vy: 9, wz: 9 };
+    assert.deepEqual(diffDriveInto(ux, uy, Math.cos(yaw), Math.sin(yaw), 0.1, limits, d), diffDriveCommand(ux, uy, yaw, 0.1, limits));
+    // rateLimitInto may write over `next` itself.
+    const expected = saturate(rateLimit(previous, d, 0.05, limits), limits);
+    assert.equal(saturateInPlace(rateLimitInto(previous, d, 0.05, limits, d), limits), d);
+    assert.deepEqual(d, expected);
+  }
 });

@@ -18,6 +18,7 @@ import { scenarioRobots, scenarioTarget } from '../../scenario/setup.js';
 import { SIMULATOR_SCHEMA } from '../../sim/params.js';
 import { createStandalone, runStandalone } from '../../standalone/run.js';
 import type { StandaloneResult } from '../../standalone/run.js';
+import { disablePretenuring } from '../../standalone/v8-tuning.js';
 import { algorithmFlag, outputFlags } from '../flags.js';
 import { didYouMean, parseCommand } from '../args.js';
 import { DEMO, STANDALONE } from '../command-table.js';
@@ -179,6 +180,7 @@ function paramFlags(flags: readonly string[] | undefined, schema: ParamSchema, w
 /** `standalone SCENARIO [...]`, or with `--view` the live view of it. */
 export function standaloneCommand(args: string[]): Promise<number> | number {
   const { values, positionals } = parseCommand(STANDALONE, args);
+  disablePretenuring();
   if (values.view) return liveView(positionals[0], values);
   return standaloneScenario(positionals[0], values, false);
 }
@@ -186,6 +188,7 @@ export function standaloneCommand(args: string[]): Promise<number> | number {
 /** `demo [...]`: the standalone mode on the bundled demo scenario, drawn in the terminal (or `--view`: live). */
 export function demoCommand(args: string[]): Promise<number> | number {
   const { values } = parseCommand(DEMO, args);
+  disablePretenuring();
   const scenario = join(packageRoot(), 'scenarios', 'demo.yaml');
   if (values.view) return liveView(scenario, values);
   // The demo writes its report by default (`--report PATH` to put it elsewhere): checked before the banner.
