@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { createStandalone, runStandalone } from '../src/standalone/run.js';
+import { createStandalone, runStandalone, type StandaloneSession } from '../src/standalone/run.js';
 import { nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
 
@@ -95,8 +95,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] : NaN;
 }
 
-/** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
-export function runShards(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', rate = 20, simRate = 50): ShardRow {
+/**
+ * Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance.
+ * `observe` sees the session once every instance is timed, before it runs; what it returns is called before the
+ * instances stop (the isolated mode records the run there: shards/isolated.ts).
+ */
+export function runShards(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', rate = 20, simRate = 50, observe?: (session: StandaloneSession) => () => void): ShardRow {
   const base = loadScenario(DEMO_SCENARIO);
   const radius = 0.005;
   const clearance = 0.005;
@@ -140,6 +144,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
       bytes[k] += tfMessageBytes((m as { transforms: { header: { frame_id: string }; child_frame_id: string }[] }).transforms);
     };
   });
+  const observed = observe?.(session);
   let closest = Infinity;
   const positions = (): Float64Array => session.sim.positions();
   const steps = Math.round(duration * 10);
@@ -148,6 +153,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
     const p = positions();
     closest = Math.min(closest, nearestNeighbourStats(p).min);
   }
+  observed?.();
   for (const c of session.controllers) c.stop();
   session.bus.flush();
   session.sim.destroy();
