@@ -3,7 +3,8 @@
  * (replay.ts): every message delivered to its subscriptions (virtual time, topic, the publisher's QoS, the message),
  * its ticks' times, its parameters, and the commands it publishes (to check that the replay computes the same ones).
  * Messages go into a MessageStore (typed arrays, off the heap being measured); a TFMessage delivered to several
- * instances is stored once. An instance's own messages coming back to it (its swarm poses) are not recorded: the
+ * instances is stored once (the bus delivers a message to each receiver in turn; no table of every message seen,
+ * which would burden the measured heap's collector). An instance's own messages coming back to it (its swarm poses) are not recorded: the
  * replayed instance publishes them itself.
  */
 import { writeFileSync } from 'node:fs';
@@ -82,7 +83,9 @@ function nodeName(c: CoverageControllerNode): string {
 /** Records every instance's inputs on `bus`. Attach it after any other wrapper of the instances' `tick` (its own work then falls outside theirs). */
 export class SwarmRecorder {
   private readonly store = new MessageStore();
-  private readonly ids = new WeakMap<object, number>();
+  /** The last message stored and its index: a message going to several instances is delivered to each in turn. */
+  private lastMessage: unknown = undefined;
+  private lastId = -1;
   private readonly topics: { name: string; type: MessageType }[] = [];
   private readonly topicIndex = new Map<string, number>();
   private readonly logs: InstanceLog[] = [];
@@ -212,13 +215,10 @@ export class SwarmRecorder {
   }
 
   private id(message: unknown): number {
-    if (typeof message !== 'object' || message === null) return this.store.add(message);
-    let id = this.ids.get(message);
-    if (id === undefined) {
-      id = this.store.add(message);
-      this.ids.set(message, id);
-    }
-    return id;
+    if (this.lastId >= 0 && this.lastMessage === message && typeof message === 'object' && message !== null) return this.lastId;
+    this.lastMessage = message;
+    this.lastId = this.store.add(message);
+    return this.lastId;
   }
 
   private topic(name: string, type: MessageType): number {
