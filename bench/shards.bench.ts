@@ -20,7 +20,10 @@
  *   the robots the instance commands; bytes are the CDR payload sizes of nav_msgs/Odometry, tf2_msgs/TFMessage and
  *   geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
  *
- * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --json out.json]
+ * With --isolated, each configuration's run is recorded and each instance then replayed alone in a process of its own
+ * (shards/isolated.ts): its tick CPU without the other instances' and the simulator's heap, next to this run's.
+ *
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --isolated --json out.json]
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +35,8 @@ import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone, runStandalone, type StandaloneSession } from '../src/standalone/run.js';
 import { nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
+// (A cycle: isolated.ts runs runShards. Static, so that it is linked before this module's top-level await.)
+import { formatIsolated, runIsolated, type IsolatedPair } from './shards/isolated.js';
 
 /** Ticks left out of the statistics at the start (the first builds the fields, the next ones compile). */
 export const WARMUP_TICKS = 3;
@@ -262,7 +267,8 @@ function list(value: string | undefined, fallback: number[], name: string): numb
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' }, isolated: { type: 'boolean' } }, strict: true });
+  const isolated: IsolatedPair[] = [];
   const robots = list(values.robots, [5000, 10000], 'robots');
   const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
   const exchange = values.exchange ?? 'auto';
@@ -281,7 +287,9 @@ async function main(): Promise<void> {
   for (const n of robots) {
     for (const k of shards) {
       process.stderr.write(`  ${n} robots over ${k} instances...\n`);
-      const row = runShards(n, k, duration, exchange);
+      const pair = values.isolated ? await runIsolated(n, k, duration, exchange) : undefined;
+      if (pair) isolated.push(pair);
+      const row = pair?.inProcess ?? runShards(n, k, duration, exchange);
       rows.push(row);
       await new Promise((done) => setTimeout(done, 50)); // the GC entries of the run arrive
       withoutGc.push(`${n.toLocaleString('en')} robots over ${k}: ${lateWithoutGc(row, gc)} of ${row.windows.length}`);
@@ -298,13 +306,14 @@ async function main(): Promise<void> {
   console.log('');
   console.log(formatShards(rows));
   console.log('');
+  if (values.isolated) console.log(`Each instance replayed alone in a process of its own (its recorded inputs; the table above is the recorded run):\n\n${formatIsolated(isolated)}\n`);
   console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
   console.log('');
   console.log(
     `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
       `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
   );
-  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), isolated: isolated.map((p) => p.isolated), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) await main();

@@ -12,6 +12,12 @@ import { WARMUP_TICKS, runShards, type ShardRow } from '../shards.bench.js';
 import { SwarmRecorder } from './record.js';
 import { replayIsolated, v8Flags, type ReplayResult } from './replay.js';
 
+/** A configuration's recorded run (every instance in one process) and its instances replayed alone. */
+export interface IsolatedPair {
+  readonly inProcess: ShardRow;
+  readonly isolated: IsolatedRow;
+}
+
 /** One configuration's measures, each instance replayed in its own process. */
 export interface IsolatedRow {
   readonly robots: number;
@@ -65,7 +71,7 @@ export function isolatedRow(robots: number, results: readonly ReplayResult[], re
  * in a child process (V8 `flags`: by default this process's), one at a time; the recording lives in a temporary
  * directory, one instance's file at a time, removed after.
  */
-export async function runIsolated(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', flags: readonly string[] = v8Flags()): Promise<{ inProcess: ShardRow; isolated: IsolatedRow }> {
+export async function runIsolated(robots: number, shards: number, duration: number, exchange: 'auto' | 'on' | 'off' = 'auto', flags: readonly string[] = v8Flags()): Promise<IsolatedPair> {
   let recorder: SwarmRecorder | undefined;
   const inProcess = runShards(robots, shards, duration, exchange, 20, 50, (session) => {
     const r = new SwarmRecorder(session.bus, session.clock, session.controllers, DEMO_SCENARIO);
@@ -89,7 +95,7 @@ export async function runIsolated(robots: number, shards: number, duration: numb
 }
 
 /** Isolated and in-process measures side by side, as a markdown table. */
-export function formatIsolated(rows: readonly { inProcess: ShardRow; isolated: IsolatedRow }[], rate = 20): string {
+export function formatIsolated(rows: readonly IsolatedPair[], rate = 20): string {
   const ms = (x: number): string => x.toFixed(x < 10 ? 2 : 1);
   const lines = [
     `| robots | instances | robots each | own process: tick CPU p50 / p99 / max (ms) | ticks over ${1000 / rate} ms | one process: p50 / p99 / max (ms) | ticks over ${1000 / rate} ms | own process: pose intake (ms/period) | commands as recorded |`,
