@@ -30,6 +30,8 @@ export interface IsolatedRow {
   readonly max: number;
   /** Ticks (all instances, after the warm-up) whose CPU time exceeded the period. */
   readonly misses: number;
+  /** Of those, the ticks after the first simulated second (a child process starts with no compiled code). */
+  readonly missesLater: number;
   /** Message callbacks' CPU per period, ms (mean over instances). */
   readonly intake: number;
   /** Instances whose every command equals the recorded one, bit for bit; commands compared in all. */
@@ -58,6 +60,7 @@ export function isolatedRow(robots: number, results: readonly ReplayResult[], re
     p99: Math.max(...per.map((s) => percentile(s, 0.99))),
     max: Math.max(...per.map((s) => s[s.length - 1])),
     misses: per.reduce((n, s) => n + s.filter((x) => x > 1000 / rate).length, 0),
+    missesLater: results.reduce((n, r) => n + r.tickCpu.filter((x, k) => k >= Math.max(WARMUP_TICKS, rate) && x > 1000 / rate).length, 0),
     intake: results.reduce((a, r) => a + r.intakeCpu.reduce((x, y) => x + y, 0) / Math.max(1, r.tickCpu.length), 0) / results.length,
     identical: results.filter((r) => !r.mismatch).length,
     commands: results.reduce((a, r) => a + r.commands, 0),
@@ -104,7 +107,7 @@ export function formatIsolated(rows: readonly IsolatedPair[], rate = 20): string
   for (const { inProcess: a, isolated: b } of rows) {
     const of = (b.ticks - WARMUP_TICKS) * b.shards;
     lines.push(
-      `| ${b.robots.toLocaleString('en')} | ${b.shards} | ${Math.round(b.robots / b.shards).toLocaleString('en')} | ${ms(b.p50)} / ${ms(b.p99)} / ${ms(b.max)} | ${b.misses} of ${of.toLocaleString('en')} | ` +
+      `| ${b.robots.toLocaleString('en')} | ${b.shards} | ${Math.round(b.robots / b.shards).toLocaleString('en')} | ${ms(b.p50)} / ${ms(b.p99)} / ${ms(b.max)} | ${b.misses} of ${of.toLocaleString('en')} (${b.missesLater} after 1 s) | ` +
         `${ms(a.p50)} / ${ms(a.p99)} / ${ms(a.max)} | ${a.misses} of ${((a.ticks - WARMUP_TICKS) * a.shards).toLocaleString('en')} | ${ms(b.intake)} | ` +
         `${b.identical === b.shards ? `all ${b.commands.toLocaleString('en')}` : `NO: ${b.shards - b.identical} of ${b.shards} instances differ`} |`,
     );

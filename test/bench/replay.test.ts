@@ -68,7 +68,10 @@ test('each instance replayed alone in a process of its own publishes the recorde
     assert.equal(row.identical, 3);
     assert.equal(row.ticks, 20);
     assert.ok(row.p50 > 0 && row.p99 >= row.p50 && row.max >= row.p99);
-    assert.match(formatIsolated([{ inProcess: runShards(30, 3, 0.25), isolated: row }]), /\| 300 \| 3 \| 100 \| .* \| all 6,000 \|/);
+    assert.ok(row.missesLater <= row.misses);
+    const late = isolatedRow(300, [{ ...results[0], tickCpu: [0, 0, 0, 60, 1, 70, ...Array(14).fill(1), 80] }], 0);
+    assert.deepEqual([late.misses, late.missesLater, late.max], [3, 1, 80], 'ticks 3, 5 and 20 over 50 ms, the last after the first second');
+    assert.match(formatIsolated([{ inProcess: runShards(30, 3, 0.25), isolated: row }]), /\| 300 \| 3 \| 100 \| .* after 1 s\) \| .* \| all 6,000 \|/);
     assert.equal(readdirSync(dir).length, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
