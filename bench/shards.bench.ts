@@ -20,7 +20,10 @@
  *   the robots the instance commands; bytes are the CDR payload sizes of nav_msgs/Odometry, tf2_msgs/TFMessage and
  *   geometry_msgs/Twist with these robots' frame names (RTPS headers not counted).
  *
- * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --json out.json]
+ * With --isolated, each configuration's run is recorded and each instance then replayed alone in a process of its own
+ * (shards/isolated.ts): its tick CPU without the other instances' and the simulator's heap, next to this run's.
+ *
+ * Run: npm run bench:shards [-- --robots 5000,10000 --shards 1,2,4,8,16,32 --duration 3 --per-robot 100 --exchange auto --isolated --json out.json]
  */
 import { realpathSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,9 +32,11 @@ import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { createStandalone, runStandalone } from '../src/standalone/run.js';
+import { createStandalone, runStandalone, type StandaloneSession } from '../src/standalone/run.js';
 import { nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
+// (A cycle: isolated.ts runs runShards. Static, so that it is linked before this module's top-level await.)
+import { formatIsolated, runIsolated, type IsolatedPair } from './shards/isolated.js';
 
 /** Ticks left out of the statistics at the start (the first builds the fields, the next ones compile). */
 export const WARMUP_TICKS = 3;
@@ -107,8 +112,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] : NaN;
 }
 
-/** Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance. */
-export function runShards(robots: number, shards: number, duration: number, exchange: Exchange = 'auto', rate = 20, simRate = 50): ShardRow {
+/**
+ * Runs `robots` robots over `shards` instances for `duration` simulated seconds and measures every instance.
+ * `observe` sees the session once every instance is timed, before it runs; what it returns is called before the
+ * instances stop (the isolated mode records the run there: shards/isolated.ts).
+ */
+export function runShards(robots: number, shards: number, duration: number, exchange: Exchange = 'auto', rate = 20, simRate = 50, observe?: (session: StandaloneSession) => () => void): ShardRow {
   const base = loadScenario(DEMO_SCENARIO);
   const radius = 0.005;
   const clearance = 0.005;
@@ -166,6 +175,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
       if (msg.layout.dim[0].label.includes(`from=${(node as unknown as { board: { name: string } }).board.name} `)) sent[k] += size; // its own, back: counted once as sent
     };
   });
+  const observed = observe?.(session);
   let closest = Infinity;
   const positions = (): Float64Array => session.sim.positions();
   const steps = Math.round(duration * 10);
@@ -174,6 +184,7 @@ export function runShards(robots: number, shards: number, duration: number, exch
     const p = positions();
     closest = Math.min(closest, nearestNeighbourStats(p).min);
   }
+  observed?.();
   for (const c of session.controllers) c.stop();
   session.bus.flush();
   session.sim.destroy();
@@ -282,7 +293,8 @@ function list(value: string | undefined, fallback: number[], name: string): numb
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' }, isolated: { type: 'boolean' } }, strict: true });
+  const isolated: IsolatedPair[] = [];
   const robots = list(values.robots, [5000, 10000], 'robots');
   const shards = list(values.shards, [1, 2, 4, 8, 16, 32], 'shards');
   const exchange = values.exchange ?? 'auto';
@@ -301,7 +313,9 @@ async function main(): Promise<void> {
   for (const n of robots) {
     for (const k of shards) {
       process.stderr.write(`  ${n} robots over ${k} instances...\n`);
-      const row = runShards(n, k, duration, exchange);
+      const pair = values.isolated ? await runIsolated(n, k, duration, exchange) : undefined;
+      if (pair) isolated.push(pair);
+      const row = pair?.inProcess ?? runShards(n, k, duration, exchange);
       rows.push(row);
       await new Promise((done) => setTimeout(done, 50)); // the GC entries of the run arrive
       withoutGc.push(`${n.toLocaleString('en')} robots over ${k}: ${lateWithoutGc(row, gc)} of ${row.windows.length}`);
@@ -318,13 +332,14 @@ async function main(): Promise<void> {
   console.log('');
   console.log(formatShards(rows));
   console.log('');
+  if (values.isolated) console.log(`Each instance replayed alone in a process of its own (its recorded inputs; the table above is the recorded run):\n\n${formatIsolated(isolated)}\n`);
   console.log(`Ticks over ${1000 / 20} ms of CPU once the GC pauses inside them are taken out${singleThreadedGc ? '' : ' (run without --single-threaded: GC helper threads are not taken out)'}: ${withoutGc.join('; ')}.`);
   console.log('');
   console.log(
     `${drift.robots} robots, ${drift.duration} s, safety on: one instance ends at squared MMD ${drift.mmdOne.toExponential(3)}, ${drift.shards} instances at ${drift.mmdShards.toExponential(3)}; ` +
       `final positions ${drift.meanMove.toFixed(4)} m apart on average, ${drift.maxMove.toFixed(4)} m at most (mean spacing ${drift.spacing.toFixed(4)} m)`,
   );
-  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rows: rows.map(({ windows: _, ...r }) => r), isolated: isolated.map((p) => p.isolated), withoutGc, singleThreadedGc, drift }, null, 1) + '\n');
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) await main();

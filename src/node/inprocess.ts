@@ -7,10 +7,22 @@ import type { MessageByType, MessageType, ServiceByType, ServiceType } from './m
 type Handler = (message: unknown) => void;
 
 interface Topic {
+  name: string;
   type: MessageType;
-  /** Each subscription's callback and QoS. */
-  handlers: Map<Handler, QosKind>;
-  latched?: unknown;
+  /** Each subscription's callback, QoS and node (full name). */
+  handlers: Map<Handler, { qos: QosKind; node: string }>;
+  latched?: { message: unknown; from: string };
+}
+
+/**
+ * Sees what an in-process bus carries (the shards benchmark records an instance's inputs with it, to replay them in a
+ * process of its own: bench/shards/record.ts).
+ */
+export interface BusTap {
+  /** Node `from` published `message` on `topic` (called in `publish`, before the bus's filter). */
+  published?(from: string, topic: string, type: MessageType, qos: QosKind, message: unknown): void;
+  /** `message` goes to node `to`: once per node and message however many of its subscriptions take it, before their callbacks. */
+  delivered?(to: string, from: string, topic: string, type: MessageType, qos: QosKind, message: unknown): void;
 }
 
 /** Reliability and durability of each QoS profile (see QosKind). */
@@ -37,6 +49,8 @@ interface Pending {
   message: unknown;
   /** The publisher's QoS: only compatible subscriptions receive the message. */
   qos: QosKind;
+  /** The publishing node (full name). */
+  from: string;
 }
 
 /** Joins a node's namespace and a topic name the ROS way (absolute, relative, or private with ~). */
@@ -66,6 +80,8 @@ export class InProcessBus {
   private queue: Pending[] = [];
   /** Optional hook that can drop (return false) a message; used for fault injection. */
   filter: (topic: string, message: unknown) => boolean = () => true;
+  /** Optional observer of every publication and delivery (see BusTap). */
+  tap: BusTap | undefined;
 
   constructor(readonly clock: VirtualClock) {
     clock.afterEach = () => this.flush();
@@ -74,7 +90,7 @@ export class InProcessBus {
   private topic(name: string, type: MessageType): Topic {
     let t = this.topics.get(name);
     if (!t) {
-      t = { type, handlers: new Map() };
+      t = { name, type, handlers: new Map() };
       this.topics.set(name, t);
     } else if (t.type !== type) {
       throw new Error(`topic ${name} carries ${t.type}, not ${type}`);
@@ -87,7 +103,18 @@ export class InProcessBus {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
-      for (const p of batch) for (const [h, qos] of [...p.topic.handlers]) if (qosCompatible(p.qos, qos)) h(p.message);
+      for (const p of batch) {
+        const tap = this.tap?.delivered;
+        const seen: string[] | undefined = tap ? [] : undefined;
+        for (const [h, s] of [...p.topic.handlers]) {
+          if (!qosCompatible(p.qos, s.qos)) continue;
+          if (tap && !seen!.includes(s.node)) {
+            seen!.push(s.node);
+            tap.call(this.tap, s.node, p.from, p.topic.name, p.topic.type, p.qos, p.message);
+          }
+          h(p.message);
+        }
+      }
     }
   }
 
@@ -129,9 +156,10 @@ export class InProcessBus {
         return {
           topic: resolved,
           publish(message) {
-            if (qos === 'latched') t.latched = message;
+            bus.tap?.published?.(full, resolved, type, qos, message);
+            if (qos === 'latched') t.latched = { message, from: full };
             if (!bus.filter(resolved, message)) return;
-            bus.queue.push({ topic: t, message, qos });
+            bus.queue.push({ topic: t, message, qos, from: full });
           },
           subscriptionCount: () => bus.subscriptionCount(resolved),
         };
@@ -140,9 +168,9 @@ export class InProcessBus {
         const resolved = resolveTopic(namespace, name, topicName);
         const t = bus.topic(resolved, type);
         const handler: Handler = (m) => callback(m as MessageByType[T]); // one per subscription, as in ROS
-        t.handlers.set(handler, qos);
+        t.handlers.set(handler, { qos, node: full });
         // Only a transient-local subscription gets the last message published before it existed.
-        if (t.latched !== undefined && qos === 'latched') bus.queue.push({ topic: { type, handlers: new Map([[handler, qos]]) }, message: t.latched, qos: 'latched' });
+        if (t.latched !== undefined && qos === 'latched') bus.queue.push({ topic: { name: resolved, type, handlers: new Map([[handler, { qos, node: full }]]) }, message: t.latched.message, qos: 'latched', from: t.latched.from });
         return { topic: resolved, destroy: () => t.handlers.delete(handler) };
       },
       createService<T extends ServiceType>(type: T, serviceName: string, handler: (request: ServiceByType[T]['request']) => ServiceByType[T]['response']): Service {

@@ -72,3 +72,33 @@ test('parameters: start-up overrides, live changes through the callback veto, re
 test('yaw round-trips through a quaternion', () => {
   for (const yaw of [-3, -1, 0, 0.5, 2, 3.1]) assert.ok(Math.abs(yawOf(quaternionOfYaw(yaw)) - yaw) < 1e-12);
 });
+
+test('a tap sees every publication, and each delivery once per receiving node with its publisher and QoS', () => {
+  const bus = new InProcessBus(new VirtualClock());
+  const a = bus.createNode('a', { logger: quiet });
+  const b = bus.createNode('b', { namespace: '/ns', logger: quiet });
+  const published: string[] = [];
+  const delivered: string[] = [];
+  bus.tap = {
+    published: (from, topic, type, qos) => published.push(`${from} ${topic} ${type} ${qos}`),
+    delivered: (to, from, topic, _type, qos, m) => delivered.push(`${to} <- ${from} ${topic} ${qos} ${(m as { data: boolean }).data}`),
+  };
+  let calls = 0;
+  // Two subscriptions of b on one topic (as the controller's emergency stop has): one delivery seen, both called.
+  b.createSubscription('std_msgs/msg/Bool', '/stop', 'default', () => calls++);
+  b.createSubscription('std_msgs/msg/Bool', '/stop', 'sensor', () => calls++);
+  a.createSubscription('std_msgs/msg/Bool', '/stop', 'sensor', () => calls++);
+  const reliable = a.createPublisher('std_msgs/msg/Bool', '/stop', 'default');
+  const bestEffort = b.createPublisher('std_msgs/msg/Bool', '/stop', 'sensor');
+  reliable.publish({ data: true });
+  bestEffort.publish({ data: false });
+  bus.flush();
+  assert.equal(calls, 3 + 2, 'the reliable message reaches all three subscriptions, the best-effort one only the two best-effort ones');
+  assert.deepEqual(published, ['/a /stop std_msgs/msg/Bool default', '/ns/b /stop std_msgs/msg/Bool sensor']);
+  assert.deepEqual(delivered, ['/ns/b <- /a /stop default true', '/a <- /a /stop default true', '/ns/b <- /ns/b /stop sensor false', '/a <- /ns/b /stop sensor false']);
+  bus.tap = undefined;
+  reliable.publish({ data: true });
+  bus.flush();
+  assert.equal(delivered.length, 4, 'no tap, nothing seen');
+  assert.equal(calls, 8);
+});

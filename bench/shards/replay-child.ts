@@ -1,0 +1,13 @@
+/**
+ * Child process of `replayIsolated`: replays the instance recorded in the file given as its argument and sends the
+ * measures to its parent.
+ */
+import { readInputs, replayInputs } from './replay.js';
+
+const path = process.argv[2];
+if (!path || !process.send) {
+  process.stderr.write('usage: forked by replayIsolated with the path of an instance recording\n');
+  process.exit(2);
+}
+const result = replayInputs(readInputs(path));
+process.send(result, () => process.exit(0));
