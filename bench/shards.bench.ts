@@ -35,6 +35,7 @@ import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone, runStandalone, type StandaloneSession } from '../src/standalone/run.js';
 import { nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { DEMO_SCENARIO } from './load.bench.js';
+import { disablePretenuring } from '../src/standalone/v8-tuning.js';
 // (A cycle: isolated.ts runs runShards. Static, so that it is linked before this module's top-level await.)
 import { formatIsolated, runIsolated, type IsolatedPair } from './shards/isolated.js';
 
@@ -293,6 +294,8 @@ function list(value: string | undefined, fallback: number[], name: string): numb
 }
 
 async function main(): Promise<void> {
+  // As the standalone command runs (src/standalone/v8-tuning.ts): messages wait on the in-process bus until its flush.
+  disablePretenuring();
   const { values } = parseArgs({ options: { robots: { type: 'string' }, shards: { type: 'string' }, duration: { type: 'string' }, 'per-robot': { type: 'string' }, exchange: { type: 'string' }, json: { type: 'string' }, isolated: { type: 'boolean' } }, strict: true });
   const isolated: IsolatedPair[] = [];
   const robots = list(values.robots, [5000, 10000], 'robots');
@@ -328,7 +331,7 @@ async function main(): Promise<void> {
   process.stderr.write(`  1,000 robots for 20 s: one instance, then 4...\n`);
   const drift = driftFromOne(1000, 4, 20, exchange);
   console.log(`# Shards: ${duration} simulated s each, controller 20 Hz, simulator 50 Hz (demo target, grid start, safety on, split by region, pose_exchange ${exchange})`);
-  console.log(`node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--single')).join(' ')}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
+  console.log(`node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--single')).join(' ')} (allocation-site pretenuring off, as in the standalone mode), ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log('');
   console.log(formatShards(rows));
   console.log('');
