@@ -414,7 +414,8 @@ function integrationTests(rcl: typeof Rcl): void {
     assert.match(swarmPoses, /Publisher count: 2/, `both instances publish their robots' poses: ${swarmPoses}`);
     assert.match(swarmPoses, /Subscription count: 3/, `both instances and the observer read them: ${swarmPoses}`);
     await waitFor('both instances\' poses on swarm_poses', 10, () => halves.every((h) => exchanged.some((e) => e.frames.join() === h.map((n) => `${n}/base_link`).join())));
-    assert.ok(exchanged.every((e) => e.worldFrames.size === 1 && e.worldFrames.has('map')), 'every exchanged pose is in the world frame');
+    const frames = exchanged.map((e) => [...e.worldFrames].join('+') + ':' + e.frames.length);
+    assert.ok(exchanged.every((e) => e.worldFrames.size === 1 && e.worldFrames.has('map')), `every exchanged pose is in the world frame: ${[...new Set(frames)].join(', ')}`);
     const ages = exchanged.slice(-40).map((e) => e.age).sort((x, y) => x - y);
     // Stamped with the odometry's own time: at most a control period and an odometry period (plus transport) old.
     assert.ok(ages[ages.length >> 1] > 0 && ages[ages.length >> 1] < 0.3, `median age of the oldest exchanged pose ${ages[ages.length >> 1]} s`);

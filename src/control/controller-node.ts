@@ -608,7 +608,8 @@ export class CoverageControllerNode {
       transforms.push({ header: { stamp: timeMsg(stamp), frame_id: frame }, child_frame_id: this.frameNames[i], transform: { translation: { x, y, z: 0 }, rotation: quaternionOfYaw(yaw) } });
     });
     if (this.tiles) this.tiles.publish(transforms);
-    else this.swarmPoses?.publish({ transforms });
+    // Nothing to exchange before this instance has a pose of its robots (its first ticks can come before their odometry).
+    else if (transforms.length > 0) this.swarmPoses?.publish({ transforms });
   }
 
   /**

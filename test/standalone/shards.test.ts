@@ -175,3 +175,18 @@ test("each instance's markers show its own robots only", () => {
   for (const c of s.controllers) c.stop();
   s.sim.destroy();
 });
+
+test('an instance with no pose of its robots yet publishes no swarm_poses message (nothing to exchange)', () => {
+  const s = createStandalone({ scenarioPath: demoPath, scenario: demo(6), drive: 'holonomic', logger: quiet, shards: 2 });
+  s.sim.destroy(); // no odometry at all
+  const seen: number[] = [];
+  const observer = s.bus.createNode('observer', { logger: quiet() });
+  observer.createSubscription('tf2_msgs/msg/TFMessage', '/swarm_poses', 'sensor', (m: { transforms: unknown[] }) => void seen.push(m.transforms.length));
+  let commands = 0;
+  for (let i = 0; i < 6; i++) observer.createSubscription('geometry_msgs/msg/Twist', `/robot_${i}/cmd_vel`, 'command', () => void commands++);
+  s.clock.advanceTo(0.5);
+  s.bus.flush();
+  assert.ok(commands >= 6, `the instances ticked and commanded zero (${commands} commands)`);
+  assert.deepEqual(seen, [], 'no message, empty or not');
+  for (const c of s.controllers) c.stop();
+});
