@@ -18,18 +18,11 @@ export interface IsolatedPair {
   readonly isolated: IsolatedRow;
 }
 
-/** One configuration's measures, each instance replayed in its own process. */
-export interface IsolatedRow {
-  readonly robots: number;
-  readonly shards: number;
-  /** Ticks per instance. */
-  readonly ticks: number;
-  /** Tick CPU, ms: median over instances of each instance's p50, and the worst instance's p99 and max (after the warm-up). */
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  /** Ticks (all instances, after the warm-up) whose CPU time exceeded the period. */
-  readonly misses: number;
+/**
+ * One configuration's measures, each instance replayed in its own process: as ShardRow's (tick CPU p50 / p99 / max
+ * after the warm-up, ticks whose CPU time exceeded the period), plus
+ */
+export interface IsolatedRow extends Pick<ShardRow, 'robots' | 'shards' | 'ticks' | 'p50' | 'p99' | 'max' | 'misses'> {
   /** Of those, the ticks after the first simulated second (a child process starts with no compiled code). */
   readonly missesLater: number;
   /** Message callbacks' CPU per period, ms (mean over instances). */

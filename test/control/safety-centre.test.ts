@@ -181,36 +181,35 @@ test('diff drive pruned by the centre speed: final commands meet every barrier o
   assert.ok(pruned < 0.95 * full, `barriers kept ${pruned} against ${full} in the full set`);
 });
 
-test('a unicycle a wall pushes out is pruned by the centre bound, not by its own speed: it does not drive into the robot ahead', () => {
-  // Robot 0 stands (no desired speed, no previous command) inside the left wall's barrier, heading away from the
-  // wall; robot 1 stands just ahead of it. The wall asks robot 0 to leave at 2 (0.03 + 0.001) = 0.062 m/s, the pair's
-  // barrier lets it close in at 0.01 m/s at most: pruned by its own speed (0) that barrier would be dropped and the
-  // wall's push would drive it into robot 1.
+/**
+ * Robot 0 stands (no desired speed, no previous command) inside the left wall's barrier, robot 1 just ahead of it.
+ * The wall asks robot 0 to leave at 2 (0.03 + 0.001) = 0.062 m/s, the pair's barrier lets it close in at 0.01 m/s at
+ * most: pruned by its own speed (0), that barrier would be dropped and the wall's push would drive it into robot 1.
+ * Runs the filter with `options` in both kernels and gives each kernel's velocity of robot 0 along x.
+ */
+function wallPush(options: Omit<FilterOptions, 'speeds'>): { kernel: string; ux: number }[] {
   const target = new Target(PUBLIC_S1, domain);
   const settings: SafetySettings = { enabled: true, robotRadius: 0.05, clearance: 0, gain: 2 };
-  for (const kernel of ['js', 'wasm'] as const) {
+  return (['js', 'wasm'] as const).map((kernel) => {
     const filter = new SafetyFilter(target, { kernel });
     const points = Float64Array.from([domain.xmin + 0.02, 0, domain.xmin + 0.13, 0]);
     const u = new Float64Array(4);
-    filter.filter(points, Uint8Array.from([1, 1]), u, settings, { maxSpeed: 0.36, forwardSpeed: 0.22, headings: Float64Array.from([0, Math.PI]), speeds: new Float64Array(2) });
-    assert.ok(filter.recovering(0), 'robot 0 is inside the wall\'s barrier');
-    assert.ok(u[0] <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${u[0]} m/s (its half of the barrier allows 0.01)`);
+    filter.filter(points, Uint8Array.from([1, 1]), u, settings, { ...options, speeds: new Float64Array(2) });
+    assert.ok(filter.recovering(0), "robot 0 is inside the wall's barrier");
+    return { kernel, ux: u[0] };
+  });
+}
+
+test('a unicycle a wall pushes out is pruned by the centre bound, not by its own speed: it does not drive into the robot ahead', () => {
+  // Heading away from the wall, robot 1 facing it.
+  for (const { kernel, ux } of wallPush({ maxSpeed: 0.36, forwardSpeed: 0.22, headings: Float64Array.from([0, Math.PI]) })) {
+    assert.ok(ux <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${ux} m/s (its half of the barrier allows 0.01)`);
   }
 });
 
 test('a holonomic robot a wall pushes out keeps the barrier of the robot just ahead (both kernels)', () => {
-  // As above, holonomic: robot 0 stands (no desired speed, no previous command) inside the left wall's barrier, robot
-  // 1 just ahead. Pruned by its own speed (0), the pair's barrier was dropped and the wall's push (0.062 m/s) drove
-  // robot 0 into robot 1, whose half of the barrier allows 0.01 m/s of closing.
-  const target = new Target(PUBLIC_S1, domain);
-  const settings: SafetySettings = { enabled: true, robotRadius: 0.05, clearance: 0, gain: 2 };
-  for (const kernel of ['js', 'wasm'] as const) {
-    const filter = new SafetyFilter(target, { kernel });
-    const points = Float64Array.from([domain.xmin + 0.02, 0, domain.xmin + 0.13, 0]);
-    const u = new Float64Array(4);
-    filter.filter(points, Uint8Array.from([1, 1]), u, settings, { maxSpeed: 0.22, speeds: new Float64Array(2) });
-    assert.ok(filter.recovering(0), "robot 0 is inside the wall's barrier");
-    assert.ok(u[0] > 0, `${kernel}: robot 0 leaves the wall (${u[0]} m/s)`);
-    assert.ok(u[0] <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${u[0]} m/s (its half of the barrier allows 0.01)`);
+  for (const { kernel, ux } of wallPush({ maxSpeed: 0.22 })) {
+    assert.ok(ux > 0, `${kernel}: robot 0 leaves the wall (${ux} m/s)`);
+    assert.ok(ux <= 0.01 + 1e-12, `${kernel}: robot 0 closes in on robot 1 at ${ux} m/s (its half of the barrier allows 0.01)`);
   }
 });
