@@ -8,7 +8,7 @@ import type * as Rcl from 'rclnodejs';
 import type { Logger, NodeHandle, ParamVerdict, Publisher, QosKind, Service, Subscription, Timer } from '../node/interface.js';
 import type { MessageByType, MessageType, ServiceByType, ServiceType } from '../node/messages.js';
 import { MSG } from '../node/messages.js';
-import { decodeOdometry, decodeTFMessage } from './cdr.js';
+import { decodeOdometry, decodeTFMessage, decodeTwist, decodeTwistStamped, encodeOdometry, encodeTFMessage, encodeTwist, encodeTwistStamped } from './cdr.js';
 import type { ParamSchema, ParamSpec, ParamValue, ParamValues } from '../params/schema.js';
 import { applyUpdates, defaults, fullDescription } from '../params/schema.js';
 
@@ -63,6 +63,20 @@ export function fromRosValue(p: ParamSpec, v: unknown): ParamValue | undefined {
 const RAW_DECODERS: Partial<Record<MessageType, (buffer: Uint8Array) => unknown>> = {
   [MSG.TFMessage]: decodeTFMessage,
   [MSG.Odometry]: decodeOdometry,
+  [MSG.Twist]: decodeTwist,
+  [MSG.TwistStamped]: decodeTwistStamped,
+};
+
+/**
+ * The message types published as serialized bytes encoded by the adapter itself (cdr.ts): the commands, one a robot
+ * a tick, and the poses (the simulator's odometry and /tf, the instances' swarm_poses). rclnodejs's own conversion of
+ * a plain object costs several times the encoding (`npm run bench:ros-publish`).
+ */
+const RAW_ENCODERS: Partial<Record<MessageType, (m: never) => Buffer>> = {
+  [MSG.Twist]: encodeTwist,
+  [MSG.TwistStamped]: encodeTwistStamped,
+  [MSG.Odometry]: encodeOdometry,
+  [MSG.TFMessage]: encodeTFMessage,
 };
 
 /** The QoS of each profile (see the ROS notes: poses best effort depth 5, commands reliable depth 1, latched). */
@@ -119,7 +133,9 @@ export function rosNodeHandle(rcl: RclModule, node: Rcl.Node): NodeHandle {
         const c: unknown = (pub as unknown as { subscriptionCount: unknown }).subscriptionCount;
         return typeof c === 'function' ? Number(c.call(pub)) : Number(c ?? 0);
       };
-      return { topic, publish: (m) => pub.publish(m as never), subscriptionCount: count };
+      const encode = RAW_ENCODERS[type];
+      const publish = encode ? (m: MessageByType[T]) => pub.publish(encode(m as never) as never) : (m: MessageByType[T]) => pub.publish(m as never);
+      return { topic, publish, subscriptionCount: count };
     },
     createSubscription<T extends MessageType>(type: T, topic: string, qos: QosKind, callback: (m: MessageByType[T]) => void): Subscription {
       // Poses come in bulk: taken as bytes and decoded here (cdr.ts), 10-100x cheaper than rclnodejs's conversion. A

@@ -235,7 +235,7 @@ export class SwarmSimulatorNode {
   private onCommand(i: number, twist: Twist | undefined): void {
     if (!this.aliveFlags[i]) return;
     if (!finiteTwist(twist)) {
-      this.node.logger.warn(`ignoring a command with non-finite fields for ${this.names[i]}; keeping the previous one`, { robot: this.names[i] });
+      this.node.logger.warn(`ignoring a malformed command, or one with non-finite fields, for ${this.names[i]}; keeping the previous one`, { robot: this.names[i] });
       return;
     }
     this.kin.command(i, twist.linear.x, twist.linear.y, twist.angular.z, this.node.now());

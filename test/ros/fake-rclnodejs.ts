@@ -5,6 +5,8 @@
  * at declaration too and the first veto wins, parameter types must match exactly, read-only parameters refuse
  * changes, and the module installs its own signal handlers until removeSignalHandlers() is called.
  */
+import { decodeOdometry, decodeTFMessage } from '../../src/ros/cdr.js';
+
 export const ParameterType = {
   PARAMETER_NOT_SET: 0,
   PARAMETER_BOOL: 1,
@@ -90,6 +92,36 @@ type Entry = { param: Parameter; descriptor: ParameterDescriptor };
  * batch), then its own check (undeclared, read-only, then type and range against the descriptor, refused with
  * rclnodejs's garbled "does not  readonly"), then the set callbacks (first veto wins).
  */
+/**
+ * A serialized message as the subscriber's rclnodejs would give it: geometry_msgs Twist and TwistStamped read here
+ * from the CDR spec (little endian, fields aligned from the end of the 4-byte header); the pose messages by the
+ * decoders of src/ros/cdr.ts (tested on their own against a writer from the spec).
+ */
+export function fromSerialized(type: string, bytes: Uint8Array): unknown {
+  if (bytes[0] !== 0 || bytes[1] !== 1) throw new Error(`fake rclnodejs: a serialized ${type} that is not little-endian CDR`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 4;
+  const align = (n: number) => (at = 4 + Math.ceil((at - 4) / n) * n);
+  const f64 = () => (align(8), (at += 8), view.getFloat64(at - 8, true));
+  const u32 = () => (align(4), (at += 4), view.getUint32(at - 4, true));
+  const str = () => {
+    const n = u32();
+    const s = new TextDecoder().decode(bytes.subarray(at, at + n - 1));
+    at += n;
+    return s;
+  };
+  const twist = () => ({ linear: { x: f64(), y: f64(), z: f64() }, angular: { x: f64(), y: f64(), z: f64() } });
+  const header = () => ({ stamp: { sec: view.getInt32((align(4), (at += 4), at - 4), true), nanosec: u32() }, frame_id: str() });
+  let m: unknown;
+  if (type === 'geometry_msgs/msg/Twist') m = twist();
+  else if (type === 'geometry_msgs/msg/TwistStamped') m = { header: header(), twist: twist() };
+  else if (type === 'nav_msgs/msg/Odometry') return decodeOdometry(bytes);
+  else if (type === 'tf2_msgs/msg/TFMessage') return decodeTFMessage(bytes);
+  else throw new Error(`fake rclnodejs: no reader for a serialized ${type}`);
+  if (at !== bytes.length) throw new Error(`fake rclnodejs: a serialized ${type} of ${bytes.length} bytes, ${at} read`);
+  return m;
+}
+
 export class Node {
   private readonly params = new Map<string, Entry>();
   private readonly callbacks: ((ps: Parameter[]) => SetResult)[] = [];
@@ -129,7 +161,10 @@ export class Node {
     this.publisherQos.set(topic, options.qos);
     const subscriptions = () => this.subscriptions.get(topic)?.length ?? 0;
     // A getter, as in rclnodejs's publisher.js (its typings say a method).
-    return { topicName: topic, typeName: type, publish: (m: unknown) => this.published.get(topic)!.push(m), get subscriptionCount() { return subscriptions(); } };
+    // A Buffer is published as serialized bytes (rclnodejs's publishRawMessage): recorded as the message a
+    // subscriber would get, decoded here from the CDR spec.
+    const publish = (m: unknown) => this.published.get(topic)!.push(m instanceof Buffer ? fromSerialized(type, m) : m);
+    return { topicName: topic, typeName: type, publish, get subscriptionCount() { return subscriptions(); } };
   }
   createSubscription(type: string, name: string, options: { qos: QoS }, callback: (m: unknown) => void) {
     const topic = this.resolve(name);
