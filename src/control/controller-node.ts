@@ -556,10 +556,10 @@ export class CoverageControllerNode {
     }
     this.firstTick ??= now;
     if (this.tiles) {
-      this.forgetGone();
       const radius = this.tileReach();
       this.tiles.update((mark) => this.controller.forOwnedPoses((_i, x, y) => mark(x, y)), radius, this.tiles.grid.w / 2);
       this.guardTiles(now, radius);
+      this.forgetGone();
     }
     try {
       r = this.controller.tick(now);
@@ -626,7 +626,8 @@ export class CoverageControllerNode {
    * their last tile brought a message from every instance whose deposit says it has robots there (or was dropped:
    * beyond the reach of every robot here). A robot perhaps of a dead instance (last heard on a tile that instance
    * announced, no later than its last deposit) is kept, a standing disc at its last pose. A message lost or late keeps
-   * the robot too. Without this the robots that left would stay as stale discs, growing with their age, and widen the
+   * the robot too, and so does a tile next to its last one holding fewer robots than announced there (it may have
+   * crossed into a tile not heard in full yet: a subscription not matched yet on a real graph). Without this the robots that left would stay as stale discs, growing with their age, and widen the
    * safety filter's range for every robot.
    */
   private forgetGone(): void {
@@ -638,6 +639,8 @@ export class CoverageControllerNode {
       if (t < 0 || this.heardTick[i] === this.ticks) continue;
       const recent = tiles.recent(t);
       if (recent >= 0 && recent < (occupied.get(t) ?? 0)) continue;
+      // It may have crossed into a neighbouring tile not heard in full yet (a new subscription not matched yet).
+      if (this.guard!.shortNear(t)) continue;
       const tomb = board.tombstones.get(t);
       if (tomb !== undefined && this.controller.poseTime(i) <= tomb.stamp + 1e-9) continue;
       this.controller.forget(i);
@@ -664,7 +667,7 @@ export class CoverageControllerNode {
       poseTime: (i) => this.controller.poseTime(i),
       announced: board.announced(),
       tombstones: board.tombstones,
-      subscribed: (t) => tiles.has(t),
+      subscribedAt: (t) => tiles.subscribedAt(t),
       visitOwn: (f) => this.controller.forOwnedPoses((i, x, y) => f(i, x, y)),
       grace: 2 / rate + (v.swarm_match_latency as number),
       radius,

@@ -13,11 +13,14 @@ export interface TileGuardInput {
   readonly announced: ReadonlyMap<number, number>;
   /** Per tile, the robots dead instances' last deposits announced there (deposits/DepositBoard.tombstones). */
   readonly tombstones: ReadonlyMap<number, Tombstone>;
-  /** Whether tile t is subscribed. */
-  readonly subscribed: (t: number) => boolean;
+  /** When tile t was subscribed (s), or undefined when it is not. */
+  readonly subscribedAt: (t: number) => number | undefined;
   /** Calls `f` with the index and pose of every robot commanded here that has one. */
   readonly visitOwn: (f: (i: number, x: number, y: number) => void) => void;
-  /** How long a subscribed tile may bring fewer robots than announced before robots near it are held, s. */
+  /**
+   * How long after its subscription a tile may hold fewer robots than announced before robots near it are held, s
+   * (none for the tiles subscribed at the first update: their robots may be near already).
+   */
   readonly grace: number;
   /** Half-side of the square around a robot within which others' poses are needed (the tiles' reach R), m. */
   readonly radius: number;
@@ -31,7 +34,7 @@ export interface TileGuardInput {
 export interface TileGuardReport {
   /** Robots commanded here held at zero. */
   readonly held: number;
-  /** Subscribed tiles that have brought fewer robots than announced for longer than the grace. */
+  /** Subscribed tiles holding fewer robots than announced, past the grace after their subscription. */
   readonly overdue: readonly number[];
   /** Dead instances' tiles with robots this instance never heard (kept out of: robots near them are held). */
   readonly unknownDead: readonly number[];
@@ -40,17 +43,21 @@ export interface TileGuardReport {
 /**
  * Holds at zero the robots commanded here that could meet another instance's robot whose pose they do not have
  * (docs/shards.md, "The regional exchange"): a robot whose square of half-side R overlaps
- * - a subscribed tile that, for longer than `grace`, has held fewer of the other instances' robots (the robots last
- *   heard there) than their deposits announce there: a subscription not matched yet on a real graph (DDS discovery),
- *   or a tile whose messages stopped; the tile grown by `liveDrift`;
+ * - a subscribed tile that holds fewer of the other instances' robots (the robots last heard there) than their
+ *   deposits announce there, `grace` or more after its subscription (a subscription not matched yet on a real graph:
+ *   DDS discovery; its robots were beyond R when it was made, so they cannot be near before), or at once for the
+ *   tiles subscribed at start (their robots may be near already) and for a tile subscribed long ago (an instance
+ *   that appears, or whose messages stop); the tile grown by `liveDrift`;
  * - a tile a dead instance announced in its last deposit, of whose robots there fewer were heard here than it
  *   announced: they stand there (their watchdogs stopped them) and nobody publishes them; grown by `deadDrift`.
  * A held robot stands: the safety filter treats it as stopped, so the other robots keep their barriers with it.
  */
 export class TileGuard {
   private readonly grid: TileGrid;
-  /** Per tile, since when it has held fewer robots than announced (NaN: it has not, or it is not subscribed). */
-  private readonly shortSince: Float64Array;
+  /** Per tile, 1 when it is subscribed and held fewer robots than announced at the last update. */
+  private readonly short: Uint8Array;
+  /** Time of the first update (the tiles subscribed then get no grace). */
+  private first = NaN;
   private readonly known: Int32Array;
   private readonly knownDead: Int32Array;
   /** Per robot: 1 when held at zero at the last update. */
@@ -58,7 +65,7 @@ export class TileGuard {
 
   constructor(grid: TileGrid, robots: number) {
     this.grid = grid;
-    this.shortSince = new Float64Array(grid.count).fill(NaN);
+    this.short = new Uint8Array(grid.count);
     this.known = new Int32Array(grid.count);
     this.knownDead = new Int32Array(grid.count);
     this.held = new Uint8Array(robots);
@@ -67,6 +74,7 @@ export class TileGuard {
   /** Finds the robots to hold at this tick (in `held`). */
   update(input: TileGuardInput): TileGuardReport {
     const { now, heardTile, tombstones } = input;
+    if (Number.isNaN(this.first)) this.first = now;
     this.known.fill(0);
     this.knownDead.fill(0);
     for (let i = 0; i < heardTile.length; i++) {
@@ -78,13 +86,9 @@ export class TileGuard {
     }
     const overdue: number[] = [];
     for (let t = 0; t < this.grid.count; t++) {
-      const short = input.subscribed(t) && this.known[t] < (input.announced.get(t) ?? 0);
-      if (!short) {
-        this.shortSince[t] = NaN;
-        continue;
-      }
-      if (Number.isNaN(this.shortSince[t])) this.shortSince[t] = now;
-      if (now - this.shortSince[t] >= input.grace - 1e-9) overdue.push(t);
+      const since = input.subscribedAt(t);
+      this.short[t] = since !== undefined && this.known[t] < (input.announced.get(t) ?? 0) ? 1 : 0;
+      if (this.short[t] && (since! <= this.first || now - since! >= input.grace - 1e-9)) overdue.push(t);
     }
     const unknownDead: number[] = [];
     for (const [t, tomb] of tombstones) if (this.knownDead[t] < tomb.robots) unknownDead.push(t);
@@ -102,6 +106,20 @@ export class TileGuard {
       });
     }
     return { held, overdue, unknownDead };
+  }
+
+  /**
+   * Whether tile t or one next to it (a robot crosses at most into a neighbouring tile in a period) is subscribed and
+   * holds fewer robots than announced at the last update: a robot that left t may be there, unheard yet.
+   */
+  shortNear(t: number): boolean {
+    const g = this.grid;
+    const i = t % g.nx;
+    const j = Math.floor(t / g.nx);
+    for (let b = Math.max(0, j - 1); b <= Math.min(g.ny - 1, j + 1); b++) {
+      for (let a = Math.max(0, i - 1); a <= Math.min(g.nx - 1, i + 1); a++) if (this.short[b * g.nx + a]) return true;
+    }
+    return false;
   }
 
   /**

@@ -74,6 +74,8 @@ interface TileSubscription {
   got: number;
   /** Messages since the last `takeCounts`. */
   recent: number;
+  /** When it was made (the node's time, s). */
+  since: number;
 }
 
 /**
@@ -131,7 +133,7 @@ export class PoseTiles {
       this.publisherOf(t);
       if (this.subscriptions.has(t)) continue;
       const topic = this.topicOf(t);
-      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0, recent: 0 };
+      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0, recent: 0, since: this.node.now() };
       entry.sub = this.node.createSubscription(MSG.TFMessage, topic, 'sensor', (m: TFMessage) => {
         // This instance's own message comes back too (ROS delivers it to its own subscriptions): not counted.
         if (!this.onMessage(m, topic, t)) return;
@@ -163,9 +165,9 @@ export class PoseTiles {
     return pub;
   }
 
-  /** Whether tile t is subscribed now. */
-  has(t: number): boolean {
-    return this.subscriptions.has(t);
+  /** When tile t was subscribed (the node's time, s), or undefined when it is not subscribed. */
+  subscribedAt(t: number): number | undefined {
+    return this.subscriptions.get(t)?.since;
   }
 
   /** Tiles with a publisher of this instance (those its robots are or were near), ascending. */
