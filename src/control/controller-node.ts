@@ -627,8 +627,9 @@ export class CoverageControllerNode {
    * beyond the reach of every robot here). A robot perhaps of a dead instance (last heard on a tile that instance
    * announced, no later than its last deposit) is kept, a standing disc at its last pose. A message lost or late keeps
    * the robot too, and so does a tile next to its last one holding fewer robots than announced there (it may have
-   * crossed into a tile not heard in full yet: a subscription not matched yet on a real graph). Without this the robots that left would stay as stale discs, growing with their age, and widen the
-   * safety filter's range for every robot.
+   * crossed into a tile not heard in full yet: a subscription not matched yet on a real graph). Without this the
+   * robots that left would stay as stale discs, growing with their age, and widen the safety filter's range for
+   * every robot.
    */
   private forgetGone(): void {
     const tiles = this.tiles!;
@@ -670,6 +671,7 @@ export class CoverageControllerNode {
       subscribedAt: (t) => tiles.subscribedAt(t),
       visitOwn: (f) => this.controller.forOwnedPoses((i, x, y) => f(i, x, y)),
       grace: 2 / rate + (v.swarm_match_latency as number),
+      brief: 1 / rate,
       radius,
       liveDrift: vmax * (2 / rate),
       deadDrift: vmax * ((v.pose_timeout as number) + (v.cmd_timeout as number)),

@@ -22,6 +22,11 @@ export interface TileGuardInput {
    * (none for the tiles subscribed at the first update: their robots may be near already).
    */
   readonly grace: number;
+  /**
+   * How long a tile must stay short before robots near it are held, s (one control period: a deposit announcing a
+   * robot that crossed into a tile and that tile's message come apart on a real graph, in either order).
+   */
+  readonly brief: number;
   /** Half-side of the square around a robot within which others' poses are needed (the tiles' reach R), m. */
   readonly radius: number;
   /** How far a live robot announced in a tile can be outside it by now, m. */
@@ -45,9 +50,10 @@ export interface TileGuardReport {
  * (docs/shards.md, "The regional exchange"): a robot whose square of half-side R overlaps
  * - a subscribed tile that holds fewer of the other instances' robots (the robots last heard there) than their
  *   deposits announce there, `grace` or more after its subscription (a subscription not matched yet on a real graph:
- *   DDS discovery; its robots were beyond R when it was made, so they cannot be near before), or at once for the
- *   tiles subscribed at start (their robots may be near already) and for a tile subscribed long ago (an instance
- *   that appears, or whose messages stop); the tile grown by `liveDrift`;
+ *   DDS discovery; its robots were beyond R when it was made, so they cannot be near before), or without that grace
+ *   for the tiles subscribed at start (their robots may be near already) and for a tile subscribed long ago (an
+ *   instance that appears, or whose messages stop); in every case only once it has been short for `brief` (a
+ *   deposit and a tile message of the same tick arrive apart); the tile grown by `liveDrift`;
  * - a tile a dead instance announced in its last deposit, of whose robots there fewer were heard here than it
  *   announced: they stand there (their watchdogs stopped them) and nobody publishes them; grown by `deadDrift`.
  * A held robot stands: the safety filter treats it as stopped, so the other robots keep their barriers with it.
@@ -56,6 +62,8 @@ export class TileGuard {
   private readonly grid: TileGrid;
   /** Per tile, 1 when it is subscribed and held fewer robots than announced at the last update. */
   private readonly short: Uint8Array;
+  /** Per tile, since when it has been short (NaN: it is not). */
+  private readonly shortSince: Float64Array;
   /** Time of the first update (the tiles subscribed then get no grace). */
   private first = NaN;
   private readonly known: Int32Array;
@@ -66,6 +74,7 @@ export class TileGuard {
   constructor(grid: TileGrid, robots: number) {
     this.grid = grid;
     this.short = new Uint8Array(grid.count);
+    this.shortSince = new Float64Array(grid.count).fill(NaN);
     this.known = new Int32Array(grid.count);
     this.knownDead = new Int32Array(grid.count);
     this.held = new Uint8Array(robots);
@@ -88,7 +97,12 @@ export class TileGuard {
     for (let t = 0; t < this.grid.count; t++) {
       const since = input.subscribedAt(t);
       this.short[t] = since !== undefined && this.known[t] < (input.announced.get(t) ?? 0) ? 1 : 0;
-      if (this.short[t] && (since! <= this.first || now - since! >= input.grace - 1e-9)) overdue.push(t);
+      if (!this.short[t]) {
+        this.shortSince[t] = NaN;
+        continue;
+      }
+      if (Number.isNaN(this.shortSince[t])) this.shortSince[t] = now;
+      if (now - this.shortSince[t] >= input.brief - 1e-9 && (since! <= this.first || now - since! >= input.grace - 1e-9)) overdue.push(t);
     }
     const unknownDead: number[] = [];
     for (const [t, tomb] of tombstones) if (this.knownDead[t] < tomb.robots) unknownDead.push(t);

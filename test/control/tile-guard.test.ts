@@ -22,6 +22,7 @@ function input(over: Partial<TileGuardInput> & { own: [number, number][]; heard?
     subscribedAt: () => 1, // subscribed at 1 s (after the guard's first update, at 0, unless a test says)
     visitOwn: (f) => over.own.forEach(([x, y], i) => f(i, x, y)),
     grace: 0.3,
+    brief: 0.1,
     radius: 0.5,
     liveDrift: 0.05,
     deadDrift: 0.2,
@@ -47,10 +48,14 @@ test('a tile subscribed mid-run that has not brought the robots announced there:
   assert.equal(r.held, 0, 'every robot announced there heard');
   assert.deepEqual(Array.from(guard.held), [0, 0, 0, 0, 0, 0]);
   assert.ok(!guard.shortNear(tile(2, 2)));
-  // Short again long after its subscription (an instance appearing there, or its messages stopping): held at once.
-  assert.equal(guard.update(input({ own, announced, now: 5, heard: [tile(3, 1)] })).held, 2);
+  // Short again long after its subscription (an instance appearing there, or its messages stopping): held from the
+  // next period on (not for a deposit that came a moment before its tile message).
+  assert.equal(guard.update(input({ own, announced, now: 5, heard: [tile(3, 1)] })).held, 0);
+  assert.equal(guard.update(input({ own, announced, now: 5.05, heard: [tile(3, 1), tile(3, 1)] })).held, 0);
+  assert.equal(guard.update(input({ own, announced, now: 6, heard: [tile(3, 1)] })).held, 0);
+  assert.equal(guard.update(input({ own, announced, now: 6.1, heard: [tile(3, 1)] })).held, 2);
   // Not subscribed (beyond R of every robot here): nothing to wait for.
-  assert.equal(guard.update(input({ own, announced, now: 6, subscribedAt: () => undefined })).held, 0);
+  assert.equal(guard.update(input({ own, announced, now: 7, subscribedAt: () => undefined })).held, 0);
   // A robot 0.56 m from the tile: beyond R + drift.
   const farther = new TileGuard(grid, 6);
   farther.update(input({ own: [[2.44, 1.5]], now: 0, subscribedAt: () => undefined }));
@@ -61,8 +66,9 @@ test('the tiles subscribed at start get no grace: their robots may be near alrea
   const guard = new TileGuard(grid, 6);
   const own: [number, number][] = [[2.5, 1.5]];
   assert.equal(guard.update(input({ own, now: 0, subscribedAt: () => 0 })).held, 0, 'nothing announced yet');
-  assert.equal(guard.update(input({ own, announced: new Map([[tile(3, 1), 1]]), now: 0.1, subscribedAt: () => 0 })).held, 1);
-  assert.equal(guard.update(input({ own, announced: new Map([[tile(3, 1), 1]]), now: 0.2, subscribedAt: () => 0, heard: [tile(3, 1)] })).held, 0);
+  assert.equal(guard.update(input({ own, announced: new Map([[tile(3, 1), 1]]), now: 0.1, subscribedAt: () => 0 })).held, 0, 'short for less than a period');
+  assert.equal(guard.update(input({ own, announced: new Map([[tile(3, 1), 1]]), now: 0.2, subscribedAt: () => 0 })).held, 1);
+  assert.equal(guard.update(input({ own, announced: new Map([[tile(3, 1), 1]]), now: 0.3, subscribedAt: () => 0, heard: [tile(3, 1)] })).held, 0);
 });
 
 test('a dead instance\'s tile with robots never heard here: robots near it are held at once; heard ones are enough', () => {
