@@ -457,13 +457,15 @@ function integrationTests(rcl: typeof Rcl): void {
     // Footprints small enough for the demo's start grid (0.2 m apart); every instance on the same tiles.
     const robots = [`robot_count:=${ROBOTS}`, `robot_prefix:=${PREFIX}`];
     const minSep = 2 * 0.02 + 0.02;
-    nodes.push(startNode('blob-coverage-simulator.js', ['-r', `__ns:=${NS_REGIONAL}`, '--params-file', PARAMS, ...robots.flatMap((p) => ['-p', `swarm_simulator:${p}`]), '-p', `swarm_simulator:scenario:=${SCENARIO}`]));
+    const mine: NodeProcess[] = [startNode('blob-coverage-simulator.js', ['-r', `__ns:=${NS_REGIONAL}`, '--params-file', PARAMS, ...robots.flatMap((p) => ['-p', `swarm_simulator:${p}`]), '-p', `swarm_simulator:scenario:=${SCENARIO}`])];
+    nodes.push(mine[0]);
     const parts = [names.slice(0, 3), names.slice(3, 6), names.slice(6)];
     const instance = (k: number): NodeProcess => {
       const name = `blob_coverage_controller_${k}`;
       const ps = [...robots, `target_file:=${SCENARIO}`, `owned_robots:=[${parts[k].join(',')}]`, 'pose_exchange:=regional', 'swarm_tile_size:=0.25', 'robot_radius:=0.02', 'safety_clearance:=0.02'];
       const n = startNode('blob-coverage-controller.js', ['-r', `__ns:=${NS_REGIONAL}`, '-r', `__node:=${name}`, ...ps.flatMap((p) => ['-p', `${name}:${p}`])]);
       nodes.push(n);
+      mine.push(n);
       return n;
     };
     const instances = [0, 1, 2].map(instance);
@@ -524,6 +526,9 @@ function integrationTests(rcl: typeof Rcl): void {
     // Robot-ticks held by the tile guard per instance: by the time the swarm had spread, and at the last report (the
     // restarted instance counts from its restart).
     const held = [...diagnostics].map(([name, r]) => `${name.split('_').at(-1)}: ${heldAt(name, spreadAt)} then ${r.at(-1)!.values.get('robot-ticks held by tiles')}`);
+    // Done: these five processes would only load the machine for the tests that follow.
+    for (const n of mine) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill('SIGTERM');
+    await Promise.all(mine.map((n) => n.exited));
     process.stdout.write(`# regional on the real graph: ${tileTopics.length} tile topics, ${deposits.length} deposits seen in ${(now() - started).toFixed(0)} s; robot-ticks held by the tile guard per instance (when spread, then at the end) ${held.join(', ')}; closest pair ${closest.toFixed(3)} m\n`);
   });
 

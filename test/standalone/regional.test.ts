@@ -232,7 +232,7 @@ test('pose_exchange regional, tiles on a slow graph: each new tile subscription 
   };
   const minSep = 2 * 0.02 + 0.02;
   const bare = run(0);
-  // Measured: 0 exposed of 6,985 robot-ticks commanded to move, 1,951 held (382 after 2 s), mean displacement 0.243 m. With
+  // Measured: 0 exposed of 6,986 robot-ticks commanded to move, 1,806 held (381 after 2 s), mean displacement 0.243 m. With
   // the guard switched off (an experiment, not kept): 741 robot-ticks moved with an unheard robot within range.
   assert.ok(bare.moving > 1000, `${bare.moving} robot-ticks commanded to move`);
   assert.equal(bare.exposed, 0, 'no robot moved with an unheard robot of another instance within its barrier range');
