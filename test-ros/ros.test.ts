@@ -11,7 +11,8 @@
  * warning, and the ~/emergency_stop service; one log line per message and no JSON; the swarm spreading and
  * /diagnostics reaching OK; a pose in the wrong frame holding its robot at zero with /diagnostics ERROR; two swarms
  * in two namespaces on one graph, each its own; two controller instances sharing one swarm (owned_robots), one
- * killed and restarted; SIGTERM sending zero to every robot. Its graph is kept to itself:
+ * killed and restarted; three with the regional exchange (deposits and pose tiles), one killed and restarted;
+ * SIGTERM sending zero to every robot. Its graph is kept to itself:
  * ROS_DOMAIN_ID 73 (or ROS_TEST_DOMAIN_ID), discovery on this machine only. Without a sourced ROS 2, the ros2
  * command or a built rclnodejs it refuses to run: one failing test that says what is missing.
  */
@@ -25,7 +26,7 @@ import type * as Rcl from 'rclnodejs';
 import { boxArea } from '../src/engine/target/geometry.js';
 import { MmdMetric, nearestNeighbourStats } from '../src/engine/metrics/metrics.js';
 import { MSG } from '../src/node/messages.js';
-import type { DiagnosticStatus, Odometry, TFMessage, Twist } from '../src/node/messages.js';
+import type { DiagnosticStatus, Float32MultiArray, Odometry, TFMessage, Twist } from '../src/node/messages.js';
 import { quaternionOfYaw, timeMsg } from '../src/node/messages.js';
 import { rosNodeHandle } from '../src/ros/adapter.js';
 import type { RclModule } from '../src/ros/adapter.js';
@@ -43,6 +44,8 @@ const NS_B = '/itest_b';
 const NS_FRAMES = '/itest_frames';
 /** A swarm commanded by two controller instances (owned_robots). */
 const NS_SHARDS = '/itest_shards';
+/** A swarm commanded by three controller instances with the regional exchange (pose_exchange regional). */
+const NS_REGIONAL = '/itest_regional';
 /** A swarm whose controller takes every pose from the simulator's /tf (pose_type tf). */
 const NS_TF = '/itest_tf';
 const CONTROLLER = `${NS_A}/blob_coverage_controller`;
@@ -431,6 +434,102 @@ function integrationTests(rcl: typeof Rcl): void {
     for (const i of mine(1)) assert.ok(Math.hypot(after[2 * i] - before[2 * i], after[2 * i + 1] - before[2 * i + 1]) < 1e-3, `${names[i]} stopped by its command timeout`);
     instance(1);
     await waitFor('the restarted instance commands its robots again', 30, () => mine(1).every((i) => c.commands.slice(-200).some((m) => m.robot === i && m.t > now() - 1)));
+  });
+
+  test('three controller instances with pose_exchange regional: each commands its robots, deposits and pose tiles flow, the swarm spreads with the separation kept; one killed, the others go on; restarted, it rejoins', async () => {
+    const c = new SwarmWatch();
+    watchSwarm(c, NS_REGIONAL);
+    // The deposits on swarm_density: per message, the sender and the robots it deposits (its header).
+    const deposits: { from: string; robots: number; tiles: string }[] = [];
+    observe!.createSubscription(MSG.Float32MultiArray, `${NS_REGIONAL}/swarm_density`, 'sensor', (m: Float32MultiArray) => {
+      const head = /from=(\S+) robots=(\d+) .*tiles=([0-9,]*)/.exec(m.layout.dim[0]?.label ?? '');
+      if (head) deposits.push({ from: head[1], robots: Number(head[2]), tiles: head[3] });
+    });
+    const diagnostics = new Map<string, { t: number; values: Map<string, string> }[]>();
+    observe!.createSubscription(MSG.DiagnosticArray, '/diagnostics', 'sensor', (m) => {
+      for (const s of m.status) {
+        if (!s.name.startsWith(`${NS_REGIONAL}/`)) continue;
+        const name = s.name.split(':')[0];
+        if (!diagnostics.has(name)) diagnostics.set(name, []);
+        diagnostics.get(name)!.push({ t: now(), values: new Map(s.values.map((kv) => [kv.key, kv.value])) });
+      }
+    });
+    // Footprints small enough for the demo's start grid (0.2 m apart); every instance on the same tiles.
+    const robots = [`robot_count:=${ROBOTS}`, `robot_prefix:=${PREFIX}`];
+    const minSep = 2 * 0.02 + 0.02;
+    const mine: NodeProcess[] = [startNode('blob-coverage-simulator.js', ['-r', `__ns:=${NS_REGIONAL}`, '--params-file', PARAMS, ...robots.flatMap((p) => ['-p', `swarm_simulator:${p}`]), '-p', `swarm_simulator:scenario:=${SCENARIO}`])];
+    nodes.push(mine[0]);
+    const parts = [names.slice(0, 3), names.slice(3, 6), names.slice(6)];
+    const instance = (k: number): NodeProcess => {
+      const name = `blob_coverage_controller_${k}`;
+      const ps = [...robots, `target_file:=${SCENARIO}`, `owned_robots:=[${parts[k].join(',')}]`, 'pose_exchange:=regional', 'swarm_tile_size:=0.25', 'robot_radius:=0.02', 'safety_clearance:=0.02'];
+      const n = startNode('blob-coverage-controller.js', ['-r', `__ns:=${NS_REGIONAL}`, '-r', `__node:=${name}`, ...ps.flatMap((p) => ['-p', `${name}:${p}`])]);
+      nodes.push(n);
+      mine.push(n);
+      return n;
+    };
+    const instances = [0, 1, 2].map(instance);
+    await waitFor('every robot commanded to move by the three instances', 40, () => names.every((_, i) => c.commands.some((m) => m.robot === i && speed(m.twist) > 0)));
+    const started = now();
+    for (const robot of [names[0], names[4], names[7]]) {
+      const info = (await run('ros2', ['topic', 'info', `${NS_REGIONAL}/${robot}/cmd_vel`])).out;
+      assert.match(info, /Publisher count: 1/, `one instance commands ${robot}: ${info}`);
+    }
+    const density = (await run('ros2', ['topic', 'info', `${NS_REGIONAL}/swarm_density`])).out;
+    assert.match(density, /Type: std_msgs\/msg\/Float32MultiArray/, density);
+    assert.match(density, /Publisher count: 3/, `the three instances publish their deposits: ${density}`);
+    const tileTopics = (await run('ros2', ['topic', 'list'])).out.split('\n').filter((t) => t.startsWith(`${NS_REGIONAL}/swarm_poses/t_`));
+    assert.ok(tileTopics.length >= 1, `pose tile topics: ${tileTopics.join(', ')}`);
+    const tileInfo = (await run('ros2', ['topic', 'info', tileTopics[0]])).out;
+    assert.match(tileInfo, /Type: tf2_msgs\/msg\/TFMessage/, tileInfo);
+    assert.doesNotMatch((await run('ros2', ['topic', 'info', `${NS_REGIONAL}/swarm_poses`])).out, /Publisher count: [1-9]/, 'no whole-swarm pose topic: poses go by tiles');
+    // Spreading from the corner, the closest pair watched on the odometry every 50 ms.
+    const start = c.positions(c.first);
+    const nn0 = nearestNeighbourStats(start).mean;
+    let closest = Infinity;
+    const spread = async (what: string, seconds: number, ok: () => boolean): Promise<void> => {
+      const end = now() + seconds;
+      while (!ok()) {
+        if (now() > end) assert.fail(`${what}: not within ${seconds} s\n${logs()}`);
+        closest = Math.min(closest, nearestNeighbourStats(c.positions()).min);
+        await sleep(50);
+      }
+    };
+    await spread(`the swarm spreading from mean nearest-neighbour distance ${nn0.toFixed(3)} m`, 60, () => nearestNeighbourStats(c.positions()).mean >= 1.5 * nn0);
+    const senders = new Set(deposits.map((d) => d.from));
+    assert.equal(senders.size, 3, `deposits from each instance: ${[...senders].join(', ')}`);
+    for (const k of [0, 1, 2]) {
+      const mine = deposits.filter((d) => d.from === `${NS_REGIONAL}/blob_coverage_controller_${k}`);
+      assert.ok(mine.length >= 10 && mine.at(-1)!.robots === parts[k].length && mine.at(-1)!.tiles !== '', `instance ${k}'s deposits: ${mine.length}, the last of ${mine.at(-1)?.robots} robots in tiles ${mine.at(-1)?.tiles}`);
+    }
+    await waitFor('/diagnostics of the three instances', 10, () => diagnostics.size === 3);
+    const heldAt = (name: string, t: number): string => diagnostics.get(name)!.filter((d) => d.t <= t).at(-1)?.values.get('robot-ticks held by tiles') ?? '0';
+    const spreadAt = now();
+    for (const [name, reports] of diagnostics) {
+      const last = reports.at(-1)!.values;
+      assert.ok(Number(last.get('tiles subscribed')) >= 1 && Number(last.get('tiles published')) >= 1, `${name}: tiles subscribed ${last.get('tiles subscribed')}, published ${last.get('tiles published')}`);
+    }
+    // Killed: its robots stop by their command timeout; the others are still commanded.
+    instances[1].proc.kill('SIGKILL');
+    await instances[1].exited;
+    await sleep(1000);
+    const got = await c.window(1.5);
+    const idx = (k: number) => parts[k].map((n) => names.indexOf(n));
+    assert.ok(idx(1).every((i) => !got.some((m) => m.robot === i)), 'no command for the killed instance\'s robots');
+    assert.ok([...idx(0), ...idx(2)].every((i) => got.filter((m) => m.robot === i).length >= 8), 'the other instances still command their robots at their rate');
+    closest = Math.min(closest, nearestNeighbourStats(c.positions()).min);
+    instance(1);
+    await waitFor('the restarted instance commands its robots again', 40, () => idx(1).every((i) => c.commands.slice(-200).some((m) => m.robot === i && m.t > now() - 1)));
+    for (const end = now() + 3; now() < end; await sleep(50)) closest = Math.min(closest, nearestNeighbourStats(c.positions()).min);
+    // Each robot's latest odometry (50 Hz) is up to 20 ms old: a pair seen up to 2 x 0.22 x 0.02 m nearer than it is.
+    assert.ok(closest >= minSep - 0.01, `closest pair seen on the odometry ${closest.toFixed(4)} m, separation ${minSep} m`);
+    // Robot-ticks held by the tile guard per instance: by the time the swarm had spread, and at the last report (the
+    // restarted instance counts from its restart).
+    const held = [...diagnostics].map(([name, r]) => `${name.split('_').at(-1)}: ${heldAt(name, spreadAt)} then ${r.at(-1)!.values.get('robot-ticks held by tiles')}`);
+    // Done: these five processes would only load the machine for the tests that follow.
+    for (const n of mine) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill('SIGTERM');
+    await Promise.all(mine.map((n) => n.exited));
+    process.stdout.write(`# regional on the real graph: ${tileTopics.length} tile topics, ${deposits.length} deposits seen in ${(now() - started).toFixed(0)} s; robot-ticks held by the tile guard per instance (when spread, then at the end) ${held.join(', ')}; closest pair ${closest.toFixed(3)} m\n`);
   });
 
   test('ros2 launch of the XML launch file in a namespace: named processes, a commanded swarm, a refused choice', async () => {

@@ -23,6 +23,8 @@ import { crowdingCheck, minSeparation } from './safety.js';
 import type { BodyCommand } from './shaping.js';
 import { DepositBoard } from './deposits.js';
 import { PoseTiles, TileGrid } from './tiles.js';
+import type { TileGuardReport } from './tile-guard.js';
+import { TileGuard } from './tile-guard.js';
 import { barrierRange } from './nearby.js';
 import type { SharedView } from './controller.js';
 import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
@@ -138,6 +140,11 @@ export class CoverageControllerNode {
   private firstTick: number | undefined;
   /** The regional pose exchange's tiles (pose_exchange regional), if any. */
   private readonly tiles: PoseTiles | undefined;
+  /** Holds the robots that could meet another instance's robot unheard (tiles not heard in time, dead instances'). */
+  private readonly guard: TileGuard | undefined;
+  /** The guard's last report, and the robot-ticks it has held so far (for /diagnostics). */
+  private guardReport: TileGuardReport | undefined;
+  private heldTicks = 0;
   /** Robot index of each `<robot>/base_link` child frame, for the poses other instances publish. */
   private readonly frameIndex = new Map<string, number>();
   /** Each robot's `<robot>/base_link`, made once. */
@@ -227,6 +234,7 @@ export class CoverageControllerNode {
       this.controller.partialView = true;
       this.heardTile = new Int32Array(names.length).fill(-1);
       this.heardTick = new Int32Array(names.length);
+      this.guard = new TileGuard(this.tiles.grid, names.length);
     }
     if (regional) {
       const densityTopic = String(v.swarm_density_topic);
@@ -548,9 +556,10 @@ export class CoverageControllerNode {
     }
     this.firstTick ??= now;
     if (this.tiles) {
-      this.forgetGone();
       const radius = this.tileReach();
       this.tiles.update((mark) => this.controller.forOwnedPoses((_i, x, y) => mark(x, y)), radius, this.tiles.grid.w / 2);
+      this.guardTiles(now, radius);
+      this.forgetGone();
     }
     try {
       r = this.controller.tick(now);
@@ -617,8 +626,10 @@ export class CoverageControllerNode {
    * their last tile brought a message from every instance whose deposit says it has robots there (or was dropped:
    * beyond the reach of every robot here). A robot perhaps of a dead instance (last heard on a tile that instance
    * announced, no later than its last deposit) is kept, a standing disc at its last pose. A message lost or late keeps
-   * the robot too. Without this the robots that left would stay as stale discs, growing with their age, and widen the
-   * safety filter's range for every robot.
+   * the robot too, and so does a tile next to its last one holding fewer robots than announced there (it may have
+   * crossed into a tile not heard in full yet: a subscription not matched yet on a real graph). Without this the
+   * robots that left would stay as stale discs, growing with their age, and widen the safety filter's range for
+   * every robot.
    */
   private forgetGone(): void {
     const tiles = this.tiles!;
@@ -629,8 +640,10 @@ export class CoverageControllerNode {
       if (t < 0 || this.heardTick[i] === this.ticks) continue;
       const recent = tiles.recent(t);
       if (recent >= 0 && recent < (occupied.get(t) ?? 0)) continue;
+      // It may have crossed into a neighbouring tile not heard in full yet (a new subscription not matched yet).
+      if (this.guard!.shortNear(t)) continue;
       const tomb = board.tombstones.get(t);
-      if (tomb !== undefined && this.controller.poseTime(i) <= tomb + 1e-9) continue;
+      if (tomb !== undefined && this.controller.poseTime(i) <= tomb.stamp + 1e-9) continue;
       this.controller.forget(i);
       this.heardTile[i] = -1;
     }
@@ -638,10 +651,56 @@ export class CoverageControllerNode {
   }
 
   /**
+   * Holds at zero this tick the robots commanded here that could meet another instance's robot unheard (TileGuard):
+   * near a subscribed tile that has not brought every robot announced there within two periods and
+   * swarm_match_latency, or near a dead instance's tile whose robots were not all heard here. WARNs (throttled) with
+   * the tiles.
+   */
+  private guardTiles(now: number, radius: number): void {
+    const tiles = this.tiles!;
+    const board = this.board!;
+    const v = this.values;
+    const rate = v.rate as number;
+    const vmax = this.topSpeed();
+    const report = this.guard!.update({
+      now,
+      heardTile: this.heardTile,
+      poseTime: (i) => this.controller.poseTime(i),
+      announced: board.announced(),
+      tombstones: board.tombstones,
+      subscribedAt: (t) => tiles.subscribedAt(t),
+      visitOwn: (f) => this.controller.forOwnedPoses((i, x, y) => f(i, x, y)),
+      grace: 2 / rate + (v.swarm_match_latency as number),
+      brief: 1 / rate,
+      radius,
+      liveDrift: vmax * (2 / rate),
+      deadDrift: vmax * ((v.pose_timeout as number) + (v.cmd_timeout as number)),
+    });
+    this.guardReport = report;
+    this.controller.held = report.held > 0 ? this.guard!.held : undefined;
+    this.heldTicks += report.held;
+    if (report.held > 0) {
+      const names = (ts: readonly number[]): string => ts.slice(0, 4).map((t) => tiles.grid.name(t)).join(', ') + (ts.length > 4 ? ', ...' : '');
+      const why = [
+        report.overdue.length ? `tiles ${names(report.overdue)} have not brought every robot the other instances announce there` : '',
+        report.unknownDead.length ? `a dead instance's robots stand unheard in tiles ${names(report.unknownDead)}` : '',
+      ].filter((w) => w !== '');
+      this.warnThrottled('held', `${report.held} robots held at zero: ${why.join('; ')}`);
+    }
+  }
+
+  /** The fastest a robot's commanded point moves, m/s. */
+  private topSpeed(): number {
+    const s = controllerSettings(this.values);
+    const l = s.drive === 'diff_drive' ? s.lookahead : 0;
+    return Math.hypot(s.limits.maxLinear, l * s.limits.maxAngular);
+  }
+
+  /**
    * How far from a robot commanded here the poses of others are needed, m (the tiles subscribed): the farthest a
    * barrier can bind (a fresh foreign robot's latency disc: 2 periods at the top speed), or the fine scale's reach
    * (2 cut-offs and a node: 11 eps, 25% over for robots dropping out), plus what two robots can close in 3 periods
-   * (a tile's first message after it is subscribed).
+   * and swarm_match_latency (a tile's first message after it is subscribed, on a real graph after its match).
    */
   private tileReach(): number {
     const s = controllerSettings(this.values);
@@ -652,13 +711,13 @@ export class CoverageControllerNode {
     const filter = s.safety.enabled ? barrierRange(s.safety, sampled, vmax, s.limits.maxLinear * (2 / rate)) : 0;
     const domain = this.controller.currentLaw.target.domain;
     const eps = (this.lastResult?.epsilon ?? 0) > 0 ? this.lastResult!.epsilon : (this.values.epsilon as number) > 0 ? (this.values.epsilon as number) : multiScaleEpsilon(domain, this.controller.names.length);
-    return Math.max(filter, 1.25 * 11 * eps) + 2 * vmax * (3 / rate);
+    return Math.max(filter, 1.25 * 11 * eps) + 2 * vmax * (3 / rate + (this.values.swarm_match_latency as number));
   }
 
   /** Publishes this instance's deposits of the tick (if it ran the law) on swarm_density_topic; WARNs of refused grids. */
   private publishDeposits(now: number): void {
     if (!this.board || !this.densityOut) return;
-    const m = this.board.message(this.controller.ownLive, now, this.tiles?.occupied);
+    const m = this.board.message(this.controller.ownLive, now, this.tiles?.occupied, this.tiles?.counts);
     if (m) this.densityOut.publish(m);
     const mismatch = this.board.takeMismatch();
     if (mismatch) this.warnThrottled('deposits', `ignored a deposit on ${String(this.values.swarm_density_topic)}: ${mismatch}`);
@@ -794,6 +853,7 @@ export class CoverageControllerNode {
       crowd.feasible || crowd.tightMass < TIGHT_MASS_WARN ? '' : 'target too tight for the robots (see peak spacing)',
       safety && safety.infeasible > 0 ? `${safety.infeasible} robots closer than the minimum separation` : '',
       this.status.state === 'refused' ? `change of ${this.status.keys.join(', ')} refused (see target status)` : '',
+      this.guardReport?.held ? `${this.guardReport.held} robots held at zero near tiles not heard (see the log)` : '',
     ].filter((w) => w !== '');
     const frames = [...this.frameMismatch].map(([i, f]) => `${this.controller.names[i]}: '${clip(f)}'`);
     const errors = [
@@ -826,6 +886,14 @@ export class CoverageControllerNode {
       ['target peak spacing (m)', crowd.peakSpacing.toFixed(3)],
       ['target mass too tight', crowd.tightMass.toFixed(3)],
       ['target status', this.statusText(now)],
+      ...(this.tiles
+        ? [
+            ['tiles subscribed', String(this.tiles.subscribed.length)],
+            ['tiles published', String(this.tiles.occupied.length)],
+            ['robots held by tiles', String(this.guardReport?.held ?? 0)],
+            ['robot-ticks held by tiles', String(this.heldTicks)],
+          ]
+        : []),
     ].map(([key, value]) => ({ key, value }));
     this.diagnostics.publish({ header: { stamp: timeMsg(now), frame_id: '' }, status: [{ level, name: `${this.node.name}: coverage`, message, hardware_id: 'swarm', values }] });
   }

@@ -170,6 +170,11 @@ export class CoverageController {
    * for its own robots' poses only, and the swarm's size comes from the deposits.
    */
   partialView = false;
+  /**
+   * Per robot, 1 for a robot commanded here that must stand this tick (the regional exchange's tile guard: another
+   * instance's robot may be near it unheard): zero, and a stopped robot in the safety filter; it stays in the law.
+   */
+  held: Uint8Array | undefined;
   /** Live robots commanded here at the last tick that ran the law (the robots its deposits hold). */
   ownLive = 0;
   private estop = false;
@@ -521,7 +526,7 @@ export class CoverageController {
       this.yawFrom[known] = this.discFrom[i];
       this.yawTo[known] = this.discTo[i];
       // 1: commanded here; 2: another instance's robot (it moves, and keeps its half of every barrier); 0: stopped.
-      this.movable[known] = this.lawSlot[i] < 0 ? 0 : this.owned[i] ? 1 : 2;
+      this.movable[known] = this.lawSlot[i] < 0 || this.held?.[i] ? 0 : this.owned[i] ? 1 : 2;
       this.slotRobot[known] = i;
       this.slot[i] = known++;
     }

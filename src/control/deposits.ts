@@ -1,8 +1,11 @@
 import type { DepositExchange, SharedGrid } from '../engine/field/shared-deposit.js';
 import type { Float32MultiArray, MultiArrayDimension } from '../node/messages.js';
 
-/** First label of a deposit message: who sent it, how many robots it deposits, the time of its poses. */
-const HEAD = /^blob_deposit from=(\S+) robots=(\d+) stamp=([0-9.eE+-]+)(?: tiles=([0-9,]*))?$/;
+/**
+ * First label of a deposit message: who sent it, how many robots it deposits, the time of its poses, and (regional
+ * pose exchange) the pose tiles its robots are in with how many robots in each.
+ */
+const HEAD = /^blob_deposit from=(\S+) robots=(\d+) stamp=([0-9.eE+-]+)(?: tiles=([0-9,]*)(?: counts=([0-9,]*))?)?$/;
 /** Label of one grid: the coarse scale's index, its grid key, the window of nodes the data covers. */
 const GRID = /^scale=(\d+) (.+) window=(\d+),(\d+),(\d+),(\d+)$/;
 /** Most grids a message may carry (the multiscale flow has 2 or 3 coarse scales). */
@@ -25,7 +28,17 @@ interface Sender {
   robots: number;
   /** The pose tiles its robots are in (regional pose exchange), as it announced them. */
   tiles: readonly number[];
+  /** Its robots in each of `tiles` (1 each when the sender did not say). */
+  counts: readonly number[];
   grids: Map<number, Window>;
+}
+
+/** What a dead instance's last deposit announced: its robots may stand there, stopped by their watchdogs. */
+export interface Tombstone {
+  /** The stamp of its last deposit (no pose of its robots is later). */
+  readonly stamp: number;
+  /** Its robots in the tile then. */
+  readonly robots: number;
 }
 
 /** This instance's deposit on one scale, to publish: the window of nodes it touches. */
@@ -65,20 +78,39 @@ export class DepositBoard implements DepositExchange {
     this.maxAge = maxAge;
   }
 
+  /** Per dead instance (its deposit aged out), the tiles its last deposit announced; dropped if it comes back. */
+  private readonly dead = new Map<string, { stamp: number; tiles: Map<number, number> }>();
+  private tombs = new Map<number, Tombstone>();
+
   /**
-   * Per tile, the latest time of a pose a dead instance (its deposit aged out) can have sent from it: the stamp of its
-   * last deposit, for the tiles it announced there. Its robots may stand there, stopped by their watchdogs.
+   * Per tile, where dead instances (their deposits aged out) may have robots standing: the latest stamp of their last
+   * deposits that announced the tile, and their robots there (summed over the dead instances). An instance that
+   * comes back (a fresh deposit under the same name) is taken off.
    */
-  readonly tombstones = new Map<number, number>();
+  get tombstones(): ReadonlyMap<number, Tombstone> {
+    return this.tombs;
+  }
 
   /** Sets the time of the evaluation to come and drops the deposits older than maxAge (remembering their tiles). */
   begin(now: number): void {
     this.now = now;
     for (const [name, s] of this.senders) {
       if (now - s.stamp <= this.maxAge) continue;
-      for (const t of s.tiles) this.tombstones.set(t, Math.max(this.tombstones.get(t) ?? -Infinity, s.stamp));
+      if (s.tiles.length > 0) this.dead.set(name, { stamp: s.stamp, tiles: new Map(s.tiles.map((t, k) => [t, s.counts[k]])) });
       this.senders.delete(name);
+      this.buildTombstones();
     }
+  }
+
+  private buildTombstones(): void {
+    const out = new Map<number, Tombstone>();
+    for (const d of this.dead.values()) {
+      for (const [t, robots] of d.tiles) {
+        const was = out.get(t);
+        out.set(t, { stamp: Math.max(was?.stamp ?? -Infinity, d.stamp), robots: (was?.robots ?? 0) + robots });
+      }
+    }
+    this.tombs = out;
   }
 
   /** Robots the other instances' fresh deposits hold. */
@@ -92,6 +124,16 @@ export class DepositBoard implements DepositExchange {
   occupied(): Map<number, number> {
     const out = new Map<number, number>();
     for (const s of this.senders.values()) if (this.now - s.stamp <= this.maxAge) for (const t of s.tiles) out.set(t, (out.get(t) ?? 0) + 1);
+    return out;
+  }
+
+  /** Per pose tile, the robots the other instances' fresh deposits announce there. */
+  announced(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const s of this.senders.values()) {
+      if (this.now - s.stamp > this.maxAge) continue;
+      s.tiles.forEach((t, k) => out.set(t, (out.get(t) ?? 0) + s.counts[k]));
+    }
     return out;
   }
 
@@ -170,14 +212,16 @@ export class DepositBoard implements DepositExchange {
   }
 
   /**
-   * This instance's deposits of the last evaluation as a message (`robots` deposited, poses of time `stamp`), or
-   * undefined when there are none (no evaluation since the last message). Clears them.
+   * This instance's deposits of the last evaluation as a message (`robots` deposited, poses of time `stamp`; `tiles`:
+   * the pose tiles its robots are in, with `counts` robots in each), or undefined when there are none (no evaluation
+   * since the last message). Clears them.
    */
-  message(robots: number, stamp: number, tiles?: readonly number[]): Float32MultiArray | undefined {
+  message(robots: number, stamp: number, tiles?: readonly number[], counts?: readonly number[]): Float32MultiArray | undefined {
     if (this.ownGrids.size === 0) return undefined;
     const grids = [...this.ownGrids.values()].sort((a, b) => a.scale - b.scale);
     this.ownGrids.clear();
-    const dim: MultiArrayDimension[] = [{ label: `blob_deposit from=${this.name} robots=${robots} stamp=${stamp}${tiles ? ` tiles=${tiles.join(',')}` : ''}`, size: grids.length, stride: 0 }];
+    const where = tiles ? ` tiles=${tiles.join(',')}${counts ? ` counts=${counts.join(',')}` : ''}` : '';
+    const dim: MultiArrayDimension[] = [{ label: `blob_deposit from=${this.name} robots=${robots} stamp=${stamp}${where}`, size: grids.length, stride: 0 }];
     let length = 0;
     for (const g of grids) {
       dim.push({ label: `scale=${g.scale} ${g.key} window=${g.i0},${g.j0},${g.w},${g.h}`, size: g.w * g.h, stride: g.w });
@@ -203,7 +247,7 @@ export class DepositBoard implements DepositExchange {
     if (!Array.isArray(dim) || dim.length < 1 || !isNumbers(data)) return 'no layout or no data';
     const head = typeof dim[0]?.label === 'string' ? HEAD.exec(dim[0].label) : null;
     if (!head) return 'a first dimension that does not name the sender, robots and stamp';
-    const [, from, robots, stampText, tileText] = head;
+    const [, from, robots, stampText, tileText, countText] = head;
     if (from === this.name) return undefined;
     const stamp = Number(stampText);
     if (!Number.isFinite(stamp)) return 'a stamp that is not a number';
@@ -229,7 +273,11 @@ export class DepositBoard implements DepositExchange {
       at += w * h;
     }
     const tiles = tileText ? tileText.split(',').filter((t) => t !== '').map(Number) : [];
-    this.senders.set(from, { stamp: Math.min(stamp, now), robots: Number(robots), grids, tiles });
+    const counts = countText !== undefined ? countText.split(',').filter((c) => c !== '').map(Number) : tiles.map(() => 1);
+    if (counts.length !== tiles.length) return `${counts.length} tile counts for ${tiles.length} tiles`;
+    this.senders.set(from, { stamp: Math.min(stamp, now), robots: Number(robots), grids, tiles, counts });
+    // Back (restarted, or its messages come through again): its robots are heard and announced afresh.
+    if (this.dead.delete(from)) this.buildTombstones();
     return undefined;
   }
 }

@@ -74,13 +74,17 @@ interface TileSubscription {
   got: number;
   /** Messages since the last `takeCounts`. */
   recent: number;
+  /** When it was made (the node's time, s). */
+  since: number;
 }
 
 /**
  * The regional pose exchange over tiles (docs/shards.md): each period an instance publishes its robots' poses as one
  * TFMessage per tile they are in, on `<swarm_poses_topic>/t_<i>_<j>`, and subscribes to the tiles that squares of
  * half-side `radius` around its robots overlap, dropping one only when the squares grown by `hysteresis` leave it (a
- * robot moving along a tile border does not subscribe and unsubscribe every period).
+ * robot moving along a tile border does not subscribe and unsubscribe every period). It creates its publishers early,
+ * on the same tiles as its subscriptions: on a real graph a new publisher must first be matched with the
+ * subscriptions (DDS discovery), and a robot entering a tile then finds its publisher long matched.
  */
 export class PoseTiles {
   readonly grid: TileGrid;
@@ -94,6 +98,8 @@ export class PoseTiles {
   private readonly keep: Uint8Array;
   /** The tiles this instance's robots were in at the last publish, ascending. */
   occupied: number[] = [];
+  /** This instance's robots in each of `occupied`. */
+  counts: number[] = [];
 
   constructor(node: NodeHandle, grid: TileGrid, topic: string, onMessage: (m: TFMessage, topic: string, tile: number) => boolean) {
     this.node = node;
@@ -123,9 +129,11 @@ export class PoseTiles {
       this.subscriptions.delete(t);
     }
     for (let t = 0; t < this.grid.count; t++) {
-      if (!this.wanted[t] || this.subscriptions.has(t)) continue;
+      if (!this.wanted[t]) continue;
+      this.publisherOf(t);
+      if (this.subscriptions.has(t)) continue;
       const topic = this.topicOf(t);
-      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0, recent: 0 };
+      const entry: TileSubscription = { sub: undefined as unknown as Subscription, got: 0, recent: 0, since: this.node.now() };
       entry.sub = this.node.createSubscription(MSG.TFMessage, topic, 'sensor', (m: TFMessage) => {
         // This instance's own message comes back too (ROS delivers it to its own subscriptions): not counted.
         if (!this.onMessage(m, topic, t)) return;
@@ -146,11 +154,25 @@ export class PoseTiles {
       list.push(tr);
     }
     this.occupied = [...byTile.keys()].sort((a, b) => a - b);
-    for (const t of this.occupied) {
-      let pub = this.publishers.get(t);
-      if (!pub) this.publishers.set(t, (pub = this.node.createPublisher(MSG.TFMessage, this.topicOf(t), 'command')));
-      pub.publish({ transforms: byTile.get(t)! });
-    }
+    this.counts = this.occupied.map((t) => byTile.get(t)!.length);
+    for (const t of this.occupied) this.publisherOf(t).publish({ transforms: byTile.get(t)! });
+  }
+
+  /** Tile t's publisher, created on first use and kept. */
+  private publisherOf(t: number): Publisher<TFMessage> {
+    let pub = this.publishers.get(t);
+    if (!pub) this.publishers.set(t, (pub = this.node.createPublisher(MSG.TFMessage, this.topicOf(t), 'command')));
+    return pub;
+  }
+
+  /** When tile t was subscribed (the node's time, s), or undefined when it is not subscribed. */
+  subscribedAt(t: number): number | undefined {
+    return this.subscriptions.get(t)?.since;
+  }
+
+  /** Tiles with a publisher of this instance (those its robots are or were near), ascending. */
+  get published(): number[] {
+    return [...this.publishers.keys()].sort((a, b) => a - b);
   }
 
   /** Messages tile t brought since the last call of `endPeriod` (-1: not subscribed). */

@@ -9,8 +9,8 @@ type Handler = (message: unknown) => void;
 interface Topic {
   name: string;
   type: MessageType;
-  /** Each subscription's callback, QoS and node (full name). */
-  handlers: Map<Handler, { qos: QosKind; node: string }>;
+  /** Each subscription's callback, QoS, node (full name) and the time from which it is matched (matchDelay). */
+  handlers: Map<Handler, { qos: QosKind; node: string; matchedAt?: number }>;
   latched?: { message: unknown; from: string };
 }
 
@@ -82,6 +82,11 @@ export class InProcessBus {
   filter: (topic: string, message: unknown) => boolean = () => true;
   /** Optional observer of every publication and delivery (see BusTap). */
   tap: BusTap | undefined;
+  /**
+   * Seconds a subscription created on `topic` waits before messages reach it, as a real graph's endpoint discovery
+   * makes it (fault injection; default none: delivery from the start).
+   */
+  matchDelay: (topic: string) => number = () => 0;
 
   constructor(readonly clock: VirtualClock) {
     clock.afterEach = () => this.flush();
@@ -108,6 +113,7 @@ export class InProcessBus {
         const seen: string[] | undefined = tap ? [] : undefined;
         for (const [h, s] of [...p.topic.handlers]) {
           if (!qosCompatible(p.qos, s.qos)) continue;
+          if (s.matchedAt !== undefined && this.clock.now() < s.matchedAt) continue;
           if (tap && !seen!.includes(s.node)) {
             seen!.push(s.node);
             tap.call(this.tap, s.node, p.from, p.topic.name, p.topic.type, p.qos, p.message);
@@ -168,7 +174,8 @@ export class InProcessBus {
         const resolved = resolveTopic(namespace, name, topicName);
         const t = bus.topic(resolved, type);
         const handler: Handler = (m) => callback(m as MessageByType[T]); // one per subscription, as in ROS
-        t.handlers.set(handler, { qos, node: full });
+        const delay = bus.matchDelay(resolved);
+        t.handlers.set(handler, { qos, node: full, ...(delay > 0 ? { matchedAt: bus.clock.now() + delay } : {}) });
         // Only a transient-local subscription gets the last message published before it existed.
         if (t.latched !== undefined && qos === 'latched') bus.queue.push({ topic: { name: resolved, type, handlers: new Map([[handler, { qos, node: full }]]) }, message: t.latched.message, qos: 'latched', from: t.latched.from });
         return { topic: resolved, destroy: () => t.handlers.delete(handler) };

@@ -25,7 +25,35 @@ test('a deposit goes out as the window of nodes it touches and comes back, added
   b.begin(1.8); // older than 0.5 s: dropped, its tiles remembered
   assert.equal(b.robots(), 0);
   assert.equal(b.others(0, grid), undefined);
-  assert.deepEqual([...b.tombstones], [[3, 1.25], [4, 1.25]]);
+  assert.deepEqual([...b.tombstones], [[3, { stamp: 1.25, robots: 1 }], [4, { stamp: 1.25, robots: 1 }]], 'no counts sent: one robot a tile at least');
+});
+
+test('deposit headers announce robots per tile; a dead instance\'s tiles are remembered with them, and dropped when it comes back', () => {
+  const a = new DepositBoard('/a', 0.5);
+  const c = new DepositBoard('/c', 0.5);
+  const b = new DepositBoard('/b', 0.5);
+  const f = new Float64Array(48);
+  f[9] = 1;
+  for (const board of [a, c]) board.own(0, grid, f);
+  const fromA = a.message(5, 1, [3, 4], [2, 3])!;
+  assert.match(fromA.layout.dim[0].label, / tiles=3,4 counts=2,3$/);
+  b.begin(1);
+  b.others(0, grid);
+  assert.equal(b.receive(fromA, 1), undefined);
+  assert.equal(b.receive(c.message(1, 1.05, [4], [1])!, 1.05), undefined);
+  b.begin(1.1);
+  assert.deepEqual([...b.announced()].sort(), [[3, 2], [4, 4]], 'summed over the instances');
+  assert.deepEqual([...b.occupied()].sort(), [[3, 1], [4, 2]], 'instances a tile');
+  c.own(0, grid, f);
+  assert.equal(b.receive(c.message(1, 1.5, [4], [1])!, 1.5), undefined);
+  b.begin(1.6); // a's deposit (stamp 1) is older than 0.5 s: a is dead, c is not
+  assert.deepEqual([...b.announced()], [[4, 1]]);
+  assert.deepEqual([...b.tombstones].sort(), [[3, { stamp: 1, robots: 2 }], [4, { stamp: 1, robots: 3 }]]);
+  a.own(0, grid, f);
+  assert.equal(b.receive(a.message(5, 2, [4], [5])!, 2), undefined, 'a restarted');
+  assert.equal(b.tombstones.size, 0, 'its robots are announced afresh');
+  a.own(0, grid, f);
+  assert.match(b.receive(a.message(5, 2.1, [3, 4], [1])!, 2.1)!, /1 tile counts for 2 tiles/);
 });
 
 test('malformed deposits are refused with a reason, and a board skips its own', () => {
