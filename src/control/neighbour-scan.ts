@@ -26,8 +26,11 @@ export const O_BY = 14;
 /** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
 export const I_GX = 32;
 export const I_UNICYCLE = 33;
-const I_OFFSET = 34; // six regions
+const I_OFFSET = 34; // seven regions
 const I_CAP = 42;
+/** Slots (i32) where `nearest` writes the indices of the nearest candidates, nearest first (MAX_NEAREST of them). */
+export const I_TOP = 50;
+export const MAX_NEAREST = 12;
 /** Bytes of the parameter block. */
 const PARAMS = 256;
 
@@ -39,6 +42,8 @@ export const R_KIND = 3;
 export const R_RAW = 4;
 /** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints, read by `project`. */
 export const R_CONS = 5;
+/** Per candidate of the current robot: 1 for one of the nearest, 2 for one the active set added (u8). */
+export const R_TAKEN = 6;
 
 /**
  * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
@@ -58,7 +63,7 @@ export const F_MOV = 8;
 export const REC_FIELDS = 9;
 
 /** Bytes of one unit of each region. */
-const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24];
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -121,6 +126,8 @@ const { block, loop, br, brIf, ifElse, i32GtS, i32GeS, i32Mul, i32Or, ret, call 
 
 const TOLERANCE = 1e-9;
 const COINCIDENT = 1e-9;
+/** The raw barrier kind of two robots on one point (safety.ts's KIND_COINCIDENT; the scan writes d < COINCIDENT). */
+const KIND_COINCIDENT = 1;
 const RECOVERY_MARGIN = 0.02;
 /** SafetyFilter.project's margins for lines with no vertex nearer than the best point (safety.ts has the reason). */
 const FAR_LINE = 1.01;
@@ -148,7 +155,7 @@ function scan(): FunctionSpec {
   const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, r, addr, off, stride] = ints(16);
   const fieldBase = ints(REC_FIELDS);
   const [g, brake, limit, dPair, cell, ox, oy, r2, y0, gapY, half, i0f, i1f] = floats(13);
-  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO] = vectors(25);
+  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO, CAP, SQ] = vectors(27);
   const [SX, SY, SI, SR2, SINNER, SFIXED, SBASE, SG, SNG, SBRAKE, BRAKEINF, SLIMIT, SDRI, SDPAIR, SRI, SRMD, SKEEP] = vectors(17);
   const [SEX, SEY, SALONG, SVX, SVY, SEND, ZERO, TWO, CHALF, CMHALF, CMTOL, C1, C6, C12, CCO] = vectors(15);
   const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
@@ -209,10 +216,15 @@ function scan(): FunctionSpec {
     //   ? linear : min(linear, sqrt(bh)), with linear = g h, bh = brake h.
     vset(LIN, get(SG), get(H), mul),
     vset(BH, get(SBRAKE), get(H), mul),
+    // The square root only when a lane in range needs it (linear is the budget of every other lane: the same values).
+    vset(CAP, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or),
+    vset(SQ, get(LIN)),
+    [...get(CAP), ...not, ...get(M1), ...and, ...get(H), ...get(ZERO), ...lt, ...not, ...and, ...anyTrue],
+    op.if(vset(SQ, get(LIN), get(LIN), get(BH), sqrt, vmin, get(CAP), bitselect)),
     vset(BUDGET,
       get(SNG), get(H), neg, get(SRMD), add, mul,
       get(ZERO),
-      get(LIN), get(LIN), get(BH), sqrt, vmin, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or, bitselect,
+      get(SQ),
       get(H), get(ZERO), lt, bitselect,
       get(H), get(CMTOL), lt, bitselect),
     vset(HALFB, get(CHALF), get(BUDGET), get(ZERO), vmax, mul),
@@ -425,17 +437,122 @@ function project(): FunctionSpec {
   };
 }
 
+/**
+ * nearest(kept) -> m: the MAX_NEAREST nearest of the `kept` candidates (distances in the cd region), nearest first
+ * (ties: the earlier first), their indices into the I_TOP slots, each marked 1 in the taken region; m = their number.
+ * SafetyFilter.nearestFirst's insertion into a sorted list, without its radius (which only skips candidates that
+ * cannot be among the nearest: the same indices in the same order).
+ */
+function nearest(): FunctionSpec {
+  const kept = 0;
+  const [q, m, at, cdOff, takenOff, prev] = [1, 2, 3, 4, 5, 6];
+  const [d, worst] = [7, 8];
+  const cdAt = (index: number): number[] => [...get(cdOff), ...get(index), ...i32(3), ...i32Shl, ...i32Add, ...f64Load()];
+  // The address of top[k] (byte offset 4 I_TOP in the parameter block is the load's or store's own offset).
+  const topAddr = (index: number[]): number[] => [...index, ...i32(2), ...i32Shl];
+  return {
+    name: 'nearest',
+    params: [I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, F64, F64],
+    body: [
+      [...intParam(I_OFFSET + R_CD), ...set(cdOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
+      [...i32(0), ...set(m), ...i32(0), ...set(q), ...f64Const(Infinity), ...set(worst)],
+      block(loop(
+        [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
+        block(
+          [...cdAt(q), ...set(d)],
+          // Not nearer than the MAX_NEAREST-th so far: skipped.
+          [...get(d), ...get(worst), ...f64Lt, ...op.i32Eqz, ...get(m), ...i32(MAX_NEAREST), ...op.i32Eq, ...op.i32And, ...brIf(0)],
+          [...get(m), ...i32(MAX_NEAREST), ...op.i32LtS],
+          ifElse([[...get(m), ...set(at), ...get(m), ...i32(1), ...i32Add, ...set(m)]], [[...get(m), ...i32(1), ...op.i32Sub, ...set(at)]]),
+          // Shift the farther ones up.
+          block(loop(
+            [...get(at), ...op.i32Eqz, ...brIf(1)],
+            [...topAddr([...get(at), ...i32(1), ...op.i32Sub]), ...i32Load(4 * I_TOP), ...set(prev)],
+            [...get(d), ...cdAt(prev), ...f64Lt, ...op.i32Eqz, ...brIf(1)],
+            [...topAddr(get(at)), ...get(prev), ...op.i32Store(4 * I_TOP)],
+            [...get(at), ...i32(1), ...op.i32Sub, ...set(at)],
+            br(0),
+          )),
+          [...topAddr(get(at)), ...get(q), ...op.i32Store(4 * I_TOP)],
+          [...get(m), ...i32(MAX_NEAREST), ...op.i32Eq],
+          op.if([...topAddr(i32(MAX_NEAREST - 1)), ...i32Load(4 * I_TOP), ...set(prev), ...cdAt(prev), ...set(worst)]),
+        ),
+        [...get(q), ...i32(1), ...i32Add, ...set(q)],
+        br(0),
+      )),
+      [...i32(0), ...set(at)],
+      block(loop(
+        [...get(at), ...get(m), ...i32GeS, ...brIf(1)],
+        [...get(takenOff), ...topAddr(get(at)), ...i32Load(4 * I_TOP), ...i32Add, ...i32(1), ...i32Store8()],
+        [...get(at), ...i32(1), ...i32Add, ...set(at)],
+        br(0),
+      )),
+      get(m),
+    ],
+  };
+}
+
+/**
+ * check(from, active, ux, uy, relaxed, unicycle, ex, ey, start) -> the first candidate t >= start of the current
+ * robot (raw barrier from + t) not taken whose barrier (u, v) breaks, or -1: the active-set test of
+ * SafetyFilter.filter, with its arithmetic. `relaxed` (the problem was infeasible): robots on one point are skipped
+ * and a barrier's right-hand side is at most 0; a unicycle's normal is projected on its heading (ex, ey).
+ */
+function check(): FunctionSpec {
+  const [from, active, ux, uy, relaxed, unicycle, ex, ey, start] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [t, r, addr, kindOff, rawOff, takenOff, coincident] = [9, 10, 11, 12, 13, 14, 15];
+  const [ax, ay, b, k] = [16, 17, 18, 19];
+  return {
+    name: 'check',
+    params: [I32, I32, F64, F64, I32, I32, F64, F64, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64],
+    body: [
+      [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
+      [...get(start), ...set(t)],
+      block(loop(
+        [...get(t), ...get(active), ...i32GeS, ...brIf(1)],
+        block(
+          [...get(takenOff), ...get(t), ...i32Add, ...op.i32Load8U(), ...brIf(0)],
+          [...get(from), ...get(t), ...i32Add, ...set(r)],
+          [...get(kindOff), ...get(r), ...i32Add, ...op.i32Load8U(), ...i32(KIND_COINCIDENT), ...op.i32Eq, ...set(coincident)],
+          [...get(relaxed), ...get(coincident), ...i32And, ...brIf(0)],
+          [...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr)],
+          [...get(addr), ...f64Load(0), ...set(ax), ...get(addr), ...f64Load(8), ...set(ay), ...get(addr), ...f64Load(16), ...set(b)],
+          [...get(relaxed), ...op.if([...get(b), ...f64Const(0), ...f64Min, ...set(b)])],
+          [...get(unicycle), ...op.if(
+            [...get(ax), ...get(ex), ...f64Mul, ...get(ay), ...get(ey), ...f64Mul, ...f64Add, ...set(k)],
+            [...get(k), ...get(ex), ...f64Mul, ...set(ax), ...get(k), ...get(ey), ...f64Mul, ...set(ay)],
+          )],
+          [...get(ax), ...get(ux), ...f64Mul, ...get(ay), ...get(uy), ...f64Mul, ...f64Add, ...get(b), ...f64Const(TOLERANCE), ...f64Sub, ...f64Ge, ...brIf(0)],
+          [...get(t), ...ret],
+        ),
+        [...get(t), ...i32(1), ...i32Add, ...set(t)],
+        br(0),
+      )),
+      i32(-1),
+    ],
+  };
+}
+
 const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], results: [] }];
 
 /** The module's bytes. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([scan(), feasible(), project()], 1, IMPORTS);
+  return encodeModule([scan(), feasible(), project(), nearest(), check()], 1, IMPORTS);
 }
 
-/** The kernel's exports: the neighbour scan and the 2-D problem's projection (0/1: no common point / found). */
+/**
+ * The kernel's exports: the neighbour scan, the 2-D problem's projection (0/1: no common point / found), the nearest
+ * candidates and the active-set test (the functions above describe them).
+ */
 export interface Kernel {
   readonly scan: ScanKernel;
   readonly project: (from: number, to: number, ux: number, uy: number) => number;
+  readonly nearest: (kept: number) => number;
+  readonly check: (from: number, active: number, ux: number, uy: number, relaxed: number, unicycle: number, ex: number, ey: number, start: number) => number;
 }
 
 /** The scan's signature. */

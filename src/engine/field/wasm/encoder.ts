@@ -103,6 +103,7 @@ export const op = {
   i32Load: (offset = 0): number[] => [0x28, ...memarg(2, offset)],
   i32Store: (offset = 0): number[] => [0x36, ...memarg(2, offset)],
   i32Store8: (offset = 0): number[] => [0x3a, ...memarg(0, offset)],
+  i32Load8U: (offset = 0): number[] => [0x2d, ...memarg(0, offset)],
   /** select: the first of two values when the i32 on top is non-zero, else the second. */
   select: [0x1b],
   /** return from the function (its results on the stack). */
