@@ -23,10 +23,12 @@ const O_NY = 12;
 /** Where `project` writes the closest point. */
 export const O_BX = 13;
 export const O_BY = 14;
+/** `nearest`'s radius to look within first (kept from robot to robot: 1.2 x the last robot's farthest of its nearest). */
+const P_TOP_RADIUS = 15;
 /** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
 export const I_GX = 32;
 export const I_UNICYCLE = 33;
-const I_OFFSET = 34; // seven regions
+const I_OFFSET = 34; // eight regions
 const I_CAP = 42;
 /** Slots (i32) where `nearest` writes the indices of the nearest candidates, nearest first (MAX_NEAREST of them). */
 export const I_TOP = 50;
@@ -44,6 +46,8 @@ export const R_RAW = 4;
 export const R_CONS = 5;
 /** Per candidate of the current robot: 1 for one of the nearest, 2 for one the active set added (u8). */
 export const R_TAKEN = 6;
+/** Per constraint of the problem being projected: its line's squared gap at u and |a|^2 (f64 pairs; `project`). */
+export const R_LINES = 7;
 
 /**
  * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
@@ -63,7 +67,7 @@ export const F_MOV = 8;
 export const REC_FIELDS = 9;
 
 /** Bytes of one unit of each region. */
-const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1];
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1, 16];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -358,16 +362,16 @@ function feasible(): FunctionSpec {
  */
 function project(): FunctionSpec {
   const [from, to, ux, uy] = [0, 1, 2, 3];
-  const [k, m, ak, am, base] = [4, 5, 6, 7, 8];
-  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const [k, m, ak, am, base, lines, lk8, lm8] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
   const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
   const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
-  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint at ptr (then it has no vertex nearer)
+  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint whose line data is at ptr (then it has
+  // no vertex nearer); gap^2 and |a|^2 computed once per constraint (R_LINES).
   const far2 = (ptr: number): number[] => [
-    ...at(ptr, 2), ...at(ptr, 0), ...get(ux), ...f64Mul, ...at(ptr, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap),
-    ...get(gap), ...get(gap), ...f64Mul,
+    ...at(ptr, 0),
     ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
-    ...at(ptr, 0), ...at(ptr, 0), ...f64Mul, ...at(ptr, 1), ...at(ptr, 1), ...f64Mul, ...f64Add, ...f64Mul,
+    ...at(ptr, 1), ...f64Mul,
     ...f64Gt,
   ];
   const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
@@ -376,11 +380,11 @@ function project(): FunctionSpec {
     name: 'project',
     params: [I32, I32, F64, F64],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
     body: [
       [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
       op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
-      [...intParam(I_OFFSET + R_CONS), ...set(base)],
+      [...intParam(I_OFFSET + R_CONS), ...set(base), ...intParam(I_OFFSET + R_LINES), ...set(lines)],
       [...f64Const(0), ...set(bestX), ...f64Const(0), ...set(bestY), ...f64Const(Infinity), ...set(bestD)],
       // Projections on each line.
       [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
@@ -398,36 +402,43 @@ function project(): FunctionSpec {
         [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
         br(0),
       )),
+      // Each line's squared gap at u and |a|^2 (the room: reserved by the caller).
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap)],
+        [...get(lk8), ...get(gap), ...get(gap), ...f64Mul, ...f64Store(0)],
+        [...get(lk8), ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Store(8)],
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
       // Vertices of pairs of lines, both nearer u than the best point so far.
-      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
       block(loop(
         [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
         block(
-          [...far2(ak), ...brIf(0)],
-          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          [...far2(lk8), ...brIf(0)],
+          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(lk8), ...i32(16), ...i32Add, ...set(lm8), ...get(k), ...i32(1), ...i32Add, ...set(m)],
           block(loop(
             [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
             block(
-              [...far2(am), ...brIf(0)],
+              [...far2(lm8), ...brIf(0)],
               [...at(ak, 0), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 0), ...f64Mul, ...f64Sub, ...set(det)],
               [...at(ak, 2), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 2), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(x)],
               [...at(ak, 0), ...at(am, 2), ...f64Mul, ...at(ak, 2), ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(y)],
               [...sqDist, ...set(d)],
               [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
-              [...get(det), ...f64Abs, ...f64Const(1e-9),
-                ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add,
-                ...at(am, 0), ...at(am, 0), ...f64Mul, ...at(am, 1), ...at(am, 1), ...f64Mul, ...f64Add,
-                ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
+              [...get(det), ...f64Abs, ...f64Const(1e-9), ...at(lk8, 1), ...at(lm8, 1), ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
               [...get(x), ...get(ux), ...f64Sub, ...at(am, 1), ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lk)],
               [...at(ak, 0), ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...at(ak, 1), ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lm)],
               [...get(lk), ...f64Const(-TOLERANCE), ...f64Ge, ...get(lm), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And],
               op.if([...feasibleAt, ...op.if(accept)]),
             ),
-            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(m), ...i32(1), ...i32Add, ...set(m)],
+            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(lm8), ...i32(16), ...i32Add, ...set(lm8), ...get(m), ...i32(1), ...i32Add, ...set(m)],
             br(0),
           )),
         ),
-        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
         br(0),
       )),
       [...get(bestD), ...f64Const(Infinity), ...f64Eq, ...op.if([...i32(0), ...ret])],
@@ -440,13 +451,13 @@ function project(): FunctionSpec {
 /**
  * nearest(kept) -> m: the MAX_NEAREST nearest of the `kept` candidates (distances in the cd region), nearest first
  * (ties: the earlier first), their indices into the I_TOP slots, each marked 1 in the taken region; m = their number.
- * SafetyFilter.nearestFirst's insertion into a sorted list, without its radius (which only skips candidates that
- * cannot be among the nearest: the same indices in the same order).
+ * SafetyFilter.nearestFirst's insertion into a sorted list, only of the candidates within a radius that holds at
+ * least MAX_NEAREST of them (the last robot's, a little wider; all of them when it holds fewer, or one is NaN).
  */
 function nearest(): FunctionSpec {
   const kept = 0;
-  const [q, m, at, cdOff, takenOff, prev] = [1, 2, 3, 4, 5, 6];
-  const [d, worst] = [7, 8];
+  const [q, m, at, cdOff, takenOff, prev, within, nan] = [1, 2, 3, 4, 5, 6, 7, 8];
+  const [d, worst, radius] = [9, 10, 11];
   const cdAt = (index: number): number[] => [...get(cdOff), ...get(index), ...i32(3), ...i32Shl, ...i32Add, ...f64Load()];
   // The address of top[k] (byte offset 4 I_TOP in the parameter block is the load's or store's own offset).
   const topAddr = (index: number[]): number[] => [...index, ...i32(2), ...i32Shl];
@@ -454,15 +465,27 @@ function nearest(): FunctionSpec {
     name: 'nearest',
     params: [I32],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, I32, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64],
     body: [
       [...intParam(I_OFFSET + R_CD), ...set(cdOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
+      // The radius: kept when it holds at least MAX_NEAREST candidates and none is NaN.
+      [...i32(0), ...f64Load(8 * P_TOP_RADIUS), ...set(radius), ...i32(0), ...set(within), ...i32(0), ...set(nan), ...i32(0), ...set(q)],
+      block(loop(
+        [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
+        [...cdAt(q), ...set(d)],
+        [...get(within), ...get(d), ...get(radius), ...op.f64Le, ...i32Add, ...set(within)],
+        [...get(nan), ...get(d), ...get(d), ...op.f64Ne, ...i32Or, ...set(nan)],
+        [...get(q), ...i32(1), ...i32Add, ...set(q)],
+        br(0),
+      )),
+      [...get(nan), ...get(within), ...i32(MAX_NEAREST), ...op.i32LtS, ...i32Or, ...op.if([...f64Const(Infinity), ...set(radius)])],
       [...i32(0), ...set(m), ...i32(0), ...set(q), ...f64Const(Infinity), ...set(worst)],
       block(loop(
         [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
         block(
           [...cdAt(q), ...set(d)],
-          // Not nearer than the MAX_NEAREST-th so far: skipped.
+          // Beyond the radius, or not nearer than the MAX_NEAREST-th so far: skipped.
+          [...get(d), ...get(radius), ...f64Gt, ...brIf(0)],
           [...get(d), ...get(worst), ...f64Lt, ...op.i32Eqz, ...get(m), ...i32(MAX_NEAREST), ...op.i32Eq, ...op.i32And, ...brIf(0)],
           [...get(m), ...i32(MAX_NEAREST), ...op.i32LtS],
           ifElse([[...get(m), ...set(at), ...get(m), ...i32(1), ...i32Add, ...set(m)]], [[...get(m), ...i32(1), ...op.i32Sub, ...set(at)]]),
@@ -489,6 +512,7 @@ function nearest(): FunctionSpec {
         [...get(at), ...i32(1), ...i32Add, ...set(at)],
         br(0),
       )),
+      [...i32(0), ...f64Const(1.2), ...get(worst), ...f64Mul, ...f64Store(8 * P_TOP_RADIUS)],
       get(m),
     ],
   };

@@ -35,7 +35,7 @@ import type { Target } from '../engine/target/target.js';
 import { boxArea } from '../engine/target/geometry.js';
 import { makeGrid } from '../engine/field/grid.js';
 import { I_GX, I_TOP, I_UNICYCLE, MAX_NEAREST, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
-import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_LINES, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
 import type { Kernel, ScanKernel } from './neighbour-scan.js';
 
 /** Safety settings (live controller parameters). */
@@ -718,7 +718,9 @@ export class SafetyFilter {
       ay = k * this.ey;
     }
     if (3 * (this.count + 1) > this.cons.length) {
+      // (The kernel's projection keeps data per line of a problem: as many as the constraints hold.)
       this.memory.reserve(R_CONS, this.count + 1);
+      this.memory.reserve(R_LINES, this.memory.capacity(R_CONS));
       this.sync();
     }
     if (this.count + 1 > this.coincident.length) {
