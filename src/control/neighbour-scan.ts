@@ -156,10 +156,10 @@ function scan(): FunctionSpec {
   const ints = (count: number): number[] => new Array<number>(count).fill(I32).map(local);
   const floats = (count: number): number[] => new Array<number>(count).fill(F64).map(local);
   const vectors = (count: number): number[] => new Array<number>(count).fill(V128).map(local);
-  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, r, addr, off, stride] = ints(16);
+  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, room, addr, off, stride] = ints(16);
   const fieldBase = ints(REC_FIELDS);
   const [g, brake, limit, dPair, cell, ox, oy, r2, y0, gapY, half, i0f, i1f] = floats(13);
-  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO, CAP, SQ] = vectors(27);
+  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO, CAP, SQ, TV] = vectors(28);
   const [SX, SY, SI, SR2, SINNER, SFIXED, SBASE, SG, SNG, SBRAKE, BRAKEINF, SLIMIT, SDRI, SDPAIR, SRI, SRMD, SKEEP] = vectors(17);
   const [SEX, SEY, SALONG, SVX, SVY, SEND, ZERO, TWO, CHALF, CMHALF, CMTOL, C1, C6, C12, CCO] = vectors(15);
   const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
@@ -175,7 +175,7 @@ function scan(): FunctionSpec {
     vset(X, load(F_X)), vset(Y, load(F_Y)), vset(J, load(F_ITEM)),
     vset(D2, get(X), get(SX), sub, get(X), get(SX), sub, mul, get(Y), get(SY), sub, get(Y), get(SY), sub, mul, add),
     // Lane 1 exists when t + 1 < end; not beyond the range; not robot i itself.
-    vset(M1, [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1)], get(SEND), lt,
+    vset(M1, get(TV), get(SEND), lt,
       get(D2), get(SR2), gt, not, and, get(J), get(SI), ne, and),
     [...get(M1), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
     vset(D, get(D2), sqrt),
@@ -255,16 +255,16 @@ function scan(): FunctionSpec {
       get(M), get(ZERO), eq, bitselect),
     vset(RECOV, get(RECOV), get(M1), get(B), get(ZERO), gt, and, or),
     vset(KEEP, get(M1), get(B), get(SKEEP), le, not, and),
-    // Room for both lanes, or out (the caller grows the regions and scans again).
-    [...get(found), ...i32(2), ...i32Add, ...get(cdCap), ...i32GtS, ...get(from), ...get(found), ...i32Add, ...i32(2), ...i32Add, ...get(rawCap), ...i32GtS, ...i32Or],
-    op.if([...i32(-1), ...ret]),
+    // Room for both lanes (found + 2 within the distances and from + found + 2 within the raw barriers), or out (the
+    // caller grows the regions and scans again).
+    [...get(found), ...get(room), ...i32GtS, ...op.if([...i32(-1), ...ret])],
+    // Each lane's barrier at the next slot (rawOff and kindOff point at the slot of barrier `from`): (nx, ny) as one
+    // store, b, its kind (coincident: CO), its distance; the slot moves on when the lane is kept.
     ...[0, 1].map((L) => [
-      ...get(from), ...get(found), ...i32Add, ...set(r),
-      ...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
-      ...get(addr), ...get(NX), ...lane(L), ...f64Store(0),
-      ...get(addr), ...get(NY), ...lane(L), ...f64Store(8),
+      ...get(rawOff), ...get(found), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
+      ...get(addr), ...get(NX), ...get(NY), ...op.i8x16Shuffle(L ? [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31] : [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), ...op.v128Store(),
       ...get(addr), ...get(B), ...lane(L), ...f64Store(16),
-      ...get(kindOff), ...get(r), ...i32Add, ...get(D), ...lane(L), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8(),
+      ...get(kindOff), ...get(found), ...i32Add, ...get(CO), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Store8(),
       ...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(D), ...lane(L), ...f64Store(),
       ...get(found), ...get(KEEP), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Add, ...set(found),
     ]),
@@ -282,10 +282,13 @@ function scan(): FunctionSpec {
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i1f), ...i32TruncSatF64, ...i32Add, ...i32(1), ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(end)],
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i0f), ...i32TruncSatF64, ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(t)],
     splatOf(SEND, [...get(end), ...f64ConvertI32]),
+    // The lanes' slots (t, t + 1) as doubles, moved on with t.
+    [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1), ...set(TV)],
     block(loop(
       [...get(t), ...get(end), ...i32GeS, ...brIf(1)],
       block(...item),
       [...get(t), ...i32(2), ...i32Add, ...set(t)],
+      vset(TV, get(TV), get(TWO), add),
       br(0),
     )),
   ];
@@ -299,6 +302,9 @@ function scan(): FunctionSpec {
       [...intParam(I_OFFSET + R_STARTS), ...set(starts), ...intParam(I_OFFSET + R_CD), ...set(cdOff)],
       [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff)],
       [...intParam(I_CAP + R_RAW), ...set(rawCap), ...intParam(I_CAP + R_CD), ...set(cdCap)],
+      // The slots from barrier `from` on; room: the largest found with two more slots in both regions.
+      [...get(rawOff), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(rawOff), ...get(kindOff), ...get(from), ...i32Add, ...set(kindOff)],
+      [...get(cdCap), ...get(rawCap), ...get(from), ...op.i32Sub, ...get(cdCap), ...get(rawCap), ...get(from), ...op.i32Sub, ...op.i32LtS, ...op.select, ...i32(2), ...op.i32Sub, ...set(room)],
       // The records' fields: arrays of the region's capacity, one after the other.
       [...intParam(I_CAP + R_RECORDS), ...i32(3), ...i32Shl, ...set(stride)],
       ...fieldBase.map((l, k) => [...intParam(I_OFFSET + R_RECORDS), ...get(stride), ...i32(k), ...i32Mul, ...i32Add, ...set(l)]),

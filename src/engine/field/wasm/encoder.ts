@@ -138,6 +138,8 @@ export const op = {
   f64x2Le: simd(0x4b),
   f64x2ReplaceLane: (lane: number): number[] => [...simd(0x22), lane],
   i32x4ExtractLane: (lane: number): number[] => [...simd(0x1b), lane],
+  /** i8x16.shuffle: byte k of the result is byte lanes[k] of the two operands' 32 bytes. */
+  i8x16Shuffle: (lanes: readonly number[]): number[] => [...simd(0x0d), ...lanes],
   v128Not: simd(0x4d),
   v128And: simd(0x4e),
   v128Or: simd(0x50),
