@@ -369,24 +369,41 @@ function feasible(): FunctionSpec {
 function project(): FunctionSpec {
   const [from, to, ux, uy] = [0, 1, 2, 3];
   const [k, m, ak, am, base, lines, lk8, lm8] = [4, 5, 6, 7, 8, 9, 10, 11];
-  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const [bestX, bestY, bestD, gap, x, y, d] = [12, 13, 14, 15, 16, 17, 18];
+  const two = 19;
+  const [SAK0, SAK1, SBK, SUX, SUY, AM0, AM1, BM, VDET, VX, VY, VDX, VDY, VD, VLK, VLM] = Array.from({ length: 16 }, (_, q) => 20 + q);
+  const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2ReplaceLane: replace, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
   const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
   const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
   // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint whose line data is at ptr (then it has
-  // no vertex nearer); gap^2 and |a|^2 computed once per constraint (R_LINES).
-  const far2 = (ptr: number): number[] => [
-    ...at(ptr, 0),
+  // no vertex nearer); gap^2 and |a|^2 computed once per constraint (R_LINES); `next`: the constraint after it.
+  const far2 = (ptr: number, next = 0): number[] => [
+    ...at(ptr, 2 * next),
     ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
-    ...at(ptr, 1), ...f64Mul,
+    ...at(ptr, 2 * next + 1), ...f64Mul,
     ...f64Gt,
   ];
+  const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
+  // A vertex of line k with line m (L = 0) or m + 1 (L = 1), from the lanes computed for both: nearer than the best,
+  // multipliers, near-parallel lines, feasible (SafetyFilter.project's tests, with its arithmetic in each lane).
+  const vertex = (L: number): number[] => block(
+    ...(L ? [[...get(two), ...op.i32Eqz, ...brIf(0)]] : []),
+    [...far2(lm8, L), ...brIf(0)],
+    [...get(VD), ...lane(L), ...set(d), ...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+    [...get(VLK), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...get(VLM), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And, ...op.i32Eqz, ...brIf(0)],
+    [...get(VDET), ...lane(L), ...f64Abs, ...f64Const(1e-9), ...at(lk8, 1), ...at(lm8, 2 * L + 1), ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
+    [...get(VX), ...lane(L), ...set(x), ...get(VY), ...lane(L), ...set(y)],
+    [...feasibleAt, ...op.if(accept)],
+  );
+  // (a at ptr, a at ptr + 24) as lanes: field f of constraints m and m + 1.
+  const pair = (ptr: number, f: number): number[] => [...at(ptr, f), ...splat, ...at(ptr, f + 3), ...replace(1)];
   const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
   const feasibleAt = [...get(from), ...get(to), ...get(x), ...get(y), ...call(FEASIBLE)];
   return {
     name: 'project',
     params: [I32, I32, F64, F64],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, I32, ...new Array<number>(16).fill(V128)],
     body: [
       [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
       op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
@@ -418,30 +435,31 @@ function project(): FunctionSpec {
         [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
         br(0),
       )),
-      // Vertices of pairs of lines, both nearer u than the best point so far.
+      // Vertices of pairs of lines, both nearer u than the best point so far; two lines m at a time (f64x2 lanes, each
+      // the scalar arithmetic), tested in order.
+      vset(SUX, get(ux), splat), vset(SUY, get(uy), splat),
       [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
       block(loop(
         [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
         block(
           [...far2(lk8), ...brIf(0)],
           [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(lk8), ...i32(16), ...i32Add, ...set(lm8), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          vset(SAK0, at(ak, 0), splat), vset(SAK1, at(ak, 1), splat), vset(SBK, at(ak, 2), splat),
           block(loop(
             [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
-            block(
-              [...far2(lm8), ...brIf(0)],
-              [...at(ak, 0), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 0), ...f64Mul, ...f64Sub, ...set(det)],
-              [...at(ak, 2), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 2), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(x)],
-              [...at(ak, 0), ...at(am, 2), ...f64Mul, ...at(ak, 2), ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(y)],
-              [...sqDist, ...set(d)],
-              [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
-              // (The multipliers before the near-parallel test: both are pure tests, and most vertices fail the first.)
-              [...get(x), ...get(ux), ...f64Sub, ...at(am, 1), ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lk)],
-              [...at(ak, 0), ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...at(ak, 1), ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lm)],
-              [...get(lk), ...f64Const(-TOLERANCE), ...f64Ge, ...get(lm), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And, ...op.i32Eqz, ...brIf(0)],
-              [...get(det), ...f64Abs, ...f64Const(1e-9), ...at(lk8, 1), ...at(lm8, 1), ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
-              [...feasibleAt, ...op.if(accept)],
-            ),
-            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(lm8), ...i32(16), ...i32Add, ...set(lm8), ...get(m), ...i32(1), ...i32Add, ...set(m)],
+            [...get(m), ...i32(1), ...i32Add, ...get(to), ...op.i32LtS, ...set(two)],
+            // (Lane 1 past the last constraint reads the next slot of memory: its lane is not used.)
+            vset(AM0, pair(am, 0)), vset(AM1, pair(am, 1)), vset(BM, pair(am, 2)),
+            vset(VDET, get(SAK0), get(AM1), mul, get(SAK1), get(AM0), mul, sub),
+            vset(VX, get(SBK), get(AM1), mul, get(SAK1), get(BM), mul, sub, get(VDET), div),
+            vset(VY, get(SAK0), get(BM), mul, get(SBK), get(AM0), mul, sub, get(VDET), div),
+            vset(VDX, get(VX), get(SUX), sub), vset(VDY, get(VY), get(SUY), sub),
+            vset(VD, get(VDX), get(VDX), mul, get(VDY), get(VDY), mul, add),
+            vset(VLK, get(VDX), get(AM1), mul, get(VDY), get(AM0), mul, sub, get(VDET), div),
+            vset(VLM, get(SAK0), get(VDY), mul, get(SAK1), get(VDX), mul, sub, get(VDET), div),
+            vertex(0),
+            vertex(1),
+            [...get(am), ...i32(48), ...i32Add, ...set(am), ...get(lm8), ...i32(32), ...i32Add, ...set(lm8), ...get(m), ...i32(2), ...i32Add, ...set(m)],
             br(0),
           )),
         ),
