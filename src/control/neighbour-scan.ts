@@ -493,41 +493,41 @@ function nearest(): FunctionSpec {
     locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64],
     body: [
       [...intParam(I_OFFSET + R_CD), ...set(cdOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
-      // The radius: kept when it holds at least MAX_NEAREST candidates and none is NaN.
-      [...i32(0), ...f64Load(8 * P_TOP_RADIUS), ...set(radius), ...i32(0), ...set(within), ...i32(0), ...set(nan), ...i32(0), ...set(q)],
+      // One pass within the last robot's radius, counting the candidates within it; again over all of them when it held
+      // fewer than MAX_NEAREST or a distance is NaN (as nearestFirst decides before its pass: the same result).
+      [...i32(0), ...f64Load(8 * P_TOP_RADIUS), ...set(radius)],
       block(loop(
-        [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
-        [...cdAt(q), ...set(d)],
-        [...get(within), ...get(d), ...get(radius), ...op.f64Le, ...i32Add, ...set(within)],
-        [...get(nan), ...get(d), ...get(d), ...op.f64Ne, ...i32Or, ...set(nan)],
-        [...get(q), ...i32(1), ...i32Add, ...set(q)],
-        br(0),
-      )),
-      [...get(nan), ...get(within), ...i32(MAX_NEAREST), ...op.i32LtS, ...i32Or, ...op.if([...f64Const(Infinity), ...set(radius)])],
-      [...i32(0), ...set(m), ...i32(0), ...set(q), ...f64Const(Infinity), ...set(worst)],
-      block(loop(
-        [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
-        block(
-          [...cdAt(q), ...set(d)],
-          // Beyond the radius, or not nearer than the MAX_NEAREST-th so far: skipped.
-          [...get(d), ...get(radius), ...f64Gt, ...brIf(0)],
-          [...get(d), ...get(worst), ...f64Lt, ...op.i32Eqz, ...get(m), ...i32(MAX_NEAREST), ...op.i32Eq, ...op.i32And, ...brIf(0)],
-          [...get(m), ...i32(MAX_NEAREST), ...op.i32LtS],
-          ifElse([[...get(m), ...set(at), ...get(m), ...i32(1), ...i32Add, ...set(m)]], [[...get(m), ...i32(1), ...op.i32Sub, ...set(at)]]),
-          // Shift the farther ones up.
-          block(loop(
-            [...get(at), ...op.i32Eqz, ...brIf(1)],
-            [...topAddr([...get(at), ...i32(1), ...op.i32Sub]), ...i32Load(4 * I_TOP), ...set(prev)],
-            [...get(d), ...cdAt(prev), ...f64Lt, ...op.i32Eqz, ...brIf(1)],
-            [...topAddr(get(at)), ...get(prev), ...op.i32Store(4 * I_TOP)],
-            [...get(at), ...i32(1), ...op.i32Sub, ...set(at)],
-            br(0),
-          )),
-          [...topAddr(get(at)), ...get(q), ...op.i32Store(4 * I_TOP)],
-          [...get(m), ...i32(MAX_NEAREST), ...op.i32Eq],
-          op.if([...topAddr(i32(MAX_NEAREST - 1)), ...i32Load(4 * I_TOP), ...set(prev), ...cdAt(prev), ...set(worst)]),
-        ),
-        [...get(q), ...i32(1), ...i32Add, ...set(q)],
+        [...i32(0), ...set(m), ...i32(0), ...set(q), ...f64Const(Infinity), ...set(worst), ...i32(0), ...set(within), ...i32(0), ...set(nan)],
+        block(loop(
+          [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
+          block(
+            [...cdAt(q), ...set(d)],
+            [...get(within), ...get(d), ...get(radius), ...op.f64Le, ...i32Add, ...set(within)],
+            [...get(nan), ...get(d), ...get(d), ...op.f64Ne, ...i32Or, ...set(nan)],
+            // Beyond the radius, or not nearer than the MAX_NEAREST-th so far: skipped.
+            [...get(d), ...get(radius), ...f64Gt, ...brIf(0)],
+            [...get(d), ...get(worst), ...f64Lt, ...op.i32Eqz, ...get(m), ...i32(MAX_NEAREST), ...op.i32Eq, ...op.i32And, ...brIf(0)],
+            [...get(m), ...i32(MAX_NEAREST), ...op.i32LtS],
+            ifElse([[...get(m), ...set(at), ...get(m), ...i32(1), ...i32Add, ...set(m)]], [[...get(m), ...i32(1), ...op.i32Sub, ...set(at)]]),
+            // Shift the farther ones up.
+            block(loop(
+              [...get(at), ...op.i32Eqz, ...brIf(1)],
+              [...topAddr([...get(at), ...i32(1), ...op.i32Sub]), ...i32Load(4 * I_TOP), ...set(prev)],
+              [...get(d), ...cdAt(prev), ...f64Lt, ...op.i32Eqz, ...brIf(1)],
+              [...topAddr(get(at)), ...get(prev), ...op.i32Store(4 * I_TOP)],
+              [...get(at), ...i32(1), ...op.i32Sub, ...set(at)],
+              br(0),
+            )),
+            [...topAddr(get(at)), ...get(q), ...op.i32Store(4 * I_TOP)],
+            [...get(m), ...i32(MAX_NEAREST), ...op.i32Eq],
+            op.if([...topAddr(i32(MAX_NEAREST - 1)), ...i32Load(4 * I_TOP), ...set(prev), ...cdAt(prev), ...set(worst)]),
+          ),
+          [...get(q), ...i32(1), ...i32Add, ...set(q)],
+          br(0),
+        )),
+        // Done with this radius unless it held too few (or a NaN) and was finite: then again within Infinity.
+        [...get(nan), ...get(within), ...i32(MAX_NEAREST), ...op.i32LtS, ...i32Or, ...get(radius), ...f64Const(Infinity), ...op.f64Ne, ...i32And, ...op.i32Eqz, ...brIf(1)],
+        [...f64Const(Infinity), ...set(radius)],
         br(0),
       )),
       [...i32(0), ...set(at)],
