@@ -1,7 +1,8 @@
-// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates) and the 2-D
-// problem's projection (SafetyFilter.project), and the memory they share with the filter. Same operations in the same
-// order as the JS loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the
-// distances and the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts).
+// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates), the 2-D
+// problem's projection (SafetyFilter.project), the pick of the nearest barriers (nearestFirst) and the active-set test
+// (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
+// loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the distances and
+// the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts, safety-kernel.test.ts).
 import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
 import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
 
@@ -32,6 +33,7 @@ const I_OFFSET = 34; // eight regions
 const I_CAP = 42;
 /** Slots (i32) where `nearest` writes the indices of the nearest candidates, nearest first (MAX_NEAREST of them). */
 export const I_TOP = 50;
+/** How many nearest barriers `nearest` picks (SafetyFilter's MAX_NEIGHBOURS). */
 export const MAX_NEAREST = 12;
 /** Bytes of the parameter block. */
 const PARAMS = 256;
