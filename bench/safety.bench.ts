@@ -5,12 +5,17 @@
  * settings, options); then each pass is replayed by one filter per kernel, the two alternating pass by pass, and each
  * pass's process CPU time is recorded (process.cpuUsage). Both kernels must give the same velocities bit for bit.
  *
- * Run: npm run bench:safety [-- --robots 5000 --drive holonomic --duration 2 --rounds 3]
+ * Run: npm run bench:safety [-- --robots 5000 --drive holonomic --duration 2 --rounds 3 --baseline DIR]
+ * With --baseline DIR (a copy of an older src/, e.g. `git archive <commit> src | tar -x -C DIR`): that version's
+ * filter (Wasm kernel) is replayed too, alternating with the other two, and must give the same velocities: before and
+ * after in one run.
  * With --centre (differential drive): the unicycle passes replayed pruned by the centres' speed (forwardSpeed, as
  * the controller runs them) and by the look-ahead point's (without it), alternating, Wasm kernel; the guide passes
  * (unchanged) timed alongside; barriers kept per robot.
  */
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SafetyFilter } from '../src/control/safety.js';
 import type { FilterOptions, SafetySettings } from '../src/control/safety.js';
@@ -74,9 +79,21 @@ function median(values: number[]): number {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
 }
 
-function main(): void {
+/** The filter of another copy of the sources (--baseline), or null. */
+async function baselineFilter(dir: string | undefined): Promise<typeof SafetyFilter | null> {
+  if (dir === undefined) return null;
+  const file = path.resolve(dir, 'src/control/safety.ts');
+  const mod = (await import(pathToFileURL(file).href)) as { SafetyFilter?: typeof SafetyFilter };
+  if (!mod.SafetyFilter) throw new Error(`--baseline: ${file} exports no SafetyFilter`);
+  return mod.SafetyFilter;
+}
+
+async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { robots: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, centre: { type: 'boolean' } },
+    options: {
+      robots: { type: 'string' }, drive: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, centre: { type: 'boolean' },
+      baseline: { type: 'string' },
+    },
   });
   const robots = Number(values.robots ?? 5000);
   const drive = values.drive ?? 'holonomic';
@@ -86,22 +103,30 @@ function main(): void {
   if (drive !== 'holonomic' && drive !== 'diff_drive') throw new Error(`--drive must be holonomic or diff_drive, got '${drive}'`);
   if (!(duration > 0)) throw new Error(`--duration must be a positive number, got '${values.duration}'`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got '${values.rounds}'`);
+  const Baseline = await baselineFilter(values.baseline);
   const { passes, target } = capture(robots, drive, duration);
-  if (values.centre) return centreBound(passes, target, robots, duration, rounds);
-  const filters = { js: new SafetyFilter(target, { kernel: 'js' }), wasm: new SafetyFilter(target) };
-  if (filters.wasm.kernel !== 'wasm') throw new Error('WebAssembly is not available: nothing to compare');
-  const times: Record<'js' | 'wasm', number[]> = { js: [], wasm: [] };
-  const out = { js: new Float64Array(0), wasm: new Float64Array(0) };
+  if (values.centre) return centreBound(passes, target, robots, duration, rounds, Baseline);
+  type Variant = 'js' | 'wasm' | 'baseline';
+  const filters: Partial<Record<Variant, SafetyFilter>> = { js: new SafetyFilter(target, { kernel: 'js' }), wasm: new SafetyFilter(target) };
+  if (Baseline) filters.baseline = new Baseline(target);
+  if (filters.wasm?.kernel !== 'wasm') throw new Error('WebAssembly is not available: nothing to compare');
+  const variants = Object.keys(filters) as Variant[];
+  const times: Record<Variant, number[]> = { js: [], wasm: [], baseline: [] };
+  const out: Record<Variant, Float64Array> = { js: new Float64Array(0), wasm: new Float64Array(0), baseline: new Float64Array(0) };
   const load0 = os.loadavg()[0];
   let differ = 0;
   for (let round = 0; round < rounds; round++) {
-    for (const p of passes) {
-      for (const kernel of round % 2 ? (['wasm', 'js'] as const) : (['js', 'wasm'] as const)) {
+    for (let q = 0; q < passes.length; q++) {
+      const p = passes[q];
+      // Each variant first in turn.
+      const shift = (round * passes.length + q) % variants.length;
+      for (const kernel of [...variants.slice(shift), ...variants.slice(0, shift)]) {
         const u = p.velocities.slice();
-        times[kernel].push(cpuMs(() => filters[kernel].filter(p.points, p.movable, u, p.settings, p.options)));
+        const filter = filters[kernel] as SafetyFilter;
+        times[kernel].push(cpuMs(() => filter.filter(p.points, p.movable, u, p.settings, p.options)));
         out[kernel] = u;
       }
-      for (let k = 0; k < out.js.length; k++) if (!Object.is(out.js[k], out.wasm[k])) differ++;
+      for (const v of variants) for (let k = 0; k < out.js.length; k++) if (!Object.is(out.js[k], out[v][k])) differ++;
     }
   }
   const js = median(times.js);
@@ -109,35 +134,57 @@ function main(): void {
   console.log(`# Safety filter, ${robots} ${drive} robots, ${passes.length} passes captured over ${duration} simulated s, ${rounds} rounds`);
   console.log(`node ${process.version}, load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`);
   console.log(`CPU time per pass, median   js ${js.toFixed(1)} ms, wasm ${wasm.toFixed(1)} ms: ${(js / wasm).toFixed(2)}x`);
-  console.log(`  sum over all passes       js ${times.js.reduce((a, b) => a + b, 0).toFixed(0)} ms, wasm ${times.wasm.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+  if (Baseline) {
+    const base = median(times.baseline);
+    console.log(`  baseline (${values.baseline}) wasm ${base.toFixed(1)} ms: this wasm ${(base / wasm).toFixed(2)}x faster`);
+  }
+  const sum = (v: Variant): string => times[v].reduce((a, b) => a + b, 0).toFixed(0);
+  console.log(`  sum over all passes       js ${sum('js')} ms, wasm ${sum('wasm')} ms${Baseline ? `, baseline ${sum('baseline')} ms` : ''}`);
   console.log(`velocities differing        ${differ} (must be 0)`);
   if (differ) process.exitCode = 1;
 }
 
 /** The unicycle passes pruned by the centres' speed against the look-ahead point's, and the guide passes, CPU time. */
-function centreBound(passes: Pass[], target: Target, robots: number, duration: number, rounds: number): void {
+function centreBound(passes: Pass[], target: Target, robots: number, duration: number, rounds: number, Baseline: typeof SafetyFilter | null): void {
   const unicycle = passes.filter((p) => p.options.headings && p.options.forwardSpeed !== undefined);
   const guide = passes.filter((p) => !p.options.headings);
   if (!unicycle.length) throw new Error('--centre needs --drive diff_drive');
   const filters = { centre: new SafetyFilter(target), point: new SafetyFilter(target) };
-  const times: Record<'centre' | 'point' | 'guide', number[]> = { centre: [], point: [], guide: [] };
+  const base = Baseline ? new Baseline(target) : null;
+  const times: Record<'centre' | 'point' | 'guide' | 'baseCentre' | 'baseGuide', number[]> = { centre: [], point: [], guide: [], baseCentre: [], baseGuide: [] };
   const kept = { centre: 0, point: 0 };
   const load0 = os.loadavg()[0];
+  let differ = 0;
+  // The baseline's pass (--baseline), before this version's in odd rounds and after it in even ones, bit for bit.
+  const baseline = (p: Pass, key: 'baseCentre' | 'baseGuide'): Float64Array => {
+    const u = p.velocities.slice();
+    if (base) times[key].push(cpuMs(() => base.filter(p.points, p.movable, u, p.settings, p.options)));
+    return u;
+  };
+  const compare = (a: Float64Array, b: Float64Array): void => {
+    for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) differ++;
+  };
   for (let round = 0; round < rounds; round++) {
     for (let q = 0; q < unicycle.length; q++) {
       const p = unicycle[q];
+      let before = base && round % 2 ? baseline(p, 'baseCentre') : null;
+      let mine = new Float64Array(0);
       for (const k of round % 2 ? (['point', 'centre'] as const) : (['centre', 'point'] as const)) {
         const o = k === 'centre' ? p.options : { ...p.options, forwardSpeed: undefined };
         const u = p.velocities.slice();
         times[k].push(cpuMs(() => filters[k].filter(p.points, p.movable, u, p.settings, o)));
+        if (k === 'centre') mine = u;
         if (round > 0) continue;
         const n = p.movable.length;
         for (let i = 0; i < n; i++) filters[k].bindingNormals(i, () => kept[k]++, Infinity);
       }
+      if (base) compare(before ?? baseline(p, 'baseCentre'), mine);
       const g = guide[q];
       if (g) {
+        before = base && round % 2 ? baseline(g, 'baseGuide') : null;
         const u = g.velocities.slice();
         times.guide.push(cpuMs(() => filters.point.filter(g.points, g.movable, u, g.settings, g.options)));
+        if (base) compare(before ?? baseline(g, 'baseGuide'), u);
       }
     }
   }
@@ -148,6 +195,12 @@ function centreBound(passes: Pass[], target: Target, robots: number, duration: n
   console.log(`unicycle pass CPU, median   centre bound ${c.toFixed(1)} ms, look-ahead bound ${pt.toFixed(1)} ms: ${(pt / c).toFixed(2)}x`);
   console.log(`guide pass CPU, median      ${gd.toFixed(1)} ms (look-ahead bound, unchanged)`);
   console.log(`barriers kept per robot     centre bound ${per(kept.centre)}, look-ahead bound ${per(kept.point)}`);
+  if (base) {
+    const [bc, bg] = [median(times.baseCentre), median(times.baseGuide)];
+    console.log(`baseline (--baseline), wasm unicycle pass ${bc.toFixed(1)} ms (this ${(bc / c).toFixed(2)}x faster), guide pass ${bg.toFixed(1)} ms (${(bg / gd).toFixed(2)}x)`);
+    console.log(`velocities differing        ${differ} (must be 0)`);
+    if (differ) process.exitCode = 1;
+  }
 }
 
-main();
+await main();

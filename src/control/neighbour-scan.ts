@@ -1,7 +1,8 @@
-// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates) and the 2-D
-// problem's projection (SafetyFilter.project), and the memory they share with the filter. Same operations in the same
-// order as the JS loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the
-// distances and the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts).
+// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates), the 2-D
+// problem's projection (SafetyFilter.project), the pick of the nearest barriers (nearestFirst) and the active-set test
+// (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
+// loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the distances and
+// the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts, safety-kernel.test.ts).
 import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
 import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
 
@@ -23,11 +24,17 @@ const O_NY = 12;
 /** Where `project` writes the closest point. */
 export const O_BX = 13;
 export const O_BY = 14;
+/** `nearest`'s radius to look within first (kept from robot to robot: 1.2 x the last robot's farthest of its nearest). */
+const P_TOP_RADIUS = 15;
 /** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
 export const I_GX = 32;
 export const I_UNICYCLE = 33;
-const I_OFFSET = 34; // six regions
+const I_OFFSET = 34; // eight regions
 const I_CAP = 42;
+/** Slots (i32) where `nearest` writes the indices of the nearest candidates, nearest first (MAX_NEAREST of them). */
+export const I_TOP = 50;
+/** How many nearest barriers `nearest` picks (SafetyFilter's MAX_NEIGHBOURS). */
+export const MAX_NEAREST = 12;
 /** Bytes of the parameter block. */
 const PARAMS = 256;
 
@@ -39,6 +46,10 @@ export const R_KIND = 3;
 export const R_RAW = 4;
 /** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints, read by `project`. */
 export const R_CONS = 5;
+/** Per candidate of the current robot: 1 for one of the nearest, 2 for one the active set added (u8). */
+export const R_TAKEN = 6;
+/** Per constraint of the problem being projected: its line's squared gap at u and |a|^2 (f64 pairs; `project`). */
+export const R_LINES = 7;
 
 /**
  * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
@@ -58,7 +69,7 @@ export const F_MOV = 8;
 export const REC_FIELDS = 9;
 
 /** Bytes of one unit of each region. */
-const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24];
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1, 16];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -121,6 +132,8 @@ const { block, loop, br, brIf, ifElse, i32GtS, i32GeS, i32Mul, i32Or, ret, call 
 
 const TOLERANCE = 1e-9;
 const COINCIDENT = 1e-9;
+/** The raw barrier kind of two robots on one point (safety.ts's KIND_COINCIDENT; the scan writes d < COINCIDENT). */
+const KIND_COINCIDENT = 1;
 const RECOVERY_MARGIN = 0.02;
 /** SafetyFilter.project's margins for lines with no vertex nearer than the best point (safety.ts has the reason). */
 const FAR_LINE = 1.01;
@@ -145,10 +158,10 @@ function scan(): FunctionSpec {
   const ints = (count: number): number[] => new Array<number>(count).fill(I32).map(local);
   const floats = (count: number): number[] => new Array<number>(count).fill(F64).map(local);
   const vectors = (count: number): number[] => new Array<number>(count).fill(V128).map(local);
-  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, r, addr, off, stride] = ints(16);
+  const [gx, unicycle, starts, cdOff, kindOff, rawOff, rawCap, cdCap, bj, t, end, found, room, addr, off, stride] = ints(16);
   const fieldBase = ints(REC_FIELDS);
   const [g, brake, limit, dPair, cell, ox, oy, r2, y0, gapY, half, i0f, i1f] = floats(13);
-  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO] = vectors(25);
+  const [X, Y, D2, J, M, RJ, V, BOUND, D, H, NX, NY, BUDGET, LIN, BH, B, HALFB, DRIFT, M1, M2, KEEP, NEAR, INSIDE, RECOV, CO, CAP, SQ, TV] = vectors(28);
   const [SX, SY, SI, SR2, SINNER, SFIXED, SBASE, SG, SNG, SBRAKE, BRAKEINF, SLIMIT, SDRI, SDPAIR, SRI, SRMD, SKEEP] = vectors(17);
   const [SEX, SEY, SALONG, SVX, SVY, SEND, ZERO, TWO, CHALF, CMHALF, CMTOL, C1, C6, C12, CCO] = vectors(15);
   const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
@@ -164,7 +177,7 @@ function scan(): FunctionSpec {
     vset(X, load(F_X)), vset(Y, load(F_Y)), vset(J, load(F_ITEM)),
     vset(D2, get(X), get(SX), sub, get(X), get(SX), sub, mul, get(Y), get(SY), sub, get(Y), get(SY), sub, mul, add),
     // Lane 1 exists when t + 1 < end; not beyond the range; not robot i itself.
-    vset(M1, [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1)], get(SEND), lt,
+    vset(M1, get(TV), get(SEND), lt,
       get(D2), get(SR2), gt, not, and, get(J), get(SI), ne, and),
     [...get(M1), ...anyTrue, ...op.i32Eqz, ...brIf(0)],
     vset(D, get(D2), sqrt),
@@ -209,10 +222,15 @@ function scan(): FunctionSpec {
     //   ? linear : min(linear, sqrt(bh)), with linear = g h, bh = brake h.
     vset(LIN, get(SG), get(H), mul),
     vset(BH, get(SBRAKE), get(H), mul),
+    // The square root only when a lane in range needs it (linear is the budget of every other lane: the same values).
+    vset(CAP, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or),
+    vset(SQ, get(LIN)),
+    [...get(CAP), ...not, ...get(M1), ...and, ...get(H), ...get(ZERO), ...lt, ...not, ...and, ...anyTrue],
+    op.if(vset(SQ, get(LIN), get(LIN), get(BH), sqrt, vmin, get(CAP), bitselect)),
     vset(BUDGET,
       get(SNG), get(H), neg, get(SRMD), add, mul,
       get(ZERO),
-      get(LIN), get(LIN), get(BH), sqrt, vmin, get(BRAKEINF), get(LIN), get(LIN), mul, get(BH), get(C12), mul, lt, or, bitselect,
+      get(SQ),
       get(H), get(ZERO), lt, bitselect,
       get(H), get(CMTOL), lt, bitselect),
     vset(HALFB, get(CHALF), get(BUDGET), get(ZERO), vmax, mul),
@@ -239,16 +257,16 @@ function scan(): FunctionSpec {
       get(M), get(ZERO), eq, bitselect),
     vset(RECOV, get(RECOV), get(M1), get(B), get(ZERO), gt, and, or),
     vset(KEEP, get(M1), get(B), get(SKEEP), le, not, and),
-    // Room for both lanes, or out (the caller grows the regions and scans again).
-    [...get(found), ...i32(2), ...i32Add, ...get(cdCap), ...i32GtS, ...get(from), ...get(found), ...i32Add, ...i32(2), ...i32Add, ...get(rawCap), ...i32GtS, ...i32Or],
-    op.if([...i32(-1), ...ret]),
+    // Room for both lanes (found + 2 within the distances and from + found + 2 within the raw barriers), or out (the
+    // caller grows the regions and scans again).
+    [...get(found), ...get(room), ...i32GtS, ...op.if([...i32(-1), ...ret])],
+    // Each lane's barrier at the next slot (rawOff and kindOff point at the slot of barrier `from`): (nx, ny) as one
+    // store, b, its kind (coincident: CO), its distance; the slot moves on when the lane is kept.
     ...[0, 1].map((L) => [
-      ...get(from), ...get(found), ...i32Add, ...set(r),
-      ...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
-      ...get(addr), ...get(NX), ...lane(L), ...f64Store(0),
-      ...get(addr), ...get(NY), ...lane(L), ...f64Store(8),
+      ...get(rawOff), ...get(found), ...i32(24), ...i32Mul, ...i32Add, ...set(addr),
+      ...get(addr), ...get(NX), ...get(NY), ...op.i8x16Shuffle(L ? [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31] : [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), ...op.v128Store(),
       ...get(addr), ...get(B), ...lane(L), ...f64Store(16),
-      ...get(kindOff), ...get(r), ...i32Add, ...get(D), ...lane(L), ...f64Const(COINCIDENT), ...f64Lt, ...i32Store8(),
+      ...get(kindOff), ...get(found), ...i32Add, ...get(CO), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Store8(),
       ...get(cdOff), ...get(found), ...i32(3), ...i32Shl, ...i32Add, ...get(D), ...lane(L), ...f64Store(),
       ...get(found), ...get(KEEP), ...i32x4ExtractLane(2 * L), ...i32(1), ...op.i32And, ...i32Add, ...set(found),
     ]),
@@ -266,10 +284,13 @@ function scan(): FunctionSpec {
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i1f), ...i32TruncSatF64, ...i32Add, ...i32(1), ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(end)],
     [...get(starts), ...get(bj), ...get(gx), ...i32Mul, ...get(i0f), ...i32TruncSatF64, ...i32Add, ...i32(2), ...i32Shl, ...i32Add, ...i32Load(), ...set(t)],
     splatOf(SEND, [...get(end), ...f64ConvertI32]),
+    // The lanes' slots (t, t + 1) as doubles, moved on with t.
+    [...get(t), ...f64ConvertI32, ...splat, ...get(t), ...i32(1), ...i32Add, ...f64ConvertI32, ...op.f64x2ReplaceLane(1), ...set(TV)],
     block(loop(
       [...get(t), ...get(end), ...i32GeS, ...brIf(1)],
       block(...item),
       [...get(t), ...i32(2), ...i32Add, ...set(t)],
+      vset(TV, get(TV), get(TWO), add),
       br(0),
     )),
   ];
@@ -283,6 +304,9 @@ function scan(): FunctionSpec {
       [...intParam(I_OFFSET + R_STARTS), ...set(starts), ...intParam(I_OFFSET + R_CD), ...set(cdOff)],
       [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff)],
       [...intParam(I_CAP + R_RAW), ...set(rawCap), ...intParam(I_CAP + R_CD), ...set(cdCap)],
+      // The slots from barrier `from` on; room: the largest found with two more slots in both regions.
+      [...get(rawOff), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(rawOff), ...get(kindOff), ...get(from), ...i32Add, ...set(kindOff)],
+      [...get(cdCap), ...get(rawCap), ...get(from), ...op.i32Sub, ...get(cdCap), ...get(rawCap), ...get(from), ...op.i32Sub, ...op.i32LtS, ...op.select, ...i32(2), ...op.i32Sub, ...set(room)],
       // The records' fields: arrays of the region's capacity, one after the other.
       [...intParam(I_CAP + R_RECORDS), ...i32(3), ...i32Shl, ...set(stride)],
       ...fieldBase.map((l, k) => [...intParam(I_OFFSET + R_RECORDS), ...get(stride), ...i32(k), ...i32Mul, ...i32Add, ...set(l)]),
@@ -346,29 +370,46 @@ function feasible(): FunctionSpec {
  */
 function project(): FunctionSpec {
   const [from, to, ux, uy] = [0, 1, 2, 3];
-  const [k, m, ak, am, base] = [4, 5, 6, 7, 8];
-  const [bestX, bestY, bestD, gap, x, y, d, det, far, lk, lm] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const [k, m, ak, am, base, lines, lk8, lm8] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const [bestX, bestY, bestD, gap, x, y, d] = [12, 13, 14, 15, 16, 17, 18];
+  const two = 19;
+  const [SAK0, SAK1, SBK, SUX, SUY, AM0, AM1, BM, VDET, VX, VY, VDX, VDY, VD, VLK, VLM] = Array.from({ length: 16 }, (_, q) => 20 + q);
+  const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2ReplaceLane: replace, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
   const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
   const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
-  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint at ptr (then it has no vertex nearer)
-  const far2 = (ptr: number): number[] => [
-    ...at(ptr, 2), ...at(ptr, 0), ...get(ux), ...f64Mul, ...at(ptr, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap),
-    ...get(gap), ...get(gap), ...f64Mul,
+  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint whose line data is at ptr (then it has
+  // no vertex nearer); gap^2 and |a|^2 computed once per constraint (R_LINES); `next`: the constraint after it.
+  const far2 = (ptr: number, next = 0): number[] => [
+    ...at(ptr, 2 * next),
     ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
-    ...at(ptr, 0), ...at(ptr, 0), ...f64Mul, ...at(ptr, 1), ...at(ptr, 1), ...f64Mul, ...f64Add, ...f64Mul,
+    ...at(ptr, 2 * next + 1), ...f64Mul,
     ...f64Gt,
   ];
+  const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
+  // A vertex of line k with line m (L = 0) or m + 1 (L = 1), from the lanes computed for both: nearer than the best,
+  // multipliers, near-parallel lines, feasible (SafetyFilter.project's tests, with its arithmetic in each lane).
+  const vertex = (L: number): number[] => block(
+    ...(L ? [[...get(two), ...op.i32Eqz, ...brIf(0)]] : []),
+    [...far2(lm8, L), ...brIf(0)],
+    [...get(VD), ...lane(L), ...set(d), ...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
+    [...get(VLK), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...get(VLM), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And, ...op.i32Eqz, ...brIf(0)],
+    [...get(VDET), ...lane(L), ...f64Abs, ...f64Const(1e-9), ...at(lk8, 1), ...at(lm8, 2 * L + 1), ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
+    [...get(VX), ...lane(L), ...set(x), ...get(VY), ...lane(L), ...set(y)],
+    [...feasibleAt, ...op.if(accept)],
+  );
+  // (a at ptr, a at ptr + 24) as lanes: field f of constraints m and m + 1.
+  const pair = (ptr: number, f: number): number[] => [...at(ptr, f), ...splat, ...at(ptr, f + 3), ...replace(1)];
   const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
   const feasibleAt = [...get(from), ...get(to), ...get(x), ...get(y), ...call(FEASIBLE)];
   return {
     name: 'project',
     params: [I32, I32, F64, F64],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, I32, ...new Array<number>(16).fill(V128)],
     body: [
       [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
       op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
-      [...intParam(I_OFFSET + R_CONS), ...set(base)],
+      [...intParam(I_OFFSET + R_CONS), ...set(base), ...intParam(I_OFFSET + R_LINES), ...set(lines)],
       [...f64Const(0), ...set(bestX), ...f64Const(0), ...set(bestY), ...f64Const(Infinity), ...set(bestD)],
       // Projections on each line.
       [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
@@ -386,36 +427,45 @@ function project(): FunctionSpec {
         [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
         br(0),
       )),
-      // Vertices of pairs of lines, both nearer u than the best point so far.
-      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
+      // Each line's squared gap at u and |a|^2 (the room: reserved by the caller).
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap)],
+        [...get(lk8), ...get(gap), ...get(gap), ...f64Mul, ...f64Store(0)],
+        [...get(lk8), ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Store(8)],
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      // Vertices of pairs of lines, both nearer u than the best point so far; two lines m at a time (f64x2 lanes, each
+      // the scalar arithmetic), tested in order.
+      vset(SUX, get(ux), splat), vset(SUY, get(uy), splat),
+      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
       block(loop(
         [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
         block(
-          [...far2(ak), ...brIf(0)],
-          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          [...far2(lk8), ...brIf(0)],
+          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(lk8), ...i32(16), ...i32Add, ...set(lm8), ...get(k), ...i32(1), ...i32Add, ...set(m)],
+          vset(SAK0, at(ak, 0), splat), vset(SAK1, at(ak, 1), splat), vset(SBK, at(ak, 2), splat),
           block(loop(
             [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
-            block(
-              [...far2(am), ...brIf(0)],
-              [...at(ak, 0), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 0), ...f64Mul, ...f64Sub, ...set(det)],
-              [...at(ak, 2), ...at(am, 1), ...f64Mul, ...at(ak, 1), ...at(am, 2), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(x)],
-              [...at(ak, 0), ...at(am, 2), ...f64Mul, ...at(ak, 2), ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(y)],
-              [...sqDist, ...set(d)],
-              [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
-              [...get(det), ...f64Abs, ...f64Const(1e-9),
-                ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add,
-                ...at(am, 0), ...at(am, 0), ...f64Mul, ...at(am, 1), ...at(am, 1), ...f64Mul, ...f64Add,
-                ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
-              [...get(x), ...get(ux), ...f64Sub, ...at(am, 1), ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...at(am, 0), ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lk)],
-              [...at(ak, 0), ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...at(ak, 1), ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...f64Sub, ...get(det), ...f64Div, ...set(lm)],
-              [...get(lk), ...f64Const(-TOLERANCE), ...f64Ge, ...get(lm), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And],
-              op.if([...feasibleAt, ...op.if(accept)]),
-            ),
-            [...get(am), ...i32(24), ...i32Add, ...set(am), ...get(m), ...i32(1), ...i32Add, ...set(m)],
+            [...get(m), ...i32(1), ...i32Add, ...get(to), ...op.i32LtS, ...set(two)],
+            // (Lane 1 past the last constraint reads the next slot of memory: its lane is not used.)
+            vset(AM0, pair(am, 0)), vset(AM1, pair(am, 1)), vset(BM, pair(am, 2)),
+            vset(VDET, get(SAK0), get(AM1), mul, get(SAK1), get(AM0), mul, sub),
+            vset(VX, get(SBK), get(AM1), mul, get(SAK1), get(BM), mul, sub, get(VDET), div),
+            vset(VY, get(SAK0), get(BM), mul, get(SBK), get(AM0), mul, sub, get(VDET), div),
+            vset(VDX, get(VX), get(SUX), sub), vset(VDY, get(VY), get(SUY), sub),
+            vset(VD, get(VDX), get(VDX), mul, get(VDY), get(VDY), mul, add),
+            vset(VLK, get(VDX), get(AM1), mul, get(VDY), get(AM0), mul, sub, get(VDET), div),
+            vset(VLM, get(SAK0), get(VDY), mul, get(SAK1), get(VDX), mul, sub, get(VDET), div),
+            vertex(0),
+            vertex(1),
+            [...get(am), ...i32(48), ...i32Add, ...set(am), ...get(lm8), ...i32(32), ...i32Add, ...set(lm8), ...get(m), ...i32(2), ...i32Add, ...set(m)],
             br(0),
           )),
         ),
-        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
         br(0),
       )),
       [...get(bestD), ...f64Const(Infinity), ...f64Eq, ...op.if([...i32(0), ...ret])],
@@ -425,17 +475,135 @@ function project(): FunctionSpec {
   };
 }
 
+/**
+ * nearest(kept) -> m: the MAX_NEAREST nearest of the `kept` candidates (distances in the cd region), nearest first
+ * (ties: the earlier first), their indices into the I_TOP slots, each marked 1 in the taken region; m = their number.
+ * SafetyFilter.nearestFirst's insertion into a sorted list, only of the candidates within a radius that holds at
+ * least MAX_NEAREST of them (the last robot's, a little wider; all of them when it holds fewer, or one is NaN).
+ */
+function nearest(): FunctionSpec {
+  const kept = 0;
+  const [q, m, at, cdOff, takenOff, prev, within, nan] = [1, 2, 3, 4, 5, 6, 7, 8];
+  const [d, worst, radius] = [9, 10, 11];
+  const cdAt = (index: number): number[] => [...get(cdOff), ...get(index), ...i32(3), ...i32Shl, ...i32Add, ...f64Load()];
+  // The address of top[k] (byte offset 4 I_TOP in the parameter block is the load's or store's own offset).
+  const topAddr = (index: number[]): number[] => [...index, ...i32(2), ...i32Shl];
+  return {
+    name: 'nearest',
+    params: [I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64],
+    body: [
+      [...intParam(I_OFFSET + R_CD), ...set(cdOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
+      // One pass within the last robot's radius, counting the candidates within it; again over all of them when it held
+      // fewer than MAX_NEAREST or a distance is NaN (as nearestFirst decides before its pass: the same result).
+      [...i32(0), ...f64Load(8 * P_TOP_RADIUS), ...set(radius)],
+      block(loop(
+        [...i32(0), ...set(m), ...i32(0), ...set(q), ...f64Const(Infinity), ...set(worst), ...i32(0), ...set(within), ...i32(0), ...set(nan)],
+        block(loop(
+          [...get(q), ...get(kept), ...i32GeS, ...brIf(1)],
+          block(
+            [...cdAt(q), ...set(d)],
+            [...get(within), ...get(d), ...get(radius), ...op.f64Le, ...i32Add, ...set(within)],
+            [...get(nan), ...get(d), ...get(d), ...op.f64Ne, ...i32Or, ...set(nan)],
+            // Beyond the radius, or not nearer than the MAX_NEAREST-th so far: skipped.
+            [...get(d), ...get(radius), ...f64Gt, ...brIf(0)],
+            [...get(d), ...get(worst), ...f64Lt, ...op.i32Eqz, ...get(m), ...i32(MAX_NEAREST), ...op.i32Eq, ...op.i32And, ...brIf(0)],
+            [...get(m), ...i32(MAX_NEAREST), ...op.i32LtS],
+            ifElse([[...get(m), ...set(at), ...get(m), ...i32(1), ...i32Add, ...set(m)]], [[...get(m), ...i32(1), ...op.i32Sub, ...set(at)]]),
+            // Shift the farther ones up.
+            block(loop(
+              [...get(at), ...op.i32Eqz, ...brIf(1)],
+              [...topAddr([...get(at), ...i32(1), ...op.i32Sub]), ...i32Load(4 * I_TOP), ...set(prev)],
+              [...get(d), ...cdAt(prev), ...f64Lt, ...op.i32Eqz, ...brIf(1)],
+              [...topAddr(get(at)), ...get(prev), ...op.i32Store(4 * I_TOP)],
+              [...get(at), ...i32(1), ...op.i32Sub, ...set(at)],
+              br(0),
+            )),
+            [...topAddr(get(at)), ...get(q), ...op.i32Store(4 * I_TOP)],
+            [...get(m), ...i32(MAX_NEAREST), ...op.i32Eq],
+            op.if([...topAddr(i32(MAX_NEAREST - 1)), ...i32Load(4 * I_TOP), ...set(prev), ...cdAt(prev), ...set(worst)]),
+          ),
+          [...get(q), ...i32(1), ...i32Add, ...set(q)],
+          br(0),
+        )),
+        // Done with this radius unless it held too few (or a NaN) and was finite: then again within Infinity.
+        [...get(nan), ...get(within), ...i32(MAX_NEAREST), ...op.i32LtS, ...i32Or, ...get(radius), ...f64Const(Infinity), ...op.f64Ne, ...i32And, ...op.i32Eqz, ...brIf(1)],
+        [...f64Const(Infinity), ...set(radius)],
+        br(0),
+      )),
+      [...i32(0), ...set(at)],
+      block(loop(
+        [...get(at), ...get(m), ...i32GeS, ...brIf(1)],
+        [...get(takenOff), ...topAddr(get(at)), ...i32Load(4 * I_TOP), ...i32Add, ...i32(1), ...i32Store8()],
+        [...get(at), ...i32(1), ...i32Add, ...set(at)],
+        br(0),
+      )),
+      [...i32(0), ...f64Const(1.2), ...get(worst), ...f64Mul, ...f64Store(8 * P_TOP_RADIUS)],
+      get(m),
+    ],
+  };
+}
+
+/**
+ * check(from, active, ux, uy, relaxed, unicycle, ex, ey, start) -> the first candidate t >= start of the current
+ * robot (raw barrier from + t) not taken whose barrier (u, v) breaks, or -1: the active-set test of
+ * SafetyFilter.filter, with its arithmetic. `relaxed` (the problem was infeasible): robots on one point are skipped
+ * and a barrier's right-hand side is at most 0; a unicycle's normal is projected on its heading (ex, ey).
+ */
+function check(): FunctionSpec {
+  const [from, active, ux, uy, relaxed, unicycle, ex, ey, start] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [t, r, addr, kindOff, rawOff, takenOff, coincident] = [9, 10, 11, 12, 13, 14, 15];
+  const [ax, ay, b, k] = [16, 17, 18, 19];
+  return {
+    name: 'check',
+    params: [I32, I32, F64, F64, I32, I32, F64, F64, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64],
+    body: [
+      [...intParam(I_OFFSET + R_KIND), ...set(kindOff), ...intParam(I_OFFSET + R_RAW), ...set(rawOff), ...intParam(I_OFFSET + R_TAKEN), ...set(takenOff)],
+      [...get(start), ...set(t)],
+      block(loop(
+        [...get(t), ...get(active), ...i32GeS, ...brIf(1)],
+        block(
+          [...get(takenOff), ...get(t), ...i32Add, ...op.i32Load8U(), ...brIf(0)],
+          [...get(from), ...get(t), ...i32Add, ...set(r)],
+          [...get(kindOff), ...get(r), ...i32Add, ...op.i32Load8U(), ...i32(KIND_COINCIDENT), ...op.i32Eq, ...set(coincident)],
+          [...get(relaxed), ...get(coincident), ...i32And, ...brIf(0)],
+          [...get(rawOff), ...get(r), ...i32(24), ...i32Mul, ...i32Add, ...set(addr)],
+          [...get(addr), ...f64Load(0), ...set(ax), ...get(addr), ...f64Load(8), ...set(ay), ...get(addr), ...f64Load(16), ...set(b)],
+          [...get(relaxed), ...op.if([...get(b), ...f64Const(0), ...f64Min, ...set(b)])],
+          [...get(unicycle), ...op.if(
+            [...get(ax), ...get(ex), ...f64Mul, ...get(ay), ...get(ey), ...f64Mul, ...f64Add, ...set(k)],
+            [...get(k), ...get(ex), ...f64Mul, ...set(ax), ...get(k), ...get(ey), ...f64Mul, ...set(ay)],
+          )],
+          [...get(ax), ...get(ux), ...f64Mul, ...get(ay), ...get(uy), ...f64Mul, ...f64Add, ...get(b), ...f64Const(TOLERANCE), ...f64Sub, ...f64Ge, ...brIf(0)],
+          [...get(t), ...ret],
+        ),
+        [...get(t), ...i32(1), ...i32Add, ...set(t)],
+        br(0),
+      )),
+      i32(-1),
+    ],
+  };
+}
+
 const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], results: [] }];
 
 /** The module's bytes. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([scan(), feasible(), project()], 1, IMPORTS);
+  return encodeModule([scan(), feasible(), project(), nearest(), check()], 1, IMPORTS);
 }
 
-/** The kernel's exports: the neighbour scan and the 2-D problem's projection (0/1: no common point / found). */
+/**
+ * The kernel's exports: the neighbour scan, the 2-D problem's projection (0/1: no common point / found), the nearest
+ * candidates and the active-set test (the functions above describe them).
+ */
 export interface Kernel {
   readonly scan: ScanKernel;
   readonly project: (from: number, to: number, ux: number, uy: number) => number;
+  readonly nearest: (kept: number) => number;
+  readonly check: (from: number, active: number, ux: number, uy: number, relaxed: number, unicycle: number, ex: number, ey: number, start: number) => number;
 }
 
 /** The scan's signature. */

@@ -34,8 +34,8 @@ import type { ObstacleMap } from '../engine/target/obstacles.js';
 import type { Target } from '../engine/target/target.js';
 import { boxArea } from '../engine/target/geometry.js';
 import { makeGrid } from '../engine/field/grid.js';
-import { I_GX, I_UNICYCLE, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
-import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanKernel } from './neighbour-scan.js';
+import { I_GX, I_TOP, I_UNICYCLE, MAX_NEAREST, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_LINES, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
 import type { Kernel, ScanKernel } from './neighbour-scan.js';
 
 /** Safety settings (live controller parameters). */
@@ -138,7 +138,7 @@ const FAR_LINE = 1.01;
 const FAR_LINE_SLACK = 1e-12;
 
 /** Robots a robot keeps barriers with: its nearest ones within range (a hexagonal crowd has 6 at the first ring). */
-export const MAX_NEIGHBOURS = 12;
+export const MAX_NEIGHBOURS = MAX_NEAREST;
 
 /** Component along n of the velocity of robot k's centre under its desired command (its heading for a unicycle). */
 function alongNormal(nx: number, ny: number, u: Float64Array, k: number, heading: Float64Array | undefined): number {
@@ -174,6 +174,8 @@ export class SafetyFilter {
   private readonly memory = new ScanMemory();
   private readonly scanner: ScanKernel | null;
   private readonly projector: Kernel['project'] | null;
+  private readonly chooser: Kernel['nearest'] | null;
+  private readonly checker: Kernel['check'] | null;
   private synced = -1;
   /** The memory's parameter block (f64 and i32 slots). */
   private params = new Float64Array(0);
@@ -195,8 +197,8 @@ export class SafetyFilter {
   /** The law's velocities at entry (the filter overwrites its input robot by robot). */
   private nominal = new Float64Array(0);
   private headingUnit = new Float64Array(0);
-  /** The nearest candidates so far (nearestFirst), and the radius it looks within first. */
-  private readonly topIndex = new Int32Array(MAX_NEIGHBOURS);
+  /** The nearest candidates so far (nearestFirst; in the scan memory), and the radius it looks within first. */
+  private topIndex = new Int32Array(MAX_NEIGHBOURS);
   private topRadius = Infinity;
   /** Desired speed of each robot of the pass (0 when not commanded). */
   private speedOf = new Float64Array(0);
@@ -205,8 +207,8 @@ export class SafetyFilter {
   private brake = Infinity;
   /** Distances of the robot being filtered to the robots of its barriers (in the order found). */
   private cd = new Float64Array(0);
-  /** Per barrier of that robot with another: 1 for one of the nearest, 2 for one the active set added. */
-  private taken = new Uint8Array(32);
+  /** Per barrier of that robot with another: 1 for one of the nearest, 2 for one the active set added (scan memory). */
+  private taken = new Uint8Array(0);
   /** Barriers of that robot with other robots (raw from rawFirst[i] on; then edges and walls). */
   private active = 0;
   /** Its barriers in the order of the original formulation (the nearest first, then the others as found): escape. */
@@ -226,6 +228,8 @@ export class SafetyFilter {
     const kernel = options.kernel === 'js' ? null : scanKernel(this.memory);
     this.scanner = kernel ? kernel.scan : null;
     this.projector = kernel ? kernel.project : null;
+    this.chooser = kernel ? kernel.nearest : null;
+    this.checker = kernel ? kernel.check : null;
     this.kernel = kernel ? 'wasm' : 'js';
     this.sync();
   }
@@ -245,7 +249,8 @@ export class SafetyFilter {
     this.rawKind = new Uint8Array(buffer, m.offset(R_KIND), m.capacity(R_KIND));
     this.raw = new Float64Array(buffer, m.offset(R_RAW), 3 * m.capacity(R_RAW));
     this.cons = new Float64Array(buffer, m.offset(R_CONS), 3 * m.capacity(R_CONS));
-    if (this.taken.length < this.cd.length) this.taken = new Uint8Array(this.cd.length);
+    this.taken = new Uint8Array(buffer, m.offset(R_TAKEN), m.capacity(R_TAKEN));
+    this.topIndex = new Int32Array(buffer, 4 * I_TOP, MAX_NEIGHBOURS);
   }
 
   /** Room for `count` raw barriers (and their kinds), contents kept. */
@@ -366,8 +371,8 @@ export class SafetyFilter {
       const active = found;
       this.rawCount = from + active;
       // The problem takes the nearest MAX_NEIGHBOURS, nearest first (all of them when there are no more).
-      const taken = this.taken;
-      taken.fill(0, 0, active);
+      // (Its flags live in the scan memory, which a push may move: read through this.taken.)
+      this.taken.fill(0, 0, active);
       const top = active > MAX_NEIGHBOURS ? this.nearestFirst(active) : active;
       this.active = active;
       for (let t = 0; t < top; t++) {
@@ -395,8 +400,20 @@ export class SafetyFilter {
       // the result meets every barrier (the nearest ones usually shield the others, so this seldom runs).
       for (let grew = active > MAX_NEIGHBOURS; grew; ) {
         grew = false;
-        for (let t = 0; t < active; t++) {
-          if (taken[t]) continue; // one of the nearest, or already in
+        if (this.checker) {
+          // The same test in WebAssembly (neighbour-scan.ts): the next barrier the result breaks, from t on.
+          const ux = velocities[2 * i];
+          const uy = velocities[2 * i + 1];
+          const relaxed = status > 1 ? 1 : 0;
+          for (let t = this.checker(from, active, ux, uy, relaxed, headings ? 1 : 0, ex, ey, 0); t >= 0; t = this.checker(from, active, ux, uy, relaxed, headings ? 1 : 0, ex, ey, t + 1)) {
+            const { raw, rawKind: flags } = this;
+            const r = 3 * (from + t);
+            this.pushCons(raw[r], raw[r + 1], relaxed ? Math.min(raw[r + 2], 0) : raw[r + 2], flags[from + t] === KIND_COINCIDENT);
+            this.taken[t] = 2;
+            grew = true;
+          }
+        } else for (let t = 0; t < active; t++) {
+          if (this.taken[t]) continue; // one of the nearest, or already in
           const { raw, rawKind: flags } = this;
           const r = 3 * (from + t);
           const coincident = flags[from + t] === KIND_COINCIDENT;
@@ -412,7 +429,7 @@ export class SafetyFilter {
           }
           if (ax * velocities[2 * i] + ay * velocities[2 * i + 1] >= b - TOLERANCE) continue;
           this.pushCons(raw[r], raw[r + 1], b, coincident);
-          taken[t] = 2;
+          this.taken[t] = 2;
           grew = true;
         }
         if (grew) {
@@ -630,8 +647,8 @@ export class SafetyFilter {
   /** Room for at least `size` candidate barriers, contents kept. */
   private growCandidates(size: number): void {
     this.memory.reserve(R_CD, size);
+    this.memory.reserve(R_TAKEN, this.memory.capacity(R_CD));
     this.sync();
-    if (this.taken.length < this.cd.length) this.taken = new Uint8Array(this.cd.length);
   }
 
   /**
@@ -639,6 +656,7 @@ export class SafetyFilter {
    * topIndex[0..m), marked taken; returns m. One pass with a sorted list of the nearest so far.
    */
   private nearestFirst(kept: number): number {
+    if (this.chooser) return this.chooser(kept); // the same in WebAssembly (neighbour-scan.ts)
     const c = this.cd;
     const top = this.topIndex;
     // Only candidates within a radius that holds at least MAX_NEIGHBOURS of them can be among the nearest (the last
@@ -700,7 +718,9 @@ export class SafetyFilter {
       ay = k * this.ey;
     }
     if (3 * (this.count + 1) > this.cons.length) {
+      // (The kernel's projection keeps data per line of a problem: as many as the constraints hold.)
       this.memory.reserve(R_CONS, this.count + 1);
+      this.memory.reserve(R_LINES, this.memory.capacity(R_CONS));
       this.sync();
     }
     if (this.count + 1 > this.coincident.length) {

@@ -103,6 +103,7 @@ export const op = {
   i32Load: (offset = 0): number[] => [0x28, ...memarg(2, offset)],
   i32Store: (offset = 0): number[] => [0x36, ...memarg(2, offset)],
   i32Store8: (offset = 0): number[] => [0x3a, ...memarg(0, offset)],
+  i32Load8U: (offset = 0): number[] => [0x2d, ...memarg(0, offset)],
   /** select: the first of two values when the i32 on top is non-zero, else the second. */
   select: [0x1b],
   /** return from the function (its results on the stack). */
@@ -137,6 +138,8 @@ export const op = {
   f64x2Le: simd(0x4b),
   f64x2ReplaceLane: (lane: number): number[] => [...simd(0x22), lane],
   i32x4ExtractLane: (lane: number): number[] => [...simd(0x1b), lane],
+  /** i8x16.shuffle: byte k of the result is byte lanes[k] of the two operands' 32 bytes. */
+  i8x16Shuffle: (lanes: readonly number[]): number[] => [...simd(0x0d), ...lanes],
   v128Not: simd(0x4d),
   v128And: simd(0x4e),
   v128Or: simd(0x50),
