@@ -41,6 +41,10 @@ export const WARM_NODE_TICKS = 30;
 /** Age of the twin's own robots' poses at a tick (50 Hz odometry) and of the exchanged ones (a period more), s. */
 const OWN_AGE = 0.02;
 
+/** Ticks of the warm-up with no pose yet, then with this instance's robots' poses only (a real start's first ticks). */
+const NO_POSES = 2;
+const OWN_ONLY = 3;
+
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -73,6 +77,9 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
     names.forEach((r, i) => (owned[i] = set.has(r) ? 1 : 0));
   }
   const { x, y, yaw } = layout(n, owned, domain);
+  const period = 1 / (values.rate as number);
+  const start = 1; // a clock past zero: stamps are then set (a zero stamp counts as none)
+  clock.advanceTo(start - period); // the twin's timer (made with it) first fires at start
   const twin = create(handle);
   let last: TickResult | undefined;
   let ran = 0;
@@ -109,13 +116,12 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
     child_frame_id: frames[i],
     transform: { translation: { x: x[i], y: y[i], z: 0 }, rotation: quaternionOfYaw(yaw[i]) },
   });
-  const period = 1 / (values.rate as number);
-  const start = 1; // a clock past zero: stamps are then set (a zero stamp counts as none)
-  clock.advanceTo(start - 0.5 * period);
   for (let k = 0; k < ticks; k++) {
     const t = start + k * period;
     clock.advanceTo(t - OWN_AGE);
-    for (let j = 0; j < own.length; j++) {
+    // As a real start goes: first ticks before any pose, then this instance's robots only, then the others' too.
+    const phase = k < NO_POSES ? 0 : k < NO_POSES + OWN_ONLY ? 1 : 2;
+    for (let j = 0; phase > 0 && j < own.length; j++) {
       const i = ownIndex[j];
       let [px, py, pyaw] = [x[i], y[i], yaw[i]];
       if (offsets.length) {
@@ -130,9 +136,9 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
       if (values.pose_type === 'pose_stamped') (own[j] as Publisher<PoseStamped>).publish({ header, pose });
       else (own[j] as Publisher<Odometry>).publish({ header, child_frame_id: frames[i], pose: { pose }, twist: { twist: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } } });
     }
-    if (swarm) swarm.publish({ transforms: names.map((_r, i) => transform(i, clock.now())) });
+    if (swarm && phase > 0) swarm.publish({ transforms: names.map((_r, i) => transform(i, clock.now())) });
     // The other instances' robots, as their last swarm poses: a period older than this instance's own.
-    if (others) others.publish({ transforms: foreign.map((i) => transform(i, clock.now() - period)) });
+    if (others && phase > 1) others.publish({ transforms: foreign.map((i) => transform(i, clock.now() - period)) });
     bus.flush();
     last = undefined;
     clock.advanceTo(t); // the twin's timer fires: one tick
