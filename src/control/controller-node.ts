@@ -27,7 +27,7 @@ import { barrierRange } from './nearby.js';
 import type { SharedView } from './controller.js';
 import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
 import type { WarmUpReport } from './warm-up.js';
-import { warmNodePath } from './warm-up.js';
+import { warmNodePath, warmUpsRun } from './warm-up.js';
 
 /** A frame id without its leading '/' (tf2 ignores it). */
 const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
@@ -73,7 +73,8 @@ export interface ControllerNodeOptions {
   readonly builder?: LawBuilder;
   /**
    * Whether to run the node's tick path on a twin on a private bus before the timer starts (warm-up.ts); default:
-   * from WARM_TICKS_FROM robots, any law but Langevin's (whose noise the twin's ticks would draw).
+   * from WARM_TICKS_FROM robots, unless another node of this process did. Never with Langevin's law (whose noise the
+   * twin's ticks would draw).
    */
   readonly warmUp?: boolean;
   /** Makes this node a warm-up twin of the node whose law this is: the law is shared, not built; no warm-up of its own. */
@@ -305,7 +306,7 @@ export class CoverageControllerNode {
     // private bus that reaches no robot (warm-up.ts), so that a fresh process does not compile it inside its first ticks.
     const law = this.controller.currentLaw;
     this.warmUpReport =
-      !this.twinLaw && (options.warmUp ?? names.length >= WARM_TICKS_FROM) && law.algorithm !== 'langevin'
+      !this.twinLaw && (options.warmUp ?? (names.length >= WARM_TICKS_FROM && warmUpsRun() === 0)) && law.algorithm !== 'langevin'
         ? warmNodePath(node.name, this.values, law.target.domain, (twin) => new CoverageControllerNode(twin, fallbackScenario, { builder: this.builder, twinOf: law }))
         : undefined;
     this.startTimer();

@@ -47,6 +47,17 @@ const OWN_ONLY = 3;
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** Warm-ups run in this process so far. */
+let runs = 0;
+
+/**
+ * How many warm-ups this process has run: compiled code serves every node of a process, so the nodes after the first
+ * (several instances in one process: `--shards`) need none by default.
+ */
+export function warmUpsRun(): number {
+  return runs;
+}
+
 /**
  * Runs `ticks` ticks of a twin of a controller node, made by `create` on a private bus (node `name`, parameters
  * `values`), fed a synthetic swarm over `domain`: the robots commanded here (owned_robots) packed in a disc at the
@@ -54,6 +65,7 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export function warmNodePath(name: string, values: ParamValues, domain: Box, create: (node: NodeHandle) => WarmTwin, ticks = WARM_NODE_TICKS): WarmUpReport {
   const c0 = process.cpuUsage();
+  runs++;
   const clock = new VirtualClock();
   const bus = new InProcessBus(clock);
   const slash = name.lastIndexOf('/');

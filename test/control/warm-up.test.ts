@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoverageControllerNode } from '../../src/control/controller-node.js';
-import { WARM_NODE_TICKS, layout } from '../../src/control/warm-up.js';
+import { WARM_TICKS_FROM } from '../../src/control/controller.js';
+import { WARM_NODE_TICKS, layout, warmUpsRun } from '../../src/control/warm-up.js';
 import { VirtualClock } from '../../src/node/clock.js';
 import { InProcessBus } from '../../src/node/inprocess.js';
 import type { Logger } from '../../src/node/interface.js';
@@ -74,6 +75,22 @@ function run(parameters: ParamValues, warmUp: boolean, ticks = 30) {
   node.close();
   return { published, atStart, report: node.warmUpReport };
 }
+
+// First in this file: it counts the process's warm-ups.
+test('by default a node warms up from WARM_TICKS_FROM robots, and only the first of its process', () => {
+  assert.equal(warmUpsRun(), 0, 'no warm-up yet in this process');
+  const node = (robots: number, warmUp?: boolean) => {
+    const bus = new InProcessBus(new VirtualClock());
+    const n = new CoverageControllerNode(bus.createNode('blob_coverage_controller', { logger: quiet, parameters: { robot_count: robots } }), demo, warmUp === undefined ? {} : { warmUp });
+    n.close();
+    return n.warmUpReport;
+  };
+  assert.equal(node(WARM_TICKS_FROM - 1), undefined, 'below WARM_TICKS_FROM robots: none');
+  assert.equal(node(WARM_TICKS_FROM)?.ticks, WARM_NODE_TICKS, 'the first node from WARM_TICKS_FROM robots warms up');
+  assert.equal(node(WARM_TICKS_FROM), undefined, 'the next one finds the code warm');
+  assert.equal(node(WARM_TICKS_FROM, true)?.ticks, WARM_NODE_TICKS, 'unless asked to');
+  assert.equal(warmUpsRun(), 2);
+});
 
 const half = names.slice(0, N / 2);
 const cases: [string, ParamValues][] = [
