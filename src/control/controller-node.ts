@@ -307,12 +307,22 @@ export class CoverageControllerNode {
     const law = this.controller.currentLaw;
     this.warmUpReport =
       !this.twinLaw && (options.warmUp ?? (names.length >= WARM_TICKS_FROM && warmUpsRun() === 0)) && law.algorithm !== 'langevin'
-        ? warmNodePath(node.name, this.values, law.target.domain, (twin) => new CoverageControllerNode(twin, fallbackScenario, { builder: this.builder, twinOf: law }))
+        ? this.warmNode(law, fallbackScenario)
         : undefined;
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
     const warmed = this.warmUpReport ? `, tick path warmed up in ${this.warmUpReport.cpuMs.toFixed(0)} ms of CPU` : '';
     node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz${warmed}`);
+  }
+
+  /** Runs the node warm-up on a twin sharing `law` (warm-up.ts); a failure costs only the warm-up (WARN), never the start. */
+  private warmNode(law: CoverageLaw, fallbackScenario: string): WarmUpReport | undefined {
+    try {
+      return warmNodePath(this.node.name, this.values, law.target.domain, (twin) => new CoverageControllerNode(twin, fallbackScenario, { builder: this.builder, twinOf: law }));
+    } catch (e) {
+      this.node.logger.warn(`the tick path's warm-up failed (the first ticks may be slow): ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The controller built while the parameters are declared (the callback runs before the constructor ends). */

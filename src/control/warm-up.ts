@@ -31,6 +31,8 @@ export interface WarmUpReport {
   /** Messages the twin published on its private bus: commands, and swarm poses (pose exchange). */
   readonly commands: number;
   readonly swarmPoses: number;
+  /** Robots live (a fresh pose) at the twin's last tick: its poses reached it. */
+  readonly live: number;
   /** CPU time of the whole warm-up (twin built, ticks, dropped), ms. */
   readonly cpuMs: number;
 }
@@ -69,7 +71,8 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
   const clock = new VirtualClock();
   const bus = new InProcessBus(clock);
   const slash = name.lastIndexOf('/');
-  const handle = bus.createNode(name.slice(slash + 1), { namespace: name.slice(0, slash) || '/', parameters: values, logger: quiet });
+  const namespace = name.slice(0, slash) || '/';
+  const handle = bus.createNode(name.slice(slash + 1), { namespace, parameters: values, logger: quiet });
   let commands = 0;
   let swarmPoses = 0;
   const swarmTopic = String(values.swarm_poses_topic);
@@ -95,11 +98,14 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
   const twin = create(handle);
   let last: TickResult | undefined;
   let ran = 0;
+  let live = 0;
   twin.onTick = (r) => {
     last = r;
+    live = r.live;
     ran++;
   };
-  const peer = bus.createNode('warm_up_peer', { logger: quiet });
+  // In the node's namespace: the relative pose and swarm topics resolve as the twin's do.
+  const peer = bus.createNode('warm_up_peer', { namespace, logger: quiet });
   const world = String(values.world_frame);
   const tf = values.pose_type === 'tf';
   const sharing = ownedList.length > 0;
@@ -168,7 +174,7 @@ export function warmNodePath(name: string, values: ParamValues, domain: Box, cre
   }
   twin.crash();
   const c = process.cpuUsage(c0);
-  return { ticks: ran, commands, swarmPoses, cpuMs: (c.user + c.system) / 1000 };
+  return { ticks: ran, commands, swarmPoses, live, cpuMs: (c.user + c.system) / 1000 };
 }
 
 /**

@@ -92,6 +92,15 @@ test('by default a node warms up from WARM_TICKS_FROM robots, and only the first
   assert.equal(warmUpsRun(), 2);
 });
 
+test('the warm-up feeds a node in a namespace, and one taking its poses from one TFMessage (pose_type tf)', () => {
+  for (const [namespace, parameters] of [['swarm_a', {}], ['swarm_a', { owned_robots: names.slice(0, 10) }], ['/', { pose_type: 'tf', pose_topic: '/tf' }], ['/', { pose_type: 'pose_stamped', pose_topic: 'pose' }]] as [string, ParamValues][]) {
+    const bus = new InProcessBus(new VirtualClock());
+    const node = new CoverageControllerNode(bus.createNode('blob_coverage_controller', { namespace, logger: quiet, parameters: { robot_count: N, ...parameters } }), demo, { warmUp: true });
+    node.close();
+    assert.equal(node.warmUpReport?.live, N, `${namespace} ${JSON.stringify(parameters)}: every robot's pose reached the twin`);
+  }
+});
+
 const half = names.slice(0, N / 2);
 const cases: [string, ParamValues][] = [
   ['one instance, holonomic', {}],
@@ -108,6 +117,7 @@ for (const [what, parameters] of cases) {
     assert.equal(warm.report.ticks, WARM_NODE_TICKS, 'the twin ticked');
     assert.ok(warm.report.commands > 0, `the twin commanded its robots on its own bus (${warm.report.commands} commands)`);
     if (parameters.owned_robots) assert.ok(warm.report.swarmPoses > 0, 'the twin exchanged its poses on its own bus');
+    assert.equal(warm.report.live, N, "every robot's pose reached the twin (its own and, sharing, the others')");
     const commands = cold.published.filter((p) => p.topic.endsWith('/cmd_vel'));
     const moving = commands.filter((p) => {
       const m = p.message as { linear: { x: number; y: number }; angular: { z: number } };
