@@ -11,7 +11,7 @@ import type { CoverageAlgorithm, FlowMethod } from '../scenario/scenario.js';
 import { targetSourceProblem } from '../scenario/target-param.js';
 import type { CoverageLaw } from './laws/law.js';
 import type { ControllerSettings, TickResult } from './controller.js';
-import { CoverageController } from './controller.js';
+import { CoverageController, WARM_TICKS_FROM } from './controller.js';
 import type { LawSettings } from './laws/laws.js';
 import { createLaw } from './laws/laws.js';
 import type { LawBuildRequest } from './laws/law-build.js';
@@ -28,6 +28,8 @@ import { TileGuard } from './tile-guard.js';
 import { barrierRange } from './nearby.js';
 import type { SharedView } from './controller.js';
 import { multiScaleEpsilon } from '../engine/field/bandwidth.js';
+import type { WarmUpReport } from './warm-up.js';
+import { warmNodePath, warmUpsRun } from './warm-up.js';
 
 /** A frame id without its leading '/' (tf2 ignores it). */
 const stripSlash = (frame: string): string => (frame.startsWith('/') ? frame.slice(1) : frame);
@@ -71,6 +73,14 @@ export interface ControllerNodeOptions {
    * builder passed here may serve several nodes one after another; it is the caller's to close.
    */
   readonly builder?: LawBuilder;
+  /**
+   * Whether to run the node's tick path on a twin on a private bus before the timer starts (warm-up.ts); default:
+   * from WARM_TICKS_FROM robots, unless another node of this process did. Never with Langevin's law (whose noise the
+   * twin's ticks would draw).
+   */
+  readonly warmUp?: boolean;
+  /** Makes this node a warm-up twin of the node whose law this is: the law is shared, not built; no warm-up of its own. */
+  readonly twinOf?: CoverageLaw;
 }
 
 /** The law's settings from the controller's parameter values. */
@@ -171,6 +181,10 @@ export class CoverageControllerNode {
   private crowding: { key: string; target: Target; check: CrowdingCheck } | undefined;
   /** Called after every tick (the standalone mode records history here). */
   onTick: ((result: TickResult, now: number) => void) | undefined;
+  /** What the node-path warm-up did before the timer started (undefined: none ran). */
+  readonly warmUpReport: WarmUpReport | undefined;
+  /** A warm-up twin's law (ControllerNodeOptions.twinOf). */
+  private readonly twinLaw: CoverageLaw | undefined;
 
   /**
    * `fallbackScenario` is the scenario file whose target is used when both `target` and `target_file` are empty.
@@ -181,6 +195,7 @@ export class CoverageControllerNode {
     this.fallbackScenario = fallbackScenario;
     this.builder = options.builder ?? new LawBuilder();
     this.ownBuilder = options.builder === undefined;
+    this.twinLaw = options.twinOf;
     this.values = node.declareParameters(CONTROLLER_SCHEMA, (updates) => this.onParameters(updates, !this.declared));
     this.controller = this.pendingController!;
     this.pendingController = undefined;
@@ -291,13 +306,31 @@ export class CoverageControllerNode {
     this.publishDensity();
     // The first ticks would compile the tick's code and size its buffers (hundreds of ms at 5,000 robots), and the
     // first /diagnostics would build the MMD metric and the crowding check (~160 ms): done here, before the timer.
-    this.controller.warmUp();
+    if (!this.twinLaw) this.controller.warmUp(); // a twin's own ticks are the warm-up
     this.mmd = controllerMmd(this.controller.currentLaw.target);
     this.crowdingFor(this.controller.currentLaw.target, names.length);
     this.controller.deposits = this.shared; // after the warm-up: its synthetic swarm's deposits are not sent
+    // The rest of the tick's path (pose callbacks, publishing, the exchange, diagnostics): the same code on a twin, on a
+    // private bus that reaches no robot (warm-up.ts), so that a fresh process does not compile it inside its first ticks.
+    const law = this.controller.currentLaw;
+    this.warmUpReport =
+      !this.twinLaw && (options.warmUp ?? (names.length >= WARM_TICKS_FROM && warmUpsRun() === 0)) && law.algorithm !== 'langevin'
+        ? this.warmNode(law, fallbackScenario)
+        : undefined;
     this.startTimer();
     const share = this.controller.ownedCount < names.length ? ` (commanding ${this.controller.ownedCount} of them)` : '';
-    node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz`);
+    const warmed = this.warmUpReport ? `, tick path warmed up in ${this.warmUpReport.cpuMs.toFixed(0)} ms of CPU` : '';
+    node.logger.info(`coverage controller: ${names.length} robots${share}, ${String(v.drive)}, ${String(v.algorithm)} law, ${String(v.rate)} Hz${warmed}`);
+  }
+
+  /** Runs the node warm-up on a twin sharing `law` (warm-up.ts); a failure costs only the warm-up (WARN), never the start. */
+  private warmNode(law: CoverageLaw, fallbackScenario: string): WarmUpReport | undefined {
+    try {
+      return warmNodePath(this.node.name, this.values, law.target.domain, (twin) => new CoverageControllerNode(twin, fallbackScenario, { builder: this.builder, twinOf: law }));
+    } catch (e) {
+      this.node.logger.warn(`the tick path's warm-up failed (the first ticks may be slow): ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The controller built while the parameters are declared (the callback runs before the constructor ends). */
@@ -317,7 +350,7 @@ export class CoverageControllerNode {
     if (declaring) {
       let law: CoverageLaw;
       try {
-        law = buildLaw(this.buildRequest(v, true)).law;
+        law = this.twinLaw ?? buildLaw(this.buildRequest(v, true)).law;
       } catch (e) {
         return { successful: false, reason: (e as Error).message };
       }

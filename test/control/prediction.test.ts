@@ -55,3 +55,23 @@ test('a robot that stopped reporting keeps a bounded disc after its pose falls o
   h.predict(1, 0, 0, 0, 1, 19.9, 0.5, 0.2, 3, out);
   assert.ok(Math.abs(out.radius - 0.2 * 18.9) < 1e-9 && out.x === 0, `${out.radius}`);
 });
+
+test('a robot counts as moving when any of its command is not zero (NaN included), whatever the others', () => {
+  const cases: [number, number, number, boolean][] = [
+    [0, 0, 0, false],
+    [-0, -0, 0, false],
+    [0.5, 0, 0, true],
+    [0, 1e-3, 0, true],
+    [0, 0, -2, true],
+    [0, 5e-324, 0, true],
+    [Number.NaN, 0, 0, true],
+    [0, 0, Number.NaN, true],
+  ];
+  for (const [vx, vy, wz, moving] of cases) {
+    const h = new CommandHistory(1);
+    h.begin(0);
+    h.set(0, vx, vy, wz);
+    const since = (h as unknown as { stoppedSince: Float64Array }).stoppedSince[0];
+    assert.equal(since === Infinity, moving, `command (${vx}, ${vy}, ${wz}): ${moving ? 'moving' : 'not moving'}`);
+  }
+});
