@@ -13,12 +13,13 @@
  * the controller runs them) and by the look-ahead point's (without it), alternating, Wasm kernel; the guide passes
  * (unchanged) timed alongside; barriers kept per robot.
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SafetyFilter } from '../src/control/safety.js';
-import type { FilterOptions, SafetySettings } from '../src/control/safety.js';
+import { SafetyFilter } from '../src/control/safety/safety.js';
+import type { FilterOptions, SafetySettings } from '../src/control/safety/safety.js';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone } from '../src/standalone/run.js';
@@ -82,7 +83,8 @@ function median(values: number[]): number {
 /** The filter of another copy of the sources (--baseline), or null. */
 async function baselineFilter(dir: string | undefined): Promise<typeof SafetyFilter | null> {
   if (dir === undefined) return null;
-  const file = path.resolve(dir, 'src/control/safety.ts');
+  // Where the filter is, or was before src/control/safety/ existed.
+  const file = ['src/control/safety/safety.ts', 'src/control/safety.ts'].map((f) => path.resolve(dir, f)).find((f) => existsSync(f)) ?? path.resolve(dir, 'src/control/safety/safety.ts');
   const mod = (await import(pathToFileURL(file).href)) as { SafetyFilter?: typeof SafetyFilter };
   if (!mod.SafetyFilter) throw new Error(`--baseline: ${file} exports no SafetyFilter`);
   return mod.SafetyFilter;

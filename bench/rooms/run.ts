@@ -6,7 +6,7 @@
 import { CoverageController } from '../../src/control/controller.js';
 import { controllerSettings, lawSettings } from '../../src/control/controller-node.js';
 import { createLaw } from '../../src/control/laws/laws.js';
-import { minSeparation } from '../../src/control/safety.js';
+import { minSeparation } from '../../src/control/safety/safety.js';
 import { MmdMetric, nearestNeighbourStats } from '../../src/engine/metrics/metrics.js';
 import { robotNames } from '../../src/params/common.js';
 import { CONTROLLER_SCHEMA, controllerCrossCheck } from '../../src/params/controller.js';

@@ -1,13 +1,13 @@
 import type { CoverageLaw } from './laws/law.js';
-import type { SafetyReport, SafetySettings, SampledData } from './safety.js';
-import { SafetyFilter, appliedGain } from './safety.js';
+import type { SafetyReport, SafetySettings, SampledData } from './safety/safety.js';
+import { SafetyFilter, appliedGain } from './safety/safety.js';
 import { CommandHistory, createPredictedPose, foreignPose } from './prediction.js';
 import type { DepositExchange } from '../engine/field/shared-deposit.js';
 import type { BodyCommand, Limits } from './shaping.js';
 import { controlPointVelocity, diffDriveCommand, diffDriveInto, holonomicCommand, holonomicInto, rateLimit, rateLimitInto, saturate, saturateInPlace } from './shaping.js';
 import { JamEscape } from './unjam.js';
 import { guidedVelocity } from './guide.js';
-import { NearbySelection, barrierRange } from './nearby.js';
+import { NearbySelection, barrierRange } from './safety/nearby.js';
 
 /** Kinematics and safety settings of the controller (live parameters). */
 export interface ControllerSettings {

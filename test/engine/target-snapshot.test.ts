@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { lawSettings } from '../../src/control/controller-node.js';
 import { buildLaw, controllerMmd, densityGrid, transferables } from '../../src/control/laws/law-build.js';
 import { createLaw } from '../../src/control/laws/laws.js';
-import { crowdingCheck } from '../../src/control/safety.js';
+import { crowdingCheck } from '../../src/control/safety/safety.js';
 import { Target } from '../../src/engine/target/target.js';
 import type { TargetSnapshot } from '../../src/engine/target/target.js';
 import { CONTROLLER_SCHEMA } from '../../src/params/controller.js';

@@ -8,12 +8,12 @@ import type { Logger } from '../../src/node/interface.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { createStandalone, runStandalone } from '../../src/standalone/run.js';
-import type { DepositBoard } from '../../src/control/deposits.js';
+import type { DepositBoard } from '../../src/control/exchange/deposits.js';
 import type { CoverageControllerNode } from '../../src/control/controller-node.js';
-import type { PoseTiles } from '../../src/control/tiles.js';
+import type { PoseTiles } from '../../src/control/exchange/tiles.js';
 import { nearestNeighbourStats } from '../../src/engine/index.js';
 import { controllerSettings } from '../../src/control/controller-node.js';
-import { barrierRange } from '../../src/control/nearby.js';
+import { barrierRange } from '../../src/control/safety/nearby.js';
 
 const demoPath = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'scenarios', 'demo.yaml');
 const quiet = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });

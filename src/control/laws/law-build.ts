@@ -11,7 +11,7 @@ import { MmdMetric } from '../../engine/metrics/metrics.js';
 import { Target } from '../../engine/target/target.js';
 import type { TargetSnapshot } from '../../engine/target/target.js';
 import { targetFromParameters } from '../../scenario/target-param.js';
-import { crowdingCheck } from '../safety.js';
+import { crowdingCheck } from '../safety/safety.js';
 import type { CoverageLaw } from './law.js';
 import type { LawSettings } from './laws.js';
 import { createLaw } from './laws.js';

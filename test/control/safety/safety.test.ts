@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SafetyFilter, appliedGain, crowdingCheck, minSeparation } from '../../src/control/safety.js';
-import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
-import type { Polygon } from '../../src/engine/index.js';
+import { SafetyFilter, appliedGain, crowdingCheck, minSeparation } from '../../../src/control/safety/safety.js';
+import { ObstacleMap, Target, createRng } from '../../../src/engine/index.js';
+import type { Polygon } from '../../../src/engine/index.js';
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture' as const, components: [{ type: 'uniform' as const, weight: 1 }] };

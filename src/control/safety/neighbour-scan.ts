@@ -2,9 +2,9 @@
 // problem's projection (SafetyFilter.project), the pick of the nearest barriers (nearestFirst) and the active-set test
 // (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
 // loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the distances and
-// the commands are bit for bit the JS ones (test/control/safety-wasm.test.ts, safety-kernel.test.ts).
-import { F64, I32, V128, encodeModule, op } from '../engine/field/wasm/encoder.js';
-import type { FunctionImport, FunctionSpec } from '../engine/field/wasm/encoder.js';
+// the commands are bit for bit the JS ones (test/control/safety/safety-wasm.test.ts, safety-kernel.test.ts).
+import { F64, I32, V128, encodeModule, op } from '../../engine/field/wasm/encoder.js';
+import type { FunctionImport, FunctionSpec } from '../../engine/field/wasm/encoder.js';
 
 /** Slots (f64) of the parameter block at byte 0: the pass's constants, written by the filter. */
 export const P_GAIN = 0;

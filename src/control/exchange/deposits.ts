@@ -1,5 +1,5 @@
-import type { DepositExchange, SharedGrid } from '../engine/field/shared-deposit.js';
-import type { Float32MultiArray, MultiArrayDimension } from '../node/messages.js';
+import type { DepositExchange, SharedGrid } from '../../engine/field/shared-deposit.js';
+import type { Float32MultiArray, MultiArrayDimension } from '../../node/messages.js';
 
 /**
  * First label of a deposit message: who sent it, how many robots it deposits, the time of its poses, and (regional

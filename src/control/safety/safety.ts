@@ -29,11 +29,11 @@
  * command's forward speed is saturated to it); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
  * result would break its barrier (active set), so the filter costs O(1) per robot in a crowd.
  */
-import type { Box } from '../engine/target/geometry.js';
-import type { ObstacleMap } from '../engine/target/obstacles.js';
-import type { Target } from '../engine/target/target.js';
-import { boxArea } from '../engine/target/geometry.js';
-import { makeGrid } from '../engine/field/grid.js';
+import type { Box } from '../../engine/target/geometry.js';
+import type { ObstacleMap } from '../../engine/target/obstacles.js';
+import type { Target } from '../../engine/target/target.js';
+import { boxArea } from '../../engine/target/geometry.js';
+import { makeGrid } from '../../engine/field/grid.js';
 import { I_GX, I_TOP, I_UNICYCLE, MAX_NEAREST, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
 import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_LINES, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
 import type { Kernel, ScanKernel } from './neighbour-scan.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DepositBoard } from '../../src/control/deposits.js';
-import { TileGrid } from '../../src/control/tiles.js';
+import { DepositBoard } from '../../../src/control/exchange/deposits.js';
+import { TileGrid } from '../../../src/control/exchange/tiles.js';
 
 const grid = { epsilon: 0.1, nx: 8, ny: 6, key: 'eps 0.1 grid 8x6 box -1,-1,1,1 target 0123abcd' };
 

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CoverageController } from '../../src/control/controller.js';
-import type { ControllerSettings } from '../../src/control/controller.js';
-import { BlobLaw } from '../../src/control/laws/blob-law.js';
-import { SafetyFilter, appliedGain, minSeparation } from '../../src/control/safety.js';
-import type { FilterOptions, SafetySettings } from '../../src/control/safety.js';
-import type { BodyCommand } from '../../src/control/shaping.js';
-import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
-import type { Polygon } from '../../src/engine/index.js';
-import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
+import { CoverageController } from '../../../src/control/controller.js';
+import type { ControllerSettings } from '../../../src/control/controller.js';
+import { BlobLaw } from '../../../src/control/laws/blob-law.js';
+import { SafetyFilter, appliedGain, minSeparation } from '../../../src/control/safety/safety.js';
+import type { FilterOptions, SafetySettings } from '../../../src/control/safety/safety.js';
+import type { BodyCommand } from '../../../src/control/shaping.js';
+import { ObstacleMap, Target, createRng } from '../../../src/engine/index.js';
+import type { Polygon } from '../../../src/engine/index.js';
+import { PUBLIC_S1 } from '../../../src/engine/target/presets.js';
 
 // Differential drive: the unicycle pass prunes its barriers by the centres' speed bound (max_linear_speed, option
 // `forwardSpeed`) instead of the look-ahead point's (docs/safety.md, "Pruning by the centre's speed"). The claim is

@@ -1,11 +1,11 @@
 /**
- * The safety filter as it was before the speed work of issue 15 (src/control/safety.ts at 25782f7), kept verbatim as
- * the oracle of test/control/safety-exact.test.ts: the fast filter must give the same velocities and the same answers
+ * The safety filter as it was before the speed work of issue 15 (src/control/safety/safety.ts at 25782f7), kept verbatim as
+ * the oracle of test/control/safety/safety-exact.test.ts: the fast filter must give the same velocities and the same answers
  * to every query. Do not edit (the crowding check and the exports the test does not use are left out).
  */
-import type { Box } from '../../../src/engine/target/geometry.js';
-import type { ObstacleMap } from '../../../src/engine/target/obstacles.js';
-import type { Target } from '../../../src/engine/target/target.js';
+import type { Box } from '../../../../src/engine/target/geometry.js';
+import type { ObstacleMap } from '../../../../src/engine/target/obstacles.js';
+import type { Target } from '../../../../src/engine/target/target.js';
 
 /** Safety settings (live controller parameters). */
 export interface SafetySettings {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SafetyFilter } from '../../src/control/safety.js';
-import type { FilterOptions, SafetySettings } from '../../src/control/safety.js';
-import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
-import type { Polygon } from '../../src/engine/index.js';
+import { SafetyFilter } from '../../../src/control/safety/safety.js';
+import type { FilterOptions, SafetySettings } from '../../../src/control/safety/safety.js';
+import { ObstacleMap, Target, createRng } from '../../../src/engine/index.js';
+import type { Polygon } from '../../../src/engine/index.js';
 import { ReferenceSafetyFilter } from './reference/safety-v1.js';
 
 // The fast filter against the one it replaced (kept verbatim in reference/): same velocities, same report, same

@@ -1,7 +1,7 @@
-import type { Box } from '../engine/target/geometry.js';
-import type { NodeHandle, Publisher, Subscription } from '../node/interface.js';
-import type { TFMessage, TransformStamped } from '../node/messages.js';
-import { MSG } from '../node/messages.js';
+import type { Box } from '../../engine/target/geometry.js';
+import type { NodeHandle, Publisher, Subscription } from '../../node/interface.js';
+import type { TFMessage, TransformStamped } from '../../node/messages.js';
+import { MSG } from '../../node/messages.js';
 
 /**
  * Fixed tiles of the world box for the regional pose exchange (docs/shards.md): nx x ny equal tiles, each at least

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TileGrid } from '../../src/control/tiles.js';
-import { TileGuard } from '../../src/control/tile-guard.js';
-import type { TileGuardInput } from '../../src/control/tile-guard.js';
-import type { Tombstone } from '../../src/control/deposits.js';
+import { TileGrid } from '../../../src/control/exchange/tiles.js';
+import { TileGuard } from '../../../src/control/exchange/tile-guard.js';
+import type { TileGuardInput } from '../../../src/control/exchange/tile-guard.js';
+import type { Tombstone } from '../../../src/control/exchange/deposits.js';
 
 // A 4 x 4 tiling of [0, 4]^2: tile (i, j) is [i, i + 1] x [j, j + 1], index 4 j + i.
 const grid = new TileGrid({ xmin: 0, ymin: 0, xmax: 4, ymax: 4 }, 1);

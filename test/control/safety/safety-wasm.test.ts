@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SafetyFilter } from '../../src/control/safety.js';
-import type { FilterOptions, SafetySettings } from '../../src/control/safety.js';
-import { R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanModuleBytes } from '../../src/control/neighbour-scan.js';
-import { ObstacleMap, Target, createRng } from '../../src/engine/index.js';
-import type { Polygon } from '../../src/engine/index.js';
+import { SafetyFilter } from '../../../src/control/safety/safety.js';
+import type { FilterOptions, SafetySettings } from '../../../src/control/safety/safety.js';
+import { R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, ScanMemory, scanModuleBytes } from '../../../src/control/safety/neighbour-scan.js';
+import { ObstacleMap, Target, createRng } from '../../../src/engine/index.js';
+import type { Polygon } from '../../../src/engine/index.js';
 
 // The safety filter's neighbour scan and projection in WebAssembly against the JS loops (the reference): the same arithmetic in the
 // same order, so velocities, reports and every later query must agree bit for bit, on random swarms that exercise

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NearbySelection, barrierRange } from '../../src/control/nearby.js';
-import { SafetyFilter } from '../../src/control/safety.js';
-import { Target, createRng } from '../../src/engine/index.js';
+import { NearbySelection, barrierRange } from '../../../src/control/safety/nearby.js';
+import { SafetyFilter } from '../../../src/control/safety/safety.js';
+import { Target, createRng } from '../../../src/engine/index.js';
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture' as const, components: [{ type: 'uniform' as const, weight: 1 }] };

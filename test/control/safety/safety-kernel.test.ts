@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { I_TOP, MAX_NEAREST, R_CD, R_CONS, R_KIND, R_LINES, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from '../../src/control/neighbour-scan.js';
-import type { Kernel } from '../../src/control/neighbour-scan.js';
-import { createRng } from '../../src/engine/index.js';
+import { I_TOP, MAX_NEAREST, R_CD, R_CONS, R_KIND, R_LINES, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from '../../../src/control/safety/neighbour-scan.js';
+import type { Kernel } from '../../../src/control/safety/neighbour-scan.js';
+import { createRng } from '../../../src/engine/index.js';
 
 // The Wasm kernel's per-robot functions on their own, against plain JS statements of what they compute, on inputs the
 // random swarms of safety-wasm.test.ts seldom produce: many equal distances, a radius kept from a robot with nearer or
