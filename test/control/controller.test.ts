@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { CoverageController } from '../../src/control/controller.js';
 import type { ControllerSettings } from '../../src/control/controller.js';
 import { BlobLaw } from '../../src/control/laws/blob-law.js';
+import { SafetyFilter } from '../../src/control/safety/safety.js';
+import type { SafetyReport } from '../../src/control/safety/safety.js';
 import { withinLimits } from '../../src/control/shaping.js';
 import { MmdMetric, Target, createRng, targetSampler, uniformInBox } from '../../src/engine/index.js';
 import { PUBLIC_S1 } from '../../src/engine/target/presets.js';
@@ -157,6 +159,37 @@ test('warmUp (the filter and a few ticks on a synthetic swarm before the first t
     }
     assert.ok(modified > 0, `${drive}: the filter bound (${modified} commands modified)`);
   }
+});
+
+test('warmUp also takes the filter\'s rarer paths (a slow robot inside a barrier looked at again, a robot that must separate), before any tick', () => {
+  // A path first taken mid-run makes V8 recompile the filter inside that tick (20-25 ms at 5,000 robots): warmUp
+  // must take it. Counted on the filter's own calls: more neighbour searches than robots (rescans), and a pass that
+  // found pairs inside their barriers (modified commands, robots made to separate).
+  const n = 200;
+  const ctl = new CoverageController(names(n), new BlobLaw(target, { method: 'multiscale', epsilon: 0, diffusivity: 1 }), settings('holonomic'));
+  const proto = SafetyFilter.prototype as unknown as { candidates: (...a: unknown[]) => number; filter: (...a: unknown[]) => SafetyReport };
+  const [candidates, filter] = [proto.candidates, proto.filter];
+  let searches = 0;
+  const reports: SafetyReport[] = [];
+  proto.candidates = function (this: unknown, ...a: unknown[]) {
+    searches++;
+    return candidates.apply(this, a);
+  };
+  proto.filter = function (this: unknown, ...a: unknown[]) {
+    const r = filter.apply(this, a);
+    reports.push({ ...r });
+    return r;
+  };
+  try {
+    ctl.warmUp(0);
+  } finally {
+    proto.candidates = candidates;
+    proto.filter = filter;
+  }
+  assert.equal(reports.length, 2, 'two passes: the hard copy, then the synthetic swarm');
+  assert.ok(searches > 2 * n, `neighbour searches ${searches}: some robots were looked at again`);
+  assert.ok(reports[0].closestPair === 0, 'the hard copy has robots on one point');
+  assert.ok(reports[0].modified > 0, 'the hard copy made robots separate');
 });
 
 test('tick reuses its command records: they hold the last tick\'s commands until the next tick or zeroAll', () => {
