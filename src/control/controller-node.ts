@@ -528,6 +528,11 @@ export class CoverageControllerNode {
     const name = this.controller.names[index];
     const stamp = header?.stamp;
     if (!offset) {
+      // No header at all: a message that did not decode (the ROS adapter takes poses as bytes), not one in another frame.
+      if (header === undefined || header === null || typeof header !== 'object') {
+        this.warnThrottled(`pose${index}`, `ignored a malformed pose message from ${name}`);
+        return;
+      }
       // Every pose must be in the common frame: robots whose odometry each starts at zero would all seem to be at
       // the same spot. Held at zero (no fresh pose) until it is; /diagnostics is ERROR meanwhile.
       const frame = typeof header?.frame_id === 'string' ? header.frame_id : '';

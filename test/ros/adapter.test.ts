@@ -110,6 +110,27 @@ test('timers take bigint nanoseconds; robot topics resolve under the node\'s nam
   assert.ok(Math.hypot(cmds[4].linear.x, cmds[4].linear.y) > 0);
 });
 
+test('poses are taken as bytes and decoded by the adapter: a buffer that does not decode is a WARN naming the robot, and the node goes on', () => {
+  const { node } = controllerOn({}, '/swarm_r');
+  assert.equal(node.subscriptions.get('/swarm_r/robot_0/odom')![0].raw, true, 'odometry subscribed as serialized bytes (isRaw)');
+  const tick = (bad: boolean) => {
+    const t = Number(node.now().nanoseconds) * 1e-9;
+    node.deliver('/swarm_r/robot_0/odom', bad ? Uint8Array.from([0, 1, 0, 0, 7, 7]) : odom(-0.5, -0.5, t));
+    node.deliver('/swarm_r/robot_1/odom', odom(-0.2, -0.5, t));
+    node.advance(0.1);
+  };
+  for (let k = 0; k < 3; k++) tick(false);
+  tick(true);
+  const warns = node.rosLog.filter((l) => l.startsWith('WARN') && /malformed/.test(l));
+  assert.equal(warns.length, 1, node.rosLog.join('\n'));
+  assert.match(warns[0], /robot_0/);
+  assert.doesNotMatch(warns[0], /\b7\b/, 'the bytes are not quoted');
+  for (let k = 0; k < 3; k++) tick(false);
+  const cmds = node.published.get('/swarm_r/robot_0/cmd_vel') as Twist[];
+  assert.equal(cmds.length, 7, 'a command every tick, the bad message\'s included');
+  assert.ok(Math.hypot(cmds[6].linear.x, cmds[6].linear.y) > 0, 'robot_0 still commanded');
+});
+
 test('markers go out only while ~/markers has a subscriber (rclnodejs counts them through a getter)', () => {
   const { node } = controllerOn({}, '/swarm_m');
   const ticks = (n: number) => {

@@ -5,7 +5,7 @@
  * at declaration too and the first veto wins, parameter types must match exactly, read-only parameters refuse
  * changes, and the module installs its own signal handlers until removeSignalHandlers() is called.
  */
-import { decodeOdometry, decodeTFMessage } from '../../src/ros/cdr.js';
+import { decodeOdometry, decodeTFMessage, encodeOdometry, encodeTFMessage, encodeTwist, encodeTwistStamped } from '../../src/ros/cdr.js';
 
 export const ParameterType = {
   PARAMETER_NOT_SET: 0,
@@ -122,13 +122,25 @@ export function fromSerialized(type: string, bytes: Uint8Array): unknown {
   return m;
 }
 
+/** A message as a raw subscription would get it from rclnodejs: its serialized bytes. */
+function toSerialized(type: string, message: unknown): Uint8Array {
+  const encode: Record<string, (m: never) => Buffer> = {
+    'geometry_msgs/msg/Twist': encodeTwist,
+    'geometry_msgs/msg/TwistStamped': encodeTwistStamped,
+    'nav_msgs/msg/Odometry': encodeOdometry,
+    'tf2_msgs/msg/TFMessage': encodeTFMessage,
+  };
+  if (!encode[type]) throw new Error(`fake rclnodejs: a raw subscription to ${type}, which it cannot serialize`);
+  return encode[type](message as never);
+}
+
 export class Node {
   private readonly params = new Map<string, Entry>();
   private readonly callbacks: ((ps: Parameter[]) => SetResult)[] = [];
   private readonly preCallbacks: ((ps: Parameter[]) => Parameter[])[] = [];
   readonly published = new Map<string, unknown[]>();
   readonly publisherQos = new Map<string, QoS>();
-  readonly subscriptions = new Map<string, { qos: QoS; callback: (m: unknown) => void }[]>();
+  readonly subscriptions = new Map<string, { qos: QoS; callback: (m: unknown) => void; type: string; raw: boolean }[]>();
   readonly services = new Map<string, { type: string; callback: (request: unknown) => unknown }>();
   readonly timers: { period: bigint; callback: () => void; next: bigint; cancelled: boolean }[] = [];
   readonly rosLog: string[] = [];
@@ -166,10 +178,10 @@ export class Node {
     const publish = (m: unknown) => this.published.get(topic)!.push(m instanceof Buffer ? fromSerialized(type, m) : m);
     return { topicName: topic, typeName: type, publish, get subscriptionCount() { return subscriptions(); } };
   }
-  createSubscription(type: string, name: string, options: { qos: QoS }, callback: (m: unknown) => void) {
+  createSubscription(type: string, name: string, options: { qos: QoS; isRaw?: boolean }, callback: (m: unknown) => void) {
     const topic = this.resolve(name);
     if (typeof callback !== 'function') throw new TypeError('callback must be a function');
-    const entry = { qos: options.qos, callback };
+    const entry = { qos: options.qos, callback, type, raw: options.isRaw === true };
     this.subscriptions.set(topic, [...(this.subscriptions.get(topic) ?? []), entry]);
     return { topicName: topic, typeName: type, entry };
   }
@@ -218,7 +230,9 @@ export class Node {
     if (!subs || subs.length === 0) throw new Error(`no subscription on ${topic}`);
     const TL = QoS.DurabilityPolicy.RMW_QOS_POLICY_DURABILITY_TRANSIENT_LOCAL;
     const matched = subs.filter((s) => offered === 'transient_local' || s.qos.durability() !== TL);
-    for (const s of matched) s.callback(message);
+    // A subscription that asked for the serialized message (isRaw) gets its bytes, as from rclnodejs: a message given
+    // here as an object is serialized first (the encoders of src/ros/cdr.ts, tested against the CDR spec).
+    for (const s of matched) s.callback(s.raw && !(message instanceof Uint8Array) ? toSerialized(s.type, message) : message);
     return matched.length;
   }
   getParameterOverrides(): Parameter[] {
