@@ -19,23 +19,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SafetyFilter } from '../src/control/safety/safety.js';
-import type { FilterOptions, SafetySettings } from '../src/control/safety/safety.js';
+import type { FilterOptions, FilterPass, SafetySettings } from '../src/control/safety/safety.js';
 import type { Logger } from '../src/node/interface.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { createStandalone } from '../src/standalone/run.js';
 import type { Target } from '../src/engine/index.js';
 import { DEMO_SCENARIO } from './load.bench.js';
 
-interface Pass {
-  readonly points: Float64Array;
-  readonly movable: Uint8Array;
-  readonly velocities: Float64Array;
-  readonly settings: SafetySettings;
-  readonly options: FilterOptions;
-}
-
 /** Copies of the filter's arguments (its arrays may be reused by the caller). */
-function record(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): Pass {
+function record(points: Float64Array, movable: Uint8Array, velocities: Float64Array, s: SafetySettings, o: FilterOptions): FilterPass {
   return {
     points: points.slice(),
     movable: movable.slice(),
@@ -46,12 +38,12 @@ function record(points: Float64Array, movable: Uint8Array, velocities: Float64Ar
 }
 
 /** Runs the session for `duration` simulated seconds and returns every filter pass of its control ticks, and the target. */
-function capture(robots: number, drive: 'holonomic' | 'diff_drive', duration: number): { passes: Pass[]; target: Target } {
+function capture(robots: number, drive: 'holonomic' | 'diff_drive', duration: number): { passes: FilterPass[]; target: Target } {
   const base = loadScenario(DEMO_SCENARIO);
   const scenario = { ...base, robots: { count: robots, radius: 0.005, clearance: 0.005, initial: { type: 'grid' as const, box: base.domain } } };
   const logger = (): Logger => ({ debug() {}, info() {}, warn() {}, error() {} });
   const session = createStandalone({ scenario, scenarioPath: DEMO_SCENARIO, drive, controller: { rate: 20 }, simulator: { rate: 50 }, logger });
-  const passes: Pass[] = [];
+  const passes: FilterPass[] = [];
   const original = SafetyFilter.prototype.filter;
   SafetyFilter.prototype.filter = function (this: SafetyFilter, points, movable, velocities, s, o) {
     passes.push(record(points, movable, velocities, s, o));
@@ -147,7 +139,7 @@ async function main(): Promise<void> {
 }
 
 /** The unicycle passes pruned by the centres' speed against the look-ahead point's, and the guide passes, CPU time. */
-function centreBound(passes: Pass[], target: Target, robots: number, duration: number, rounds: number, Baseline: typeof SafetyFilter | null): void {
+function centreBound(passes: FilterPass[], target: Target, robots: number, duration: number, rounds: number, Baseline: typeof SafetyFilter | null): void {
   const unicycle = passes.filter((p) => p.options.headings && p.options.forwardSpeed !== undefined);
   const guide = passes.filter((p) => !p.options.headings);
   if (!unicycle.length) throw new Error('--centre needs --drive diff_drive');
@@ -158,7 +150,7 @@ function centreBound(passes: Pass[], target: Target, robots: number, duration: n
   const load0 = os.loadavg()[0];
   let differ = 0;
   // The baseline's pass (--baseline), before this version's in odd rounds and after it in even ones, bit for bit.
-  const baseline = (p: Pass, key: 'baseCentre' | 'baseGuide'): Float64Array => {
+  const baseline = (p: FilterPass, key: 'baseCentre' | 'baseGuide'): Float64Array => {
     const u = p.velocities.slice();
     if (base) times[key].push(cpuMs(() => base.filter(p.points, p.movable, u, p.settings, p.options)));
     return u;

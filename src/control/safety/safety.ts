@@ -1113,6 +1113,15 @@ export class SafetyFilter {
   }
 }
 
+/** The inputs of one filter pass (`SafetyFilter.filter`'s arguments), kept to replay it (benchmarks, tests). */
+export interface FilterPass {
+  readonly points: Float64Array;
+  readonly movable: Uint8Array;
+  readonly velocities: Float64Array;
+  readonly settings: SafetySettings;
+  readonly options: FilterOptions;
+}
+
 /** How tightly a target packs the swarm, against the minimum separation. */
 export interface CrowdingCheck {
   /** Spacing of a hexagonal packing at the target's densest point for n robots, m. */

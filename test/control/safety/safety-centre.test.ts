@@ -4,7 +4,7 @@ import { CoverageController } from '../../../src/control/controller.js';
 import type { ControllerSettings } from '../../../src/control/controller.js';
 import { BlobLaw } from '../../../src/control/laws/blob-law.js';
 import { SafetyFilter, appliedGain, minSeparation } from '../../../src/control/safety/safety.js';
-import type { FilterOptions, SafetySettings } from '../../../src/control/safety/safety.js';
+import type { FilterOptions, FilterPass, SafetySettings } from '../../../src/control/safety/safety.js';
 import type { BodyCommand } from '../../../src/control/shaping.js';
 import { ObstacleMap, Target, createRng } from '../../../src/engine/index.js';
 import type { Polygon } from '../../../src/engine/index.js';
@@ -22,14 +22,6 @@ import { PUBLIC_S1 } from '../../../src/engine/target/presets.js';
 
 const domain = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
 const square: Polygon = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.35], [0.1, 0.35]];
-
-interface Pass {
-  readonly points: Float64Array;
-  readonly movable: Uint8Array;
-  readonly velocities: Float64Array;
-  readonly settings: SafetySettings;
-  readonly options: FilterOptions;
-}
 
 /** Displacement of a unicycle's centre after tau s at forward speed v and yaw rate w from heading th. */
 function arc(th: number, v: number, w: number, tau: number): [number, number] {
@@ -52,7 +44,7 @@ function randomRun(seed: number): { checked: number; pruned: number; full: numbe
   // The unicycle pass's inputs, recorded as the controller calls the filter.
   const inner = (ctl as unknown as { filter: SafetyFilter }).filter;
   const run = inner.filter.bind(inner);
-  let pass: Pass | undefined;
+  let pass: FilterPass | undefined;
   inner.filter = (points, movable, velocities, s, o) => {
     if (o.headings) {
       assert.equal(o.forwardSpeed, limits.maxLinear, 'the controller bounds the unicycle pass by max_linear_speed');
@@ -96,7 +88,7 @@ function randomRun(seed: number): { checked: number; pruned: number; full: numbe
     pass = undefined;
     const commands: readonly BodyCommand[] = ctl.tick(now).commands;
     assert.ok(pass, 'the unicycle pass ran');
-    const c = pass as Pass;
+    const c = pass as FilterPass;
     // The full set: the same pass pruned by the look-ahead point's bound (the old range), in the reference JS path.
     const full = new SafetyFilter(target, { kernel: 'js' });
     full.filter(c.points, c.movable, c.velocities.slice(), c.settings, c.options);
