@@ -34,14 +34,23 @@ class Board {
   }
 }
 
-test('coarse scales from shared deposits: 4 parts, each depositing its own robots, get the whole swarm\'s velocities to round-off', () => {
-  const n = 3000;
-  const rng = createRng(11);
+/**
+ * n robots uniform in the box (seeded), split in four quarters (`part`), the width for n, and the whole swarm's
+ * velocities from one evaluation (`full`), against which the parts are compared.
+ */
+function quarters(n: number, seed: number) {
+  const rng = createRng(seed);
   const p = Float64Array.from({ length: 2 * n }, () => 2 * rng.next() - 1);
   const part = (i: number): number => (p[2 * i] < 0 ? 0 : 1) + (p[2 * i + 1] < 0 ? 0 : 2);
   const eps = multiScaleEpsilon(domain, n);
   const full = new Float64Array(2 * n);
   new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain }).velocitiesAt(p, full, 0.1);
+  return { p, part, eps, full };
+}
+
+test('coarse scales from shared deposits: 4 parts, each depositing its own robots, get the whole swarm\'s velocities to round-off', () => {
+  const n = 3000;
+  const { p, part, eps, full } = quarters(n, 11);
   const board = new Board(4);
   const steppers = [0, 1, 2, 3].map(() => new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain }));
   const masks = [0, 1, 2, 3].map((k) => Uint8Array.from({ length: n }, (_, i) => (part(i) === k ? 1 : 0)));
@@ -94,12 +103,7 @@ test('different widths or targets give different grid keys (deposits that must n
 
 test('a part that knows only the robots near its own (the fine scale\'s reach) and the swarm\'s size gets the whole swarm\'s velocities', () => {
   const n = 3000;
-  const rng = createRng(13);
-  const p = Float64Array.from({ length: 2 * n }, () => 2 * rng.next() - 1);
-  const part = (i: number): number => (p[2 * i] < 0 ? 0 : 1) + (p[2 * i + 1] < 0 ? 0 : 2);
-  const eps = multiScaleEpsilon(domain, n);
-  const full = new Float64Array(2 * n);
-  new MultiScaleStepper(target, { epsilon: eps, diffusivity: 1 }, { domain }).velocitiesAt(p, full, 0.1);
+  const { p, part, eps, full } = quarters(n, 13);
   const board = new Board(4);
   const reach = 2 * (2 * 5 + 1) * eps;
   // Each part's view: its own robots and the others within reach of one of them (its tiles), in swarm order.
