@@ -1,6 +1,5 @@
-// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates), the 2-D
-// problem's projection (SafetyFilter.project), the pick of the nearest barriers (nearestFirst) and the active-set test
-// (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
+// The safety filter's hot loops as a WebAssembly kernel: the neighbour scan (SafetyFilter.candidates), the pick of the
+// nearest barriers (nearestFirst) and the active-set test (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
 // loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the distances and
 // the commands are bit for bit the JS ones (test/control/safety/safety-wasm.test.ts, safety-kernel.test.ts).
 import { F64, I32, V128, encodeModule, op } from '../../engine/field/wasm/encoder.js';
@@ -21,15 +20,12 @@ export const O_RECOVERS = 10;
 /** Where `coincident` writes a coincident pair's normal. */
 const O_NX = 11;
 const O_NY = 12;
-/** Where `project` writes the closest point. */
-export const O_BX = 13;
-export const O_BY = 14;
 /** `nearest`'s radius to look within first (kept from robot to robot: 1.2 x the last robot's farthest of its nearest). */
 const P_TOP_RADIUS = 15;
 /** Slots (i32) of the same block: bucket columns, unicycle flag, then the regions' byte offsets and capacities. */
 export const I_GX = 32;
 export const I_UNICYCLE = 33;
-const I_OFFSET = 34; // eight regions
+const I_OFFSET = 34; // up to eight regions
 const I_CAP = 42;
 /** Slots (i32) where `nearest` writes the indices of the nearest candidates, nearest first (MAX_NEAREST of them). */
 export const I_TOP = 50;
@@ -44,12 +40,10 @@ export const R_STARTS = 1;
 export const R_CD = 2;
 export const R_KIND = 3;
 export const R_RAW = 4;
-/** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints, read by `project`. */
+/** The 2-D problems' half-planes (ax, ay, b): SafetyFilter's constraints (kept here with the raw barriers). */
 export const R_CONS = 5;
 /** Per candidate of the current robot: 1 for one of the nearest, 2 for one the active set added (u8). */
 export const R_TAKEN = 6;
-/** Per constraint of the problem being projected: its line's squared gap at u and |a|^2 (f64 pairs; `project`). */
-export const R_LINES = 7;
 
 /**
  * The records of the bucket-sorted robots, as REC_FIELDS arrays of the region's capacity one after the other (f64):
@@ -69,7 +63,7 @@ export const F_MOV = 8;
 export const REC_FIELDS = 9;
 
 /** Bytes of one unit of each region. */
-const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1, 16];
+const UNIT = [8 * REC_FIELDS, 4, 8, 1, 24, 24, 1];
 
 /**
  * The filter's arrays that the kernel reads or writes, in one memory: robot records, bucket starts, the current robot's
@@ -135,11 +129,6 @@ const COINCIDENT = 1e-9;
 /** The raw barrier kind of two robots on one point (safety.ts's KIND_COINCIDENT; the scan writes d < COINCIDENT). */
 const KIND_COINCIDENT = 1;
 const RECOVERY_MARGIN = 0.02;
-/** SafetyFilter.project's margins for lines with no vertex nearer than the best point (safety.ts has the reason). */
-const FAR_LINE = 1.01;
-const FAR_LINE_SLACK = 1e-12;
-/** Index of `feasible` (after the import and `scan`). */
-const FEASIBLE = 2;
 const intParam = (slot: number): number[] => [...i32(0), ...i32Load(4 * slot)];
 const { i32And, f64Ge, f64Abs, f64Eq } = op;
 
@@ -338,144 +327,6 @@ function scan(): FunctionSpec {
 }
 
 /**
- * feasible(from, to, ux, uy) -> 1 when (ux, uy) meets the constraints [from, to) of the cons region (ax, ay, b):
- * SafetyFilter.feasible.
- */
-function feasible(): FunctionSpec {
-  const [from, to, ux, uy] = [0, 1, 2, 3];
-  const [k, a] = [4, 5];
-  return {
-    name: 'feasible',
-    params: [I32, I32, F64, F64],
-    results: [I32],
-    locals: [I32, I32],
-    body: [
-      [...intParam(I_OFFSET + R_CONS), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(a), ...get(from), ...set(k)],
-      block(loop(
-        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
-        [...get(a), ...f64Load(0), ...get(ux), ...f64Mul, ...get(a), ...f64Load(8), ...get(uy), ...f64Mul, ...f64Add],
-        [...get(a), ...f64Load(16), ...f64Const(TOLERANCE), ...f64Sub, ...f64Lt, ...op.if([...i32(0), ...ret])],
-        [...get(a), ...i32(24), ...i32Add, ...set(a), ...get(k), ...i32(1), ...i32Add, ...set(k)],
-        br(0),
-      )),
-      i32(1),
-    ],
-  };
-}
-
-/**
- * project(from, to, ux, uy) -> 1 with the closest point to (ux, uy) in the half-planes [from, to) of the cons region
- * written to the parameter block (O_BX, O_BY), or 0 when they have no common point: SafetyFilter.project's
- * candidates in its order, with its arithmetic.
- */
-function project(): FunctionSpec {
-  const [from, to, ux, uy] = [0, 1, 2, 3];
-  const [k, m, ak, am, base, lines, lk8, lm8] = [4, 5, 6, 7, 8, 9, 10, 11];
-  const [bestX, bestY, bestD, gap, x, y, d] = [12, 13, 14, 15, 16, 17, 18];
-  const two = 19;
-  const [SAK0, SAK1, SBK, SUX, SUY, AM0, AM1, BM, VDET, VX, VY, VDX, VDY, VD, VLK, VLM] = Array.from({ length: 16 }, (_, q) => 20 + q);
-  const { f64x2Splat: splat, f64x2ExtractLane: lane, f64x2ReplaceLane: replace, f64x2Add: add, f64x2Sub: sub, f64x2Mul: mul, f64x2Div: div } = op;
-  const at = (ptr: number, field: number): number[] => [...get(ptr), ...f64Load(8 * field)];
-  const sqDist = [...get(x), ...get(ux), ...f64Sub, ...get(x), ...get(ux), ...f64Sub, ...f64Mul, ...get(y), ...get(uy), ...f64Sub, ...get(y), ...get(uy), ...f64Sub, ...f64Mul, ...f64Add];
-  // line gap^2 > (bestD FAR_LINE + FAR_LINE_SLACK) |a|^2 for the constraint whose line data is at ptr (then it has
-  // no vertex nearer); gap^2 and |a|^2 computed once per constraint (R_LINES); `next`: the constraint after it.
-  const far2 = (ptr: number, next = 0): number[] => [
-    ...at(ptr, 2 * next),
-    ...get(bestD), ...f64Const(FAR_LINE), ...f64Mul, ...f64Const(FAR_LINE_SLACK), ...f64Add,
-    ...at(ptr, 2 * next + 1), ...f64Mul,
-    ...f64Gt,
-  ];
-  const vset = (l: number, ...code: number[][]): number[] => [...code.flat(), ...set(l)];
-  // A vertex of line k with line m (L = 0) or m + 1 (L = 1), from the lanes computed for both: nearer than the best,
-  // multipliers, near-parallel lines, feasible (SafetyFilter.project's tests, with its arithmetic in each lane).
-  const vertex = (L: number): number[] => block(
-    ...(L ? [[...get(two), ...op.i32Eqz, ...brIf(0)]] : []),
-    [...far2(lm8, L), ...brIf(0)],
-    [...get(VD), ...lane(L), ...set(d), ...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
-    [...get(VLK), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...get(VLM), ...lane(L), ...f64Const(-TOLERANCE), ...f64Ge, ...i32And, ...op.i32Eqz, ...brIf(0)],
-    [...get(VDET), ...lane(L), ...f64Abs, ...f64Const(1e-9), ...at(lk8, 1), ...at(lm8, 2 * L + 1), ...f64Mul, ...f64Sqrt, ...f64Mul, ...f64Lt, ...brIf(0)],
-    [...get(VX), ...lane(L), ...set(x), ...get(VY), ...lane(L), ...set(y)],
-    [...feasibleAt, ...op.if(accept)],
-  );
-  // (a at ptr, a at ptr + 24) as lanes: field f of constraints m and m + 1.
-  const pair = (ptr: number, f: number): number[] => [...at(ptr, f), ...splat, ...at(ptr, f + 3), ...replace(1)];
-  const accept = [...get(x), ...set(bestX), ...get(y), ...set(bestY), ...get(d), ...set(bestD)];
-  const feasibleAt = [...get(from), ...get(to), ...get(x), ...get(y), ...call(FEASIBLE)];
-  return {
-    name: 'project',
-    params: [I32, I32, F64, F64],
-    results: [I32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, I32, ...new Array<number>(16).fill(V128)],
-    body: [
-      [...get(from), ...get(to), ...get(ux), ...get(uy), ...call(FEASIBLE)],
-      op.if([...i32(0), ...get(ux), ...f64Store(8 * O_BX), ...i32(0), ...get(uy), ...f64Store(8 * O_BY), ...i32(1), ...ret]),
-      [...intParam(I_OFFSET + R_CONS), ...set(base), ...intParam(I_OFFSET + R_LINES), ...set(lines)],
-      [...f64Const(0), ...set(bestX), ...f64Const(0), ...set(bestY), ...f64Const(Infinity), ...set(bestD)],
-      // Projections on each line.
-      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(from), ...set(k)],
-      block(loop(
-        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
-        block(
-          [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub],
-          [...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Div, ...set(gap)],
-          [...get(gap), ...f64Const(0), ...f64Gt, ...op.i32Eqz, ...brIf(0)],
-          [...get(ux), ...get(gap), ...at(ak, 0), ...f64Mul, ...f64Add, ...set(x), ...get(uy), ...get(gap), ...at(ak, 1), ...f64Mul, ...f64Add, ...set(y)],
-          [...sqDist, ...set(d)],
-          [...get(d), ...get(bestD), ...f64Lt, ...op.i32Eqz, ...brIf(0)],
-          [...feasibleAt, ...op.if(accept)],
-        ),
-        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(k), ...i32(1), ...i32Add, ...set(k)],
-        br(0),
-      )),
-      // Each line's squared gap at u and |a|^2 (the room: reserved by the caller).
-      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
-      block(loop(
-        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
-        [...at(ak, 2), ...at(ak, 0), ...get(ux), ...f64Mul, ...at(ak, 1), ...get(uy), ...f64Mul, ...f64Add, ...f64Sub, ...set(gap)],
-        [...get(lk8), ...get(gap), ...get(gap), ...f64Mul, ...f64Store(0)],
-        [...get(lk8), ...at(ak, 0), ...at(ak, 0), ...f64Mul, ...at(ak, 1), ...at(ak, 1), ...f64Mul, ...f64Add, ...f64Store(8)],
-        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
-        br(0),
-      )),
-      // Vertices of pairs of lines, both nearer u than the best point so far; two lines m at a time (f64x2 lanes, each
-      // the scalar arithmetic), tested in order.
-      vset(SUX, get(ux), splat), vset(SUY, get(uy), splat),
-      [...get(base), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(ak), ...get(lines), ...set(lk8), ...get(from), ...set(k)],
-      block(loop(
-        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
-        block(
-          [...far2(lk8), ...brIf(0)],
-          [...get(ak), ...i32(24), ...i32Add, ...set(am), ...get(lk8), ...i32(16), ...i32Add, ...set(lm8), ...get(k), ...i32(1), ...i32Add, ...set(m)],
-          vset(SAK0, at(ak, 0), splat), vset(SAK1, at(ak, 1), splat), vset(SBK, at(ak, 2), splat),
-          block(loop(
-            [...get(m), ...get(to), ...i32GeS, ...brIf(1)],
-            [...get(m), ...i32(1), ...i32Add, ...get(to), ...op.i32LtS, ...set(two)],
-            // (Lane 1 past the last constraint reads the next slot of memory: its lane is not used.)
-            vset(AM0, pair(am, 0)), vset(AM1, pair(am, 1)), vset(BM, pair(am, 2)),
-            vset(VDET, get(SAK0), get(AM1), mul, get(SAK1), get(AM0), mul, sub),
-            vset(VX, get(SBK), get(AM1), mul, get(SAK1), get(BM), mul, sub, get(VDET), div),
-            vset(VY, get(SAK0), get(BM), mul, get(SBK), get(AM0), mul, sub, get(VDET), div),
-            vset(VDX, get(VX), get(SUX), sub), vset(VDY, get(VY), get(SUY), sub),
-            vset(VD, get(VDX), get(VDX), mul, get(VDY), get(VDY), mul, add),
-            vset(VLK, get(VDX), get(AM1), mul, get(VDY), get(AM0), mul, sub, get(VDET), div),
-            vset(VLM, get(SAK0), get(VDY), mul, get(SAK1), get(VDX), mul, sub, get(VDET), div),
-            vertex(0),
-            vertex(1),
-            [...get(am), ...i32(48), ...i32Add, ...set(am), ...get(lm8), ...i32(32), ...i32Add, ...set(lm8), ...get(m), ...i32(2), ...i32Add, ...set(m)],
-            br(0),
-          )),
-        ),
-        [...get(ak), ...i32(24), ...i32Add, ...set(ak), ...get(lk8), ...i32(16), ...i32Add, ...set(lk8), ...get(k), ...i32(1), ...i32Add, ...set(k)],
-        br(0),
-      )),
-      [...get(bestD), ...f64Const(Infinity), ...f64Eq, ...op.if([...i32(0), ...ret])],
-      [...i32(0), ...get(bestX), ...f64Store(8 * O_BX), ...i32(0), ...get(bestY), ...f64Store(8 * O_BY)],
-      i32(1),
-    ],
-  };
-}
-
-/**
  * nearest(kept) -> m: the MAX_NEAREST nearest of the `kept` candidates (distances in the cd region), nearest first
  * (ties: the earlier first), their indices into the I_TOP slots, each marked 1 in the taken region; m = their number.
  * SafetyFilter.nearestFirst's insertion into a sorted list, only of the candidates within a radius that holds at
@@ -592,16 +443,15 @@ const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], res
 
 /** The module's bytes. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([scan(), feasible(), project(), nearest(), check()], 1, IMPORTS);
+  return encodeModule([scan(), nearest(), check()], 1, IMPORTS);
 }
 
 /**
- * The kernel's exports: the neighbour scan, the 2-D problem's projection (0/1: no common point / found), the nearest
- * candidates and the active-set test (the functions above describe them).
+ * The kernel's exports: the neighbour scan, the nearest candidates and the active-set test (the functions above
+ * describe them).
  */
 export interface Kernel {
   readonly scan: ScanKernel;
-  readonly project: (from: number, to: number, ux: number, uy: number) => number;
   readonly nearest: (kept: number) => number;
   readonly check: (from: number, active: number, ux: number, uy: number, relaxed: number, unicycle: number, ex: number, ey: number, start: number) => number;
 }

@@ -19,8 +19,8 @@
  *   n_ij . p_i' >= -s / 2 + c_ij,   n_ji . p_j' >= -s / 2 - c_ij,
  * with c_ij the pair's mean desired velocity along n_ij clamped to [-s / 2, s / 2]: a follower gets the budget its
  * leader frees, u = 0 stays feasible, and a robot that does nothing (dead) meets its half. The per-robot problem
- * min |u - u_law|^2 over half-planes in the plane is solved exactly (u_law, its projection on one constraint line,
- * or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling a safe command
+ * min |u - u_law|^2 over half-planes in the plane is solved exactly (half-planes.ts: u_law, its projection on one
+ * constraint line, or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling a safe command
  * down (speed saturation) keeps it safe. Robots already too close are asked to separate at g (|h| + margin); if
  * they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out (`escape`). Robots
  * on one point separate along their own escape directions.
@@ -34,9 +34,10 @@ import type { ObstacleMap } from '../../engine/target/obstacles.js';
 import type { Target } from '../../engine/target/target.js';
 import { boxArea } from '../../engine/target/geometry.js';
 import { makeGrid } from '../../engine/field/grid.js';
-import { I_GX, I_TOP, I_UNICYCLE, MAX_NEAREST, O_BX, O_BY, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
-import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_LINES, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
+import { I_GX, I_TOP, I_UNICYCLE, MAX_NEAREST, O_INSIDE, O_NEAREST, O_RECOVERS, P_BRAKE, P_CELL, P_DPAIR, P_GAIN, P_LIMIT, P_OX, P_OY } from './neighbour-scan.js';
+import { REC_FIELDS, F_A, F_ITEM, F_MOV, F_P, F_Q, F_R, F_SPEED, F_X, F_Y, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from './neighbour-scan.js';
 import type { Kernel, ScanKernel } from './neighbour-scan.js';
+import { closestInHalfPlanes } from './half-planes.js';
 
 /** Safety settings (live controller parameters). */
 export interface SafetySettings {
@@ -129,14 +130,6 @@ export interface SafetyReport {
 
 const TOLERANCE = 1e-9;
 
-/**
- * A line whose squared distance from u exceeds FAR_LINE times the best candidate's, plus FAR_LINE_SLACK (m/s)^2, has
- * no vertex nearer: margins far above the round-off of a vertex (at most ~1e-16 x |b| / 1e-9 apart, the sine of the
- * narrowest angle tried), so that exactly the vertices nearer than the best are tried, as before.
- */
-const FAR_LINE = 1.01;
-const FAR_LINE_SLACK = 1e-12;
-
 /** Robots a robot keeps barriers with: its nearest ones within range (a hexagonal crowd has 6 at the first ring). */
 export const MAX_NEIGHBOURS = MAX_NEAREST;
 
@@ -170,10 +163,9 @@ export class SafetyFilter {
   private raw = new Float64Array(0);
   /** Each raw barrier's kind: KIND_ROBOT, KIND_COINCIDENT (a robot at the same point) or KIND_FIXED (edge, wall). */
   private rawKind = new Uint8Array(0);
-  /** Memory of the kernel, its scan and projection (null: the JS loops), and the memory's version the views were made at. */
+  /** Memory of the kernel, its scan, pick and check (null: the JS loops), and the memory's version the views were made at. */
   private readonly memory = new ScanMemory();
   private readonly scanner: ScanKernel | null;
-  private readonly projector: Kernel['project'] | null;
   private readonly chooser: Kernel['nearest'] | null;
   private readonly checker: Kernel['check'] | null;
   private synced = -1;
@@ -213,13 +205,11 @@ export class SafetyFilter {
   private active = 0;
   /** Its barriers in the order of the original formulation (the nearest first, then the others as found): escape. */
   private logical = new Int32Array(32);
-  /** Per constraint of the problem being projected: its gap at u squared and |a|^2 (project). */
-  private lineGap = new Float64Array(64);
   /** Heading of the robot being filtered (unicycle); NaN for a holonomic robot. */
   private ex = Number.NaN;
   private ey = Number.NaN;
 
-  /** What runs the neighbour scan and the 2-D projection: 'wasm' (the default where available) or 'js' (the reference). */
+  /** What runs the neighbour scan, the pick of the nearest and the active-set test: 'wasm' (the default where available) or 'js' (the reference). */
   readonly kernel: 'wasm' | 'js';
 
   constructor(target: Target, options: { readonly kernel?: 'wasm' | 'js' } = {}) {
@@ -227,7 +217,6 @@ export class SafetyFilter {
     this.domain = target.domain;
     const kernel = options.kernel === 'js' ? null : scanKernel(this.memory);
     this.scanner = kernel ? kernel.scan : null;
-    this.projector = kernel ? kernel.project : null;
     this.chooser = kernel ? kernel.nearest : null;
     this.checker = kernel ? kernel.check : null;
     this.kernel = kernel ? 'wasm' : 'js';
@@ -718,9 +707,7 @@ export class SafetyFilter {
       ay = k * this.ey;
     }
     if (3 * (this.count + 1) > this.cons.length) {
-      // (The kernel's projection keeps data per line of a problem: as many as the constraints hold.)
       this.memory.reserve(R_CONS, this.count + 1);
-      this.memory.reserve(R_LINES, this.memory.capacity(R_CONS));
       this.sync();
     }
     if (this.count + 1 > this.coincident.length) {
@@ -767,81 +754,10 @@ export class SafetyFilter {
 
   /**
    * The closest point to (ux, uy) in the intersection of the half-planes [from, to), written to out[2i..]; false
-   * when the intersection is empty. Exact in 2-D: the candidates are the projections onto each line and the
-   * intersections of pairs of lines whose KKT multipliers are non-negative; the nearest feasible one wins (ties: the
-   * first, projections before vertices).
+   * when the intersection is empty (half-planes.ts: exact in 2-D, incremental in the problem's order).
    */
   private project(from: number, to: number, ux: number, uy: number, out: Float64Array, i: number): boolean {
-    if (this.projector) {
-      // The same in WebAssembly (neighbour-scan.ts).
-      if (!this.projector(from, to, ux, uy)) return false;
-      out[2 * i] = this.params[O_BX];
-      out[2 * i + 1] = this.params[O_BY];
-      return true;
-    }
-    const c = this.cons;
-    if (this.feasible(from, to, ux, uy)) {
-      out[2 * i] = ux;
-      out[2 * i + 1] = uy;
-      return true;
-    }
-    let bestX = 0;
-    let bestY = 0;
-    let bestD = Infinity;
-    for (let k = from; k < to; k++) {
-      const ax = c[3 * k];
-      const ay = c[3 * k + 1];
-      const gap = (c[3 * k + 2] - (ax * ux + ay * uy)) / (ax * ax + ay * ay);
-      if (!(gap > 0)) continue;
-      const x = ux + gap * ax;
-      const y = uy + gap * ay;
-      const d = (x - ux) ** 2 + (y - uy) ** 2;
-      if (d < bestD && this.feasible(from, to, x, y)) {
-        bestX = x;
-        bestY = y;
-        bestD = d;
-      }
-    }
-    // A vertex lies on both its lines: it is no nearer to u than either line. Lines farther than the best point so
-    // far (with a margin far above round-off: the same vertices are tried as without this) have no vertex to try.
-    // (Squared distance gap^2 / |a|^2, compared without the division.)
-    if (this.lineGap.length < 2 * (to - from)) this.lineGap = new Float64Array(4 * (to - from));
-    const line = this.lineGap;
-    for (let k = from; k < to; k++) {
-      const ax = c[3 * k];
-      const ay = c[3 * k + 1];
-      const gap = c[3 * k + 2] - (ax * ux + ay * uy);
-      line[2 * (k - from)] = gap * gap;
-      line[2 * (k - from) + 1] = ax * ax + ay * ay;
-    }
-    for (let k = from; k < to; k++) {
-      const far = bestD * FAR_LINE + FAR_LINE_SLACK;
-      if (line[2 * (k - from)] > far * line[2 * (k - from) + 1]) continue;
-      for (let m = k + 1; m < to; m++) {
-        if (line[2 * (m - from)] > (bestD * FAR_LINE + FAR_LINE_SLACK) * line[2 * (m - from) + 1]) continue;
-        const det = c[3 * k] * c[3 * m + 1] - c[3 * k + 1] * c[3 * m];
-        const bk = c[3 * k + 2];
-        const bm = c[3 * m + 2];
-        const x = (bk * c[3 * m + 1] - c[3 * k + 1] * bm) / det;
-        const y = (c[3 * k] * bm - bk * c[3 * m]) / det;
-        // No nearer than the best so far (or no vertex: NaN, infinite): not a candidate.
-        const d = (x - ux) ** 2 + (y - uy) ** 2;
-        if (!(d < bestD)) continue;
-        if (Math.abs(det) < 1e-9 * Math.sqrt((c[3 * k] ** 2 + c[3 * k + 1] ** 2) * (c[3 * m] ** 2 + c[3 * m + 1] ** 2))) continue;
-        // KKT: the optimum at this vertex has u - u_law = lk a_k + lm a_m with both multipliers >= 0.
-        const lk = ((x - ux) * c[3 * m + 1] - (y - uy) * c[3 * m]) / det;
-        const lm = (c[3 * k] * (y - uy) - c[3 * k + 1] * (x - ux)) / det;
-        if (lk >= -TOLERANCE && lm >= -TOLERANCE && this.feasible(from, to, x, y)) {
-          bestX = x;
-          bestY = y;
-          bestD = d;
-        }
-      }
-    }
-    if (bestD === Infinity) return false;
-    out[2 * i] = bestX;
-    out[2 * i + 1] = bestY;
-    return true;
+    return closestInHalfPlanes(this.cons, from, to, ux, uy, out, i);
   }
 
   /** Buckets of side `cell` over the points, and the robots' data in bucket order (reusing buffers). */

@@ -9,7 +9,9 @@ import { ReferenceSafetyFilter } from './reference/safety-v1.js';
 // The fast filter against the one it replaced (kept verbatim in reference/): same velocities, same report, same
 // answers to every query the controller makes, on random swarms that exercise every branch (crowds at the speed
 // limit, robots inside each other and on one point, stale robots and other instances' robots, latency discs,
-// differential drive, obstacles and walls, with and without braking).
+// differential drive, obstacles and walls, with and without braking). The per-robot projection is no longer the old
+// one (an incremental method, half-planes.ts, instead of every projection and vertex): it finds the same unique
+// closest point and the same infeasible problems, the velocities equal to round-off (within 1e-12 m/s).
 
 const domain = { xmin: 0, xmax: 4, ymin: 0, ymax: 4 };
 const uniform = { type: 'mixture' as const, components: [{ type: 'uniform' as const, weight: 1 }] };
@@ -102,14 +104,15 @@ test('the fast filter gives the old filter\'s velocities, report and queries on 
       assert.deepEqual(a, b, `seed ${seed}: report`);
       modified += a.modified;
     }
-    for (let k = 0; k < u.length; k++) assert.ok(Math.abs(u[k] - w[k]) <= 1e-15, `seed ${seed}: velocity ${k}: ${u[k]} against ${w[k]}`);
+    for (let k = 0; k < u.length; k++) assert.ok(Math.abs(u[k] - w[k]) <= 1e-12, `seed ${seed}: velocity ${k}: ${u[k]} against ${w[k]}`);
     const rng = createRng(1000 + seed);
     const n = c.points.length >> 1;
     for (let i = 0; i < n; i++) {
       if (c.movable[i] !== 1) continue;
       const vx = c.options.maxSpeed * (2 * rng.next() - 1);
       const vy = c.options.maxSpeed * (2 * rng.next() - 1);
-      assert.equal(fast.blendToSafe(i, vx, vy, u[2 * i], u[2 * i + 1]), old.blendToSafe(i, vx, vy, w[2 * i], w[2 * i + 1]), `seed ${seed}: blendToSafe ${i}`);
+      // (The same safe point for both: the two projections agree to round-off, not bit for bit; see above.)
+      assert.equal(fast.blendToSafe(i, vx, vy, w[2 * i], w[2 * i + 1]), old.blendToSafe(i, vx, vy, w[2 * i], w[2 * i + 1]), `seed ${seed}: blendToSafe ${i}`);
       assert.equal(fast.recovering(i), old.recovering(i), `seed ${seed}: recovering ${i}`);
       if (fast.recovering(i)) recovering++;
       const normals = (f: { bindingNormals(i: number, visit: (x: number, y: number) => void): void }): number[] => {

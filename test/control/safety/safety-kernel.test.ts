@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { I_TOP, MAX_NEAREST, R_CD, R_CONS, R_KIND, R_LINES, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from '../../../src/control/safety/neighbour-scan.js';
+import { I_TOP, MAX_NEAREST, R_CD, R_CONS, R_KIND, R_RAW, R_RECORDS, R_STARTS, R_TAKEN, ScanMemory, scanKernel } from '../../../src/control/safety/neighbour-scan.js';
 import type { Kernel } from '../../../src/control/safety/neighbour-scan.js';
 import { createRng } from '../../../src/engine/index.js';
 
@@ -17,7 +17,7 @@ function kernel(): { memory: ScanMemory; k: Kernel } {
 
 test('every region of the scan memory keeps its contents when one grows (the taken flags and line data too)', () => {
   const m = new ScanMemory();
-  const regions = [R_RECORDS, R_STARTS, R_CD, R_KIND, R_RAW, R_CONS, R_TAKEN, R_LINES];
+  const regions = [R_RECORDS, R_STARTS, R_CD, R_KIND, R_RAW, R_CONS, R_TAKEN];
   const fill = (r: number, k: number): number => (r * 31 + k * 7) % 251;
   const sizes = regions.map((r) => m.capacity(r));
   for (const r of regions) {
