@@ -439,21 +439,61 @@ function check(): FunctionSpec {
   };
 }
 
+/**
+ * blend(from, to, vx, vy, dx, dy) -> the smallest t in [0, 1] such that v + t d meets the raw barriers [from, to), a
+ * recovery one as not closing in (b at most 0) and robots on one point skipped: SafetyFilter.blendToSafe for a
+ * holonomic robot (d = safe - v), with its arithmetic.
+ */
+function blend(): FunctionSpec {
+  const [from, to, vx, vy, dx, dy] = [0, 1, 2, 3, 4, 5];
+  const [k, addr, kindOff] = [6, 7, 8];
+  const [ax, ay, b, slack, gain, t] = [9, 10, 11, 12, 13, 14];
+  return {
+    name: 'blend',
+    params: [I32, I32, F64, F64, F64, F64],
+    results: [F64],
+    locals: [I32, I32, I32, F64, F64, F64, F64, F64, F64],
+    body: [
+      [...intParam(I_OFFSET + R_KIND), ...set(kindOff)],
+      [...intParam(I_OFFSET + R_RAW), ...get(from), ...i32(24), ...i32Mul, ...i32Add, ...set(addr), ...get(from), ...set(k)],
+      [...f64Const(0), ...set(t)],
+      block(loop(
+        [...get(k), ...get(to), ...i32GeS, ...brIf(1)],
+        block(
+          [...get(kindOff), ...get(k), ...i32Add, ...op.i32Load8U(), ...i32(KIND_COINCIDENT), ...op.i32Eq, ...brIf(0)],
+          [...get(addr), ...f64Load(0), ...set(ax), ...get(addr), ...f64Load(8), ...set(ay)],
+          [...f64Const(0), ...get(addr), ...f64Load(16), ...f64Min, ...set(b)],
+          [...get(ax), ...get(vx), ...f64Mul, ...get(ay), ...get(vy), ...f64Mul, ...f64Add, ...get(b), ...f64Sub, ...set(slack)],
+          [...get(slack), ...f64Const(-TOLERANCE), ...f64Ge, ...brIf(0)],
+          [...get(ax), ...get(dx), ...f64Mul, ...get(ay), ...get(dy), ...f64Mul, ...f64Add, ...set(gain)],
+          [...get(t)],
+          [...f64Const(1), ...get(slack), ...f64Neg, ...get(gain), ...f64Div, ...f64Min, ...f64Const(1), ...get(gain), ...f64Const(0), ...f64Gt, ...op.select],
+          [...f64Max, ...set(t)],
+        ),
+        [...get(addr), ...i32(24), ...i32Add, ...set(addr), ...get(k), ...i32(1), ...i32Add, ...set(k)],
+        br(0),
+      )),
+      get(t),
+    ],
+  };
+}
+
 const IMPORTS: FunctionImport[] = [{ name: 'coincident', params: [I32, I32], results: [] }];
 
 /** The module's bytes. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule([scan(), nearest(), check()], 1, IMPORTS);
+  return encodeModule([scan(), nearest(), check(), blend()], 1, IMPORTS);
 }
 
 /**
- * The kernel's exports: the neighbour scan, the nearest candidates and the active-set test (the functions above
- * describe them).
+ * The kernel's exports: the neighbour scan, the nearest candidates, the active-set test and the blend to a safe command
+ * (the functions above describe them).
  */
 export interface Kernel {
   readonly scan: ScanKernel;
   readonly nearest: (kept: number) => number;
   readonly check: (from: number, active: number, ux: number, uy: number, relaxed: number, unicycle: number, ex: number, ey: number, start: number) => number;
+  readonly blend: (from: number, to: number, vx: number, vy: number, dx: number, dy: number) => number;
 }
 
 /** The scan's signature. */

@@ -168,6 +168,7 @@ export class SafetyFilter {
   private readonly scanner: ScanKernel | null;
   private readonly chooser: Kernel['nearest'] | null;
   private readonly checker: Kernel['check'] | null;
+  private readonly blender: Kernel['blend'] | null;
   private synced = -1;
   /** The memory's parameter block (f64 and i32 slots). */
   private params = new Float64Array(0);
@@ -219,6 +220,7 @@ export class SafetyFilter {
     this.scanner = kernel ? kernel.scan : null;
     this.chooser = kernel ? kernel.nearest : null;
     this.checker = kernel ? kernel.check : null;
+    this.blender = kernel ? kernel.blend : null;
     this.kernel = kernel ? 'wasm' : 'js';
     this.sync();
   }
@@ -553,10 +555,14 @@ export class SafetyFilter {
    * `safe` are control-point velocities (`safe` met them). Used to keep a rate-limited command safe.
    */
   blendToSafe(i: number, vx: number, vy: number, safeX: number, safeY: number): number {
+    // v = safe (the rate limit did not cut the command): safe already.
+    if (vx === safeX && vy === safeY) return 0;
     let t = 0;
     // A holonomic robot is checked against every barrier that can bind (a recovery one as not closing in), a unicycle
     // against its half-planes (`arcSpeedLimits` then checks all its barriers).
     const all = !this.unicycle;
+    // The same loop in WebAssembly (neighbour-scan.ts).
+    if (all && this.blender) return this.blender(this.rawFirst[i], this.rawFirst[i + 1], vx, vy, safeX - vx, safeY - vy);
     const c = all ? this.raw : this.cons;
     for (let k = all ? this.rawFirst[i] : this.first[i]; k < (all ? this.rawFirst[i + 1] : this.first[i + 1]); k++) {
       if (all && this.rawKind[k] === KIND_COINCIDENT) continue;

@@ -113,6 +113,9 @@ test('the fast filter gives the old filter\'s velocities, report and queries on 
       const vy = c.options.maxSpeed * (2 * rng.next() - 1);
       // (The same safe point for both: the two projections agree to round-off, not bit for bit; see above.)
       assert.equal(fast.blendToSafe(i, vx, vy, w[2 * i], w[2 * i + 1]), old.blendToSafe(i, vx, vy, w[2 * i], w[2 * i + 1]), `seed ${seed}: blendToSafe ${i}`);
+      // A command equal to the safe one needs no blend (the old filter's loop finds its result meets every barrier).
+      assert.equal(old.blendToSafe(i, w[2 * i], w[2 * i + 1], w[2 * i], w[2 * i + 1]), 0, `seed ${seed}: ${i} is safe`);
+      assert.equal(fast.blendToSafe(i, u[2 * i], u[2 * i + 1], u[2 * i], u[2 * i + 1]), 0);
       assert.equal(fast.recovering(i), old.recovering(i), `seed ${seed}: recovering ${i}`);
       if (fast.recovering(i)) recovering++;
       const normals = (f: { bindingNormals(i: number, visit: (x: number, y: number) => void): void }): number[] => {
