@@ -856,6 +856,9 @@ export class SafetyFilter {
 
   /** Area of the points' bounding box, m^2 (0 for fewer than two distinct points). */
   private extent(points: Float64Array): number {
+    // (Tested before the loop: after it, a test the interpreter never ran when V8 replaced the loop mid-call made the
+    // optimised code bail out there on every call.)
+    if (points.length < 4) return 0;
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -866,7 +869,7 @@ export class SafetyFilter {
       y0 = Math.min(y0, points[i + 1]);
       y1 = Math.max(y1, points[i + 1]);
     }
-    return points.length >= 4 ? (x1 - x0) * (y1 - y0) : 0;
+    return (x1 - x0) * (y1 - y0);
   }
 
   /** Gap (m) from which the barrier allows a closing speed of at least v: allowed(h) >= v for h >= reach(v). */
