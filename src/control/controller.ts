@@ -124,6 +124,10 @@ export class CoverageController {
   /** Scratch records of the shaping: the shaped command, and the previous one rate-limited towards the safe one. */
   private readonly shaped: BodyCommand = zeroCommand();
   private readonly reach: BodyCommand = zeroCommand();
+  /** What shapeCommands counted (reused). */
+  private readonly shapingCounts = { saturated: 0, overrides: 0 };
+  /** The largest latency disc of the last predictDiscs, m. */
+  private discRadiusMax = 0;
   private filter: SafetyFilter;
   // Per-tick buffers, sized for the whole swarm once.
   private readonly slot: Int32Array;
@@ -471,45 +475,15 @@ export class CoverageController {
   }
 
   /**
-   * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
-   * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
-   * commanded; a differential-drive robot is asked for what its guide gives, guide.ts), then speed saturation and
-   * acceleration limits. A rate-limited command that would break a barrier
-   * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
-   * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
-   * recorded for the predictions of the next ticks.
+   * Every robot with a known pose: the disc it is in now (its pose moved along the commands sent since it was
+   * measured), and a law slot for the live ones (the law sees the whole live swarm: the mass is 1/N of it). Returns
+   * the live robots; sets ownLive and discRadiusMax. (The tick's phases are methods of their own: V8 compiles each
+   * apart, so a path first taken mid-run recompiles its phase, not the whole tick.)
    */
-  tick(now: number): TickResult {
-    const dt = this.lastTick === undefined ? 0 : Math.max(0, now - this.lastTick);
-    this.lastTick = now;
+  private predictDiscs(now: number, hold: number): number {
     const n = this.names.length;
     const s = this.settings;
-    const stale: string[] = [];
-    let m = 0;
-    let ownFresh = 0;
-    for (let i = 0; i < n; i++) {
-      if (now - this.stamp[i] <= s.poseTimeout) {
-        m++;
-        if (this.owned[i]) ownFresh++;
-      } else if (this.owned[i]) stale.push(this.names[i]);
-    }
-    const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
-    this.history.begin(now);
-    if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
-    this.firstTick ??= now;
-    // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
-    // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
-    // building the fields for, a fraction of the swarm.
-    const waiting = this.partialView ? ownFresh < this.ownedCount : m < n;
-    if (this.ownedCount < n && waiting && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
-    if (this.lawStart === undefined) this.lawStart = now;
-    const diff = s.drive === 'diff_drive';
-    const l = diff ? s.lookahead : 0;
     const { xmin, xmax, ymin, ymax } = this.law.target.domain;
-    const hold = s.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
-    const sampled: SampledData = { hold, brake: s.limits.maxLinearAccel };
-    // Every robot with a known pose: the disc it is in now (its pose moved along the commands sent since it was
-    // measured), and a law slot for the live ones (the law sees the whole live swarm: the mass is 1/N of it).
     let live = 0;
     let ownLive = 0;
     let rMax = 0;
@@ -546,11 +520,14 @@ export class CoverageController {
         this.lawSlot[i] = live++;
       }
     }
-    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
-    // The safety filter's slots: the robots commanded here, and another instance's robots only where they can be a
-    // barrier of one of them (the filter's work then follows this instance's robots, not the swarm).
-    if (this.ownedCount < n) this.nearby.select(this.discX, this.discY, this.hasPose, this.owned, s.safety.enabled ? barrierRange(s.safety, sampled, vmax, rMax) : 0, this.inFilter);
-    else this.inFilter.set(this.hasPose);
+    this.ownLive = ownLive;
+    this.discRadiusMax = rMax;
+    return live;
+  }
+
+  /** The safety filter's slots (the robots inFilter marks), from the predicted discs; returns their number. */
+  private fillFilterSlots(l: number): number {
+    const n = this.names.length;
     let known = 0;
     for (let i = 0; i < n; i++) {
       if (!this.inFilter[i]) continue;
@@ -568,20 +545,12 @@ export class CoverageController {
       this.slotRobot[known] = i;
       this.slot[i] = known++;
     }
-    const u = this.lawVelocity.subarray(0, 2 * live);
-    const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
-    const deposits = only ? this.deposits : undefined;
-    this.ownLive = ownLive;
-    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits, deposits?.total(ownLive));
-    // With shared deposits, the others' come a period after their poses: zero (as while waiting for the poses) until
-    // they hold every live robot commanded elsewhere or a pose timeout has passed. This tick's own deposit goes out.
-    if (deposits && !deposits.ready(live - ownLive) && now - this.firstTick < s.poseTimeout) {
-      this.lawStart = undefined;
-      return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
-    }
-    // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
-    for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
-    // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
+    return known;
+  }
+
+  /** The law's velocities `u` of the commanded points in the filter's slots, bounded by vmax (clipped marks the cut). */
+  private commandedVelocities(u: Float64Array, known: number, vmax: number, now: number): void {
+    const diff = this.settings.drive === 'diff_drive';
     for (let k = 0; k < known; k++) {
       let vx = 0;
       let vy = 0;
@@ -606,50 +575,18 @@ export class CoverageController {
       this.asked[2 * k] = vx;
       this.asked[2 * k + 1] = vy;
     }
-    if (diff && s.safety.enabled && s.guide !== false) {
-      // The guide: the filter's velocity for holonomic robots at the same places. Each unicycle drives along it and
-      // turns towards it (guide.ts); the unicycle pass below then bounds its forward speed as before.
-      const g = this.guideVelocity.subarray(0, 2 * known);
-      g.set(this.pointVelocity.subarray(0, 2 * known));
-      this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), g, s.safety, {
-        maxSpeed: vmax,
-        sampled,
-        radii: this.radii.subarray(0, known),
-        speeds: this.previousSpeed.subarray(0, known),
-      });
-      for (let k = 0; k < known; k++) {
-        if (this.movable[k] !== 1) continue;
-        guidedVelocity(this.asked[2 * k], this.asked[2 * k + 1], g[2 * k], g[2 * k + 1], this.headings[k], vmax, this.sidestep, this.filter, k);
-        this.pointVelocity[2 * k] = this.sidestep[0];
-        this.pointVelocity[2 * k + 1] = this.sidestep[1];
-      }
-    }
-    const safety = s.safety.enabled
-      ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {
-          maxSpeed: vmax,
-          headings: diff ? this.headings.subarray(0, known) : undefined,
-          // Every final command's forward speed is saturated at max_linear_speed (below): the centres' bound.
-          forwardSpeed: diff ? s.limits.maxLinear : undefined,
-          sampled,
-          radii: this.radii.subarray(0, known),
-          speeds: this.previousSpeed.subarray(0, known),
-        })
-      : undefined;
-    // Differential drive: a robot the filter stopped although the law drove it forward sidesteps from the next tick.
-    if (safety && diff) {
-      for (let k = 0; k < known; k++) {
-        if (this.movable[k] !== 1) continue; // commanded here only
-        const c = Math.cos(this.headings[k]);
-        const sn = Math.sin(this.headings[k]);
-        const ax = this.asked[2 * k];
-        const ay = this.asked[2 * k + 1];
-        const asked = c * ax + sn * ay;
-        const got = c * this.pointVelocity[2 * k] + sn * this.pointVelocity[2 * k + 1];
-        this.jams.update(this.slotRobot[k], k, now, ax, ay, asked, got, this.filter);
-      }
-    }
-    // Shaping, robot by robot, in records reused from tick to tick (a differential-drive command onArc cuts is the
-    // only new object).
+  }
+
+  /**
+   * Shaping, robot by robot, in records reused from tick to tick (a differential-drive command onArc cuts is the only
+   * new object): limits, rate limit from the previous command, the blend back to the filter's safe command when
+   * `filtered`. Returns the commands saturated and the safety overrides (a record reused).
+   */
+  private shapeCommands(dt: number, filtered: boolean, hold: number): { saturated: number; overrides: number } {
+    const n = this.names.length;
+    const s = this.settings;
+    const diff = s.drive === 'diff_drive';
+    const l = diff ? s.lookahead : 0;
     const commands = this.commands;
     const shaped = this.shaped;
     const reach = this.reach;
@@ -680,7 +617,7 @@ export class CoverageController {
       let c: BodyCommand = out;
       if (dt > 0) saturateInPlace(rateLimitInto(previous, shaped, dt, s.limits, c), s.limits);
       else setZero(c);
-      if (safety) {
+      if (filtered) {
         // The world velocities of the commanded point under c and under the shaped command (controlPointVelocity).
         const side = c.vy + l * c.wz;
         const shapedSide = shaped.vy + l * shaped.wz;
@@ -708,6 +645,123 @@ export class CoverageController {
         out.wz = c.wz;
       }
     }
-    return { commands, live, stale, saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: overrides, safetyGain: safety ? appliedGain(s.safety, sampled) : undefined };
+    this.shapingCounts.saturated = saturated;
+    this.shapingCounts.overrides = overrides;
+    return this.shapingCounts;
+  }
+
+  /**
+   * The guide (differential drive): the filter's velocity for holonomic robots at the same places. Each unicycle
+   * drives along it and turns towards it (guide.ts); the unicycle pass then bounds its forward speed.
+   */
+  private guideVelocities(known: number, vmax: number, sampled: SampledData): void {
+    const s = this.settings;
+    const g = this.guideVelocity.subarray(0, 2 * known);
+    g.set(this.pointVelocity.subarray(0, 2 * known));
+    this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), g, s.safety, {
+      maxSpeed: vmax,
+      sampled,
+      radii: this.radii.subarray(0, known),
+      speeds: this.previousSpeed.subarray(0, known),
+    });
+    for (let k = 0; k < known; k++) {
+      if (this.movable[k] !== 1) continue;
+      guidedVelocity(this.asked[2 * k], this.asked[2 * k + 1], g[2 * k], g[2 * k + 1], this.headings[k], vmax, this.sidestep, this.filter, k);
+      this.pointVelocity[2 * k] = this.sidestep[0];
+      this.pointVelocity[2 * k + 1] = this.sidestep[1];
+    }
+  }
+
+  /** Differential drive: robots the filter stopped although the law drove them forward (jams) sidestep from the next tick. */
+  private updateJams(known: number, now: number): void {
+    for (let k = 0; k < known; k++) {
+      if (this.movable[k] !== 1) continue; // commanded here only
+      const c = Math.cos(this.headings[k]);
+      const sn = Math.sin(this.headings[k]);
+      const ax = this.asked[2 * k];
+      const ay = this.asked[2 * k + 1];
+      const asked = c * ax + sn * ay;
+      const got = c * this.pointVelocity[2 * k] + sn * this.pointVelocity[2 * k + 1];
+      this.jams.update(this.slotRobot[k], k, now, ax, ay, asked, got, this.filter);
+    }
+  }
+
+  /**
+   * One control step at time `now` (s): the law's velocities for the live robots, the safety filter (every robot
+   * with a known pose is in it, as the disc its pose and the commands sent since put it in; stale ones are not
+   * commanded; a differential-drive robot is asked for what its guide gives, guide.ts), then speed saturation and
+   * acceleration limits. A rate-limited command that would break a barrier
+   * over a whole command timeout is moved towards the filtered one just enough to keep it (for differential drive,
+   * its speed is cut to what its arc allows): safety wins over smoothness, as stopping does. Every command is
+   * recorded for the predictions of the next ticks.
+   */
+  tick(now: number): TickResult {
+    const dt = this.lastTick === undefined ? 0 : Math.max(0, now - this.lastTick);
+    this.lastTick = now;
+    const n = this.names.length;
+    const s = this.settings;
+    const stale: string[] = [];
+    let m = 0;
+    let ownFresh = 0;
+    for (let i = 0; i < n; i++) {
+      if (now - this.stamp[i] <= s.poseTimeout) {
+        m++;
+        if (this.owned[i]) ownFresh++;
+      } else if (this.owned[i]) stale.push(this.names[i]);
+    }
+    const stopped = this.estop ? 'emergency_stop' : !s.enabled ? 'disabled' : undefined;
+    this.history.begin(now);
+    if (stopped) return { commands: this.zeroAll(), live: m, stale, saturated: 0, stopped, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    this.firstTick ??= now;
+    // Sharing the swarm, the first ticks may come before the other instances' poses (a period later with the
+    // exchange): zero until every robot has a fresh pose or a pose timeout has passed, rather than commanding on, and
+    // building the fields for, a fraction of the swarm.
+    const waiting = this.partialView ? ownFresh < this.ownedCount : m < n;
+    if (this.ownedCount < n && waiting && now - this.firstTick < s.poseTimeout) return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    if (this.lawStart === undefined) this.lawStart = now;
+    const diff = s.drive === 'diff_drive';
+    const l = diff ? s.lookahead : 0;
+    const hold = s.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
+    const sampled: SampledData = { hold, brake: s.limits.maxLinearAccel };
+    const live = this.predictDiscs(now, hold);
+    const rMax = this.discRadiusMax;
+    const vmax = diff ? Math.sqrt(s.limits.maxLinear ** 2 + (l * s.limits.maxAngular) ** 2) : s.limits.maxLinear;
+    // The safety filter's slots: the robots commanded here, and another instance's robots only where they can be a
+    // barrier of one of them (the filter's work then follows this instance's robots, not the swarm).
+    if (this.ownedCount < n) this.nearby.select(this.discX, this.discY, this.hasPose, this.owned, s.safety.enabled ? barrierRange(s.safety, sampled, vmax, rMax) : 0, this.inFilter);
+    else this.inFilter.set(this.hasPose);
+    const known = this.fillFilterSlots(l);
+    const u = this.lawVelocity.subarray(0, 2 * live);
+    const only = this.ownedCount < n ? this.lawOnly.subarray(0, live) : undefined;
+    const deposits = only ? this.deposits : undefined;
+    const ownLive = this.ownLive;
+    const { energy, epsilon, diffusivity } = this.law.evaluate(this.lawPositions.subarray(0, 2 * live), u, now - this.lawStart, only, deposits, deposits?.total(ownLive));
+    // With shared deposits, the others' come a period after their poses: zero (as while waiting for the poses) until
+    // they hold every live robot commanded elsewhere or a pose timeout has passed. This tick's own deposit goes out.
+    if (deposits && !deposits.ready(live - ownLive) && now - this.firstTick < s.poseTimeout) {
+      this.lawStart = undefined;
+      return { commands: this.zeroAll(), live: m, stale, saturated: 0, energy: 0, epsilon: 0, diffusivity: 0, safetyOverrides: 0 };
+    }
+    // A robot outside the domain heads straight back (the field at a folded wall has no normal component).
+    for (let k = 0; k < 2 * live; k++) if (this.lawOutside[k] !== 0) u[k] = this.lawOutside[k] / RETURN_TIME;
+    // Velocities of the commanded points (centres, or look-ahead points), bounded by the fastest they can move.
+    this.commandedVelocities(u, known, vmax, now);
+    if (diff && s.safety.enabled && s.guide !== false) this.guideVelocities(known, vmax, sampled);
+    const safety = s.safety.enabled
+      ? this.filter.filter(this.points.subarray(0, 2 * known), this.movable.subarray(0, known), this.pointVelocity.subarray(0, 2 * known), s.safety, {
+          maxSpeed: vmax,
+          headings: diff ? this.headings.subarray(0, known) : undefined,
+          // Every final command's forward speed is saturated at max_linear_speed (below): the centres' bound.
+          forwardSpeed: diff ? s.limits.maxLinear : undefined,
+          sampled,
+          radii: this.radii.subarray(0, known),
+          speeds: this.previousSpeed.subarray(0, known),
+        })
+      : undefined;
+    // Differential drive: a robot the filter stopped although the law drove it forward sidesteps from the next tick.
+    if (safety && diff) this.updateJams(known, now);
+    const counts = this.shapeCommands(dt, safety !== undefined, hold);
+    const { commands } = this;
+    return { commands, live, stale, saturated: counts.saturated, energy, epsilon, diffusivity: diffusivity ?? 0, safety, safetyOverrides: counts.overrides, safetyGain: safety ? appliedGain(s.safety, sampled) : undefined };
   }
 }
