@@ -20,10 +20,10 @@
  * with c_ij the pair's mean desired velocity along n_ij clamped to [-s / 2, s / 2]: a follower gets the budget its
  * leader frees, u = 0 stays feasible, and a robot that does nothing (dead) meets its half. The per-robot problem
  * min |u - u_law|^2 over half-planes in the plane is solved exactly (half-planes.ts: u_law, its projection on one
- * constraint line, or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling a safe command
- * down (speed saturation) keeps it safe. Robots already too close are asked to separate at g (|h| + margin); if
- * they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out (`escape`). Robots
- * on one point separate along their own escape directions.
+ * constraint line, or a vertex of two). While the robots are safe every right-hand side is non-positive, so scaling
+ * a safe command down (speed saturation) keeps it safe. Robots already too close are asked to separate at
+ * g (|h| + margin); if they cannot all be, recovery is relaxed to not closing in and the robot heads for the way out
+ * (`escape`). Robots on one point separate along their own escape directions.
  * Only barriers that can bind are built (a pair farther than d_pair + the gap at which s(h) >= 2 v_max cannot
  * constrain a speed v_max; for unicycles given `forwardSpeed`, v_max is the centres' speed bound, since every final
  * command's forward speed is saturated to it); the nearest MAX_NEIGHBOURS robots form each problem and a farther one joins it if the
@@ -210,7 +210,10 @@ export class SafetyFilter {
   private ex = Number.NaN;
   private ey = Number.NaN;
 
-  /** What runs the neighbour scan, the pick of the nearest and the active-set test: 'wasm' (the default where available) or 'js' (the reference). */
+  /**
+   * What runs the neighbour scan, the pick of the nearest, the active-set test and the blend: 'wasm' (the default
+   * where available) or 'js' (the reference).
+   */
   readonly kernel: 'wasm' | 'js';
 
   constructor(target: Target, options: { readonly kernel?: 'wasm' | 'js' } = {}) {
