@@ -879,9 +879,9 @@ export class CoverageControllerNode {
 
   private publishDiagnostics(now: number): void {
     const r = this.lastResult;
-    const ages = this.controller.poseAges(now);
-    let maxAge = 0;
-    for (const a of ages) maxAge = Math.max(maxAge, a);
+    // (The loop over the robots is a function of its own: this one runs once a second and stays cold; with the loop
+    // inside, V8 found it hot after ten calls and compiled it, 34 ms inside a tick at 5,000 robots, --trace-opt.)
+    const maxAge = largest(this.controller.poseAges(now));
     const target = this.controller.currentLaw.target;
     const crowd = this.crowdingFor(target, r?.live ?? this.controller.names.length);
     const safety = r?.safety;
@@ -1011,6 +1011,13 @@ export function ownedMask(v: ParamValues): Uint8Array {
  * The time a pose holds for: its stamp, or now for no stamp, one ahead of now or within a microsecond of it (sec +
  * nanosec in floating point is not exact).
  */
+/** The largest of `values`, at least 0 (NaN propagates, as Math.max does). */
+function largest(values: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < values.length; k++) m = Math.max(m, values[k]);
+  return m;
+}
+
 function poseTime(stamped: number, now: number): number {
   return stamped > 0 && stamped < now - 1e-6 ? stamped : now;
 }
