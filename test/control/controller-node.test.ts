@@ -168,6 +168,24 @@ test('the target density is latched and diagnostics come at ~1 Hz with pose ages
   for (const key of ['live', 'saturated', 'loop time (ms)', 'energy']) assert.ok(s.values.some((kv) => kv.key === key), key);
 });
 
+test('diagnostics give the age of the oldest pose', () => {
+  const { clock, robots } = setup({});
+  const diags: DiagnosticArray[] = [];
+  robots.createSubscription('diagnostic_msgs/msg/DiagnosticArray', '/diagnostics', 'default', (m) => diags.push(m));
+  const odom = [0, 1, 2].map((i) => robots.createPublisher('nav_msgs/msg/Odometry', `/robot_${i}/odom`, 'sensor'));
+  clock.advanceTo(0.55);
+  odom[2].publish(poseAt(0.2, 0.1, 0.55));
+  clock.advanceTo(0.85);
+  odom[0].publish(poseAt(-0.2, 0.1, 0.85));
+  odom[1].publish(poseAt(0, -0.1, 0.85));
+  clock.advanceTo(2.05);
+  const last = diags.at(-1);
+  assert.ok(last, 'diagnostics came');
+  const now = last.header.stamp.sec + last.header.stamp.nanosec * 1e-9;
+  const age = last.status[0].values.find((kv) => kv.key === 'max pose age (s)')?.value;
+  assert.equal(age, (now - 0.55).toFixed(3), 'robot_2, the oldest');
+});
+
 test('NaN poses are ignored with a warning', () => {
   const { clock, robots, warnings } = setup({});
   robots.createPublisher('nav_msgs/msg/Odometry', '/robot_0/odom', 'sensor').publish(poseAt(Number.NaN, 0, 0));
