@@ -2,7 +2,7 @@
 // nearest barriers (nearestFirst) and the active-set test (in SafetyFilter.filter), and the memory they share with the filter. Same operations in the same order as the JS
 // loops (IEEE add, sub, mul, div, sqrt, min, max are exact in both), so the barriers, their order, the distances and
 // the commands are bit for bit the JS ones (test/control/safety/safety-wasm.test.ts, safety-kernel.test.ts).
-import { F64, I32, V128, encodeModule, op } from '../../engine/field/wasm/encoder.js';
+import { F64, I32, V128, compiledOnce, encodeModule, op } from '../../engine/field/wasm/encoder.js';
 import type { FunctionImport, FunctionSpec } from '../../engine/field/wasm/encoder.js';
 
 /** Slots (f64) of the parameter block at byte 0: the pass's constants, written by the filter. */
@@ -502,22 +502,15 @@ export type ScanKernel = (
   vx: number, vy: number, ex: number, ey: number, along: number, from: number, j0: number, j1: number,
 ) => number;
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The kernel's module, compiled once (null: no WebAssembly SIMD here). */
+const scanModule = compiledOnce(scanModuleBytes);
 
 /** Golden angle, rad: escape directions of coincident robots (as in safety.ts). */
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
 
 /** The kernel over `memory`, or null where WebAssembly (with SIMD) is unavailable. */
 export function scanKernel(memory: ScanMemory): Kernel | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      const bytes = scanModuleBytes();
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
+  const compiled = scanModule();
   if (!compiled) return null;
   // A coincident pair's normal: the difference of the two escape directions (the JS scan's arithmetic).
   const coincident = (i: number, j: number): void => {

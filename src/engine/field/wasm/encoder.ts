@@ -171,6 +171,26 @@ export interface FunctionImport {
 }
 
 /**
+ * The module of `bytes()`, compiled on the first call and kept; null where WebAssembly (with the SIMD it uses) is not
+ * available or refuses it (callers then run their JS loops).
+ */
+export function compiledOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      compiled = null;
+      try {
+        const b = bytes();
+        if (typeof WebAssembly === 'object' && WebAssembly.validate(b)) compiled = new WebAssembly.Module(b);
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
+
+/**
  * A module importing one memory as env.memory (at least `minPages` 64 KiB pages) and the given functions, and
  * exporting its functions (each with its own type).
  */

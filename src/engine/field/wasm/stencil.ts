@@ -2,7 +2,7 @@
 // 32-bit memories with unmapped pages). Same arithmetic per grid node as the JS loops in field.ts (a multiply, then
 // an add; no fused multiply-add), so the deposit is bit-for-bit the JS one; sums are taken two lanes at a time, so
 // the gather and the energy differ from JS in summation order only (round-off).
-import { F64, I32, V128, encodeModule, op } from './encoder.js';
+import { F64, I32, V128, compiledOnce, encodeModule, op } from './encoder.js';
 import type { FunctionImport, FunctionSpec } from './encoder.js';
 
 const { get, set, i32, i32Add, i32Shl, i32LtU, i32GeU, f64Add, f64Mul, f64Load, f64Store, v128Load, v128Store } = op;
@@ -366,21 +366,8 @@ export function stencilModuleBytes(): Uint8Array<ArrayBuffer> {
   return encodeModule([addStencil(), stencilDot(), weigh(), robots(false), robots(true), neumannRobots(false), neumannRobots(true)], 1, IMPORTS);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled kernel, or null where WebAssembly SIMD is not available (then callers use their JS loops). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      const bytes = stencilModuleBytes();
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const kernelModule = compiledOnce(stencilModuleBytes);
 
 /** A kernel instance with its own memory holding the caller's arrays. */
 export interface WasmStencil {
